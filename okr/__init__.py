@@ -1,0 +1,1 @@
+"""The OKR domain: models and arithmetic. Pure Python, no I/O, no SDK imports."""

@@ -1,0 +1,355 @@
+"""The OKR entities and the records the product keeps about people and delivery.
+
+Every entity carries ``tenant_id``: the store scopes every call by it. ``etag`` is
+filled in by the store on read and must be passed back unchanged on update, so a
+stale write is refused (optimistic concurrency). Values are ``Decimal`` so that
+currency and typed numbers keep exactly what the user entered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from decimal import Decimal
+from enum import StrEnum
+
+from okr.periods import Period
+
+
+class Level(StrEnum):
+    """Where an objective sits in the organisation."""
+
+    ORGANIZATION = "organization"
+    TEAM = "team"
+    INDIVIDUAL = "individual"
+
+
+class ObjectiveType(StrEnum):
+    """Committed objectives are expected to reach 1.0; aspirational ones succeed at 0.7."""
+
+    COMMITTED = "committed"
+    ASPIRATIONAL = "aspirational"
+
+
+class ObjectiveState(StrEnum):
+    """Lifecycle of an objective: draft -> active -> closed."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class KeyResultKind(StrEnum):
+    """The shape of a key result's metric.
+
+    ``NUMBER`` covers increasing and decreasing metrics alike: the direction is
+    read from start and target (support tickets 120 -> 30 is decreasing).
+    ``DURATION`` values are seconds (2:37 -> 157). ``MILESTONE`` runs 0 -> 1.
+    """
+
+    NUMBER = "number"
+    PERCENTAGE = "percentage"
+    CURRENCY = "currency"
+    DURATION = "duration"
+    MILESTONE = "milestone"
+
+
+class CheckInStatus(StrEnum):
+    """How the owner reads their key result at a check-in."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+
+
+class InitiativeState(StrEnum):
+    """Progress of the work that drives key results."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class Comparison(StrEnum):
+    """How a KPI's value is compared with its threshold to say it is healthy."""
+
+    AT_LEAST = ">="
+    AT_MOST = "<="
+    ABOVE = ">"
+    BELOW = "<"
+
+
+class Cadence(StrEnum):
+    """How often a team's check-in round runs."""
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    TRIWEEKLY = "triweekly"
+    MONTHLY = "monthly"
+
+
+class DeliveryState(StrEnum):
+    """A scheduled message moves pending -> sent | failed | unreachable."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+
+
+class ConversationKind(StrEnum):
+    """Which kind of Teams conversation a stored reference points at."""
+
+    PERSONAL = "personal"
+    CHANNEL = "channel"
+    GROUP_CHAT = "groupChat"
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """An organisation (a Microsoft Entra tenant) using the bot."""
+
+    id: str
+    name: str = ""
+    fiscal_year_start_month: int = 1
+    default_locale: str = "en-US"
+    default_time_zone: str = "UTC"
+    active: bool = True
+    created_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A channel of a team, as Teams names it."""
+
+    id: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSettings:
+    """What team owners configure: the check-in rhythm and the digest.
+
+    Times are wall-clock times in each owner's own time zone for check-ins, and
+    in the team's ``time_zone`` for the digest.
+    """
+
+    cadence: Cadence = Cadence.WEEKLY
+    weekday: int = 0  # Monday = 0, as datetime.weekday()
+    time_of_day: time = time(9, 0)
+    time_zone: str = "UTC"
+    skip_if_checked_in_within_days: int = 2
+    reminder_delay_hours: int = 24
+    digest_channel_id: str | None = None
+    digest_weekday: int = 4
+    digest_time: time = time(16, 0)
+    anchor_date: str | None = None  # ISO date the biweekly/triweekly rhythm counts from
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A Microsoft Teams team the bot is installed in."""
+
+    tenant_id: str
+    id: str  # channelData.team.id, e.g. "19:...@thread.tacv2"
+    name: str = ""
+    channels: tuple[Channel, ...] = ()
+    owner_ids: tuple[str, ...] = ()  # members with the Teams "owner" role
+    settings: TeamSettings = field(default_factory=TeamSettings)
+    installed: bool = True
+    created_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A person the bot knows: owner fields of OKRs point at ``id``.
+
+    ``id`` is the Teams user id ("29:..."); ``aad_object_id`` the Entra object id.
+    """
+
+    tenant_id: str
+    id: str
+    aad_object_id: str | None = None
+    name: str = ""
+    email: str | None = None  # e-mail or UPN
+    time_zone: str | None = None
+    locale: str | None = None
+    team_ids: tuple[str, ...] = ()
+    prompts_paused: bool = False
+    reachable: bool = True
+    updated_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRef:
+    """Enough of a Teams conversation to send into it proactively.
+
+    ``id`` is the key we look it up by: the member id for a personal chat, the
+    channel id for a channel, the conversation id for a group chat.
+    """
+
+    tenant_id: str
+    id: str
+    kind: ConversationKind
+    conversation_id: str
+    service_url: str
+    bot_id: str
+    channel_id: str = "msteams"
+    member_id: str | None = None
+    team_id: str | None = None
+    active: bool = True
+    updated_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """An inspiring, qualitative goal with an owner and a period."""
+
+    tenant_id: str
+    id: str
+    title: str
+    owner_id: str | None
+    period: Period
+    level: Level = Level.TEAM
+    type: ObjectiveType = ObjectiveType.COMMITTED
+    state: ObjectiveState = ObjectiveState.DRAFT
+    team_id: str | None = None
+    parent_id: str | None = None
+    description: str = ""
+    score: Decimal | None = None
+    closing_note: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyResult:
+    """A measurable result with exactly one accountable owner.
+
+    ``current`` and ``last_checkin_at`` mirror the latest check-in; the check-ins
+    themselves are the history.
+    """
+
+    tenant_id: str
+    id: str
+    objective_id: str
+    title: str
+    owner_id: str | None
+    kind: KeyResultKind
+    start: Decimal
+    target: Decimal
+    current: Decimal
+    unit: str = ""
+    currency: str | None = None  # ISO 4217 code when kind is CURRENCY
+    weight: Decimal = Decimal(1)
+    last_checkin_at: datetime | None = None
+    last_checkin_id: str | None = None
+    last_status: CheckInStatus | None = None
+    score: Decimal | None = None
+    created_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Initiative:
+    """Work that drives an objective's key results."""
+
+    tenant_id: str
+    id: str
+    objective_id: str
+    title: str
+    owner_id: str | None = None
+    key_result_id: str | None = None
+    state: InitiativeState = InitiativeState.NOT_STARTED
+    created_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    """A health metric watched beside OKRs: healthy or not, never a goal."""
+
+    tenant_id: str
+    id: str
+    title: str
+    threshold: Decimal
+    comparison: Comparison
+    current: Decimal | None = None
+    unit: str = ""
+    owner_id: str | None = None
+    team_id: str | None = None
+    updated_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """One update of one key result by one person. Append-only.
+
+    ``id`` is chosen by the caller (e.g. from the card submission) so that a
+    retried write is stored once.
+    """
+
+    tenant_id: str
+    id: str
+    key_result_id: str
+    objective_id: str
+    author_id: str
+    value: Decimal
+    status: CheckInStatus
+    recorded_at: datetime
+    confidence: int | None = None  # 1..10 when given
+    note: str = ""
+    round_id: str | None = None
+    source: str = "card"
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """One scheduled check-in round of a team (or digest), identified by its due slot."""
+
+    tenant_id: str
+    id: str  # e.g. "checkin:<team id>:2026-11-30"
+    team_id: str
+    kind: str  # "checkin" | "reminder" | "digest"
+    due_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What the scheduler intends to send to one person in one round.
+
+    Written as PENDING before the send, moved to SENT/FAILED/UNREACHABLE after.
+    """
+
+    tenant_id: str
+    id: str  # f"{round_id}|{member_id}"
+    round_id: str
+    member_id: str
+    kind: str
+    state: DeliveryState = DeliveryState.PENDING
+    attempts: int = 0
+    last_error: str = ""
+    activity_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A time-limited claim by one app instance on a named piece of work."""
+
+    tenant_id: str
+    id: str  # e.g. "round:<team id>"
+    holder: str
+    expires_at: datetime
+    etag: str | None = None

@@ -1,0 +1,81 @@
+"""The small set of document operations every storage backend implements.
+
+Documents live in a *partition* (the tenant id; ``SYSTEM_PARTITION`` for the
+cross-tenant registry the scheduler reads) and are keyed by ``(kind, id)``.
+Each has an opaque ``etag`` that changes on every write. Backend-specific rules
+(which characters an id may hold, how partitions map to storage) stay inside
+the backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+# Partition that holds the registry of tenants. Tenant ids are GUIDs, so this
+# cannot collide with one.
+SYSTEM_PARTITION = "_system"
+
+Scalar = str | int | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A stored JSON body and the ETag it was read with."""
+
+    body: dict[str, Any]
+    etag: str
+
+
+class DocumentBackend(Protocol):
+    """Async document operations, scoped by partition.
+
+    Errors: ``AlreadyExistsError`` from ``create``; ``ConflictError`` from
+    ``replace``/``delete`` with a stale etag; ``NotFoundError`` when the document
+    to replace or delete is missing. Nothing is changed when an error is raised.
+    """
+
+    async def open(self) -> None:
+        """Connect, create what is missing (schema, database, containers)."""
+
+    async def close(self) -> None:
+        """Release connections. The backend may not be used afterwards."""
+
+    async def ping(self) -> None:
+        """Raise if the storage cannot be reached (used by ``/readyz``)."""
+
+    async def read(self, partition: str, kind: str, id: str) -> Document | None:
+        """Point read of one document, or None."""
+
+    async def create(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
+        """Insert a new document; return its etag."""
+
+    async def replace(
+        self, partition: str, kind: str, id: str, body: dict[str, Any], etag: str
+    ) -> str:
+        """Overwrite a document only if its etag is still ``etag``; return the new etag."""
+
+    async def upsert(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
+        """Insert or overwrite unconditionally; return the new etag."""
+
+    async def delete(self, partition: str, kind: str, id: str, etag: str | None = None) -> None:
+        """Delete a document (only if its etag matches, when one is given)."""
+
+    async def query(
+        self,
+        partition: str,
+        kind: str,
+        where: Mapping[str, Scalar] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+        at_least: tuple[str, str] | None = None,
+    ) -> list[Document]:
+        """Documents of one kind in one partition whose top-level fields equal ``where``.
+
+        A ``None`` in ``where`` matches a field that is null or absent.
+        ``order_by`` names a top-level field whose stored values sort correctly
+        as text (our datetimes are fixed-width UTC text). ``at_least`` keeps
+        documents whose named text field is ``>=`` the given value.
+        """

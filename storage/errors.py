@@ -1,0 +1,20 @@
+"""Errors every backend raises the same way."""
+
+
+class StoreError(Exception):
+    """Base class for storage failures callers may handle."""
+
+
+class ConflictError(StoreError):
+    """A write carried an ETag that is no longer current: someone else wrote first.
+
+    Nothing was changed. Read again, re-apply the change, write again.
+    """
+
+
+class NotFoundError(StoreError):
+    """The document to update or delete does not exist (in this tenant)."""
+
+
+class AlreadyExistsError(StoreError):
+    """A create found a document with the same id (in this tenant)."""

@@ -1,0 +1,30 @@
+"""Choose and build the storage backend named by the settings."""
+
+from __future__ import annotations
+
+from settings import Settings
+from storage.backend import DocumentBackend
+from storage.store import OkrStore
+
+
+def backend_from_settings(settings: Settings) -> DocumentBackend:
+    """The backend ``STORAGE`` names, not yet opened."""
+    if settings.storage == "cosmos":
+        from storage.cosmos import CosmosBackend  # imported only when used
+
+        assert settings.cosmos_endpoint is not None  # validated by Settings
+        return CosmosBackend(
+            endpoint=settings.cosmos_endpoint,
+            key=settings.cosmos_key,
+            database=settings.cosmos_database,
+            container=settings.cosmos_container,
+            verify_tls=settings.cosmos_verify_tls,
+        )
+    from storage.sqlite import SqliteBackend
+
+    return SqliteBackend(settings.sqlite_path)
+
+
+def store_from_settings(settings: Settings) -> OkrStore:
+    """An ``OkrStore`` over the configured backend; open it with ``async with``."""
+    return OkrStore(backend_from_settings(settings))

@@ -1,0 +1,448 @@
+"""``OkrStore``: the typed, tenant-scoped store the rest of the app uses.
+
+Every call names its tenant and can only see that tenant's partition; the one
+exception is :meth:`OkrStore.list_tenants`, which the scheduler uses to find
+what is due. Saves are optimistic: an entity read with an etag is written back
+only if nobody wrote in between (else :class:`ConflictError`, nothing changed);
+an entity whose etag is ``None`` is created (and refused if it already exists).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import random
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+from okr.models import (
+    CheckIn,
+    ConversationRef,
+    Delivery,
+    DeliveryState,
+    Initiative,
+    KeyResult,
+    Kpi,
+    Lease,
+    Member,
+    Objective,
+    ObjectiveState,
+    Round,
+    Team,
+    Tenant,
+)
+from storage.backend import SYSTEM_PARTITION, DocumentBackend, Scalar
+from storage.codec import encode_datetime, from_document, to_document
+from storage.errors import AlreadyExistsError, ConflictError, NotFoundError
+
+# How often record_checkin re-reads a key result when concurrent check-ins race
+# to update its latest value. Each retry is cheap (one point read, one replace).
+_MIRROR_RETRIES = 200
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Kind[E]:
+    name: str
+    cls: type[E]
+
+
+TENANT = _Kind("tenant", Tenant)
+TEAM = _Kind("team", Team)
+MEMBER = _Kind("member", Member)
+CONVERSATION = _Kind("conversation", ConversationRef)
+OBJECTIVE = _Kind("objective", Objective)
+KEY_RESULT = _Kind("key_result", KeyResult)
+INITIATIVE = _Kind("initiative", Initiative)
+KPI = _Kind("kpi", Kpi)
+CHECKIN = _Kind("checkin", CheckIn)
+ROUND = _Kind("round", Round)
+DELIVERY = _Kind("delivery", Delivery)
+LEASE = _Kind("lease", Lease)
+
+
+class OkrStore:
+    """Typed access to everything the product stores. Open with ``async with``."""
+
+    def __init__(self, backend: DocumentBackend) -> None:
+        self._backend = backend
+
+    @property
+    def backend(self) -> DocumentBackend:
+        """The document backend underneath (for diagnostics and benchmarks)."""
+        return self._backend
+
+    async def __aenter__(self) -> OkrStore:
+        await self._backend.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._backend.close()
+
+    async def ping(self) -> None:
+        """Raise if storage is unreachable."""
+        await self._backend.ping()
+
+    # -- generic helpers ---------------------------------------------------
+
+    async def _get[E](self, kind: _Kind[E], partition: str, id: str) -> E | None:
+        doc = await self._backend.read(partition, kind.name, id)
+        if doc is None:
+            return None
+        return from_document(kind.cls, doc.body, doc.etag)
+
+    async def _save[E](self, kind: _Kind[E], partition: str, entity: E) -> E:
+        body = to_document(entity)
+        id_ = body["id"]
+        etag: str | None = getattr(entity, "etag", None)
+        if etag is None:
+            try:
+                new_etag = await self._backend.create(partition, kind.name, id_, body)
+            except AlreadyExistsError as exc:
+                raise ConflictError(f"{kind.name} {id_!r} already exists") from exc
+        else:
+            new_etag = await self._backend.replace(partition, kind.name, id_, body, etag)
+        return dataclasses.replace(entity, etag=new_etag)  # type: ignore[type-var]
+
+    async def _list[E](
+        self,
+        kind: _Kind[E],
+        partition: str,
+        where: Mapping[str, Scalar] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+        at_least: tuple[str, str] | None = None,
+    ) -> list[E]:
+        docs = await self._backend.query(
+            partition,
+            kind.name,
+            where={k: v for k, v in (where or {}).items()},
+            order_by=order_by,
+            descending=descending,
+            limit=limit,
+            at_least=at_least,
+        )
+        return [from_document(kind.cls, d.body, d.etag) for d in docs]
+
+    async def _delete(self, kind: _Kind[Any], partition: str, id: str, etag: str | None) -> None:
+        await self._backend.delete(partition, kind.name, id, etag)
+
+    # -- tenants (registry in the system partition) --------------------------
+
+    async def get_tenant(self, tenant_id: str) -> Tenant | None:
+        """The tenant's record, or None if the bot has never seen it."""
+        return await self._get(TENANT, SYSTEM_PARTITION, tenant_id)
+
+    async def save_tenant(self, tenant: Tenant) -> Tenant:
+        """Create (etag None) or update a tenant."""
+        return await self._save(TENANT, SYSTEM_PARTITION, tenant)
+
+    async def list_tenants(self) -> list[Tenant]:
+        """Every tenant. The only cross-tenant read; meant for the scheduler."""
+        return await self._list(TENANT, SYSTEM_PARTITION, order_by="id")
+
+    # -- teams ---------------------------------------------------------------
+
+    async def get_team(self, tenant_id: str, team_id: str) -> Team | None:
+        """One team of the tenant."""
+        return await self._get(TEAM, tenant_id, team_id)
+
+    async def save_team(self, team: Team) -> Team:
+        """Create or update a team (with its settings and channels)."""
+        return await self._save(TEAM, team.tenant_id, team)
+
+    async def list_teams(self, tenant_id: str) -> list[Team]:
+        """The tenant's teams."""
+        return await self._list(TEAM, tenant_id, order_by="id")
+
+    # -- members -------------------------------------------------------------
+
+    async def get_member(self, tenant_id: str, member_id: str) -> Member | None:
+        """A person by Teams user id."""
+        return await self._get(MEMBER, tenant_id, member_id)
+
+    async def save_member(self, member: Member) -> Member:
+        """Create or update a person."""
+        return await self._save(MEMBER, member.tenant_id, member)
+
+    async def list_members(self, tenant_id: str) -> list[Member]:
+        """Everyone the bot knows in the tenant."""
+        return await self._list(MEMBER, tenant_id, order_by="id")
+
+    async def find_member_by_email(self, tenant_id: str, email: str) -> Member | None:
+        """A person by e-mail or UPN (case-insensitive, as Entra compares them)."""
+        wanted = email.strip().casefold()
+        for member in await self.list_members(tenant_id):
+            if member.email is not None and member.email.casefold() == wanted:
+                return member
+        return None
+
+    async def find_member_by_aad(self, tenant_id: str, aad_object_id: str) -> Member | None:
+        """A person by Entra object id."""
+        found = await self._list(MEMBER, tenant_id, where={"aad_object_id": aad_object_id})
+        return found[0] if found else None
+
+    # -- conversation references ---------------------------------------------
+
+    async def get_conversation(self, tenant_id: str, key: str) -> ConversationRef | None:
+        """A stored conversation by key (member id, channel id or chat id)."""
+        return await self._get(CONVERSATION, tenant_id, key)
+
+    async def save_conversation(self, ref: ConversationRef) -> ConversationRef:
+        """Create or update a conversation reference."""
+        return await self._save(CONVERSATION, ref.tenant_id, ref)
+
+    async def list_conversations(
+        self, tenant_id: str, team_id: str | None = None
+    ) -> list[ConversationRef]:
+        """The tenant's stored conversations, optionally those of one team."""
+        where = {"team_id": team_id} if team_id is not None else None
+        return await self._list(CONVERSATION, tenant_id, where=where, order_by="id")
+
+    # -- objectives, key results, initiatives, KPIs --------------------------
+
+    async def get_objective(self, tenant_id: str, objective_id: str) -> Objective | None:
+        """One objective."""
+        return await self._get(OBJECTIVE, tenant_id, objective_id)
+
+    async def save_objective(self, objective: Objective) -> Objective:
+        """Create or update an objective."""
+        return await self._save(OBJECTIVE, objective.tenant_id, objective)
+
+    async def delete_objective(self, tenant_id: str, objective_id: str, etag: str) -> None:
+        """Delete an objective (meant for drafts; history is kept otherwise)."""
+        await self._delete(OBJECTIVE, tenant_id, objective_id, etag)
+
+    async def list_objectives(
+        self,
+        tenant_id: str,
+        *,
+        team_id: str | None = None,
+        owner_id: str | None = None,
+        state: ObjectiveState | None = None,
+        parent_id: str | None = None,
+    ) -> list[Objective]:
+        """The tenant's objectives, filtered by whichever arguments are given."""
+        where: dict[str, Scalar] = {}
+        if team_id is not None:
+            where["team_id"] = team_id
+        if owner_id is not None:
+            where["owner_id"] = owner_id
+        if state is not None:
+            where["state"] = state.value
+        if parent_id is not None:
+            where["parent_id"] = parent_id
+        return await self._list(OBJECTIVE, tenant_id, where=where, order_by="created_at")
+
+    async def get_key_result(self, tenant_id: str, key_result_id: str) -> KeyResult | None:
+        """One key result."""
+        return await self._get(KEY_RESULT, tenant_id, key_result_id)
+
+    async def save_key_result(self, key_result: KeyResult) -> KeyResult:
+        """Create or update a key result."""
+        return await self._save(KEY_RESULT, key_result.tenant_id, key_result)
+
+    async def delete_key_result(self, tenant_id: str, key_result_id: str, etag: str) -> None:
+        """Delete a key result (meant for drafts)."""
+        await self._delete(KEY_RESULT, tenant_id, key_result_id, etag)
+
+    async def list_key_results(
+        self,
+        tenant_id: str,
+        *,
+        objective_id: str | None = None,
+        owner_id: str | None = None,
+    ) -> list[KeyResult]:
+        """Key results of an objective and/or of an owner."""
+        where: dict[str, Scalar] = {}
+        if objective_id is not None:
+            where["objective_id"] = objective_id
+        if owner_id is not None:
+            where["owner_id"] = owner_id
+        return await self._list(KEY_RESULT, tenant_id, where=where, order_by="created_at")
+
+    async def get_initiative(self, tenant_id: str, initiative_id: str) -> Initiative | None:
+        """One initiative."""
+        return await self._get(INITIATIVE, tenant_id, initiative_id)
+
+    async def save_initiative(self, initiative: Initiative) -> Initiative:
+        """Create or update an initiative."""
+        return await self._save(INITIATIVE, initiative.tenant_id, initiative)
+
+    async def list_initiatives(self, tenant_id: str, objective_id: str) -> list[Initiative]:
+        """An objective's initiatives."""
+        return await self._list(
+            INITIATIVE, tenant_id, where={"objective_id": objective_id}, order_by="created_at"
+        )
+
+    async def get_kpi(self, tenant_id: str, kpi_id: str) -> Kpi | None:
+        """One KPI."""
+        return await self._get(KPI, tenant_id, kpi_id)
+
+    async def save_kpi(self, kpi: Kpi) -> Kpi:
+        """Create or update a KPI."""
+        return await self._save(KPI, kpi.tenant_id, kpi)
+
+    async def list_kpis(self, tenant_id: str, team_id: str | None = None) -> list[Kpi]:
+        """The tenant's KPIs, optionally one team's."""
+        where = {"team_id": team_id} if team_id is not None else None
+        return await self._list(KPI, tenant_id, where=where, order_by="id")
+
+    # -- check-ins -----------------------------------------------------------
+
+    async def record_checkin(self, checkin: CheckIn) -> tuple[CheckIn, bool]:
+        """Append a check-in and make it the key result's latest value if it is newest.
+
+        Idempotent by ``checkin.id``: a retried call stores nothing new and
+        returns the stored check-in with ``False``. Concurrent check-ins on one
+        key result are all kept; the key result mirrors the newest by
+        ``(recorded_at, id)``.
+
+        Cost when new: one point read, two writes (plus one read and one write
+        per lost race on the key result).
+
+        Raises:
+            NotFoundError: the key result does not exist in this tenant.
+            ValueError: the check-in names another objective than its key result.
+        """
+        tenant = checkin.tenant_id
+        key_result = await self.get_key_result(tenant, checkin.key_result_id)
+        if key_result is None:
+            raise NotFoundError(f"key result {checkin.key_result_id!r} not found")
+        if key_result.objective_id != checkin.objective_id:
+            raise ValueError("check-in objective does not match its key result")
+        try:
+            await self._backend.create(tenant, CHECKIN.name, checkin.id, to_document(checkin))
+            stored, created = checkin, True
+        except AlreadyExistsError:
+            existing = await self._get(CHECKIN, tenant, checkin.id)
+            if existing is None:  # deleted in between; cannot happen for check-ins
+                raise
+            stored, created = existing, False
+        await self._mirror_latest(key_result, stored)
+        return stored, created
+
+    async def _mirror_latest(self, key_result: KeyResult, checkin: CheckIn) -> None:
+        for attempt in range(_MIRROR_RETRIES):
+            latest = key_result.last_checkin_at, key_result.last_checkin_id or ""
+            if key_result.last_checkin_at is not None and latest >= (
+                checkin.recorded_at,
+                checkin.id,
+            ):
+                return  # a newer (or this same) check-in is already mirrored
+            updated = dataclasses.replace(
+                key_result,
+                current=checkin.value,
+                last_checkin_at=checkin.recorded_at,
+                last_checkin_id=checkin.id,
+                last_status=checkin.status,
+            )
+            try:
+                await self.save_key_result(updated)
+                return
+            except ConflictError:
+                # Another check-in won the race: jittered pause, read again, retry.
+                await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
+                fresh = await self.get_key_result(key_result.tenant_id, key_result.id)
+                if fresh is None:
+                    raise NotFoundError(f"key result {key_result.id!r} vanished") from None
+                key_result = fresh
+        raise ConflictError(f"key result {key_result.id!r} too contended to update")
+
+    async def get_checkin(self, tenant_id: str, checkin_id: str) -> CheckIn | None:
+        """One check-in by id."""
+        return await self._get(CHECKIN, tenant_id, checkin_id)
+
+    async def list_checkins(
+        self,
+        tenant_id: str,
+        *,
+        key_result_id: str | None = None,
+        objective_id: str | None = None,
+        author_id: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[CheckIn]:
+        """Check-in history, newest first, filtered by whichever arguments are given."""
+        where: dict[str, Scalar] = {}
+        if key_result_id is not None:
+            where["key_result_id"] = key_result_id
+        if objective_id is not None:
+            where["objective_id"] = objective_id
+        if author_id is not None:
+            where["author_id"] = author_id
+        at_least = ("recorded_at", encode_datetime(since)) if since is not None else None
+        return await self._list(
+            CHECKIN,
+            tenant_id,
+            where=where,
+            order_by="recorded_at",
+            descending=True,
+            limit=limit,
+            at_least=at_least,
+        )
+
+    # -- scheduler records ---------------------------------------------------
+
+    async def get_round(self, tenant_id: str, round_id: str) -> Round | None:
+        """One scheduled round."""
+        return await self._get(ROUND, tenant_id, round_id)
+
+    async def save_round(self, round_: Round) -> Round:
+        """Create or update a round."""
+        return await self._save(ROUND, round_.tenant_id, round_)
+
+    async def list_rounds(self, tenant_id: str, team_id: str) -> list[Round]:
+        """A team's rounds, newest due first."""
+        return await self._list(
+            ROUND, tenant_id, where={"team_id": team_id}, order_by="due_at", descending=True
+        )
+
+    async def get_delivery(self, tenant_id: str, delivery_id: str) -> Delivery | None:
+        """One delivery record."""
+        return await self._get(DELIVERY, tenant_id, delivery_id)
+
+    async def save_delivery(self, delivery: Delivery) -> Delivery:
+        """Create (pending, before sending) or update (after sending) a delivery record."""
+        return await self._save(DELIVERY, delivery.tenant_id, delivery)
+
+    async def list_deliveries(
+        self, tenant_id: str, round_id: str, state: DeliveryState | None = None
+    ) -> list[Delivery]:
+        """A round's delivery records, optionally in one state."""
+        where: dict[str, Scalar] = {"round_id": round_id}
+        if state is not None:
+            where["state"] = state.value
+        return await self._list(DELIVERY, tenant_id, where=where, order_by="id")
+
+    async def acquire_lease(
+        self, tenant_id: str, name: str, holder: str, ttl: timedelta, now: datetime
+    ) -> Lease | None:
+        """Claim ``name`` for ``holder`` until ``now + ttl``; None if someone else holds it.
+
+        A holder may renew its own lease; an expired lease may be taken over.
+        Exactly one of several concurrent callers gets it (ETag-protected).
+        """
+        wanted = Lease(tenant_id=tenant_id, id=name, holder=holder, expires_at=now + ttl)
+        current = await self._get(LEASE, tenant_id, name)
+        if current is not None:
+            if current.holder != holder and current.expires_at > now:
+                return None
+            wanted = dataclasses.replace(wanted, etag=current.etag)
+        try:
+            return await self._save(LEASE, tenant_id, wanted)
+        except (ConflictError, NotFoundError):
+            return None
+
+    async def release_lease(self, lease: Lease) -> None:
+        """Give a lease up early (no-op if someone else has taken it since)."""
+        with contextlib.suppress(ConflictError, NotFoundError):
+            await self._delete(LEASE, lease.tenant_id, lease.id, lease.etag)
