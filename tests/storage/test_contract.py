@@ -1,0 +1,396 @@
+"""The storage contract: every backend must pass every test here unchanged."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from okr.models import CheckInStatus, DeliveryState, ObjectiveState
+from storage.errors import ConflictError, NotFoundError
+from storage.store import OkrStore
+from tests.storage import samples
+from tests.storage.conftest import BackendFactory
+from tests.storage.samples import T0
+
+A = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+B = "22222222-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
+
+
+def _without_etag(entity: Any) -> Any:
+    return dataclasses.replace(entity, etag=None)
+
+
+async def _seed_kr(store: OkrStore, tenant: str = A, kr_id: str = "kr-1") -> None:
+    if await store.get_objective(tenant, "obj-1") is None:
+        await store.save_objective(samples.objective(tenant))
+    await store.save_key_result(samples.key_result(tenant, kr_id))
+
+
+# -- round trips -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("save", "get", "build", "key"),
+    [
+        ("save_team", "get_team", samples.team, samples.TEAM_ID),
+        ("save_member", "get_member", samples.member, "29:owner-1"),
+        ("save_conversation", "get_conversation", samples.conversation, "29:owner-1"),
+        ("save_objective", "get_objective", samples.objective, "obj-1"),
+        ("save_key_result", "get_key_result", samples.key_result, "kr-1"),
+        ("save_initiative", "get_initiative", samples.initiative, "ini-1"),
+        ("save_kpi", "get_kpi", samples.kpi, "kpi-1"),
+        ("save_round", "get_round", samples.round_, "checkin|team|2026-11-30"),
+        ("save_delivery", "get_delivery", samples.delivery, "checkin|team|2026-11-30|29:owner-1"),
+    ],
+)
+async def test_every_entity_round_trips(
+    store: OkrStore, save: str, get: str, build: Any, key: str
+) -> None:
+    entity = build(A)
+    saved = await getattr(store, save)(entity)
+    assert saved.etag
+    loaded = await getattr(store, get)(A, key)
+    assert loaded == saved
+    assert _without_etag(loaded) == entity
+
+
+async def test_tenant_round_trips_and_is_listed_across_tenants(store: OkrStore) -> None:
+    await store.save_tenant(samples.tenant(A))
+    await store.save_tenant(samples.tenant(B))
+    assert _without_etag(await store.get_tenant(A)) == samples.tenant(A)
+    assert [t.id for t in await store.list_tenants()] == [A, B]
+
+
+async def test_checkin_round_trips(store: OkrStore) -> None:
+    await _seed_kr(store)
+    stored, created = await store.record_checkin(samples.checkin(A))
+    assert created
+    assert await store.get_checkin(A, "ci-1") == samples.checkin(A) == stored
+
+
+async def test_odd_ids_round_trip(store: OkrStore) -> None:
+    odd = ["19:a/b#c?d\\e@thread.tacv2;messageid=1", "a:1Üñí©ødé 💬", "x" * 200, "with space"]
+    for key in odd:
+        await store.save_member(samples.member(A, key))
+    for key in odd:
+        loaded = await store.get_member(A, key)
+        assert loaded is not None and loaded.id == key
+    assert sorted(m.id for m in await store.list_members(A)) == sorted(odd)
+
+
+# -- optimistic concurrency ---------------------------------------------------
+
+
+async def test_create_twice_is_a_conflict(store: OkrStore) -> None:
+    await store.save_objective(samples.objective(A))
+    with pytest.raises(ConflictError):
+        await store.save_objective(samples.objective(A, title="other"))
+    loaded = await store.get_objective(A, "obj-1")
+    assert loaded is not None and loaded.title == samples.objective(A).title
+
+
+async def test_update_with_current_etag_succeeds_and_changes_etag(store: OkrStore) -> None:
+    first = await store.save_objective(samples.objective(A))
+    second = await store.save_objective(dataclasses.replace(first, title="Renamed"))
+    assert second.etag != first.etag
+    loaded = await store.get_objective(A, "obj-1")
+    assert loaded is not None and loaded.title == "Renamed"
+
+
+async def test_stale_etag_is_a_conflict_and_changes_nothing(store: OkrStore) -> None:
+    first = await store.save_objective(samples.objective(A))
+    await store.save_objective(dataclasses.replace(first, title="Winner"))
+    with pytest.raises(ConflictError):
+        await store.save_objective(dataclasses.replace(first, title="Loser"))
+    loaded = await store.get_objective(A, "obj-1")
+    assert loaded is not None and loaded.title == "Winner"
+
+
+async def test_two_writers_with_same_etag_exactly_one_wins(
+    store: OkrStore, backend_factory: BackendFactory
+) -> None:
+    base = await store.save_key_result(samples.key_result(A))
+    async with OkrStore(backend_factory()) as other:
+        writes = [
+            store.save_key_result(dataclasses.replace(base, title="from store")),
+            other.save_key_result(dataclasses.replace(base, title="from other")),
+        ]
+        results = await asyncio.gather(*writes, return_exceptions=True)
+    winners = [r for r in results if not isinstance(r, BaseException)]
+    losers = [r for r in results if isinstance(r, BaseException)]
+    assert len(winners) == 1
+    assert len(losers) == 1 and isinstance(losers[0], ConflictError)
+    loaded = await store.get_key_result(A, "kr-1")
+    assert loaded is not None and loaded.title == winners[0].title
+
+
+async def test_update_of_missing_entity_is_not_found(store: OkrStore) -> None:
+    ghost = dataclasses.replace(samples.objective(A), etag="0123")
+    with pytest.raises(NotFoundError):
+        await store.save_objective(ghost)
+    assert await store.get_objective(A, "obj-1") is None
+
+
+async def test_delete_needs_current_etag(store: OkrStore) -> None:
+    first = await store.save_objective(samples.objective(A))
+    second = await store.save_objective(dataclasses.replace(first, title="x"))
+    assert first.etag is not None and second.etag is not None
+    with pytest.raises(ConflictError):
+        await store.delete_objective(A, "obj-1", first.etag)
+    await store.delete_objective(A, "obj-1", second.etag)
+    assert await store.get_objective(A, "obj-1") is None
+
+
+# -- check-ins ---------------------------------------------------------------
+
+
+async def test_fifty_concurrent_checkins_on_one_kr_are_all_recorded(store: OkrStore) -> None:
+    await _seed_kr(store)
+    checkins = [
+        samples.checkin(A, f"ci-{i:02d}", value=str(13_000_000 + i), at=T0 + timedelta(minutes=i))
+        for i in range(50)
+    ]
+    results = await asyncio.gather(*(store.record_checkin(c) for c in checkins))
+    assert all(created for _, created in results)
+    history = await store.list_checkins(A, key_result_id="kr-1")
+    assert sorted(c.id for c in history) == sorted(c.id for c in checkins)
+    kr = await store.get_key_result(A, "kr-1")
+    assert kr is not None
+    # The key result mirrors the newest check-in, whatever order they landed in.
+    assert kr.last_checkin_id == "ci-49"
+    assert kr.current == Decimal(13_000_049)
+
+
+async def test_retried_checkin_is_stored_once(store: OkrStore) -> None:
+    await _seed_kr(store)
+    first, created_first = await store.record_checkin(samples.checkin(A, "ci-x", value="5"))
+    again, created_again = await store.record_checkin(samples.checkin(A, "ci-x", value="5"))
+    assert created_first and not created_again
+    assert again == first
+    assert [c.id for c in await store.list_checkins(A, key_result_id="kr-1")] == ["ci-x"]
+
+
+async def test_retried_checkins_race_and_store_once(store: OkrStore) -> None:
+    await _seed_kr(store)
+    results = await asyncio.gather(
+        *(store.record_checkin(samples.checkin(A, "double-click")) for _ in range(5))
+    )
+    assert sum(created for _, created in results) == 1
+    assert len(await store.list_checkins(A, key_result_id="kr-1")) == 1
+
+
+async def test_older_checkin_does_not_overwrite_newer_value(store: OkrStore) -> None:
+    await _seed_kr(store)
+    await store.record_checkin(samples.checkin(A, "new", value="20", at=T0 + timedelta(days=1)))
+    await store.record_checkin(samples.checkin(A, "old", value="10", at=T0))
+    kr = await store.get_key_result(A, "kr-1")
+    assert kr is not None and kr.current == Decimal(20) and kr.last_checkin_id == "new"
+    assert kr.last_status is CheckInStatus.AT_RISK
+
+
+async def test_checkin_on_unknown_kr_is_refused(store: OkrStore) -> None:
+    with pytest.raises(NotFoundError):
+        await store.record_checkin(samples.checkin(A, kr_id="nope"))
+    assert await store.get_checkin(A, "ci-1") is None
+
+
+async def test_checkin_history_is_newest_first_with_limit_and_since(store: OkrStore) -> None:
+    await _seed_kr(store)
+    await _seed_kr(store, kr_id="kr-2")
+    for i in range(5):
+        await store.record_checkin(samples.checkin(A, f"c{i}", at=T0 + timedelta(hours=i)))
+    await store.record_checkin(samples.checkin(A, "other", kr_id="kr-2"))
+    history = await store.list_checkins(A, key_result_id="kr-1")
+    assert [c.id for c in history] == ["c4", "c3", "c2", "c1", "c0"]
+    assert [c.id for c in await store.list_checkins(A, key_result_id="kr-1", limit=2)] == [
+        "c4",
+        "c3",
+    ]
+    since = await store.list_checkins(A, key_result_id="kr-1", since=T0 + timedelta(hours=3))
+    assert [c.id for c in since] == ["c4", "c3"]
+    by_objective = await store.list_checkins(A, objective_id="obj-1")
+    assert len(by_objective) == 6
+
+
+# -- queries -------------------------------------------------------------------
+
+
+async def test_objective_and_key_result_filters(store: OkrStore) -> None:
+    await store.save_objective(samples.objective(A, "o1", created_at=T0))
+    await store.save_objective(
+        samples.objective(
+            A,
+            "o2",
+            owner_id="29:other",
+            state=ObjectiveState.DRAFT,
+            team_id=None,
+            parent_id="o1",
+            created_at=T0 + timedelta(seconds=1),
+        )
+    )
+    assert [o.id for o in await store.list_objectives(A)] == ["o1", "o2"]
+    assert [o.id for o in await store.list_objectives(A, team_id=samples.TEAM_ID)] == ["o1"]
+    assert [o.id for o in await store.list_objectives(A, owner_id="29:other")] == ["o2"]
+    assert [o.id for o in await store.list_objectives(A, state=ObjectiveState.DRAFT)] == ["o2"]
+    assert [o.id for o in await store.list_objectives(A, parent_id="o1")] == ["o2"]
+
+    await store.save_key_result(samples.key_result(A, "k1", objective_id="o1"))
+    await store.save_key_result(
+        samples.key_result(A, "k2", objective_id="o2", owner_id="29:x", created_at=None)
+    )
+    assert [k.id for k in await store.list_key_results(A, objective_id="o1")] == ["k1"]
+    assert [k.id for k in await store.list_key_results(A, owner_id="29:x")] == ["k2"]
+
+
+async def test_member_lookups(store: OkrStore) -> None:
+    await store.save_member(samples.member(A, "29:m1"))
+    found = await store.find_member_by_aad(A, "aad-29:m1")
+    assert found is not None and found.id == "29:m1"
+    by_mail = await store.find_member_by_email(A, "  29M1@CONTOSO.example ")
+    assert by_mail is not None and by_mail.id == "29:m1"
+    assert await store.find_member_by_email(A, "nobody@contoso.example") is None
+
+
+async def test_delivery_and_conversation_filters(store: OkrStore) -> None:
+    d1 = await store.save_delivery(samples.delivery(A, "29:m1"))
+    await store.save_delivery(samples.delivery(A, "29:m2"))
+    await store.save_delivery(dataclasses.replace(d1, state=DeliveryState.SENT, attempts=1))
+    round_id = d1.round_id
+    assert len(await store.list_deliveries(A, round_id)) == 2
+    sent = await store.list_deliveries(A, round_id, DeliveryState.SENT)
+    assert [d.member_id for d in sent] == ["29:m1"]
+    await store.save_conversation(samples.conversation(A, "29:m1"))
+    await store.save_conversation(dataclasses.replace(samples.conversation(A, "c2"), team_id=None))
+    assert [c.id for c in await store.list_conversations(A, team_id=samples.TEAM_ID)] == ["29:m1"]
+    assert len(await store.list_conversations(A)) == 2
+
+
+async def test_list_initiatives_kpis_teams_rounds(store: OkrStore) -> None:
+    await store.save_initiative(samples.initiative(A))
+    await store.save_kpi(samples.kpi(A))
+    await store.save_team(samples.team(A))
+    await store.save_round(samples.round_(A))
+    assert [i.id for i in await store.list_initiatives(A, "obj-1")] == ["ini-1"]
+    assert [k.id for k in await store.list_kpis(A, samples.TEAM_ID)] == ["kpi-1"]
+    assert [t.id for t in await store.list_teams(A)] == [samples.TEAM_ID]
+    assert [r.id for r in await store.list_rounds(A, samples.TEAM_ID)] == [samples.round_(A).id]
+
+
+# -- leases --------------------------------------------------------------------
+
+
+async def test_lease_is_exclusive_until_it_expires(store: OkrStore) -> None:
+    ttl = timedelta(minutes=5)
+    mine = await store.acquire_lease(A, "round:t", "me", ttl, T0)
+    assert mine is not None and mine.expires_at == T0 + ttl
+    assert await store.acquire_lease(A, "round:t", "you", ttl, T0 + timedelta(minutes=4)) is None
+    renewed = await store.acquire_lease(A, "round:t", "me", ttl, T0 + timedelta(minutes=4))
+    assert renewed is not None and renewed.expires_at == T0 + timedelta(minutes=9)
+    taken = await store.acquire_lease(A, "round:t", "you", ttl, T0 + timedelta(minutes=10))
+    assert taken is not None and taken.holder == "you"
+    # The old holder's release must not free the new holder's lease.
+    await store.release_lease(renewed)
+    assert await store.acquire_lease(A, "round:t", "me", ttl, T0 + timedelta(minutes=11)) is None
+    await store.release_lease(taken)
+    assert await store.acquire_lease(A, "round:t", "me", ttl, T0 + timedelta(minutes=11))
+
+
+async def test_concurrent_lease_acquisition_has_one_winner(
+    store: OkrStore, backend_factory: BackendFactory
+) -> None:
+    async with OkrStore(backend_factory()) as other:
+        attempts = [
+            (store if i % 2 else other).acquire_lease(
+                A, "round:t", f"holder-{i}", timedelta(minutes=1), T0
+            )
+            for i in range(10)
+        ]
+        results = await asyncio.gather(*attempts)
+    assert sum(r is not None for r in results) == 1
+
+
+# -- tenant isolation ----------------------------------------------------------
+
+
+async def test_tenant_a_cannot_read_tenant_b(store: OkrStore) -> None:
+    await _seed_kr(store, tenant=B)
+    await store.record_checkin(samples.checkin(B))
+    await store.save_team(samples.team(B))
+    await store.save_member(samples.member(B))
+    await store.save_conversation(samples.conversation(B))
+    await store.save_initiative(samples.initiative(B))
+    await store.save_kpi(samples.kpi(B))
+    await store.save_round(samples.round_(B))
+    await store.save_delivery(samples.delivery(B))
+
+    assert await store.get_objective(A, "obj-1") is None
+    assert await store.get_key_result(A, "kr-1") is None
+    assert await store.get_checkin(A, "ci-1") is None
+    assert await store.get_team(A, samples.TEAM_ID) is None
+    assert await store.get_member(A, "29:owner-1") is None
+    assert await store.find_member_by_aad(A, "aad-29:owner-1") is None
+    assert await store.find_member_by_email(A, samples.member(B).email or "") is None
+    assert await store.get_conversation(A, "29:owner-1") is None
+    assert await store.get_initiative(A, "ini-1") is None
+    assert await store.get_kpi(A, "kpi-1") is None
+    assert await store.get_round(A, samples.round_(B).id) is None
+    assert await store.get_delivery(A, samples.delivery(B).id) is None
+    assert await store.list_objectives(A) == []
+    assert await store.list_key_results(A) == []
+    assert await store.list_checkins(A) == []
+    assert await store.list_teams(A) == []
+    assert await store.list_members(A) == []
+    assert await store.list_conversations(A) == []
+    assert await store.list_initiatives(A, "obj-1") == []
+    assert await store.list_kpis(A) == []
+    assert await store.list_rounds(A, samples.TEAM_ID) == []
+    assert await store.list_deliveries(A, samples.round_(B).id) == []
+
+
+async def test_tenant_a_cannot_change_tenant_b(store: OkrStore) -> None:
+    await _seed_kr(store, tenant=B)
+    theirs = await store.get_key_result(B, "kr-1")
+    objective_b = await store.get_objective(B, "obj-1")
+    assert theirs is not None and objective_b is not None and objective_b.etag is not None
+
+    # B's etag, A's tenant id: lands in A's partition, where nothing exists.
+    hijack = dataclasses.replace(theirs, tenant_id=A, title="hijacked")
+    with pytest.raises(NotFoundError):
+        await store.save_key_result(hijack)
+    with pytest.raises(NotFoundError):
+        await store.record_checkin(samples.checkin(A))
+    with pytest.raises(NotFoundError):
+        await store.delete_objective(A, "obj-1", objective_b.etag)
+    # Creating the same id in A makes a separate A entity; B is untouched.
+    await store.save_key_result(dataclasses.replace(theirs, tenant_id=A, etag=None, title="A's"))
+
+    after = await store.get_key_result(B, "kr-1")
+    assert after == theirs
+    assert await store.get_objective(B, "obj-1") == objective_b
+    assert await store.list_checkins(B) == []
+
+
+# -- restart -------------------------------------------------------------------
+
+
+async def test_a_new_store_on_the_same_database_sees_everything(
+    backend_factory: BackendFactory,
+) -> None:
+    async with OkrStore(backend_factory()) as first:
+        await first.save_tenant(samples.tenant(A))
+        await first.save_team(samples.team(A))
+        await _seed_kr(first)
+        await first.record_checkin(samples.checkin(A))
+        await first.acquire_lease(A, "round:t", "me", timedelta(minutes=1), T0)
+    async with OkrStore(backend_factory()) as second:
+        assert await second.get_tenant(A) is not None
+        assert await second.get_team(A, samples.TEAM_ID) is not None
+        kr = await second.get_key_result(A, "kr-1")
+        assert kr is not None and kr.last_checkin_id == "ci-1"
+        assert [c.id for c in await second.list_checkins(A, key_result_id="kr-1")] == ["ci-1"]
+        assert await second.acquire_lease(A, "round:t", "you", timedelta(minutes=1), T0) is None

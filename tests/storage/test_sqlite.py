@@ -1,0 +1,105 @@
+"""Rules of the SQLite backend beyond the shared contract."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from storage.errors import StoreError
+from storage.sqlite import MIGRATIONS, SqliteBackend
+from storage.store import OkrStore
+from tests.storage import samples
+from tests.storage.samples import T0
+
+TENANT = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+ROOT = Path(__file__).resolve().parents[2]
+
+# A child process that records check-ins on the shared file.
+_WRITER = """
+import asyncio, sys
+from datetime import timedelta
+from storage.sqlite import SqliteBackend
+from storage.store import OkrStore
+from tests.storage import samples
+
+async def main(path, prefix, count):
+    async with OkrStore(SqliteBackend(path)) as store:
+        for i in range(count):
+            at = samples.T0 + timedelta(seconds=i)
+            await store.record_checkin(samples.checkin(sys.argv[4], f"{prefix}-{i}", at=at))
+
+asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
+"""
+
+
+async def test_new_file_is_migrated_to_the_latest_schema_in_wal_mode(tmp_path: Path) -> None:
+    backend = SqliteBackend(tmp_path / "nested" / "okr.sqlite3")
+    async with OkrStore(backend):
+        assert await backend.schema_version() == len(MIGRATIONS)
+    with sqlite3.connect(tmp_path / "nested" / "okr.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "okr.sqlite3"
+    async with OkrStore(SqliteBackend(path)) as store:
+        await store.save_team(samples.team(TENANT))
+    async with OkrStore(SqliteBackend(path)) as store:
+        assert await store.get_team(TENANT, samples.TEAM_ID) is not None
+
+
+async def test_file_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "okr.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    backend = SqliteBackend(path)
+    with pytest.raises(StoreError, match="newer than this app knows"):
+        await backend.open()
+    await backend.close()
+
+
+async def test_using_a_closed_store_says_so(tmp_path: Path) -> None:
+    store = OkrStore(SqliteBackend(tmp_path / "okr.sqlite3"))
+    with pytest.raises(StoreError, match="not open"):
+        await store.get_team(TENANT, "x")
+
+
+async def test_two_processes_writing_one_file_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "okr.sqlite3"
+    async with OkrStore(SqliteBackend(path)) as store:
+        await store.save_objective(samples.objective(TENANT))
+        await store.save_key_result(samples.key_result(TENANT))
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _WRITER, str(path), prefix, "40", TENANT, cwd=ROOT
+        )
+        for prefix in ("p1", "p2")
+    ]
+    codes = await asyncio.gather(*(p.wait() for p in procs))
+    assert codes == [0, 0]
+    async with OkrStore(SqliteBackend(path)) as store:
+        history = await store.list_checkins(TENANT, key_result_id="kr-1")
+        assert len(history) == 80
+        kr = await store.get_key_result(TENANT, "kr-1")
+        assert kr is not None
+        # Both writers' newest check-ins share recorded_at; the larger id wins the tie.
+        assert kr.last_checkin_id == "p2-39"
+        assert kr.last_checkin_at == T0 + timedelta(seconds=39)
+
+
+@pytest.mark.parametrize("field", ["team_id) OR 1=1 --", "a.b", "", "x" * 100])
+async def test_query_refuses_field_names_that_are_not_identifiers(
+    tmp_path: Path, field: str
+) -> None:
+    backend = SqliteBackend(tmp_path / "okr.sqlite3")
+    await backend.open()
+    try:
+        with pytest.raises(ValueError, match="not a field name"):
+            await backend.query(TENANT, "team", where={field: "x"})
+    finally:
+        await backend.close()
