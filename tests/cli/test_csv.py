@@ -1,0 +1,162 @@
+"""CSV import and export of OKRs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cli.csv_commands import export_csv, import_csv
+from cli.okr_csv import COLUMNS, CsvError, read_csv
+from okr.models import KeyResultKind, Member, ObjectiveState, ObjectiveType
+from storage.sqlite import SqliteBackend
+from storage.store import OkrStore
+from tests.storage import samples
+
+TENANT = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+TEAM = "19:team@thread.tacv2"
+HEADER = ",".join(COLUMNS)
+
+# Lines 2-7; the tests refer to line numbers of this file.
+GOOD = (Path(__file__).parent / "good_okrs.csv").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[OkrStore]:
+    async with OkrStore(SqliteBackend(tmp_path / "okr.sqlite3")) as opened:
+        for member_id, email in (
+            ("29:an", "An@Contoso.example"),
+            ("29:binh", "binh@contoso.example"),
+        ):
+            await opened.save_member(
+                Member(tenant_id=TENANT, id=member_id, email=email, name=member_id)
+            )
+        yield opened
+
+
+async def test_import_creates_active_objectives_with_their_key_results(store: OkrStore) -> None:
+    result = await import_csv(store, TENANT, TEAM, GOOD)
+    assert (result.objectives, result.key_results) == (3, 5)
+    objectives = {o.title: o for o in await store.list_objectives(TENANT)}
+    assert set(objectives) == {"Tăng gấp đôi doanh thu", "Ship the app", "Write the handbook"}
+    assert all(o.state is ObjectiveState.ACTIVE and o.team_id == TEAM for o in objectives.values())
+    revenue, app = objectives["Tăng gấp đôi doanh thu"], objectives["Ship the app"]
+    assert revenue.type is ObjectiveType.ASPIRATIONAL and revenue.owner_id == "29:an"
+    assert app.parent_id == revenue.id and app.period.label == "FY2027"
+    krs = {k.title: k for k in await store.list_key_results(TENANT)}
+    assert krs["Doanh thu"].kind is KeyResultKind.CURRENCY and krs["Doanh thu"].currency == "USD"
+    assert krs["Support tickets a month"].current == Decimal(120)  # empty current = start
+    assert krs["Session length"].kind is KeyResultKind.DURATION
+    assert krs["Session length"].start == Decimal(157) and krs["Session length"].current == 181
+    assert krs["Retention"].kind is KeyResultKind.PERCENTAGE
+    assert krs["Launch beta"].kind is KeyResultKind.MILESTONE and krs["Launch beta"].current == 1
+
+
+async def test_a_bad_row_is_reported_by_line_and_nothing_is_written(store: OkrStore) -> None:
+    bad = GOOD.replace("120,30,tickets", "120,lots,tickets").replace(
+        "2026-10-01..2026-12-31", "2026-12-31..2026-10-01"
+    )
+    with pytest.raises(CsvError) as caught:
+        await import_csv(store, TENANT, TEAM, bad)
+    lines = [line for line, _ in caught.value.problems]
+    assert lines == [3, 7]
+    assert "target 'lots' is not a number" in str(caught.value)
+    assert "line 7" in str(caught.value)
+    assert await store.list_objectives(TENANT) == []
+    assert await store.list_key_results(TENANT) == []
+
+
+async def test_unknown_owner_and_parent_are_reported_before_writing(store: OkrStore) -> None:
+    text = GOOD.replace("Retention,binh@", "Retention,nobody@").replace(
+        "committed,Tăng gấp đôi doanh thu,", "committed,Missing parent,"
+    )
+    with pytest.raises(CsvError) as caught:
+        await import_csv(store, TENANT, TEAM, text)
+    message = str(caught.value)
+    assert "line 5: kr_owner 'nobody@contoso.example' is unknown" in message
+    assert "line 5: parent 'Missing parent' is not in the file or the tenant" in message
+    assert await store.list_objectives(TENANT) == []
+
+
+async def test_importing_the_same_file_twice_is_refused(store: OkrStore) -> None:
+    await import_csv(store, TENANT, TEAM, GOOD)
+    with pytest.raises(CsvError, match="already exists"):
+        await import_csv(store, TENANT, TEAM, GOOD)
+    assert len(await store.list_objectives(TENANT)) == 3
+
+
+async def test_export_then_import_reproduces_the_same_okrs(store: OkrStore, tmp_path: Path) -> None:
+    await import_csv(store, TENANT, TEAM, GOOD)
+    exported = await export_csv(store, TENANT)
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert len(rows) == 6
+    revenue = next(r for r in rows if r["key_result"] == "Doanh thu")
+    assert revenue["progress"] == "0.08" and revenue["checkins"] == "0"
+
+    async with OkrStore(SqliteBackend(tmp_path / "other.sqlite3")) as other:
+        for member in await store.list_members(TENANT):
+            await other.save_member(member.__class__(**{**_fields(member), "etag": None}))
+        await import_csv(other, TENANT, TEAM, exported)
+        again = await export_csv(other, TENANT)
+    assert _definitions(again) == _definitions(exported)
+
+
+async def test_export_reports_checkins(store: OkrStore) -> None:
+    await import_csv(store, TENANT, TEAM, GOOD)
+    kr = next(k for k in await store.list_key_results(TENANT) if k.title == "Doanh thu")
+    checkin = samples.checkin(TENANT, kr_id=kr.id, value="18000000")
+    await store.record_checkin(
+        checkin.__class__(**{**_fields(checkin), "objective_id": kr.objective_id})
+    )
+    row = next(
+        r
+        for r in csv.DictReader(io.StringIO(await export_csv(store, TENANT)))
+        if r["key_result"] == "Doanh thu"
+    )
+    assert row["current"] == "18000000" and row["checkins"] == "1"
+    assert row["status"] == "at_risk" and row["progress"] == "0.50"
+    assert row["last_checkin"].startswith("2026-11-27T09:30:15")
+
+
+@pytest.mark.parametrize(
+    ("cell_change", "message"),
+    [
+        (("2026-Q4", "2026-Q5"), "not a period label"),
+        (("organization", "galaxy"), "level 'galaxy' is not one of"),
+        (("aspirational", "maybe"), "type 'maybe' is not one of"),
+        (("12000000,24000000", "12000000,12000000"), "target equals start"),
+        (("an@contoso.example,organization", "An,organization"), "not an e-mail"),
+        (("12000000,24000000", "1e5,24000000"), "not a number"),
+        (("2:37,3:45", "2:75,3:45"), "seconds must be below 60"),
+        (("not done,done", "maybe,done"), "is not 'done' or 'not done'"),
+    ],
+)
+def test_cell_validation(cell_change: tuple[str, str], message: str) -> None:
+    with pytest.raises(CsvError, match=message):
+        read_csv(GOOD.replace(*cell_change, 1))
+
+
+def test_missing_columns_are_named() -> None:
+    with pytest.raises(CsvError, match="missing column\\(s\\): current"):
+        read_csv(HEADER.replace(",current", "") + "\n")
+
+
+def test_conflicting_objective_rows_are_reported() -> None:
+    text = GOOD.replace(
+        "Tăng gấp đôi doanh thu,an@contoso.example,organization,2026-Q4,aspirational,,Session",
+        "Tăng gấp đôi doanh thu,binh@contoso.example,organization,2026-Q4,aspirational,,Session",
+    )
+    with pytest.raises(CsvError, match="line 4: objective 'Tăng gấp đôi doanh thu' differs"):
+        read_csv(text)
+
+
+def _fields(entity: object) -> dict[str, object]:
+    return {name: getattr(entity, name) for name in entity.__dataclass_fields__}  # type: ignore[attr-defined]
+
+
+def _definitions(text: str) -> list[tuple[str, ...]]:
+    return sorted(tuple(r[c] for c in COLUMNS) for r in csv.DictReader(io.StringIO(text)))
