@@ -1,0 +1,112 @@
+"""Count the document operations a store makes, by the kind a Cosmos bill knows.
+
+Wrap any backend to see what a store call costs::
+
+    counting = CountingBackend(backend)
+    async with OkrStore(counting) as store:
+        await store.record_checkin(checkin)
+    counting.counts  # OperationCounts(point_reads=1, queries=0, writes=2, ...)
+
+Calls are counted when made, so failed ones (a stale ETag, a duplicate id)
+count too: they are billed as well.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.backend import Document, DocumentBackend, Scalar
+
+
+@dataclass(slots=True)
+class OperationCounts:
+    """Document operations made, by kind and by backend method."""
+
+    point_reads: int = 0
+    queries: int = 0
+    writes: int = 0  # create, replace, upsert, delete
+    by_method: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        """All document operations (pings excluded)."""
+        return self.point_reads + self.queries + self.writes
+
+
+class CountingBackend:
+    """A :class:`~storage.backend.DocumentBackend` that counts the calls it forwards."""
+
+    def __init__(self, inner: DocumentBackend) -> None:
+        self.inner = inner
+        self.counts = OperationCounts()
+
+    def reset(self) -> OperationCounts:
+        """Start counting afresh; return what was counted so far."""
+        counted, self.counts = self.counts, OperationCounts()
+        return counted
+
+    def _count(self, method: str) -> None:
+        self.counts.by_method[method] += 1
+        if method == "read":
+            self.counts.point_reads += 1
+        elif method == "query":
+            self.counts.queries += 1
+        elif method != "ping":
+            self.counts.writes += 1
+
+    async def open(self) -> None:
+        """Open the wrapped backend (not counted)."""
+        await self.inner.open()
+
+    async def close(self) -> None:
+        """Close the wrapped backend (not counted)."""
+        await self.inner.close()
+
+    async def ping(self) -> None:
+        """Forward; counted under ``by_method`` only."""
+        self._count("ping")
+        await self.inner.ping()
+
+    async def read(self, partition: str, kind: str, id: str) -> Document | None:
+        """Forward a point read."""
+        self._count("read")
+        return await self.inner.read(partition, kind, id)
+
+    async def create(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
+        """Forward a write."""
+        self._count("create")
+        return await self.inner.create(partition, kind, id, body)
+
+    async def replace(
+        self, partition: str, kind: str, id: str, body: dict[str, Any], etag: str
+    ) -> str:
+        """Forward a write."""
+        self._count("replace")
+        return await self.inner.replace(partition, kind, id, body, etag)
+
+    async def upsert(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
+        """Forward a write."""
+        self._count("upsert")
+        return await self.inner.upsert(partition, kind, id, body)
+
+    async def delete(self, partition: str, kind: str, id: str, etag: str | None = None) -> None:
+        """Forward a write."""
+        self._count("delete")
+        await self.inner.delete(partition, kind, id, etag)
+
+    async def query(
+        self,
+        partition: str,
+        kind: str,
+        where: Mapping[str, Scalar] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+        at_least: tuple[str, str] | None = None,
+    ) -> list[Document]:
+        """Forward a query."""
+        self._count("query")
+        return await self.inner.query(partition, kind, where, order_by, descending, limit, at_least)

@@ -1,0 +1,293 @@
+"""The Cosmos backend's own rules, against the Cosmos-compatible test server.
+
+The contract suite (``test_contract.py``) covers behaviour shared with SQLite;
+these tests cover what only this backend has: id escaping, the item layout,
+how Cosmos status codes map to storage errors, and the query text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storage.cosmos import CosmosBackend, build_query, decode_id, encode_id
+from storage.errors import AlreadyExistsError, ConflictError, NotFoundError
+from tests.cosmos_server import (
+    CosmosServer,
+    cosmos_server,
+    drop_cosmos_database,
+    make_cosmos_backend,
+    new_database_name,
+)
+
+TENANT = "7f1f6a3e-0000-4000-8000-000000000001"
+OTHER_TENANT = "7f1f6a3e-0000-4000-8000-000000000002"
+AWKWARD_IDS = [
+    "a/b",
+    "a#b",
+    "a?b",
+    "a\\b",
+    "/#?\\",
+    "~2F",  # looks like an escape: must not decode into "/"
+    "100%",
+    "29:1AbC-xyz_ü",  # a Teams user id, with a non-ASCII character
+    "19:abc@thread.tacv2;messageid=1|29:x",  # conversation id, with our separator
+    "trailing space ",
+    "tab\tnew\nline",
+    "x" * 2000,  # longer than a Cosmos id may be
+]
+
+
+@pytest.fixture(scope="module")
+def cosmos() -> Iterator[CosmosServer]:
+    with cosmos_server() as server:
+        yield server
+
+
+@pytest.fixture
+async def backend(cosmos: CosmosServer) -> AsyncIterator[CosmosBackend]:
+    name = new_database_name()
+    backend = await make_cosmos_backend(cosmos.endpoint, cosmos.key, name)
+    await backend.open()
+    try:
+        yield backend
+    finally:
+        await backend.close()
+        await drop_cosmos_database(cosmos.endpoint, cosmos.key, name)
+
+
+def body(id: str, **fields: Any) -> dict[str, Any]:
+    return {"id": id, "tenant_id": TENANT, **fields}
+
+
+# -- ids, without the server -----------------------------------------------------
+
+
+@given(st.text(min_size=1, max_size=200))  # short enough never to be hashed
+def test_encoded_id_is_a_valid_cosmos_id_and_decodes_back(id: str) -> None:
+    cosmos_id = encode_id("checkin", id)
+    assert not set(cosmos_id) & set("/\\?#")
+    assert not cosmos_id.endswith((" ", "\n"))
+    assert decode_id(cosmos_id) == ("checkin", id)
+
+
+@given(st.text(min_size=1, max_size=50), st.text(min_size=1, max_size=50))
+def test_different_ids_or_kinds_never_share_a_cosmos_id(a: str, b: str) -> None:
+    assert encode_id("team", a) != encode_id("member", a)
+    if a != b:
+        assert encode_id("team", a) != encode_id("team", b)
+
+
+def test_overlong_ids_are_hashed_within_the_cosmos_limit() -> None:
+    long_a, long_b = "a" * 2000, "a" * 1999 + "b"
+    assert len(encode_id("member", long_a).encode()) <= 1023
+    assert encode_id("member", long_a) != encode_id("member", long_b)
+
+
+def test_kind_and_id_are_validated() -> None:
+    with pytest.raises(ValueError):
+        encode_id("Kind|x", "a")
+    with pytest.raises(ValueError):
+        encode_id("team", "")
+
+
+# -- query text, without the server ----------------------------------------------
+
+
+def test_query_values_travel_as_parameters_never_in_the_text() -> None:
+    sql, parameters = build_query(
+        "checkin",
+        "tenant' OR 1=1 --",
+        where={"author_id": 'x" OR true', "round_id": None, "id": "c1"},
+        order_by="recorded_at",
+        descending=True,
+        limit=5,
+        at_least=("recorded_at", "2026-01-01"),
+    )
+    assert sql == (
+        'SELECT TOP @limit * FROM c WHERE c["tenantId"] = @partition AND c["docKind"] = @kind'
+        ' AND c["author_id"] = @w0'
+        ' AND (NOT IS_DEFINED(c["round_id"]) OR IS_NULL(c["round_id"]))'
+        ' AND c["docId"] = @w2 AND c["recorded_at"] >= @atLeast'
+        ' ORDER BY c["recorded_at"] DESC'
+    )
+    assert {p["name"]: p["value"] for p in parameters} == {
+        "@partition": "tenant' OR 1=1 --",
+        "@kind": "checkin",
+        "@w0": 'x" OR true',
+        "@w2": "c1",
+        "@atLeast": "2026-01-01",
+        "@limit": 5,
+    }
+
+
+@pytest.mark.parametrize("field", ['x"]', "a b", "", "1a", "_rid", "tenantId", "docKind"])
+def test_query_refuses_field_names_that_are_not_plain_identifiers(field: str) -> None:
+    with pytest.raises(ValueError, match="field name"):
+        build_query("team", TENANT, where={field: 1})
+    with pytest.raises(ValueError, match="field name"):
+        build_query("team", TENANT, order_by=field)
+
+
+# -- against the server ------------------------------------------------------------
+
+
+@pytest.mark.cosmos
+@pytest.mark.parametrize("id", AWKWARD_IDS)
+async def test_awkward_ids_round_trip(backend: CosmosBackend, id: str) -> None:
+    etag = await backend.create(TENANT, "member", id, body(id, name="n"))
+
+    read = await backend.read(TENANT, "member", id)
+    assert read is not None
+    assert read.body == body(id, name="n")
+    assert read.etag == etag
+    assert [d.body["id"] for d in await backend.query(TENANT, "member", where={"id": id})] == [id]
+
+    etag = await backend.replace(TENANT, "member", id, body(id, name="m"), etag)
+    await backend.delete(TENANT, "member", id, etag)
+    assert await backend.read(TENANT, "member", id) is None
+
+
+@pytest.mark.cosmos
+async def test_same_id_in_two_kinds_or_two_tenants_are_separate_documents(
+    backend: CosmosBackend,
+) -> None:
+    await backend.create(TENANT, "team", "19:x", body("19:x", name="team"))
+    await backend.create(TENANT, "conversation", "19:x", body("19:x", name="conversation"))
+    await backend.create(OTHER_TENANT, "team", "19:x", {"id": "19:x", "name": "other tenant"})
+
+    team = await backend.read(TENANT, "team", "19:x")
+    conversation = await backend.read(TENANT, "conversation", "19:x")
+    other = await backend.read(OTHER_TENANT, "team", "19:x")
+    assert team is not None and team.body["name"] == "team"
+    assert conversation is not None and conversation.body["name"] == "conversation"
+    assert other is not None and other.body["name"] == "other tenant"
+    assert [d.body["name"] for d in await backend.query(TENANT, "team")] == ["team"]
+
+
+@pytest.mark.cosmos
+async def test_reads_return_the_body_without_cosmos_or_bookkeeping_fields(
+    backend: CosmosBackend,
+) -> None:
+    # "kind" is a real entity field (key results, conversations): it must survive.
+    stored = body("kr1", kind="increasing", value="12.5", nested={"a": [1, None]})
+    await backend.create(TENANT, "key_result", "kr1", stored)
+
+    read = await backend.read(TENANT, "key_result", "kr1")
+    (queried,) = await backend.query(TENANT, "key_result")
+    assert read is not None
+    assert read.body == stored
+    assert queried.body == stored
+    assert queried.etag == read.etag
+
+
+@pytest.mark.cosmos
+async def test_bodies_may_not_use_reserved_field_names(backend: CosmosBackend) -> None:
+    for field in ("tenantId", "docKind", "docId", "_ts"):
+        with pytest.raises(ValueError, match="reserved"):
+            await backend.create(TENANT, "team", "t", body("t", **{field: 1}))
+    with pytest.raises(ValueError, match="does not match"):
+        await backend.create(TENANT, "team", "t", body("other"))
+    assert await backend.query(TENANT, "team") == []
+
+
+@pytest.mark.cosmos
+async def test_create_of_an_existing_document_is_already_exists_and_changes_nothing(
+    backend: CosmosBackend,
+) -> None:
+    etag = await backend.create(TENANT, "checkin", "c1", body("c1", note="first"))
+
+    with pytest.raises(AlreadyExistsError):
+        await backend.create(TENANT, "checkin", "c1", body("c1", note="second"))
+
+    read = await backend.read(TENANT, "checkin", "c1")
+    assert read is not None and (read.body["note"], read.etag) == ("first", etag)
+
+
+@pytest.mark.cosmos
+async def test_stale_etag_is_a_conflict_and_changes_nothing(backend: CosmosBackend) -> None:
+    first = await backend.create(TENANT, "objective", "o1", body("o1", title="v1"))
+    second = await backend.replace(TENANT, "objective", "o1", body("o1", title="v2"), first)
+    assert second != first
+
+    with pytest.raises(ConflictError):
+        await backend.replace(TENANT, "objective", "o1", body("o1", title="stale"), first)
+    with pytest.raises(ConflictError):
+        await backend.delete(TENANT, "objective", "o1", first)
+
+    read = await backend.read(TENANT, "objective", "o1")
+    assert read is not None and (read.body["title"], read.etag) == ("v2", second)
+
+
+@pytest.mark.cosmos
+async def test_missing_documents_are_not_found(backend: CosmosBackend) -> None:
+    assert await backend.read(TENANT, "objective", "nope") is None
+    with pytest.raises(NotFoundError):
+        await backend.replace(TENANT, "objective", "nope", body("nope"), '"some-etag"')
+    with pytest.raises(NotFoundError):
+        await backend.delete(TENANT, "objective", "nope")
+    with pytest.raises(NotFoundError):
+        await backend.delete(TENANT, "objective", "nope", '"some-etag"')
+    # Another tenant's document is missing too, whatever its id.
+    await backend.create(OTHER_TENANT, "objective", "theirs", {"id": "theirs"})
+    assert await backend.read(TENANT, "objective", "theirs") is None
+    with pytest.raises(NotFoundError):
+        await backend.delete(TENANT, "objective", "theirs")
+
+
+@pytest.mark.cosmos
+async def test_upsert_creates_then_overwrites_without_an_etag(backend: CosmosBackend) -> None:
+    first = await backend.upsert(TENANT, "lease", "round:1", body("round:1", holder="a"))
+    second = await backend.upsert(TENANT, "lease", "round:1", body("round:1", holder="b"))
+
+    read = await backend.read(TENANT, "lease", "round:1")
+    assert first != second
+    assert read is not None and (read.body["holder"], read.etag) == ("b", second)
+
+
+@pytest.mark.cosmos
+async def test_query_filters_orders_and_limits_inside_one_tenant(backend: CosmosBackend) -> None:
+    # "value" is the field the test server could not ORDER BY as c.value.
+    for n, (value, note) in enumerate([(3, None), (1, "x"), (2, "y")]):
+        await backend.create(TENANT, "checkin", f"c{n}", body(f"c{n}", value=value, note=note))
+    await backend.create(TENANT, "checkin", "c9", body("c9", value=0))  # no "note" at all
+    await backend.create(OTHER_TENANT, "checkin", "c5", {"id": "c5", "value": 5, "note": None})
+
+    async def ids(**query: Any) -> list[str]:
+        return [d.body["id"] for d in await backend.query(TENANT, "checkin", **query)]
+
+    assert await ids(order_by="value") == ["c9", "c1", "c2", "c0"]
+    assert await ids(order_by="value", descending=True, limit=2) == ["c0", "c2"]
+    assert await ids(order_by="id", limit=0) == []
+    assert sorted(await ids(where={"note": None})) == ["c0", "c9"]
+    assert await ids(where={"note": "x"}) == ["c1"]
+    assert await ids(where={"value": 2, "note": "y"}) == ["c2"]
+    assert await ids(at_least=("id", "c2"), order_by="id") == ["c2", "c9"]
+
+
+@pytest.mark.cosmos
+async def test_a_second_backend_on_the_same_database_sees_the_data(
+    cosmos: CosmosServer, backend: CosmosBackend
+) -> None:
+    await backend.create(TENANT, "tenant", "t", body("t"))
+    again = await make_cosmos_backend(cosmos.endpoint, cosmos.key, backend.database_name)
+    await again.open()
+    try:
+        await again.ping()
+        assert await again.read(TENANT, "tenant", "t") is not None
+    finally:
+        await again.close()
+
+
+@pytest.mark.cosmos
+async def test_request_charge_adds_up_what_cosmos_reports(backend: CosmosBackend) -> None:
+    before = backend.request_charge
+    await backend.create(TENANT, "team", "t", body("t"))
+    await backend.read(TENANT, "team", "t")
+    await backend.read(TENANT, "team", "missing")
+    # The test server charges 1 RU per request; real Cosmos charges by size and indexing.
+    assert backend.request_charge - before == 3
