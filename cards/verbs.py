@@ -1,0 +1,53 @@
+"""Every ``Action.Execute`` verb, in one place.
+
+The card that emits a verb and the handler that routes it both import the
+constant from here, so a typo cannot split them. Cards built by older versions
+of the bot may still send verbs that were renamed: keep old names in
+``RETIRED_VERBS`` so the bot can answer them clearly instead of failing.
+"""
+
+from __future__ import annotations
+
+# Authoring
+OBJECTIVE_NEW = "okr.objective.new"
+OBJECTIVE_SAVE = "okr.objective.save"
+OBJECTIVE_EDIT = "okr.objective.edit"
+OBJECTIVE_VIEW = "okr.objective.view"
+OBJECTIVE_ACTIVATE = "okr.objective.activate"
+KEY_RESULT_NEW = "okr.kr.new"
+KEY_RESULT_EDIT = "okr.kr.edit"
+KEY_RESULT_SAVE = "okr.kr.save"
+INITIATIVE_NEW = "okr.initiative.new"
+INITIATIVE_SAVE = "okr.initiative.save"
+KPI_NEW = "okr.kpi.new"
+KPI_SAVE = "okr.kpi.save"
+TEMPLATE_USE = "okr.template.use"
+
+# Check-ins (issue: scheduled check-ins)
+CHECKIN_SUBMIT = "okr.checkin.submit"
+
+# Settings
+SETTINGS_SAVE = "okr.settings.save"
+
+ALL_VERBS = frozenset(
+    {
+        OBJECTIVE_NEW,
+        OBJECTIVE_SAVE,
+        OBJECTIVE_EDIT,
+        OBJECTIVE_VIEW,
+        OBJECTIVE_ACTIVATE,
+        KEY_RESULT_NEW,
+        KEY_RESULT_EDIT,
+        KEY_RESULT_SAVE,
+        INITIATIVE_NEW,
+        INITIATIVE_SAVE,
+        KPI_NEW,
+        KPI_SAVE,
+        TEMPLATE_USE,
+        CHECKIN_SUBMIT,
+        SETTINGS_SAVE,
+    }
+)
+
+# Verbs older card versions may still send; answered with "this card is out of date".
+RETIRED_VERBS: frozenset[str] = frozenset()
