@@ -1,0 +1,170 @@
+"""Which language to speak, and the strings to say it with.
+
+The bot speaks English and Vietnamese. :func:`language_for_locale` picks one from
+the locale Teams sends with every activity (``"vi-VN"``, ``"en-US"``...), falling
+back to English for anything else. :func:`text` looks a string up in the
+per-language catalog (``cards/strings/en.py``, ``cards/strings/vi.py``) and fills
+its ``str.format`` placeholders.
+
+A missing key or a missing placeholder value raises: showing a raw key such as
+``validation.required`` to a user is a bug, and the catalog tests make sure every
+key exists in every language with the same placeholders.
+
+Key scheme: ``area.item[.detail]`` in lower snake case, e.g. ``command.help.usage``,
+``validation.target_equals_start``, ``field.key_result.target``. Enum labels are
+``<enum prefix>.<member name in lower case>`` (see :func:`label`).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from enum import Enum, StrEnum
+
+from cards.strings import en, vi
+from okr.guidance import GuidanceCode
+from okr.kpi import KpiHealth
+from okr.models import (
+    CheckInStatus,
+    Comparison,
+    InitiativeState,
+    KeyResultKind,
+    Level,
+    ObjectiveState,
+    ObjectiveType,
+)
+from okr.pace import PaceStatus
+from okr.scoring import ScoreReading
+
+
+class Language(StrEnum):
+    """A language the bot speaks. The value is the ISO 639-1 code."""
+
+    EN = "en"
+    VI = "vi"
+
+
+DEFAULT_LANGUAGE = Language.EN
+
+_CATALOGS: Mapping[Language, Mapping[str, str]] = {
+    Language.EN: en.STRINGS,
+    Language.VI: vi.STRINGS,
+}
+
+# Enum classes whose members have labels in the catalog, and the key prefix for each.
+# Keys use the member *name* (lower case) because some values are not key-friendly
+# (Comparison.AT_LEAST is ">=").
+ENUM_KEY_PREFIXES: Mapping[type[Enum], str] = {
+    Level: "level",
+    ObjectiveType: "objective_type",
+    ObjectiveState: "objective_state",
+    KeyResultKind: "key_result_kind",
+    CheckInStatus: "checkin_status",
+    InitiativeState: "initiative_state",
+    Comparison: "comparison",
+    PaceStatus: "pace",
+    ScoreReading: "score.reading",
+    KpiHealth: "kpi",
+    GuidanceCode: "guidance",  # some take {count} / {key_result}: use text(enum_key(...))
+    Language: "language.name",
+}
+
+
+class CatalogError(LookupError):
+    """A string cannot be produced: unknown key or missing placeholder value."""
+
+
+class UnknownKeyError(CatalogError, KeyError):
+    """The key is not in the catalog of the requested language."""
+
+
+class MissingParameterError(CatalogError):
+    """The string has a placeholder the caller did not give a value for."""
+
+
+def language_for_locale(locale: str | None) -> Language:
+    """Choose the bot's language for a Teams locale string.
+
+    Args:
+        locale: The activity's ``locale`` (BCP 47, e.g. ``"vi-VN"``; Teams also
+            sends ``"en-us"``), or a stored preference (``"vi"``), or ``None``.
+
+    Returns:
+        The supported language whose code is the locale's primary subtag, or
+        English for anything else (missing, empty, unsupported, junk).
+    """
+    if not locale:
+        return DEFAULT_LANGUAGE
+    primary = locale.strip().replace("_", "-").split("-", 1)[0].casefold()
+    try:
+        return Language(primary)
+    except ValueError:
+        return DEFAULT_LANGUAGE
+
+
+def has_key(lang: Language, key: str) -> bool:
+    """Return whether ``key`` exists in the catalog of ``lang``."""
+    return key in _CATALOGS[lang]
+
+
+def catalog(lang: Language) -> Mapping[str, str]:
+    """Return the whole catalog of one language (read-only), for tests and tooling."""
+    return _CATALOGS[lang]
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """Return the names of the ``str.format`` fields in a catalog string."""
+    return frozenset(
+        field.split(".", 1)[0].split("[", 1)[0]
+        for _, field, _, _ in string.Formatter().parse(template)
+        if field is not None
+    )
+
+
+def text(lang: Language, key: str, **params: object) -> str:
+    """Return the string ``key`` in ``lang`` with its placeholders filled in.
+
+    Args:
+        lang: The language to speak.
+        key: Catalog key, e.g. ``"validation.too_long"``.
+        **params: Values for the string's ``{placeholders}``; extra ones are ignored
+            so that callers can pass one set of values to several strings.
+
+    Returns:
+        The formatted string.
+
+    Raises:
+        UnknownKeyError: The key is not in the catalog.
+        MissingParameterError: A placeholder of the string was not given.
+    """
+    try:
+        template = _CATALOGS[lang][key]
+    except KeyError:
+        raise UnknownKeyError(f"no string {key!r} in the {lang.value!r} catalog") from None
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError) as error:
+        raise MissingParameterError(
+            f"string {key!r} ({lang.value}) needs a value for {error}"
+        ) from None
+
+
+def label(lang: Language, member: Enum) -> str:
+    """Return the display label of an enum member (a level, a state, a status...).
+
+    Raises:
+        UnknownKeyError: The enum has no labels in the catalog.
+    """
+    return text(lang, enum_key(member))
+
+
+def enum_key(member: Enum) -> str:
+    """Return the catalog key of an enum member's label, e.g. ``level.team``.
+
+    Raises:
+        UnknownKeyError: The enum has no labels in the catalog.
+    """
+    prefix = ENUM_KEY_PREFIXES.get(type(member))
+    if prefix is None:
+        raise UnknownKeyError(f"no labels for enum {type(member).__name__}")
+    return f"{prefix}.{member.name.lower()}"

@@ -1,0 +1,1 @@
+"""String catalogs, one module per language (``en.py``, ``vi.py``), keyed alike."""

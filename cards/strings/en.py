@@ -1,0 +1,212 @@
+"""English strings of the bot.
+
+To add a string: add the key here and in ``vi.py`` with the same ``{placeholders}``
+(the catalog tests fail otherwise). Keys are ``area.item[.detail]``, lower snake
+case. Text may use Teams markdown (``**bold**``); placeholders are filled with
+``str.format``, so a literal brace is written ``{{`` or ``}}``.
+"""
+
+STRINGS: dict[str, str] = {
+    # --- Welcome and help -------------------------------------------------------
+    "welcome.title": "Hi, I'm the OKR check-in bot",
+    "welcome.body": (
+        "I help your team run its OKRs right here in Teams: objectives, key results, "
+        "initiatives and regular check-ins, visible to everyone. Type **new** to create "
+        "an objective, **templates** to start from an example, or **help** for every command."
+    ),
+    "welcome.personal": (
+        "Hi {name}! I'll ask you for a check-in on your key results on your team's schedule. "
+        "Type **help** to see what else I can do."
+    ),
+    "help.title": "What I can do",
+    "help.intro": "Type one of these commands, in English or Vietnamese:",
+    "help.line": "**{usage}**: {description}",
+    "help.channel_hint": "In a channel, mention me first: **@{bot_name} help**.",
+    "message.only_mention": "Hi! Type **help** to see what I can do.",
+    # --- Commands: usage (as typed) and one-line description --------------------
+    "command.help.usage": "help",
+    "command.help.description": "show this list of commands",
+    "command.new.usage": "new",
+    "command.new.description": "create an objective with its key results",
+    "command.my_okrs.usage": "my okrs",
+    "command.my_okrs.description": "the objectives and key results you own",
+    "command.team_okrs.usage": "team okrs",
+    "command.team_okrs.description": "this team's objectives and their progress",
+    "command.status.usage": "status <objective>",
+    "command.status.description": "the progress of one objective",
+    "command.checkin.usage": "checkin",
+    "command.checkin.description": "update your key results now",
+    "command.digest.usage": "digest",
+    "command.digest.description": "the team's progress summary",
+    "command.settings.usage": "settings",
+    "command.settings.description": "check-in schedule and digest channel (team owners)",
+    "command.close.usage": "close",
+    "command.close.description": "close the period: score the key results, write a closing note",
+    "command.templates.usage": "templates",
+    "command.templates.description": "start an objective from one of six examples",
+    "command.language.usage": "language en|vi",
+    "command.language.description": "talk to me in English (en) or Vietnamese (vi)",
+    "command.unknown": "Sorry, I don't know the command “{text}”.",
+    "command.did_you_mean": "Did you mean {suggestions}?",
+    "command.see_help": "Type **help** to see every command.",
+    "command.coming_soon": "“{command}” is not available yet.",
+    "command.status.missing_objective": (
+        "Which objective? Type **status** followed by its title, e.g. **status {example}**."
+    ),
+    "command.status.not_found": "I couldn't find an objective called “{title}”.",
+    "command.status.several_found": "Several objectives match “{title}”: {titles}.",
+    # --- Language -----------------------------------------------------------------
+    "language.changed": "Done. I'll speak English with you from now on.",
+    "language.unknown": (
+        "I speak English and Vietnamese. Type **language en** or **language vi**."
+    ),
+    "language.name.en": "English",
+    "language.name.vi": "Vietnamese",
+    # --- Errors and permissions -------------------------------------------------
+    "error.internal": "Sorry, something went wrong on my side. Please try again in a moment.",
+    "error.card_expired": "This card is out of date. Here is the current version.",
+    "permission.objective": (
+        "Only the objective's owner or a team owner can change this objective."
+    ),
+    "permission.key_result": (
+        "Only the key result's owner, the objective's owner or a team owner "
+        "can change this key result."
+    ),
+    "permission.team_owner": "Only the team's owners can change this.",
+    "permission.read_only_hint": "Everyone can see the OKRs; changes are up to their owners.",
+    # --- Validation of authoring forms --------------------------------------------
+    "validation.required": "This field is required.",
+    "validation.too_long": "Too long: keep it to {max} characters.",
+    "validation.target_equals_start": (
+        "The target must differ from the start value, or progress cannot be measured."
+    ),
+    "validation.date_outside_period": "Choose a date between {start} and {end}.",
+    "validation.not_a_number": "“{value}” is not a number.",
+    "validation.number_malformed": (
+        "“{value}” is not a well-formed number. Write it like 12,000,000 or 12.5."
+    ),
+    "validation.number_ambiguous": (
+        "“{value}” could be read two ways. Write whole numbers without separators "
+        "(12000) and use a point for decimals (12.5)."
+    ),
+    "validation.number_too_long": "“{value}” has too many digits (at most 15).",
+    "validation.duration_malformed": (
+        "“{value}” is not a duration. Write minutes:seconds (2:37) or hours:minutes:seconds "
+        "(1:02:03)."
+    ),
+    "validation.unknown_owner": "Pick the owner from the team's members.",
+    "validation.currency_required": "Choose a currency for a money key result.",
+    # --- Field labels ---------------------------------------------------------------
+    "field.objective.title": "Objective",
+    "field.objective.description": "Description",
+    "field.objective.owner": "Owner",
+    "field.objective.level": "Level",
+    "field.objective.type": "Type",
+    "field.objective.period": "Period",
+    "field.objective.parent": "Aligns to",
+    "field.objective.state": "State",
+    "field.objective.score": "Score",
+    "field.objective.closing_note": "Closing note",
+    "field.key_result.title": "Key result",
+    "field.key_result.owner": "Owner",
+    "field.key_result.kind": "Measured as",
+    "field.key_result.start": "Start",
+    "field.key_result.target": "Target",
+    "field.key_result.current": "Current",
+    "field.key_result.unit": "Unit",
+    "field.key_result.currency": "Currency",
+    "field.key_result.progress": "Progress",
+    "field.initiative.title": "Initiative",
+    "field.initiative.owner": "Owner",
+    "field.initiative.key_result": "Drives key result",
+    "field.initiative.state": "State",
+    "field.kpi.title": "KPI",
+    "field.kpi.threshold": "Threshold",
+    "field.kpi.comparison": "Healthy when the value is",
+    "field.kpi.current": "Current value",
+    "field.kpi.unit": "Unit",
+    "field.kpi.owner": "Owner",
+    "field.checkin.value": "New value",
+    "field.checkin.status": "Status",
+    "field.checkin.confidence": "Confidence (1–10)",
+    "field.checkin.note": "Note",
+    "field.owner.none": "No owner",
+    # --- Enum labels ------------------------------------------------------------------
+    "level.organization": "Organization",
+    "level.team": "Team",
+    "level.individual": "Individual",
+    "objective_type.committed": "Committed",
+    "objective_type.aspirational": "Aspirational",
+    "objective_type.committed.hint": "expected to be fully achieved (score 1.0)",
+    "objective_type.aspirational.hint": "a stretch goal: 0.7 is a good result",
+    "objective_state.draft": "Draft",
+    "objective_state.active": "Active",
+    "objective_state.closed": "Closed",
+    "key_result_kind.number": "Number",
+    "key_result_kind.percentage": "Percentage",
+    "key_result_kind.currency": "Amount of money",
+    "key_result_kind.duration": "Duration (m:ss)",
+    "key_result_kind.milestone": "Milestone (done or not)",
+    "checkin_status.on_track": "On track",
+    "checkin_status.at_risk": "At risk",
+    "checkin_status.off_track": "Off track",
+    "initiative_state.not_started": "Not started",
+    "initiative_state.in_progress": "In progress",
+    "initiative_state.done": "Done",
+    "comparison.at_least": "at least",
+    "comparison.at_most": "at most",
+    "comparison.above": "above",
+    "comparison.below": "below",
+    "milestone.done": "Done",
+    "milestone.not_done": "Not done",
+    "kpi.healthy": "Healthy",
+    "kpi.unhealthy": "Needs attention",
+    "kpi.unknown": "No value yet",
+    # --- Pace against the period, and scores --------------------------------------
+    "pace.on_track": "On track",
+    "pace.behind": "Behind",
+    "pace.at_risk": "At risk",
+    "pace.expected": "Expected by now: {expected}",
+    "score.value": "Score {score}",
+    "score.reading.exceeded": "Exceeded: the stretch goal was met",
+    "score.reading.achieved": "Achieved",
+    "score.reading.partially_achieved": "Partially achieved",
+    "score.reading.missed": "Missed",
+    "score.guide.committed": "Committed objective: expected to reach 1.0.",
+    "score.guide.aspirational": "Aspirational objective: 0.7 is a good result.",
+    # --- Guidance from the source (warnings, never blocking) ----------------------
+    "guidance.title": "Suggestions",
+    "guidance.too_few_key_results": (
+        "Aim for 3 to 5 measurable key results; this objective has {count}."
+    ),
+    "guidance.too_many_key_results": (
+        "Aim for 3 to 5 key results; this objective has {count}, and more than 5 dilutes focus."
+    ),
+    "guidance.target_equals_start": (
+        "“{key_result}”: the target equals the start value, so progress cannot be measured."
+    ),
+    "guidance.key_result_without_owner": (
+        "“{key_result}” has no owner. Each key result needs one person "
+        "responsible for tracking its progress."
+    ),
+    "guidance.alignment_cycle": (
+        "This objective's alignment runs in a circle (it ends up aligned to itself). "
+        "Choose a different parent objective."
+    ),
+    # --- The OKR sentence of the source document ----------------------------------
+    "okr.sentence": "I will {objective} as measured by {key_results} through {initiatives}.",
+    "okr.sentence.no_initiatives": "I will {objective} as measured by {key_results}.",
+    "okr.no_key_results": "No key results yet.",
+    # --- Templates ----------------------------------------------------------------
+    "templates.title": "Start from an example",
+    "templates.intro": "Six example OKRs. Pick one, then adjust it to your team.",
+    "templates.use": "Use this template",
+    # --- Actions on cards -------------------------------------------------------
+    "action.create": "Create",
+    "action.save": "Save",
+    "action.cancel": "Cancel",
+    "action.edit": "Edit",
+    "action.add_key_result": "Add a key result",
+    "action.add_initiative": "Add an initiative",
+    "action.check_in": "Check in",
+}

@@ -1,0 +1,221 @@
+"""Vietnamese strings of the bot (tiếng Việt).
+
+Same keys and ``{placeholders}`` as ``en.py``. Vocabulary follows Microsoft's
+Vietnamese page on OKRs: Mục tiêu (objective), Kết quả chính (key result), Sáng
+kiến (initiative), OKR cam kết / truyền cảm hứng (committed / aspirational). A key
+result's target is "chỉ tiêu", so that it never reads like "mục tiêu" (objective).
+Numbers written inside strings use the Vietnamese decimal comma (0,7).
+"""
+
+STRINGS: dict[str, str] = {
+    # --- Welcome and help -------------------------------------------------------
+    "welcome.title": "Xin chào, tôi là bot theo dõi OKR",
+    "welcome.body": (
+        "Tôi giúp nhóm của bạn quản lý OKR ngay trong Teams: mục tiêu, kết quả chính, "
+        "sáng kiến và các lần cập nhật tiến độ định kỳ, ai cũng có thể xem. Gõ **tạo mới** "
+        "để tạo mục tiêu, **mẫu** để bắt đầu từ một ví dụ, hoặc **trợ giúp** để xem "
+        "tất cả các lệnh."
+    ),
+    "welcome.personal": (
+        "Chào {name}! Tôi sẽ nhắc bạn cập nhật tiến độ các kết quả chính theo lịch của nhóm. "
+        "Gõ **trợ giúp** để xem tôi còn làm được gì nữa."
+    ),
+    "help.title": "Tôi có thể giúp gì",
+    "help.intro": "Gõ một trong các lệnh sau, bằng tiếng Việt hoặc tiếng Anh:",
+    "help.line": "**{usage}**: {description}",
+    "help.channel_hint": "Trong kênh, hãy nhắc đến tôi trước: **@{bot_name} trợ giúp**.",
+    "message.only_mention": "Chào bạn! Gõ **trợ giúp** để xem tôi có thể làm gì.",
+    # --- Commands: usage (as typed) and one-line description --------------------
+    "command.help.usage": "trợ giúp",
+    "command.help.description": "xem danh sách lệnh này",
+    "command.new.usage": "tạo mới",
+    "command.new.description": "tạo một mục tiêu cùng các kết quả chính",
+    "command.my_okrs.usage": "okr của tôi",
+    "command.my_okrs.description": "các mục tiêu và kết quả chính bạn phụ trách",
+    "command.team_okrs.usage": "okr của nhóm",
+    "command.team_okrs.description": "các mục tiêu của nhóm này và tiến độ",
+    "command.status.usage": "trạng thái <mục tiêu>",
+    "command.status.description": "tiến độ của một mục tiêu",
+    "command.checkin.usage": "cập nhật",
+    "command.checkin.description": "cập nhật tiến độ các kết quả chính của bạn ngay bây giờ",
+    "command.digest.usage": "tổng hợp",
+    "command.digest.description": "bản tổng hợp tiến độ của nhóm",
+    "command.settings.usage": "cài đặt",
+    "command.settings.description": (
+        "lịch cập nhật tiến độ và kênh nhận bản tổng hợp (dành cho chủ sở hữu nhóm)"
+    ),
+    "command.close.usage": "kết thúc kỳ",
+    "command.close.description": "kết thúc kỳ: chấm điểm các kết quả chính, viết nhận xét cuối kỳ",
+    "command.templates.usage": "mẫu",
+    "command.templates.description": "bắt đầu một mục tiêu từ một trong sáu ví dụ",
+    "command.language.usage": "ngôn ngữ en|vi",
+    "command.language.description": "trò chuyện với tôi bằng tiếng Anh (en) hoặc tiếng Việt (vi)",
+    "command.unknown": "Xin lỗi, tôi không biết lệnh “{text}”.",
+    "command.did_you_mean": "Ý bạn là {suggestions} phải không?",
+    "command.see_help": "Gõ **trợ giúp** để xem tất cả các lệnh.",
+    "command.coming_soon": "Lệnh “{command}” hiện chưa dùng được.",
+    "command.status.missing_objective": (
+        "Mục tiêu nào? Gõ **trạng thái** kèm tên mục tiêu, ví dụ: **trạng thái {example}**."
+    ),
+    "command.status.not_found": "Tôi không tìm thấy mục tiêu nào tên là “{title}”.",
+    "command.status.several_found": "Có nhiều mục tiêu khớp với “{title}”: {titles}.",
+    # --- Language -----------------------------------------------------------------
+    "language.changed": "Xong. Từ giờ tôi sẽ trò chuyện với bạn bằng tiếng Việt.",
+    "language.unknown": (
+        "Tôi nói được tiếng Anh và tiếng Việt. Gõ **ngôn ngữ en** hoặc **ngôn ngữ vi**."
+    ),
+    "language.name.en": "Tiếng Anh",
+    "language.name.vi": "Tiếng Việt",
+    # --- Errors and permissions -------------------------------------------------
+    "error.internal": "Xin lỗi, đã có lỗi xảy ra ở phía tôi. Vui lòng thử lại sau ít phút.",
+    "error.card_expired": "Thẻ này đã cũ. Đây là phiên bản mới nhất.",
+    "permission.objective": (
+        "Chỉ người phụ trách mục tiêu hoặc chủ sở hữu nhóm mới có thể thay đổi mục tiêu này."
+    ),
+    "permission.key_result": (
+        "Chỉ người phụ trách kết quả chính, người phụ trách mục tiêu hoặc chủ sở hữu nhóm "
+        "mới có thể thay đổi kết quả chính này."
+    ),
+    "permission.team_owner": "Chỉ chủ sở hữu nhóm mới có thể thay đổi mục này.",
+    "permission.read_only_hint": (
+        "Mọi người đều xem được OKR; chỉ người phụ trách mới có thể thay đổi."
+    ),
+    # --- Validation of authoring forms --------------------------------------------
+    "validation.required": "Trường này là bắt buộc.",
+    "validation.too_long": "Quá dài: tối đa {max} ký tự.",
+    "validation.target_equals_start": (
+        "Chỉ tiêu phải khác giá trị ban đầu, nếu không sẽ không thể đo tiến độ."
+    ),
+    "validation.date_outside_period": "Hãy chọn một ngày từ {start} đến {end}.",
+    "validation.not_a_number": "“{value}” không phải là số.",
+    "validation.number_malformed": (
+        "“{value}” không đúng định dạng số. Hãy viết như 12.000.000 hoặc 12,5."
+    ),
+    "validation.number_ambiguous": (
+        "“{value}” có thể hiểu theo hai cách. Hãy viết số nguyên không có dấu phân cách "
+        "(12000) và dùng dấu phẩy cho phần thập phân (12,5)."
+    ),
+    "validation.number_too_long": "“{value}” có quá nhiều chữ số (tối đa 15).",
+    "validation.duration_malformed": (
+        "“{value}” không phải là thời lượng. Hãy viết phút:giây (2:37) hoặc giờ:phút:giây "
+        "(1:02:03)."
+    ),
+    "validation.unknown_owner": "Hãy chọn người phụ trách trong số thành viên của nhóm.",
+    "validation.currency_required": "Hãy chọn đơn vị tiền tệ cho kết quả chính đo bằng tiền.",
+    # --- Field labels ---------------------------------------------------------------
+    "field.objective.title": "Mục tiêu",
+    "field.objective.description": "Mô tả",
+    "field.objective.owner": "Người phụ trách",
+    "field.objective.level": "Cấp độ",
+    "field.objective.type": "Loại",
+    "field.objective.period": "Kỳ",
+    "field.objective.parent": "Gắn với mục tiêu",
+    "field.objective.state": "Trạng thái",
+    "field.objective.score": "Điểm",
+    "field.objective.closing_note": "Nhận xét cuối kỳ",
+    "field.key_result.title": "Kết quả chính",
+    "field.key_result.owner": "Người phụ trách",
+    "field.key_result.kind": "Đo bằng",
+    "field.key_result.start": "Ban đầu",
+    "field.key_result.target": "Chỉ tiêu",
+    "field.key_result.current": "Hiện tại",
+    "field.key_result.unit": "Đơn vị",
+    "field.key_result.currency": "Tiền tệ",
+    "field.key_result.progress": "Tiến độ",
+    "field.initiative.title": "Sáng kiến",
+    "field.initiative.owner": "Người phụ trách",
+    "field.initiative.key_result": "Thúc đẩy kết quả chính",
+    "field.initiative.state": "Trạng thái",
+    "field.kpi.title": "KPI",
+    "field.kpi.threshold": "Ngưỡng",
+    "field.kpi.comparison": "Đạt khi giá trị",
+    "field.kpi.current": "Giá trị hiện tại",
+    "field.kpi.unit": "Đơn vị",
+    "field.kpi.owner": "Người phụ trách",
+    "field.checkin.value": "Giá trị mới",
+    "field.checkin.status": "Tình trạng",
+    "field.checkin.confidence": "Mức độ tự tin (1–10)",
+    "field.checkin.note": "Ghi chú",
+    "field.owner.none": "Chưa có người phụ trách",
+    # --- Enum labels ------------------------------------------------------------------
+    "level.organization": "Tổ chức",
+    "level.team": "Nhóm",
+    "level.individual": "Cá nhân",
+    "objective_type.committed": "Cam kết",
+    "objective_type.aspirational": "Truyền cảm hứng",
+    "objective_type.committed.hint": "dự kiến hoàn thành trọn vẹn (điểm 1,0)",
+    "objective_type.aspirational.hint": "mục tiêu vươn xa: đạt 0,7 đã là kết quả tốt",
+    "objective_state.draft": "Bản nháp",
+    "objective_state.active": "Đang thực hiện",
+    "objective_state.closed": "Đã kết thúc",
+    "key_result_kind.number": "Số",
+    "key_result_kind.percentage": "Phần trăm",
+    "key_result_kind.currency": "Số tiền",
+    "key_result_kind.duration": "Thời lượng (phút:giây)",
+    "key_result_kind.milestone": "Cột mốc (hoàn thành hay chưa)",
+    "checkin_status.on_track": "Đúng tiến độ",
+    "checkin_status.at_risk": "Có rủi ro",
+    "checkin_status.off_track": "Chệch hướng",
+    "initiative_state.not_started": "Chưa bắt đầu",
+    "initiative_state.in_progress": "Đang thực hiện",
+    "initiative_state.done": "Hoàn thành",
+    "comparison.at_least": "không thấp hơn",
+    "comparison.at_most": "không cao hơn",
+    "comparison.above": "cao hơn",
+    "comparison.below": "thấp hơn",
+    "milestone.done": "Đã hoàn thành",
+    "milestone.not_done": "Chưa hoàn thành",
+    "kpi.healthy": "Ổn định",
+    "kpi.unhealthy": "Cần chú ý",
+    "kpi.unknown": "Chưa có giá trị",
+    # --- Pace against the period, and scores --------------------------------------
+    "pace.on_track": "Đúng tiến độ",
+    "pace.behind": "Chậm tiến độ",
+    "pace.at_risk": "Có nguy cơ không đạt",
+    "pace.expected": "Dự kiến đến nay: {expected}",
+    "score.value": "Điểm {score}",
+    "score.reading.exceeded": "Vượt kỳ vọng: đã đạt cả mục tiêu vươn xa",
+    "score.reading.achieved": "Đã đạt",
+    "score.reading.partially_achieved": "Đạt một phần",
+    "score.reading.missed": "Chưa đạt",
+    "score.guide.committed": "Mục tiêu cam kết: dự kiến đạt điểm 1,0.",
+    "score.guide.aspirational": "Mục tiêu truyền cảm hứng: đạt 0,7 đã là kết quả tốt.",
+    # --- Guidance from the source (warnings, never blocking) ----------------------
+    "guidance.title": "Gợi ý",
+    "guidance.too_few_key_results": (
+        "Nên có từ 3 đến 5 kết quả chính đo được; mục tiêu này mới có {count}."
+    ),
+    "guidance.too_many_key_results": (
+        "Nên có từ 3 đến 5 kết quả chính; mục tiêu này có {count}, "
+        "nhiều hơn 5 sẽ làm phân tán sự tập trung."
+    ),
+    "guidance.target_equals_start": (
+        "“{key_result}”: chỉ tiêu bằng giá trị ban đầu nên không thể đo tiến độ."
+    ),
+    "guidance.key_result_without_owner": (
+        "“{key_result}” chưa có người phụ trách. Mỗi kết quả chính phải có một người "
+        "chịu trách nhiệm theo dõi tiến độ."
+    ),
+    "guidance.alignment_cycle": (
+        "Liên kết của mục tiêu này tạo thành vòng lặp (cuối cùng lại gắn với chính nó). "
+        "Hãy chọn một mục tiêu cấp trên khác."
+    ),
+    # --- The OKR sentence of the source document ----------------------------------
+    "okr.sentence": "Tôi sẽ {objective} được đo bằng {key_results} thông qua {initiatives}.",
+    "okr.sentence.no_initiatives": "Tôi sẽ {objective} được đo bằng {key_results}.",
+    "okr.no_key_results": "Chưa có kết quả chính nào.",
+    # --- Templates ----------------------------------------------------------------
+    "templates.title": "Bắt đầu từ một ví dụ",
+    "templates.intro": (
+        "Sáu ví dụ về OKR. Hãy chọn một ví dụ rồi điều chỉnh cho phù hợp với nhóm của bạn."
+    ),
+    "templates.use": "Dùng mẫu này",
+    # --- Actions on cards -------------------------------------------------------
+    "action.create": "Tạo",
+    "action.save": "Lưu",
+    "action.cancel": "Hủy",
+    "action.edit": "Sửa",
+    "action.add_key_result": "Thêm kết quả chính",
+    "action.add_initiative": "Thêm sáng kiến",
+    "action.check_in": "Cập nhật tiến độ",
+}

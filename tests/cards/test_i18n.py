@@ -1,0 +1,133 @@
+"""The string catalogs and the choice of language."""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+
+import pytest
+
+from cards.i18n import (
+    ENUM_KEY_PREFIXES,
+    Language,
+    MissingParameterError,
+    UnknownKeyError,
+    catalog,
+    enum_key,
+    label,
+    language_for_locale,
+    placeholders,
+    text,
+)
+from okr.guidance import GuidanceCode
+from okr.models import CheckInStatus, Level, ObjectiveType
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("vi-VN", Language.VI),
+        ("vi", Language.VI),
+        ("VI_vn", Language.VI),
+        (" vi-vn ", Language.VI),
+        ("en-US", Language.EN),
+        ("en-GB", Language.EN),
+        ("en", Language.EN),
+        ("fr-FR", Language.EN),
+        ("vietnamese", Language.EN),
+        ("", Language.EN),
+        ("-", Language.EN),
+        ("\x00\u202e", Language.EN),
+        (None, Language.EN),
+    ],
+)
+def test_language_follows_the_primary_subtag(locale: str | None, expected: Language) -> None:
+    assert language_for_locale(locale) is expected
+
+
+def test_every_key_exists_in_every_language() -> None:
+    english = set(catalog(Language.EN))
+    for lang in Language:
+        keys = set(catalog(lang))
+        assert keys - english == set(), f"{lang}: keys not in English"
+        assert english - keys == set(), f"{lang}: missing translations"
+
+
+def test_translations_use_the_same_placeholders() -> None:
+    mismatched = {
+        key: (placeholders(english), placeholders(catalog(Language.VI)[key]))
+        for key, english in catalog(Language.EN).items()
+        if placeholders(english) != placeholders(catalog(Language.VI)[key])
+    }
+    assert mismatched == {}
+
+
+def test_strings_are_non_empty_nfc_and_trimmed() -> None:
+    for lang in Language:
+        for key, value in catalog(lang).items():
+            assert value.strip() == value != "", (lang, key)
+            assert unicodedata.normalize("NFC", value) == value, (lang, key)
+
+
+def test_vietnamese_is_really_translated() -> None:
+    # Guards against an English string pasted into vi.py. Short labels such as "KPI"
+    # are the same in both languages on purpose.
+    same = {
+        key
+        for key, value in catalog(Language.VI).items()
+        if value == catalog(Language.EN)[key] and len(value) > 12
+    }
+    assert same == {"help.line"}
+    diacritics = [v for v in catalog(Language.VI).values() if any(ord(c) > 0x7F for c in v)]
+    assert len(diacritics) > 0.8 * len(catalog(Language.VI))
+
+
+def test_missing_key_raises_instead_of_showing_the_key() -> None:
+    with pytest.raises(UnknownKeyError, match=r"no\.such\.key"):
+        text(Language.VI, "no.such.key")
+    with pytest.raises(KeyError):  # also a KeyError, for callers that expect one
+        text(Language.EN, "no.such.key")
+
+
+def test_missing_parameter_raises() -> None:
+    with pytest.raises(MissingParameterError, match="max"):
+        text(Language.EN, "validation.too_long")
+
+
+def test_parameters_are_filled_and_extra_ones_ignored() -> None:
+    assert text(Language.EN, "validation.too_long", max=200, unused="x") == (
+        "Too long: keep it to 200 characters."
+    )
+    assert text(Language.VI, "validation.too_long", max=200) == "Quá dài: tối đa 200 ký tự."
+
+
+def test_the_okr_sentence_uses_the_source_wording() -> None:
+    params = {"objective": "O", "key_results": "K", "initiatives": "S"}
+    assert text(Language.EN, "okr.sentence", **params) == "I will O as measured by K through S."
+    # "Tôi sẽ [mục tiêu] được đo bằng [kết quả chính] thông qua [sáng kiến]" (seed document)
+    assert text(Language.VI, "okr.sentence", **params) == "Tôi sẽ O được đo bằng K thông qua S."
+
+
+def test_every_labelled_enum_member_has_a_label() -> None:
+    for enum_type in ENUM_KEY_PREFIXES:
+        for member in enum_type:
+            for lang in Language:
+                assert enum_key(member) in catalog(lang), (lang, member)
+
+
+def test_labels() -> None:
+    assert label(Language.VI, Level.ORGANIZATION) == "Tổ chức"
+    assert label(Language.EN, ObjectiveType.ASPIRATIONAL) == "Aspirational"
+    assert label(Language.VI, CheckInStatus.ON_TRACK) == "Đúng tiến độ"
+    assert label(Language.VI, Language.EN) == "Tiếng Anh"
+    assert text(Language.EN, enum_key(GuidanceCode.TOO_FEW_KEY_RESULTS), count=2).endswith(
+        "this objective has 2."
+    )
+
+
+def test_an_enum_without_labels_is_refused() -> None:
+    class Colour(enum.Enum):
+        RED = 1
+
+    with pytest.raises(UnknownKeyError):
+        label(Language.EN, Colour.RED)
