@@ -6,10 +6,12 @@ The server is the npm package ``@vercel/cosmosdb-server`` (pinned in
 self-signed certificate. It keeps everything in memory and accepts any
 well-formed key.
 
-Use::
+Use the fixtures ``cosmos`` (session: ``(endpoint, key)``) and
+``cosmos_backend_factory`` (a fresh database per test), or by hand::
 
     with cosmos_server() as (endpoint, key):          # once per test session
-        backend = await make_cosmos_backend(endpoint, key, new_database_name())
+        name = new_database_name()
+        backend = await make_cosmos_backend(endpoint, key, name)
         ...                                           # async with OkrStore(backend)
         await drop_cosmos_database(endpoint, key, name)
 
@@ -27,11 +29,12 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, NamedTuple
 
+import pytest
 from azure.cosmos.aio import CosmosClient
 from azure.cosmos.exceptions import CosmosResourceNotFoundError
 
@@ -144,7 +147,7 @@ def new_database_name(prefix: str = "test") -> str:
     return f"{prefix}-{uuid.uuid4().hex}"
 
 
-async def make_cosmos_backend(endpoint: str, key: str, database_name: str) -> CosmosBackend:
+def cosmos_backend(endpoint: str, key: str, database_name: str) -> CosmosBackend:
     """A backend on ``database_name`` of the test server, not yet opened.
 
     Opening it (``async with OkrStore(backend)``) creates the database and
@@ -162,6 +165,11 @@ async def make_cosmos_backend(endpoint: str, key: str, database_name: str) -> Co
     )
 
 
+async def make_cosmos_backend(endpoint: str, key: str, database_name: str) -> CosmosBackend:
+    """:func:`cosmos_backend`, for async callers."""
+    return cosmos_backend(endpoint, key, database_name)
+
+
 async def drop_cosmos_database(endpoint: str, key: str, database_name: str) -> None:
     """Delete a test database (no error if it does not exist)."""
     async with CosmosClient(
@@ -171,10 +179,33 @@ async def drop_cosmos_database(endpoint: str, key: str, database_name: str) -> N
             await client.delete_database(database_name)
 
 
+# -- pytest fixtures: import them into a conftest to use them -------------------
+
+
+@pytest.fixture(scope="session")
+def cosmos() -> Iterator[CosmosServer]:
+    """The test server, started once per session (reused if already running)."""
+    with cosmos_server() as server:
+        yield server
+
+
+@pytest.fixture
+async def cosmos_backend_factory(
+    cosmos: CosmosServer,
+) -> AsyncIterator[Callable[[], CosmosBackend]]:
+    """Builds unopened backends on one fresh database, dropped after the test."""
+    name = new_database_name()
+    yield lambda: cosmos_backend(cosmos.endpoint, cosmos.key, name)
+    await drop_cosmos_database(cosmos.endpoint, cosmos.key, name)
+
+
 __all__ = [
     "CONTAINER",
     "CosmosServer",
     "CosmosServerError",
+    "cosmos",
+    "cosmos_backend",
+    "cosmos_backend_factory",
     "cosmos_server",
     "drop_cosmos_database",
     "make_cosmos_backend",
