@@ -9,7 +9,7 @@ currency and typed numbers keep exactly what the user entered.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
@@ -247,6 +247,7 @@ class KeyResult:
     unit: str = ""
     currency: str | None = None  # ISO 4217 code when kind is CURRENCY
     weight: Decimal = Decimal(1)
+    due_date: date | None = None  # within the objective's period when given
     last_checkin_at: datetime | None = None
     last_checkin_id: str | None = None
     last_status: CheckInStatus | None = None
