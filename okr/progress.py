@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from okr.models import KeyResult, KeyResultKind, Objective
 
@@ -114,12 +114,17 @@ def weighted_mean(items: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
     pairs = [(value, max(weight, ZERO)) for value, weight in items]
     if not pairs:
         return None
-    total = sum((weight for _, weight in pairs), ZERO)
-    if total == ZERO:
-        return clamp(sum((value for value, _ in pairs), ZERO) / len(pairs))
-    # Each product is at most its weight, so the quotient stays within 0..1 even
-    # after Decimal rounding; clamp guards the contract anyway.
-    return clamp(sum((value * weight for value, weight in pairs), ZERO) / total)
+    # Extra digits while summing, rounded once at the end: a single key result's
+    # progress then comes back exactly (p * w / w == p), and the mean never leaves
+    # the range of the values it averages.
+    with localcontext() as context:
+        context.prec += 20
+        total = sum((weight for _, weight in pairs), ZERO)
+        if total == ZERO:
+            mean = sum((value for value, _ in pairs), ZERO) / len(pairs)
+        else:
+            mean = sum((value * weight for value, weight in pairs), ZERO) / total
+    return clamp(+mean)
 
 
 def objective_progress(key_results: Iterable[KeyResult]) -> Decimal | None:
