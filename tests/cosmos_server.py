@@ -87,7 +87,7 @@ def cosmos_server() -> Iterator[CosmosServer]:
         )
     if not (PACKAGE_DIR / "package.json").is_file():
         raise CosmosServerError(
-            f"{PACKAGE_DIR.relative_to(ROOT)} is missing: run ./dev test (it runs npm ci)"
+            f"{PACKAGE_DIR} is missing: run ./dev test (it runs npm ci)"
         )
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(

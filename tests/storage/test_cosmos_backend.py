@@ -8,6 +8,7 @@ how Cosmos status codes map to storage errors, and the query text.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +17,10 @@ from hypothesis import strategies as st
 
 from storage.cosmos import CosmosBackend, build_query, decode_id, encode_id
 from storage.errors import AlreadyExistsError, ConflictError, NotFoundError
+from tests import cosmos_server as cosmos_server_module
 from tests.cosmos_server import (
     CosmosServer,
+    CosmosServerError,
     cosmos_server,
     drop_cosmos_database,
     make_cosmos_backend,
@@ -291,3 +294,22 @@ async def test_request_charge_adds_up_what_cosmos_reports(backend: CosmosBackend
     await backend.read(TENANT, "team", "missing")
     # The test server charges 1 RU per request; real Cosmos charges by size and indexing.
     assert backend.request_charge - before == 3
+
+
+# -- the server helper ---------------------------------------------------------------
+
+
+def test_a_missing_npm_package_fails_with_what_to_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cosmos_server_module._Shared, "running", None)
+    monkeypatch.setattr(cosmos_server_module, "PACKAGE_DIR", tmp_path / "cosmosdb-server")
+    with pytest.raises(CosmosServerError, match=r"run \./dev test"), cosmos_server():
+        pass
+
+
+def test_a_missing_node_fails_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cosmos_server_module._Shared, "running", None)
+    monkeypatch.setattr("tests.cosmos_server.shutil.which", lambda _name: None)
+    with pytest.raises(CosmosServerError, match=r"Node\.js"), cosmos_server():
+        pass
