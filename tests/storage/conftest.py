@@ -10,6 +10,7 @@ import pytest
 from storage.backend import DocumentBackend
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
+from tests.cosmos_server import cosmos, cosmos_backend_factory  # noqa: F401 (fixtures)
 
 BackendFactory = Callable[[], DocumentBackend]
 
