@@ -87,6 +87,10 @@ class Period:
     fiscal_year_start_month: int = 1
 
     def __post_init__(self) -> None:
+        try:  # accept the plain string a decoder or a caller may hand in
+            object.__setattr__(self, "kind", PeriodKind(self.kind))
+        except ValueError as error:
+            raise PeriodError(f"unknown period kind {self.kind!r}") from error
         if self.end < self.start:
             raise PeriodError(f"period ends ({self.end}) before it starts ({self.start})")
         if self.start <= date.min or self.end >= date.max:

@@ -37,10 +37,11 @@ unit = st.decimals(min_value=0, max_value=1, places=6)
 )
 def test_expected_progress_is_monotone_in_time(period: Period, zone: ZoneInfo, offset: int,
                                                step: int) -> None:
-    earlier = period.starts_at(zone) + timedelta(seconds=offset)
+    # Real time steps (UTC), shown to the function as local wall time with fold.
+    earlier = period.starts_at(zone).astimezone(UTC) + timedelta(seconds=offset)
     later = earlier + timedelta(seconds=step)
-    before = expected_progress(period, earlier, zone)
-    after = expected_progress(period, later, zone)
+    before = expected_progress(period, earlier.astimezone(zone), zone)
+    after = expected_progress(period, later.astimezone(zone), zone)
     assert 0 <= before <= after <= 1
 
 
