@@ -1,0 +1,447 @@
+"""Numbers, money, percentages, dates and durations written and read per language.
+
+Writing goes through Babel (CLDR data) with a few pinned choices:
+
+* Dates use a four-digit year: ``27/11/2026`` (vi) and ``11/27/2026`` (en). CLDR's
+  short formats give two-digit years (``27/11/26``), so the patterns are pinned.
+* Money drops the fraction when the amount is whole (``$12,000,000``, not
+  ``$12,000,000.00``) and otherwise shows the currency's digits (``$12.50``).
+  Babel puts a no-break space (U+00A0) between a Vietnamese amount and its symbol
+  (``12.000.000\\u00a0₫``) so the symbol never wraps onto its own line; we keep it.
+* Percentages take *points*: ``format_percent(80)`` is ``80%``, matching how
+  percentage key results store 80% as 80. Progress ratios (0.75) go through
+  :func:`format_progress`.
+* Rounding is half-up (Babel's default is half-even, which surprises people:
+  80.5% would show as 80%).
+
+Reading (:func:`parse_number`) accepts what a person types in their language and
+refuses anything that could be misread. In particular a single decimal separator
+followed by exactly three digits (``12,000`` in Vietnamese, ``1.250`` in English) is
+refused as ambiguous: in the other convention it is a grouped whole number, and
+taking it silently would be off by a factor of a thousand. The formatters never
+write such text (they add a digit: ``1.1250``), so what is written reads back.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from babel import Locale, lists, numbers
+from babel import dates as babel_dates
+
+from cards.i18n import Language, text
+from okr import values
+from okr.models import KeyResultKind
+
+MAX_SIGNIFICANT_DIGITS = 15
+MAX_INPUT_CHARS = 64
+
+_BABEL_LOCALES: dict[Language, Locale] = {
+    Language.EN: Locale.parse("en_US"),
+    Language.VI: Locale.parse("vi_VN"),
+}
+_DATE_PATTERNS = {Language.EN: "MM/dd/yyyy", Language.VI: "dd/MM/yyyy"}
+# Vietnamese writes the time first (CLDR: "HH:mm dd/MM/y"); English the date first.
+_DATETIME_PATTERNS = {Language.EN: "MM/dd/yyyy h:mm a", Language.VI: "HH:mm dd/MM/yyyy"}
+
+# The integer part and optional fraction of a CLDR number pattern: "#,##0.00".
+_PATTERN_NUMBER_RE = re.compile(r"#,##0(?:\.[0#]+)?")
+
+_MINUS_SIGNS = str.maketrans(dict.fromkeys("\u2212\u2012\u2013\u2010\u2011\ufe63", "-"))
+# Zero-width characters, bidi controls, word joiners, soft hyphen: invisible in
+# Teams but they break a naive parse (a copy-paste from a RTL document carries some).
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_AMOUNT_RE = re.compile(
+    r"(?P<sign1>[+-]?)\s*(?P<cur1>[^\d\s.,+\-%]*)\s*(?P<sign2>[+-]?)\s*"
+    r"(?P<number>[\d.,]+(?:\s+[\d.,]+)*)\s*(?P<percent>%?)\s*(?P<cur2>[^\d\s.,+\-%]*)",
+    re.ASCII,
+)
+# Symbols people type for a currency, casefolded. "$" is read as US dollars: both
+# Babel locales here write USD as "$" or "US$".
+_CURRENCY_SYMBOLS: dict[str, str] = {
+    "$": "USD",
+    "us$": "USD",
+    "₫": "VND",
+    "đ": "VND",
+    "vnđ": "VND",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₩": "KRW",
+    "₹": "INR",
+    "฿": "THB",
+}
+_ISO_CURRENCIES = frozenset(numbers.list_currencies())
+
+
+class ParseProblem(StrEnum):
+    """Why typed text is not a value; each maps to a validation string."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NOT_A_NUMBER = "not_a_number"
+    MALFORMED = "malformed"
+    AMBIGUOUS = "ambiguous"
+    TOO_MANY_DIGITS = "too_many_digits"
+    NOT_A_DURATION = "not_a_duration"
+
+
+_PROBLEM_KEYS: dict[ParseProblem, str] = {
+    ParseProblem.EMPTY: "validation.required",
+    ParseProblem.TOO_LONG: "validation.number_too_long",
+    ParseProblem.NOT_A_NUMBER: "validation.not_a_number",
+    ParseProblem.MALFORMED: "validation.number_malformed",
+    ParseProblem.AMBIGUOUS: "validation.number_ambiguous",
+    ParseProblem.TOO_MANY_DIGITS: "validation.number_too_long",
+    ParseProblem.NOT_A_DURATION: "validation.duration_malformed",
+}
+
+
+class ValueParseError(ValueError):
+    """Typed text that is not a value we can take without guessing.
+
+    Attributes:
+        problem: What is wrong.
+        text: The text as the user typed it.
+    """
+
+    def __init__(self, problem: ParseProblem, typed: str) -> None:
+        super().__init__(f"{problem.value}: {typed[:MAX_INPUT_CHARS]!r}")
+        self.problem = problem
+        self.text = typed
+
+    @property
+    def catalog_key(self) -> str:
+        """The catalog key of the message to show next to the field (takes ``{value}``)."""
+        return _PROBLEM_KEYS[self.problem]
+
+    def message(self, lang: Language) -> str:
+        """The message to show next to the field, in ``lang``."""
+        return text(lang, self.catalog_key, value=self.text[:MAX_INPUT_CHARS].strip())
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAmount:
+    """A typed number and what was typed around it.
+
+    Attributes:
+        value: The number; for ``80%`` it is 80 (points).
+        currency: ISO 4217 code when a currency symbol or code was typed.
+        percent: Whether a ``%`` sign was typed.
+    """
+
+    value: Decimal
+    currency: str | None = None
+    percent: bool = False
+
+
+def babel_locale(lang: Language) -> Locale:
+    """The Babel locale used to write and read numbers in ``lang``."""
+    return _BABEL_LOCALES[lang]
+
+
+def format_number(value: Decimal | int, lang: Language) -> str:
+    """Write a number exactly, grouped, without trailing zeros: ``12.000.000``, ``12,5``.
+
+    Use it for stored values a person typed (start, target, current). Three
+    fraction digits get a fourth (``1.1250``) so the text reads back unambiguously.
+
+    Raises:
+        ValueError: The value is NaN or infinite.
+    """
+    number = _finite(value).normalize()
+    fraction_digits = max(0, -_exponent(number))
+    if fraction_digits == 3 and Decimal(1) <= abs(number) < Decimal(1000):
+        fraction_digits = 4
+    return _apply(lang, _decimal_pattern(lang, fraction_digits, fraction_digits), number)
+
+
+def format_decimal(value: Decimal | int, lang: Language, *, max_fraction_digits: int = 2) -> str:
+    """Write a number rounded half-up to at most ``max_fraction_digits`` (trailing zeros dropped).
+
+    Raises:
+        ValueError: The value is NaN or infinite, or ``max_fraction_digits`` is negative.
+    """
+    if max_fraction_digits < 0:
+        raise ValueError("max_fraction_digits must be >= 0")
+    number = _round(_finite(value), max_fraction_digits).normalize()
+    return format_number(number, lang)
+
+
+def format_currency(amount: Decimal | int, currency: str, lang: Language) -> str:
+    """Write money: ``12.000.000 ₫`` (vi, no-break space), ``$12,000,000``, ``$12.50`` (en).
+
+    Whole amounts are written without a fraction; others with the currency's usual
+    digits (2 for USD, 0 for VND), rounded half-up.
+
+    Args:
+        amount: The amount in units of ``currency``.
+        currency: ISO 4217 code, e.g. ``"VND"``.
+        lang: The language to write in.
+
+    Raises:
+        ValueError: Unknown currency code, NaN or infinite amount.
+    """
+    code = currency.upper()
+    if code not in _ISO_CURRENCIES:
+        raise ValueError(f"unknown currency code {currency!r}")
+    rounded = _round(_finite(amount), numbers.get_currency_precision(code))
+    digits = 0 if rounded == rounded.to_integral_value() else max(0, -_exponent(rounded))
+    pattern = _with_fraction(
+        babel_locale(lang).currency_formats["standard"].pattern, digits, digits
+    )
+    return numbers.format_currency(
+        rounded, code, format=pattern, locale=babel_locale(lang), currency_digits=False
+    )
+
+
+def format_percent(points: Decimal | int, lang: Language, *, max_fraction_digits: int = 1) -> str:
+    """Write percentage points: ``80`` -> ``80%``, ``80.5`` -> ``80,5%`` (vi).
+
+    Raises:
+        ValueError: NaN or infinite value.
+    """
+    rounded = _round(_finite(points), max_fraction_digits).normalize()
+    pattern = _with_fraction(
+        babel_locale(lang).percent_formats[None].pattern, 0, max_fraction_digits
+    )
+    return numbers.format_percent(rounded / 100, format=pattern, locale=babel_locale(lang))
+
+
+def format_progress(ratio: Decimal | int, lang: Language) -> str:
+    """Write a progress ratio as a whole percentage: ``0.756`` -> ``76%``."""
+    return format_percent(_finite(ratio) * 100, lang, max_fraction_digits=0)
+
+
+def format_date(day: date, lang: Language) -> str:
+    """Write a date: ``27/11/2026`` (vi), ``11/27/2026`` (en)."""
+    return babel_dates.format_date(day, _DATE_PATTERNS[lang], locale=babel_locale(lang))
+
+
+def format_datetime(moment: datetime, lang: Language, tz: str | tzinfo) -> str:
+    """Write an aware moment in the time zone ``tz``: ``21:05 27/11/2026``, ``11/27/2026 9:05 PM``.
+
+    Raises:
+        ValueError: ``moment`` is naive (its zone would be a guess).
+        zoneinfo.ZoneInfoNotFoundError: ``tz`` is not an IANA zone name.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("format_datetime needs an aware datetime")
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    return babel_dates.format_datetime(
+        moment.astimezone(zone), _DATETIME_PATTERNS[lang], tzinfo=zone, locale=babel_locale(lang)
+    )
+
+
+def format_duration(seconds: Decimal | int) -> str:
+    """Write seconds as clock text: ``157`` -> ``2:37``, ``3723`` -> ``1:02:03``.
+
+    The same in every language (see :func:`okr.values.format_duration`).
+    """
+    return values.format_duration(_finite(seconds))
+
+
+def format_list(items: list[str], lang: Language, *, style: Literal["and", "or"] = "and") -> str:
+    """Join items the way the language does: ``a, b và c`` / ``a, b, and c`` / ``a, b hoặc c``."""
+    if style == "and":
+        return lists.format_list(items, style="standard", locale=babel_locale(lang))
+    return lists.format_list(items, style="or", locale=babel_locale(lang))
+
+
+def format_value(
+    value: Decimal,
+    kind: KeyResultKind,
+    lang: Language,
+    *,
+    currency: str | None = None,
+    unit: str = "",
+) -> str:
+    """Write a key-result value the way its kind reads.
+
+    Numbers get their unit after a space (``120 phiếu/tháng``); percentages are
+    points; durations clock text; milestones "Done" / "Not done".
+
+    Raises:
+        ValueError: A currency value without a currency code.
+    """
+    if kind is KeyResultKind.CURRENCY:
+        if currency is None:
+            raise ValueError("a currency value needs its currency code")
+        return format_currency(value, currency, lang)
+    if kind is KeyResultKind.PERCENTAGE:
+        return format_percent(value, lang, max_fraction_digits=2)
+    if kind is KeyResultKind.DURATION:
+        return format_duration(value)
+    if kind is KeyResultKind.MILESTONE:
+        done = values.is_milestone_done(value)
+        return text(lang, "milestone.done" if done else "milestone.not_done")
+    written = format_number(value, lang)
+    return f"{written} {unit}" if unit else written
+
+
+def parse_value(typed: str, kind: KeyResultKind, lang: Language) -> Decimal:
+    """Read a key-result value typed in a card field, by the key result's kind.
+
+    Durations are clock text (``2:37``); milestones ``0`` or ``1``; everything else
+    goes through :func:`parse_number` (a currency symbol or ``%`` may be typed).
+
+    Raises:
+        ValueParseError: The text is not a value of that kind.
+    """
+    if kind is KeyResultKind.DURATION:
+        return parse_duration(typed)
+    number = parse_number(typed, lang)
+    if kind is KeyResultKind.MILESTONE and number not in (
+        values.MILESTONE_NOT_DONE,
+        values.MILESTONE_DONE,
+    ):
+        raise ValueParseError(ParseProblem.NOT_A_NUMBER, typed)
+    return number
+
+
+def parse_number(typed: str, lang: Language) -> Decimal:
+    """Read a number as typed in ``lang``; see :func:`parse_amount`."""
+    return parse_amount(typed, lang).value
+
+
+def parse_amount(typed: str, lang: Language) -> ParsedAmount:
+    """Read a number as a person types it in ``lang``, with an optional currency or ``%``.
+
+    Accepted: ``12.000.000``, ``12,5``, ``12000000`` (vi); ``12,000,000``, ``12.5``
+    (en); one currency symbol or ISO code before or after (``$``, ``₫``, ``đ``,
+    ``VND``, ``usd``); a trailing ``%``; spaces and no-break spaces around; digit
+    groups separated by spaces (``12 000 000``); any minus sign (``−``, ``–``);
+    full-width digits and letters (NFKC); invisible and bidi control characters.
+
+    Refused: empty text, words (``abc``, ``NaN``, ``Infinity``), exponents
+    (``1e400``), badly placed separators (``1.2.3``, ``12,000,000`` in vi), a lone
+    decimal separator followed by three digits (``12,000`` in vi, ``1.250`` in
+    en), more than 15 significant digits or a magnitude of 10^15 or more.
+
+    Raises:
+        ValueParseError: With the :class:`ParseProblem` that explains the refusal.
+    """
+    if len(typed) > MAX_INPUT_CHARS:
+        raise ValueParseError(ParseProblem.TOO_LONG, typed)
+    cleaned = _clean(typed)
+    if not cleaned:
+        raise ValueParseError(ParseProblem.EMPTY, typed)
+    match = _AMOUNT_RE.fullmatch(cleaned)
+    if match is None or not any(c.isdigit() for c in match["number"]):
+        raise ValueParseError(ParseProblem.NOT_A_NUMBER, typed)
+    currency = _currency(match["cur1"], match["cur2"], typed)
+    percent = match["percent"] == "%"
+    if (match["sign1"] and match["sign2"]) or (percent and currency is not None):
+        raise ValueParseError(ParseProblem.MALFORMED, typed)
+    negative = "-" in (match["sign1"], match["sign2"])
+    number = _parse_digits(match["number"], lang, typed)
+    if number == 0:
+        negative = False  # no "-0"
+    return ParsedAmount(-number if negative else number, currency, percent)
+
+
+def parse_duration(typed: str) -> Decimal:
+    """Read clock text as seconds: ``2:37`` -> 157, ``1:02:03`` -> 3723.
+
+    Full-width digits and colons, and invisible characters, are accepted.
+
+    Raises:
+        ValueParseError: Empty text or not ``m:ss`` / ``h:mm:ss``.
+    """
+    if len(typed) > MAX_INPUT_CHARS:
+        raise ValueParseError(ParseProblem.TOO_LONG, typed)
+    cleaned = _clean(typed)
+    if not cleaned:
+        raise ValueParseError(ParseProblem.EMPTY, typed)
+    try:
+        return values.parse_duration(cleaned)
+    except values.ValueFormatError:
+        raise ValueParseError(ParseProblem.NOT_A_DURATION, typed) from None
+
+
+def _clean(typed: str) -> str:
+    normalized = unicodedata.normalize("NFKC", typed)  # full-width digits, NBSP -> space
+    return _INVISIBLE_RE.sub("", normalized).translate(_MINUS_SIGNS).strip()
+
+
+def _currency(before: str, after: str, typed: str) -> str | None:
+    if before and after:
+        raise ValueParseError(ParseProblem.MALFORMED, typed)
+    token = (before or after).casefold()
+    if not token:
+        return None
+    if token in _CURRENCY_SYMBOLS:
+        return _CURRENCY_SYMBOLS[token]
+    if token.upper() in _ISO_CURRENCIES and token.isascii() and len(token) == 3:
+        return token.upper()
+    raise ValueParseError(ParseProblem.NOT_A_NUMBER, typed)
+
+
+def _parse_digits(digits: str, lang: Language, typed: str) -> Decimal:
+    symbols = babel_locale(lang).number_symbols["latn"]
+    group, decimal = symbols["group"], symbols["decimal"]
+    if any(c.isspace() for c in digits):
+        # Spaces may separate digit groups ("12 000 000"), never replace a mark.
+        if group in digits:
+            raise ValueParseError(ParseProblem.MALFORMED, typed)
+        digits = re.sub(r"\s+", group, digits)
+    if re.fullmatch(rf"[1-9]\d{{0,2}}{re.escape(decimal)}\d{{3}}", digits):
+        raise ValueParseError(ParseProblem.AMBIGUOUS, typed)
+    try:
+        number = numbers.parse_decimal(digits, locale=babel_locale(lang), strict=True)
+    except numbers.NumberFormatError:
+        raise ValueParseError(ParseProblem.MALFORMED, typed) from None
+    if not number.is_finite():  # cannot happen after the regex; kept as a guard
+        raise ValueParseError(ParseProblem.NOT_A_NUMBER, typed)
+    if number != 0:
+        normalized = number.normalize()
+        if len(normalized.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS or (
+            normalized.adjusted() >= MAX_SIGNIFICANT_DIGITS
+        ):
+            raise ValueParseError(ParseProblem.TOO_MANY_DIGITS, typed)
+    return number
+
+
+def _finite(value: Decimal | int) -> Decimal:
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"cannot write {value!r}")
+    return number
+
+
+def _round(number: Decimal, fraction_digits: int) -> Decimal:
+    return number.quantize(Decimal(1).scaleb(-fraction_digits), rounding=ROUND_HALF_UP)
+
+
+def _exponent(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite numbers only
+    return exponent
+
+
+def _decimal_pattern(lang: Language, min_fraction: int, max_fraction: int) -> str:
+    base = babel_locale(lang).decimal_formats[None].pattern
+    return _with_fraction(base, min_fraction, max_fraction)
+
+
+def _with_fraction(pattern: str, min_fraction: int, max_fraction: int) -> str:
+    """Rewrite the fraction part of a CLDR pattern: ``#,##0.00 ¤`` -> ``#,##0.## ¤``."""
+    fraction = "0" * min_fraction + "#" * (max_fraction - min_fraction)
+    replacement = "#,##0" + (f".{fraction}" if fraction else "")
+    rewritten, count = _PATTERN_NUMBER_RE.subn(replacement, pattern, count=1)
+    if count != 1:
+        raise ValueError(f"unexpected CLDR number pattern {pattern!r}")
+    return rewritten
+
+
+def _apply(lang: Language, pattern: str, number: Decimal) -> str:
+    return numbers.format_decimal(number, format=pattern, locale=babel_locale(lang))
