@@ -96,6 +96,53 @@ STRINGS: dict[str, str] = {
     ),
     "validation.unknown_owner": "Pick the owner from the team's members.",
     "validation.currency_required": "Choose a currency for a money key result.",
+    "validation.unknown_currency": "“{value}” is not a currency code (e.g. USD, VND, EUR).",
+    "validation.invalid_choice": "Choose one of the options.",
+    "validation.not_a_date": "Choose a date.",
+    "validation.period_dates_required": "Choose both the first and the last day of the period.",
+    "validation.end_before_start": "The last day must not be before the first day.",
+    "validation.unknown_parent": "That objective no longer exists. Choose another one.",
+    "validation.parent_cycle": (
+        "This objective cannot align to that one: the alignment would run in a circle."
+    ),
+    "validation.percentage_out_of_range": "A percentage must be between -1,000 and 1,000.",
+    "validation.negative_duration": "A duration cannot be negative.",
+    # --- Authoring forms --------------------------------------------------------------
+    "form.fix_problems": "Please fix the fields marked below.",
+    "form.objective.new": "New objective",
+    "form.objective.edit": "Edit objective",
+    "form.objective.hint": (
+        "An objective is an inspiring, qualitative goal. Measure it with 3 to 5 key results."
+    ),
+    "form.objective.title_placeholder": "e.g. Improve the marketing funnel",
+    "form.objective.type_hint": (
+        "Committed: expected to be fully achieved. Aspirational: a stretch, 0.7 is a good result."
+    ),
+    "form.period.custom": "Custom dates",
+    "form.period.start": "First day",
+    "form.period.end": "Last day",
+    "form.parent.none": "None",
+    "form.key_result.new": "New key result",
+    "form.key_result.edit": "Edit key result",
+    "form.key_result.for": "For the objective “{objective}”",
+    "form.key_result.hint": (
+        "A key result is measurable and has one owner responsible for tracking its progress."
+    ),
+    "form.key_result.title_placeholder": "e.g. Reduce support tickets",
+    "form.key_result.start_placeholder": "e.g. 120",
+    "form.key_result.target_placeholder": "e.g. 30",
+    "form.key_result.current_placeholder": "e.g. 95",
+    "form.key_result.values_hint": (
+        "Type numbers as usual (12,000,000 or 12.5), percentages as 80, "
+        "durations as m:ss (2:37), milestones as 0 or 1."
+    ),
+    "form.key_result.unit_placeholder": "e.g. tickets/month",
+    "form.initiative.new": "New initiative",
+    "form.kpi.new": "New KPI",
+    "form.kpi.hint": (
+        "A KPI is a health metric watched beside your OKRs (e.g. site uptime at least 99.5%): "
+        "it is healthy or not, never a goal."
+    ),
     # --- Field labels ---------------------------------------------------------------
     "field.objective.title": "Objective",
     "field.objective.description": "Description",
@@ -116,6 +163,7 @@ STRINGS: dict[str, str] = {
     "field.key_result.unit": "Unit",
     "field.key_result.currency": "Currency",
     "field.key_result.progress": "Progress",
+    "field.key_result.due_date": "Due date",
     "field.initiative.title": "Initiative",
     "field.initiative.owner": "Owner",
     "field.initiative.key_result": "Drives key result",
@@ -197,6 +245,9 @@ STRINGS: dict[str, str] = {
     "okr.sentence": "I will {objective} as measured by {key_results} through {initiatives}.",
     "okr.sentence.no_initiatives": "I will {objective} as measured by {key_results}.",
     "okr.no_key_results": "No key results yet.",
+    "okr.and": "and",
+    "okr.initiatives": "Initiatives",
+    "okr.key_result_count": "Key results: {count}",
     # --- Templates ----------------------------------------------------------------
     "templates.title": "Start from an example",
     "templates.intro": "Six example OKRs. Pick one, then adjust it to your team.",
@@ -209,4 +260,7 @@ STRINGS: dict[str, str] = {
     "action.add_key_result": "Add a key result",
     "action.add_initiative": "Add an initiative",
     "action.check_in": "Check in",
+    "action.activate": "Activate",
+    "action.back": "Back",
+    "action.open": "Open",
 }

@@ -102,6 +102,55 @@ STRINGS: dict[str, str] = {
     ),
     "validation.unknown_owner": "Hãy chọn người phụ trách trong số thành viên của nhóm.",
     "validation.currency_required": "Hãy chọn đơn vị tiền tệ cho kết quả chính đo bằng tiền.",
+    "validation.unknown_currency": "“{value}” không phải là mã tiền tệ (ví dụ: USD, VND, EUR).",
+    "validation.invalid_choice": "Hãy chọn một trong các lựa chọn.",
+    "validation.not_a_date": "Hãy chọn một ngày.",
+    "validation.period_dates_required": "Hãy chọn cả ngày đầu tiên và ngày cuối cùng của kỳ.",
+    "validation.end_before_start": "Ngày cuối cùng không được trước ngày đầu tiên.",
+    "validation.unknown_parent": "Mục tiêu đó không còn tồn tại. Hãy chọn mục tiêu khác.",
+    "validation.parent_cycle": (
+        "Không thể gắn mục tiêu này với mục tiêu đó: liên kết sẽ tạo thành vòng lặp."
+    ),
+    "validation.percentage_out_of_range": "Tỷ lệ phần trăm phải nằm trong khoảng -1.000 đến 1.000.",
+    "validation.negative_duration": "Thời lượng không được là số âm.",
+    # --- Authoring forms --------------------------------------------------------------
+    "form.fix_problems": "Vui lòng sửa các trường được đánh dấu bên dưới.",
+    "form.objective.new": "Mục tiêu mới",
+    "form.objective.edit": "Sửa mục tiêu",
+    "form.objective.hint": (
+        "Mục tiêu là đích đến định tính, truyền cảm hứng. Hãy đo mục tiêu bằng 3 đến 5 "
+        "kết quả chính."
+    ),
+    "form.objective.title_placeholder": "VD: Cải thiện phễu tiếp thị",
+    "form.objective.type_hint": (
+        "Cam kết: dự kiến hoàn thành trọn vẹn. Truyền cảm hứng: mục tiêu vươn xa, "
+        "đạt 0,7 đã là kết quả tốt."
+    ),
+    "form.period.custom": "Tùy chọn ngày",
+    "form.period.start": "Ngày đầu tiên",
+    "form.period.end": "Ngày cuối cùng",
+    "form.parent.none": "Không có",
+    "form.key_result.new": "Kết quả chính mới",
+    "form.key_result.edit": "Sửa kết quả chính",
+    "form.key_result.for": "Thuộc mục tiêu “{objective}”",
+    "form.key_result.hint": (
+        "Kết quả chính phải đo được và có một người chịu trách nhiệm theo dõi tiến độ."
+    ),
+    "form.key_result.title_placeholder": "VD: Giảm số lượng phiếu hỗ trợ",
+    "form.key_result.start_placeholder": "VD: 120",
+    "form.key_result.target_placeholder": "VD: 30",
+    "form.key_result.current_placeholder": "VD: 95",
+    "form.key_result.values_hint": (
+        "Nhập số như bình thường (12.000.000 hoặc 12,5), phần trăm như 80, "
+        "thời lượng dạng phút:giây (2:37), cột mốc là 0 hoặc 1."
+    ),
+    "form.key_result.unit_placeholder": "VD: phiếu/tháng",
+    "form.initiative.new": "Sáng kiến mới",
+    "form.kpi.new": "KPI mới",
+    "form.kpi.hint": (
+        "KPI là chỉ số theo dõi sức khỏe, đi kèm OKR (ví dụ: website có thời gian chạy "
+        "ít nhất 99,5%): chỉ ổn định hoặc không, không phải là mục tiêu."
+    ),
     # --- Field labels ---------------------------------------------------------------
     "field.objective.title": "Mục tiêu",
     "field.objective.description": "Mô tả",
@@ -122,6 +171,7 @@ STRINGS: dict[str, str] = {
     "field.key_result.unit": "Đơn vị",
     "field.key_result.currency": "Tiền tệ",
     "field.key_result.progress": "Tiến độ",
+    "field.key_result.due_date": "Hạn hoàn thành",
     "field.initiative.title": "Sáng kiến",
     "field.initiative.owner": "Người phụ trách",
     "field.initiative.key_result": "Thúc đẩy kết quả chính",
@@ -204,6 +254,9 @@ STRINGS: dict[str, str] = {
     "okr.sentence": "Tôi sẽ {objective} được đo bằng {key_results} thông qua {initiatives}.",
     "okr.sentence.no_initiatives": "Tôi sẽ {objective} được đo bằng {key_results}.",
     "okr.no_key_results": "Chưa có kết quả chính nào.",
+    "okr.and": "và",
+    "okr.initiatives": "Sáng kiến",
+    "okr.key_result_count": "Kết quả chính: {count}",
     # --- Templates ----------------------------------------------------------------
     "templates.title": "Bắt đầu từ một ví dụ",
     "templates.intro": (
@@ -218,4 +271,7 @@ STRINGS: dict[str, str] = {
     "action.add_key_result": "Thêm kết quả chính",
     "action.add_initiative": "Thêm sáng kiến",
     "action.check_in": "Cập nhật tiến độ",
+    "action.activate": "Kích hoạt",
+    "action.back": "Quay lại",
+    "action.open": "Mở",
 }
