@@ -1,4 +1,4 @@
-"""Wiring only: read settings, build the store, mount routes, serve.
+"""Wiring only: read settings, build the store, the bot and its features, mount routes, serve.
 
 ``python app.py`` serves the bot on its embedded defaults (SQLite, no
 credentials, 127.0.0.1:3978).
@@ -8,18 +8,32 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
 
 from aiohttp import web
 
-from settings import Settings, SettingsError
+import bot.help
+from bot.agent import OkrAgent
+from bot.features import Features
+from bot.hosting import messages_app
+from bot.logs import configure_logging
+from settings import CLIENT_ID, Settings, SettingsError
 from storage.factory import store_from_settings
 from storage.store import OkrStore
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 STORE_KEY = web.AppKey("store", OkrStore)
 
+# Each feature module registers its commands and card verbs (see bot/features.py).
+FEATURES: tuple[Callable[[Features], None], ...] = (bot.help.register,)
+
 log = logging.getLogger("okr.app")
+
+
+def utc_now() -> datetime:
+    """The app's clock."""
+    return datetime.now(UTC)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -37,9 +51,14 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready"})
 
 
-def build_app(settings: Settings) -> web.Application:
+def build_app(
+    settings: Settings,
+    *,
+    features: Sequence[Callable[[Features], None]] = FEATURES,
+    clock: Callable[[], datetime] = utc_now,
+) -> web.Application:
     """The aiohttp application for ``settings``; the store opens on start-up."""
-    app = web.Application()
+    app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS_KEY] = settings
     store = store_from_settings(settings)
     app[STORE_KEY] = store
@@ -48,21 +67,36 @@ def build_app(settings: Settings) -> web.Application:
         async with store:
             yield
 
+    registry = Features()
+    for register in features:
+        register(registry)
+    agent = OkrAgent(store=store, features=registry, clock=clock)
+
     app.cleanup_ctx.append(store_lifecycle)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.add_subapp("/api/", messages_app(settings, agent))
+    if settings.local_mode:
+        log.warning(
+            "LOCAL MODE: %s is not set, so /api/messages accepts requests without a token "
+            "and only talks to services on this machine. Set the bot's credentials before "
+            "exposing it.",
+            CLIENT_ID,
+        )
     return app
 
 
 def main(argv: list[str]) -> int:
     """Entry point: serve (no arguments)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    web.run_app(build_app(settings), host=settings.host, port=settings.port)
+    configure_logging(settings.log_format, settings.log_level)
+    app = build_app(settings)
+    log.info("serving on http://%s:%d", settings.host, settings.port)
+    web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0
 
 

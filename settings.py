@@ -3,20 +3,69 @@
 Values come from the environment, and from a ``.env`` file for local runs
 (the environment wins). A missing or malformed setting fails at start-up with
 a message naming it. Nothing else in the app reads the environment.
+
+The bot's credentials use the Microsoft 365 Agents SDK's own names
+(``CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID`` and friends) so that
+the SDK documentation applies unchanged; every ``CONNECTIONS__*`` and
+``CONNECTIONSMAP__*`` variable is handed to the SDK as given. Without a client
+id the app runs in *local mode*: anonymous requests, loopback only.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from dotenv import dotenv_values
 
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names it."""
+
+
+_SDK = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
+CLIENT_ID = _SDK + "CLIENTID"
+CLIENT_SECRET = _SDK + "CLIENTSECRET"
+TENANT_ID = _SDK + "TENANTID"
+AUTH_TYPE = _SDK + "AUTHTYPE"
+CERT_PFX_FILE = _SDK + "CERTPFXFILE"
+ANONYMOUS_ALLOWED = _SDK + "ANONYMOUS_ALLOWED"
+
+# The SDK's AuthTypes values (microsoft_agents.hosting.core.AuthTypes), spelled as it compares them.
+AUTH_TYPES = (
+    "ClientSecret",
+    "certificate",
+    "CertificateSubjectName",
+    "UserManagedIdentity",
+    "SystemManagedIdentity",
+    "FederatedCredentials",
+    "WorkloadIdentity",
+)
+# Auth types that acquire tokens from a tenant-specific authority and fail without one.
+_NEEDS_TENANT = ("ClientSecret", "certificate", "CertificateSubjectName", "FederatedCredentials")
+
+# Hosts Teams sends as activity.serviceUrl (public cloud, GCC, GCC High, DoD, 21Vianet).
+# A serviceUrl is where the bot sends its token, so only these are trusted in production.
+TEAMS_SERVICE_HOSTS = (
+    "smba.trafficmanager.net",
+    "smba.onyx.prod.teams.trafficmanager.net",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+    "frontend.botapi.msg.infra.teams.microsoftonline.cn",
+)
+
+# Largest request body /api/messages accepts. Teams caps a message near 28 KB and a
+# card payload near 40 KB; 256 KiB leaves room for long texts and card data while
+# keeping a flood of large bodies cheap to refuse (413).
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
+
+LogFormat = Literal["auto", "json", "plain"]
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +77,26 @@ class Settings:
     storage: str = "sqlite"  # "sqlite" | "cosmos"
     sqlite_path: Path = Path("data/okr.sqlite3")
     cosmos_endpoint: str | None = None
-    cosmos_key: str | None = None
+    cosmos_key: str | None = field(default=None, repr=False)
     cosmos_database: str = "okr"
     cosmos_container: str = "okr"
     cosmos_verify_tls: bool = True
+    # The bot's Entra app id; None means local mode (no credentials, anonymous requests).
+    client_id: str | None = None
+    # Every CONNECTIONS__* / CONNECTIONSMAP__* variable, for the SDK (holds secrets: no repr).
+    agent_connections: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # Tenants served; empty means every tenant.
+    allowed_tenants: frozenset[str] = frozenset()
+    # Hosts an activity's serviceUrl may point at (production mode only).
+    service_url_hosts: tuple[str, ...] = TEAMS_SERVICE_HOSTS
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    log_format: LogFormat = "auto"
+    log_level: str = "INFO"
+
+    @property
+    def local_mode(self) -> bool:
+        """True without a client id: anonymous requests accepted, nothing sent with a token."""
+        return self.client_id is None
 
     @classmethod
     def from_env(
@@ -52,8 +117,13 @@ class Settings:
         endpoint = env.get("COSMOS_ENDPOINT") or None
         if storage == "cosmos" and not endpoint:
             raise SettingsError("COSMOS_ENDPOINT is required when STORAGE=cosmos")
+        connections = _agent_connections(env)
+        client_id = dict(connections).get(CLIENT_ID) or None
+        # Local mode binds loopback by default; with credentials the app is meant to be
+        # reachable (container, App Service), so it binds every interface by default.
+        default_host = "127.0.0.1" if client_id is None else "0.0.0.0"
         return cls(
-            host=env.get("HOST", "127.0.0.1"),
+            host=env.get("HOST") or default_host,
             port=_port(env.get("PORT", "3978")),
             storage=storage,
             sqlite_path=Path(env.get("SQLITE_PATH", "data/okr.sqlite3")),
@@ -62,7 +132,102 @@ class Settings:
             cosmos_database=env.get("COSMOS_DATABASE", "okr"),
             cosmos_container=env.get("COSMOS_CONTAINER", "okr"),
             cosmos_verify_tls=_bool("COSMOS_VERIFY_TLS", env.get("COSMOS_VERIFY_TLS", "true")),
+            client_id=client_id,
+            agent_connections=connections,
+            allowed_tenants=_tenants(env.get("ALLOWED_TENANTS", "")),
+            service_url_hosts=_hosts(env.get("SERVICE_URL_HOSTS")),
+            max_body_bytes=_body_limit(env.get("MAX_BODY_BYTES")),
+            log_format=_log_format(env.get("LOG_FORMAT", "auto")),
+            log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
         )
+
+
+def _agent_connections(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The SDK's connection variables, checked for the mistakes that fail late or silently."""
+    found = {
+        key: value
+        for key, value in env.items()
+        if key.startswith(("CONNECTIONS__", "CONNECTIONSMAP__")) and value != ""
+    }
+    if ANONYMOUS_ALLOWED in found:
+        raise SettingsError(
+            f"{ANONYMOUS_ALLOWED} must not be set: the app allows anonymous requests "
+            f"only in local mode, when {CLIENT_ID} is empty"
+        )
+    service = {k for k in found if k.startswith(_SDK)}
+    if service and CLIENT_ID not in found:
+        # Without a client id the app would silently fall back to anonymous local mode.
+        raise SettingsError(
+            f"{CLIENT_ID} is required when other service connection settings are set "
+            f"({', '.join(sorted(service))})"
+        )
+    if CLIENT_ID in found:
+        auth_type = found.get(AUTH_TYPE, "ClientSecret")
+        if auth_type not in AUTH_TYPES:
+            raise SettingsError(
+                f"{AUTH_TYPE} must be one of {', '.join(AUTH_TYPES)}, not {auth_type!r}"
+            )
+        if auth_type == "ClientSecret" and CLIENT_SECRET not in found:
+            raise SettingsError(f"{CLIENT_SECRET} is required when {AUTH_TYPE}=ClientSecret")
+        if auth_type == "certificate" and CERT_PFX_FILE not in found:
+            raise SettingsError(f"{CERT_PFX_FILE} is required when {AUTH_TYPE}=certificate")
+        if auth_type in _NEEDS_TENANT and TENANT_ID not in found:
+            raise SettingsError(f"{TENANT_ID} is required when {AUTH_TYPE}={auth_type}")
+    return tuple(sorted(found.items()))
+
+
+def _tenants(raw: str) -> frozenset[str]:
+    tenants: set[str] = set()
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            tenants.add(str(uuid.UUID(part)))
+        except ValueError:
+            raise SettingsError(
+                f"ALLOWED_TENANTS must list Microsoft Entra tenant ids (GUIDs), not {part!r}"
+            ) from None
+    return frozenset(tenants)
+
+
+def _hosts(raw: str | None) -> tuple[str, ...]:
+    if raw is None or not raw.strip():
+        return TEAMS_SERVICE_HOSTS
+    hosts = tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+    for host in hosts:
+        if "/" in host or ":" in host or " " in host:
+            raise SettingsError(f"SERVICE_URL_HOSTS must list host names, not {host!r}")
+    return hosts
+
+
+def _body_limit(raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return DEFAULT_MAX_BODY_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"MAX_BODY_BYTES must be a number of bytes, not {raw!r}") from None
+    if not 4096 <= value <= 4 * 1024 * 1024:
+        raise SettingsError(f"MAX_BODY_BYTES must be between 4096 and 4194304, not {value}")
+    return value
+
+
+def _log_format(raw: str) -> LogFormat:
+    lowered = raw.strip().lower()
+    if lowered == "auto":
+        return "auto"
+    if lowered == "json":
+        return "json"
+    if lowered == "plain":
+        return "plain"
+    raise SettingsError(f"LOG_FORMAT must be 'auto', 'json' or 'plain', not {raw!r}")
+
+
+def _log_level(raw: str) -> str:
+    upper = raw.strip().upper()
+    if upper not in _LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {raw!r}")
+    return upper
 
 
 def _port(raw: str) -> int:

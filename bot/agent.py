@@ -1,0 +1,339 @@
+"""The bot's turn handler: translate an activity, call the feature or installation code, answer.
+
+This is the SDK's ``Agent`` (anything with ``async on_turn(context)``): the
+adapter calls :meth:`OkrAgent.on_turn` once per incoming activity. Everything
+below it that is not in ``bot/`` sees only SDK-free types
+(:mod:`bot.features`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from http import HTTPStatus
+from typing import Any
+
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    InvokeResponse,
+)
+from microsoft_agents.hosting.core import TurnContext
+
+from bot import activities, teams_api
+from bot.features import Card, CardAction, Features, Reply, Text, Turn, as_reply_list
+from bot.installation import (
+    activate_conversation,
+    deactivate_conversation,
+    ensure_tenant,
+    install_team,
+    uninstall_team,
+)
+from bot.logs import turn_log_context
+from bot.people import SeenPerson, learn_person, leave_team
+from bot.phrases import phrase
+from cards.welcome import welcome_card
+from okr.models import Channel, ConversationKind, Member
+from storage.store import OkrStore
+
+log = logging.getLogger("okr.bot")
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
+CARD_ACTION_INVOKE = "adaptiveCard/action"
+DEFAULT_LOCALE = "en-US"
+
+
+class OkrAgent:
+    """Handles every activity Teams sends; one instance per app."""
+
+    def __init__(self, store: OkrStore, features: Features, clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._features = features
+        self._clock = clock
+        self._known_tenants: set[str] = set()
+
+    async def on_turn(self, context: TurnContext) -> None:
+        """Handle one activity; a failure is logged and answered with an apology."""
+        activity = context.activity
+        with turn_log_context(
+            tenant_id=activities.tenant_of(activity),
+            conversation_id=activity.conversation.id if activity.conversation else None,
+            activity_id=activity.id,
+        ):
+            try:
+                await self._dispatch(context)
+            except Exception:
+                log.exception("turn failed (%s activity)", activity.type)
+                await self._apologise(context)
+
+    # -- dispatch ------------------------------------------------------------
+
+    async def _dispatch(self, context: TurnContext) -> None:
+        activity = context.activity
+        tenant_id = activities.tenant_of(activity)
+        if tenant_id is None:
+            log.warning("ignored a %s activity without a tenant id", activity.type)
+            return
+        now = self._clock()
+        if tenant_id not in self._known_tenants:
+            await ensure_tenant(self._store, tenant_id, now)
+            self._known_tenants.add(tenant_id)
+        seen = activities.sender_of(activity)
+        member = await learn_person(self._store, tenant_id, seen, now) if seen else None
+
+        if activity.type == ActivityTypes.message:
+            if member is not None:
+                await self._on_message(context, self._turn(context, tenant_id, member, now))
+        elif activity.type == ActivityTypes.invoke:
+            await self._on_invoke(context, tenant_id, member, now)
+        elif activity.type == ActivityTypes.conversation_update:
+            await self._on_conversation_update(context, tenant_id, now)
+        elif activity.type == ActivityTypes.installation_update:
+            await self._on_installation_update(context, tenant_id, now)
+        else:
+            log.debug("ignored a %s activity", activity.type)
+
+    def _turn(self, context: TurnContext, tenant_id: str, member: Member, now: datetime) -> Turn:
+        activity = context.activity
+        kind = activities.conversation_kind(activity)
+        team = activities.team_of(activity)
+        text = activity.remove_recipient_mention() if activity.type == ActivityTypes.message else ""
+        return Turn(
+            tenant_id=tenant_id,
+            member=member,
+            locale=member.locale or activity.locale or DEFAULT_LOCALE,
+            conversation=activities.conversation_ref(activity, tenant_id, now),
+            team_id=team[0] if team else None,
+            is_personal=kind is ConversationKind.PERSONAL,
+            text=text.strip(),
+            activity_id=activity.id,
+            now=now,
+            store=self._store,
+        )
+
+    # -- messages and card actions --------------------------------------------
+
+    async def _on_message(self, context: TurnContext, turn: Turn) -> None:
+        if turn.is_personal:
+            # Keep the personal chat's reference fresh: it is where check-ins are sent.
+            await activate_conversation(self._store, turn.conversation)
+        if not turn.text:
+            log.info("ignored a message without text")
+            return
+        found = self._features.find_command(turn.text)
+        if found is not None:
+            command, args = found
+            log.info("command %s", command.name)
+            replies = await command.handler(turn, args)
+        elif self._features.unknown_handler is not None:
+            log.info("unknown command")
+            replies = await self._features.unknown_handler(turn, turn.text)
+        else:
+            replies = None
+        await _send(context, as_reply_list(replies))
+
+    async def _on_invoke(
+        self, context: TurnContext, tenant_id: str, member: Member | None, now: datetime
+    ) -> None:
+        activity = context.activity
+        if activity.name != CARD_ACTION_INVOKE or member is None:
+            log.info("invoke %s not handled", activity.name)
+            return  # the adapter answers 501
+        action = _card_action(activity)
+        turn = self._turn(context, tenant_id, member, now)
+        if action is None:
+            log.warning("malformed %s invoke", CARD_ACTION_INVOKE)
+            await _invoke_response(context, Text(phrase("unknown_action", turn.locale)))
+            return
+        handler = self._features.find_verb(action.verb)
+        if handler is None:
+            log.warning("unknown card verb %r", action.verb)
+            await _invoke_response(context, Text(phrase("unknown_action", turn.locale)))
+            return
+        log.info("card verb %s", action.verb)
+        replies = as_reply_list(await handler(turn, action))
+        await _invoke_response(context, replies[0] if replies else None)
+        await _send(context, replies[1:])
+
+    # -- installation ------------------------------------------------------------
+
+    async def _on_conversation_update(
+        self, context: TurnContext, tenant_id: str, now: datetime
+    ) -> None:
+        activity = context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        added = [m for m in activity.members_added or () if m.id]
+        removed = [m for m in activity.members_removed or () if m.id]
+        team = activities.team_of(activity)
+        event = activities.channel_data(activity).event_type
+        if any(m.id == bot_id for m in added):
+            await self._installed(context, tenant_id, now)
+        elif any(m.id == bot_id for m in removed) or event in ("teamDeleted", "teamHardDeleted"):
+            await self._uninstalled(context, tenant_id, now)
+        else:
+            team_id = team[0] if team else None
+            for account in added:
+                await learn_person(
+                    self._store,
+                    tenant_id,
+                    SeenPerson(
+                        id=account.id,
+                        aad_object_id=account.aad_object_id,
+                        name=account.name,
+                        team_id=team_id,
+                    ),
+                    now,
+                )
+            if team_id is not None:
+                for account in removed:
+                    await leave_team(self._store, tenant_id, account.id, team_id)
+            if added or removed:
+                log.info("members changed: %d added, %d removed", len(added), len(removed))
+
+    async def _on_installation_update(
+        self, context: TurnContext, tenant_id: str, now: datetime
+    ) -> None:
+        action = (context.activity.action or "").lower()
+        if action.startswith("add"):
+            await self._installed(context, tenant_id, now)
+        elif action.startswith("remove"):
+            await self._uninstalled(context, tenant_id, now)
+
+    async def _installed(self, context: TurnContext, tenant_id: str, now: datetime) -> None:
+        activity = context.activity
+        ref = activities.conversation_ref(activity, tenant_id, now)
+        newly = await activate_conversation(self._store, ref)
+        team = activities.team_of(activity)
+        if team is not None:
+            await self._learn_team(context, tenant_id, team[0], team[1], ref.id, now)
+        log.info("installed in a %s conversation%s", ref.kind.value, "" if newly else " (again)")
+        if newly:
+            locale = activity.locale or DEFAULT_LOCALE
+            await _send(context, [Card(welcome_card(locale), fallback_text="OKR check-ins")])
+
+    async def _learn_team(
+        self,
+        context: TurnContext,
+        tenant_id: str,
+        team_id: str,
+        team_name: str,
+        channel_id: str,
+        now: datetime,
+    ) -> None:
+        """Store the team, its channels and its roster; Teams failing here is not fatal."""
+        try:
+            channels = await teams_api.team_channels(context, team_id)
+        except Exception:
+            log.warning("could not read the team's channels", exc_info=True)
+            channels = (Channel(id=channel_id, name=teams_api.GENERAL),)
+        try:
+            roster: teams_api.Roster | None = await teams_api.team_roster(context, team_id)
+        except Exception:
+            log.warning("could not read the team's roster", exc_info=True)
+            roster = None
+        await install_team(
+            self._store,
+            tenant_id,
+            team_id,
+            name=team_name,
+            channels=channels,
+            owner_ids=roster.owner_ids if roster is not None else None,
+            now=now,
+        )
+        if roster is not None:
+            for person in roster.people:
+                await learn_person(self._store, tenant_id, person, now)
+            log.info(
+                "team roster read: %d members, %d owners, %d channels",
+                len(roster.people),
+                len(roster.owner_ids),
+                len(channels),
+            )
+
+    async def _uninstalled(self, context: TurnContext, tenant_id: str, now: datetime) -> None:
+        activity = context.activity
+        team = activities.team_of(activity)
+        if team is not None:
+            await uninstall_team(self._store, tenant_id, team[0], now)
+            log.info("removed from a team")
+            return
+        ref = activities.conversation_ref(activity, tenant_id, now)
+        await deactivate_conversation(self._store, tenant_id, ref.id, now)
+        log.info("removed from a %s conversation", ref.kind.value)
+
+    # -- failure -----------------------------------------------------------------
+
+    async def _apologise(self, context: TurnContext) -> None:
+        """Tell the user something went wrong, without details; never raises."""
+        activity = context.activity
+        if _removes_bot(activity):
+            return  # nobody to tell: the bot is no longer in the conversation
+        apology = Text(phrase("apology", activity.locale))
+        try:
+            if activity.type == ActivityTypes.invoke:
+                await _invoke_response(context, apology)
+            else:
+                await _send(context, [apology])
+        except Exception:
+            log.exception("could not send the apology")
+
+
+def _removes_bot(activity: Activity) -> bool:
+    bot_id = activity.recipient.id if activity.recipient else None
+    if activity.type == ActivityTypes.installation_update:
+        return (activity.action or "").lower().startswith("remove")
+    if activity.type == ActivityTypes.conversation_update:
+        removed = activity.members_removed or ()
+        event = activities.channel_data(activity).event_type
+        return any(m.id == bot_id for m in removed) or event in ("teamDeleted", "teamHardDeleted")
+    return False
+
+
+def _card_action(activity: Activity) -> CardAction | None:
+    """The ``Action.Execute`` in an ``adaptiveCard/action`` invoke, or None if malformed."""
+    value = activity.value
+    if not isinstance(value, dict):
+        return None
+    action = value.get("action")
+    if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+        return None
+    verb = action.get("verb")
+    data = action.get("data", {})
+    if not isinstance(verb, str) or not isinstance(data, dict):
+        return None
+    return CardAction(verb=verb, data=data, card_activity_id=activity.reply_to_id)
+
+
+def _message(reply: Reply) -> Activity:
+    if isinstance(reply, Text):
+        return Activity(type=ActivityTypes.message, text=reply.text, text_format="markdown")
+    return Activity(
+        type=ActivityTypes.message,
+        summary=reply.fallback_text,
+        attachments=[Attachment(content_type=ADAPTIVE_CARD, content=dict(reply.content))],
+    )
+
+
+async def _send(context: TurnContext, replies: Sequence[Reply]) -> None:
+    for reply in replies:
+        await context.send_activity(_message(reply))
+
+
+async def _invoke_response(context: TurnContext, reply: Reply | None) -> None:
+    """Answer the invoke in its HTTP response (status 200, a card or a message)."""
+    body: dict[str, Any]
+    if isinstance(reply, Card):
+        body = {"statusCode": 200, "type": ADAPTIVE_CARD, "value": dict(reply.content)}
+    else:
+        text = reply.text if reply is not None else ""
+        body = {"statusCode": 200, "type": INVOKE_MESSAGE, "value": text}
+    response = InvokeResponse(status=int(HTTPStatus.OK), body=body)
+    await context.send_activity(
+        Activity(
+            type=ActivityTypes.invoke_response,
+            value=response.model_dump(by_alias=True, exclude_none=True),
+        )
+    )

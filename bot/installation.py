@@ -1,0 +1,115 @@
+"""What installing and removing the bot changes in storage. Nothing is ever deleted.
+
+Teams announces one installation several ways (a ``conversationUpdate`` with
+the bot in ``membersAdded`` and an ``installationUpdate`` ``add``, in either
+order, possibly at once). Every function here is idempotent, and
+:func:`activate_conversation` reports whether *this* call made the reference
+active, so exactly one of the announcements sends the welcome card.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.upsert import upsert
+from okr.models import Channel, ConversationRef, Team, Tenant
+from storage.store import OkrStore
+
+
+async def ensure_tenant(store: OkrStore, tenant_id: str, now: datetime) -> Tenant:
+    """The tenant's record, created on first sight."""
+
+    def create(tenant: Tenant | None) -> Tenant | None:
+        return Tenant(id=tenant_id, created_at=now) if tenant is None else None
+
+    stored = await upsert(store.save_tenant, lambda: store.get_tenant(tenant_id), create)
+    assert stored.after is not None
+    return stored.after
+
+
+async def activate_conversation(store: OkrStore, ref: ConversationRef) -> bool:
+    """Store ``ref`` as active (refreshing its service URL); True if it was not active before."""
+
+    def refreshed(stored: ConversationRef | None) -> ConversationRef | None:
+        wanted = ref if stored is None else dataclasses.replace(ref, etag=stored.etag)
+        if stored is not None and _same_delivery(stored, wanted):
+            return None
+        return wanted
+
+    stored = await upsert(
+        store.save_conversation, lambda: store.get_conversation(ref.tenant_id, ref.id), refreshed
+    )
+    return stored.before is None or not stored.before.active
+
+
+async def deactivate_conversation(store: OkrStore, tenant_id: str, key: str, now: datetime) -> None:
+    """Mark a stored conversation inactive (the bot can no longer send there)."""
+
+    def inactive(stored: ConversationRef | None) -> ConversationRef | None:
+        if stored is None or not stored.active:
+            return None
+        return dataclasses.replace(stored, active=False, updated_at=now)
+
+    await upsert(store.save_conversation, lambda: store.get_conversation(tenant_id, key), inactive)
+
+
+async def install_team(
+    store: OkrStore,
+    tenant_id: str,
+    team_id: str,
+    *,
+    name: str,
+    channels: Sequence[Channel],
+    owner_ids: Sequence[str] | None,
+    now: datetime,
+) -> Team:
+    """Record the team as installed with its channels and (when known) its owners.
+
+    ``owner_ids`` None keeps the stored owners (the roster could not be read).
+    """
+
+    def installed(team: Team | None) -> Team | None:
+        if team is None:
+            return Team(
+                tenant_id=tenant_id,
+                id=team_id,
+                name=name,
+                channels=tuple(channels),
+                owner_ids=tuple(owner_ids or ()),
+                installed=True,
+                created_at=now,
+            )
+        wanted = dataclasses.replace(
+            team,
+            name=name or team.name,
+            channels=tuple(channels) or team.channels,
+            owner_ids=team.owner_ids if owner_ids is None else tuple(owner_ids),
+            installed=True,
+        )
+        return None if wanted == team else wanted
+
+    stored = await upsert(store.save_team, lambda: store.get_team(tenant_id, team_id), installed)
+    assert stored.after is not None
+    return stored.after
+
+
+async def uninstall_team(store: OkrStore, tenant_id: str, team_id: str, now: datetime) -> None:
+    """The bot left the team (removed, or the team was deleted): mark it and its chats inactive."""
+
+    def uninstalled(team: Team | None) -> Team | None:
+        if team is None or not team.installed:
+            return None
+        return dataclasses.replace(team, installed=False)
+
+    await upsert(store.save_team, lambda: store.get_team(tenant_id, team_id), uninstalled)
+    for ref in await store.list_conversations(tenant_id, team_id=team_id):
+        await deactivate_conversation(store, tenant_id, ref.id, now)
+
+
+def _same_delivery(a: ConversationRef, b: ConversationRef) -> bool:
+    """Whether two references send to the same place the same way (ignoring timestamps)."""
+    return dataclasses.replace(a, updated_at=None, etag=None) == dataclasses.replace(
+        b, updated_at=None, etag=None
+    )
