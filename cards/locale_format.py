@@ -267,8 +267,8 @@ def format_value(
 ) -> str:
     """Write a key-result value the way its kind reads.
 
-    Numbers get their unit after a space (``120 phiếu/tháng``); percentages are
-    points; durations clock text; milestones "Done" / "Not done".
+    Numbers and durations get their unit after a space (``120 phiếu/tháng``,
+    ``2:37 mỗi phiên``); percentages are points; milestones "Done" / "Not done".
 
     Raises:
         ValueError: A currency value without a currency code.
@@ -279,12 +279,13 @@ def format_value(
         return format_currency(value, currency, lang)
     if kind is KeyResultKind.PERCENTAGE:
         return format_percent(value, lang, max_fraction_digits=2)
-    if kind is KeyResultKind.DURATION:
-        return format_duration(value)
     if kind is KeyResultKind.MILESTONE:
         done = values.is_milestone_done(value)
         return text(lang, "milestone.done" if done else "milestone.not_done")
-    written = format_number(value, lang)
+    if kind is KeyResultKind.DURATION:
+        written = format_duration(value)
+    else:
+        written = format_number(value, lang)
     return f"{written} {unit}" if unit else written
 
 

@@ -131,6 +131,9 @@ def test_format_value_by_kind() -> None:
         f"24.000.000{NBSP}US$"
     )
     assert format_value(Decimal(225), KeyResultKind.DURATION, VI) == "3:45"
+    assert format_value(Decimal(157), KeyResultKind.DURATION, EN, unit="per session") == (
+        "2:37 per session"
+    )
     assert format_value(Decimal(1), KeyResultKind.MILESTONE, VI) == "Đã hoàn thành"
     assert format_value(Decimal(0), KeyResultKind.MILESTONE, EN) == "Not done"
     with pytest.raises(ValueError, match="currency"):
