@@ -277,8 +277,9 @@ class OkrAgent:
                 await _invoke_response(context, apology)
             else:
                 await _send(context, [apology])
-        except Exception:
-            log.exception("could not send the apology")
+        except Exception as exc:
+            # Usually the same outage that failed the turn; its trace is already logged.
+            log.warning("could not send the apology: %s", type(exc).__name__)
 
 
 def _removes_bot(activity: Activity) -> bool:
