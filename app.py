@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+import bot.authoring
+import bot.browsing
 import bot.help
 from bot.agent import OkrAgent
 from bot.features import Features
@@ -26,7 +28,11 @@ SETTINGS_KEY = web.AppKey("settings", Settings)
 STORE_KEY = web.AppKey("store", OkrStore)
 
 # Each feature module registers its commands and card verbs (see bot/features.py).
-FEATURES: tuple[Callable[[Features], None], ...] = (bot.help.register,)
+FEATURES: tuple[Callable[[Features], None], ...] = (
+    bot.help.register,
+    bot.authoring.register,
+    bot.browsing.register,
+)
 
 log = logging.getLogger("okr.app")
 

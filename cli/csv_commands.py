@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,6 +9,7 @@ from datetime import UTC, datetime
 from cli.okr_csv import CsvError, KeyResultReport, ObjectiveRows, read_csv, write_csv
 from okr.models import KeyResult, Member, Objective, ObjectiveState
 from okr.progress import key_result_progress
+from storage.ids import new_id
 from storage.store import OkrStore
 
 
@@ -42,7 +42,7 @@ async def import_csv(
         stored_by_title[objective.title.casefold()].append(objective)
 
     problems: list[tuple[int, str]] = []
-    new_ids = {row.title.casefold(): uuid.uuid4().hex for row in rows}
+    new_ids = {row.title.casefold(): new_id() for row in rows}
     for row in rows:
         problems += _owner_problems(row, members)
         if any(o.period == row.period for o in stored_by_title.get(row.title.casefold(), [])):
@@ -81,7 +81,7 @@ async def import_csv(
             await store.save_key_result(
                 KeyResult(
                     tenant_id=tenant_id,
-                    id=uuid.uuid4().hex,
+                    id=new_id(),
                     objective_id=objective_id,
                     title=kr.title,
                     owner_id=members[kr.owner_email].id,

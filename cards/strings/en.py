@@ -263,4 +263,34 @@ STRINGS: dict[str, str] = {
     "action.activate": "Activate",
     "action.back": "Back",
     "action.open": "Open",
+    # --- Browsing and authoring replies (bot/authoring.py, bot/browsing.py) ---------
+    "card.objective.fallback": "An objective and its key results",
+    "error.card_expired_gone": (
+        "This card is out of date: what it refers to no longer exists or has changed. "
+        "Type **my okrs** or **team okrs** to see the current OKRs."
+    ),
+    "error.changed_meanwhile": (
+        "Someone changed this while you were editing it. Here is the current version; "
+        "please make your change again."
+    ),
+    "form.period.this_quarter": "This quarter: {period}",
+    "form.period.next_quarter": "Next quarter: {period}",
+    "form.period.this_year": "This year: {period}",
+    "form.period.next_year": "Next year: {period}",
+    "kpi.saved": "Saved the KPI “{title}”. It shows as healthy or not in the team's digest.",
+    "list.my_okrs.title": "Your OKRs",
+    "list.my_okrs.empty": (
+        "You don't own any open objective or key result yet. Type **new** to create one, "
+        "or **templates** to start from an example."
+    ),
+    "list.team_okrs.title": "The team's OKRs",
+    "list.team_okrs.empty": "This team has no open objectives yet. Type **new** to create one.",
+    "okr.values": "{start} → {target} · now {current}",
+    "permission.assign_owner": (
+        "Only the team's owners can make someone else the owner. Choose yourself, "
+        "or ask a team owner."
+    ),
+    "status.usage": "Tell me which objective: **status** followed by (part of) its title.",
+    "status.not_found": "I found no objective called “{query}”. Type **team okrs** to see them all.",
+    "status.several": "Several objectives match “{query}”:",
 }

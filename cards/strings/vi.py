@@ -274,4 +274,36 @@ STRINGS: dict[str, str] = {
     "action.activate": "Kích hoạt",
     "action.back": "Quay lại",
     "action.open": "Mở",
+    # --- Browsing and authoring replies (bot/authoring.py, bot/browsing.py) ---------
+    "card.objective.fallback": "Một mục tiêu và các kết quả chính của nó",
+    "error.card_expired_gone": (
+        "Thẻ này đã cũ: nội dung nó nhắc tới không còn nữa hoặc đã thay đổi. "
+        "Gõ **okr của tôi** hoặc **okr của nhóm** để xem OKR hiện tại."
+    ),
+    "error.changed_meanwhile": (
+        "Có người đã thay đổi mục này trong lúc bạn đang sửa. Đây là phiên bản hiện tại; "
+        "vui lòng thực hiện lại thay đổi của bạn."
+    ),
+    "form.period.this_quarter": "Quý này: {period}",
+    "form.period.next_quarter": "Quý sau: {period}",
+    "form.period.this_year": "Năm nay: {period}",
+    "form.period.next_year": "Năm sau: {period}",
+    "kpi.saved": "Đã lưu KPI “{title}”. Bản tin của nhóm sẽ cho biết KPI có ổn hay không.",
+    "list.my_okrs.title": "OKR của bạn",
+    "list.my_okrs.empty": (
+        "Bạn chưa phụ trách mục tiêu hay kết quả chính nào đang mở. Gõ **mới** để tạo, "
+        "hoặc **mẫu** để bắt đầu từ một ví dụ."
+    ),
+    "list.team_okrs.title": "OKR của nhóm",
+    "list.team_okrs.empty": "Nhóm chưa có mục tiêu nào đang mở. Gõ **mới** để tạo.",
+    "okr.values": "{start} → {target} · hiện tại {current}",
+    "permission.assign_owner": (
+        "Chỉ chủ sở hữu nhóm mới có thể giao cho người khác phụ trách. Hãy chọn chính bạn, "
+        "hoặc nhờ một chủ sở hữu nhóm."
+    ),
+    "status.usage": "Bạn muốn xem mục tiêu nào? Gõ **trạng thái** kèm (một phần) tên mục tiêu.",
+    "status.not_found": (
+        "Không tìm thấy mục tiêu nào tên “{query}”. Gõ **okr của nhóm** để xem tất cả."
+    ),
+    "status.several": "Có nhiều mục tiêu khớp với “{query}”:",
 }

@@ -1,0 +1,101 @@
+"""Reading OKRs in chat: ``my okrs``, ``team okrs``, ``status <objective>``, ``digest``.
+
+Everyone in the tenant may read every objective: transparency is part of OKRs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot import okr_views
+from bot.features import Card, Features, Replies, Text, Turn
+from cards.authoring import objective_card, objective_list_card
+from cards.i18n import text
+from okr.models import Objective, ObjectiveState
+
+# How many objectives a list card shows before asking to narrow down.
+MAX_LISTED = 25
+
+
+def register(features: Features) -> None:
+    """Register the reading commands."""
+    features.add_command("my okrs", my_okrs, aliases=("okr của tôi", "okrs của tôi", "my okr"))
+    features.add_command(
+        "team okrs", team_okrs, aliases=("okr của nhóm", "okrs của nhóm", "team okr")
+    )
+    features.add_command("status", status, aliases=("trạng thái", "tình trạng"))
+
+
+def _open(objectives: list[Objective]) -> list[Objective]:
+    return [o for o in objectives if o.state is not ObjectiveState.CLOSED]
+
+
+async def my_okrs(turn: Turn, args: str) -> Replies:
+    """Objectives the person owns or owns a key result of."""
+    lang = okr_views.language(turn)
+    store = turn.store
+    owned = await store.list_objectives(turn.tenant_id, owner_id=turn.member.id)
+    krs = await store.list_key_results(turn.tenant_id, owner_id=turn.member.id)
+    ids = {o.id for o in owned}
+    for kr in krs:
+        if kr.objective_id not in ids:
+            objective = await store.get_objective(turn.tenant_id, kr.objective_id)
+            if objective is not None:
+                owned.append(objective)
+                ids.add(objective.id)
+    objectives = _open(owned)[:MAX_LISTED]
+    card = objective_list_card(
+        lang,
+        text(lang, "list.my_okrs.title"),
+        await okr_views.summaries(turn, objectives),
+        "list.my_okrs.empty",
+    )
+    return Card(card, fallback_text=text(lang, "list.my_okrs.title"))
+
+
+async def team_okrs(turn: Turn, args: str) -> Replies:
+    """The objectives of the team (the channel's, or the person's teams in a chat)."""
+    lang = okr_views.language(turn)
+    team_ids = [turn.team_id] if turn.team_id else list(turn.member.team_ids)
+    objectives: list[Objective] = []
+    for team_id in team_ids:
+        objectives += await turn.store.list_objectives(turn.tenant_id, team_id=team_id)
+    if not team_ids:
+        objectives = await turn.store.list_objectives(turn.tenant_id)
+    objectives = _open(objectives)[:MAX_LISTED]
+    card = objective_list_card(
+        lang,
+        text(lang, "list.team_okrs.title"),
+        await okr_views.summaries(turn, objectives),
+        "list.team_okrs.empty",
+    )
+    return Card(card, fallback_text=text(lang, "list.team_okrs.title"))
+
+
+def fold(text_: str) -> str:
+    """Case- and accent-insensitive form of a title, for matching what people type."""
+    decomposed = unicodedata.normalize("NFKD", text_.casefold().replace("đ", "d"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+async def status(turn: Turn, args: str) -> Replies:
+    """``status <objective>``: the objective card of the best title match."""
+    lang = okr_views.language(turn)
+    wanted = fold(args)
+    if not wanted:
+        return Text(text(lang, "status.usage"))
+    objectives = await turn.store.list_objectives(turn.tenant_id)
+    exact = [o for o in objectives if fold(o.title) == wanted]
+    found = exact or [o for o in objectives if wanted in fold(o.title)]
+    if not found:
+        return Text(text(lang, "status.not_found", query=args.strip()[:100]))
+    if len(found) > 1:
+        card = objective_list_card(
+            lang,
+            text(lang, "status.several", query=args.strip()[:100]),
+            await okr_views.summaries(turn, found[:MAX_LISTED]),
+            "list.team_okrs.empty",
+        )
+        return Card(card, fallback_text=text(lang, "status.several", query=args.strip()[:100]))
+    view = await okr_views.objective_view(turn, found[0])
+    return Card(objective_card(lang, view), fallback_text=found[0].title)

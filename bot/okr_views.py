@@ -1,0 +1,205 @@
+"""Turn stored OKRs into what the cards show, for the person asking.
+
+Shared by the feature modules: who the person's teammates are, which periods
+to offer, and the computed, formatted view of an objective.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.features import Turn
+from cards.authoring import KeyResultLine, ObjectiveSummary, ObjectiveView
+from cards.i18n import Language, language_for_locale, text
+from cards.locale_format import format_date, format_value
+from okr.guidance import objective_warnings
+from okr.models import KeyResult, Member, Objective, ObjectiveState, Team
+from okr.pace import expected_progress, suggest_status
+from okr.periods import Period, fiscal_quarter_of, fiscal_year_of, quarter_of
+from okr.permissions import can_edit_key_result, can_edit_objective
+from okr.progress import key_result_progress, objective_progress
+
+# Most people a pick-list offers; Teams cards stay under 28 KB with this many.
+MAX_MEMBER_CHOICES = 100
+
+
+def language(turn: Turn) -> Language:
+    """The language to answer ``turn`` in."""
+    return language_for_locale(turn.locale)
+
+
+def time_zone(turn: Turn, team: Team | None) -> ZoneInfo:
+    """The person's time zone, else their team's, else UTC; never fails."""
+    for name in (turn.member.time_zone, team.settings.time_zone if team else None):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def team_id_of(turn: Turn) -> str | None:
+    """The team a turn is about: the channel's team, else the person's first team."""
+    if turn.team_id:
+        return turn.team_id
+    return turn.member.team_ids[0] if turn.member.team_ids else None
+
+
+async def team_of(turn: Turn) -> Team | None:
+    """The stored team a turn is about, if any."""
+    team_id = team_id_of(turn)
+    return await turn.store.get_team(turn.tenant_id, team_id) if team_id else None
+
+
+async def fiscal_year_start_month(turn: Turn) -> int:
+    """The tenant's fiscal-year start month (1 when never set)."""
+    tenant = await turn.store.get_tenant(turn.tenant_id)
+    return tenant.fiscal_year_start_month if tenant else 1
+
+
+async def teammates(turn: Turn) -> list[Member]:
+    """People who share a team with the person (everyone in the tenant when they have none)."""
+    members = await turn.store.list_members(turn.tenant_id)
+    teams = set(turn.member.team_ids) | ({turn.team_id} if turn.team_id else set())
+    if teams:
+        shared = [m for m in members if teams & set(m.team_ids) or m.id == turn.member.id]
+        if shared:
+            members = shared
+    if all(m.id != turn.member.id for m in members):
+        members.append(turn.member)
+    return members
+
+
+def member_choices(members: list[Member], me: Member) -> list[tuple[str, str]]:
+    """``(name, id)`` pick-list entries: the person first, then by name."""
+    others = sorted((m for m in members if m.id != me.id), key=lambda m: m.name.casefold())
+    ordered = [me, *others][:MAX_MEMBER_CHOICES]
+    return [(m.name or m.email or m.id, m.id) for m in ordered]
+
+
+def period_choices(
+    lang: Language, now: datetime, tz: ZoneInfo, fiscal_start: int
+) -> list[tuple[str, str]]:
+    """This and next quarter, this and next fiscal year (or calendar year)."""
+    today = now.astimezone(tz).date()
+    this_quarter = (
+        fiscal_quarter_of(today, fiscal_start) if fiscal_start != 1 else quarter_of(today)
+    )
+    next_quarter_day = this_quarter.end + timedelta(days=1)
+    next_quarter = (
+        fiscal_quarter_of(next_quarter_day, fiscal_start)
+        if fiscal_start != 1
+        else quarter_of(next_quarter_day)
+    )
+    year = fiscal_year_of(today, fiscal_start)
+    this_year = Period.fiscal_year(year, fiscal_start)
+    next_year = Period.fiscal_year(year + 1, fiscal_start)
+    return [
+        (
+            text(lang, "form.period.this_quarter", period=describe_period(this_quarter, lang)),
+            this_quarter.label,
+        ),
+        (
+            text(lang, "form.period.next_quarter", period=describe_period(next_quarter, lang)),
+            next_quarter.label,
+        ),
+        (
+            text(lang, "form.period.this_year", period=describe_period(this_year, lang)),
+            this_year.label,
+        ),
+        (
+            text(lang, "form.period.next_year", period=describe_period(next_year, lang)),
+            next_year.label,
+        ),
+    ]
+
+
+def describe_period(period: Period, lang: Language) -> str:
+    """``2026-Q4 (01/10/2026 – 31/12/2026)`` in the locale's date format."""
+    return f"{period.label} ({format_date(period.start, lang)} – {format_date(period.end, lang)})"
+
+
+def names_by_id(members: list[Member]) -> dict[str, str]:
+    """Display names by member id."""
+    return {m.id: (m.name or m.email or m.id) for m in members}
+
+
+def describe_values(kr: KeyResult, lang: Language) -> str:
+    """``start → target · now current`` formatted for the key result's kind and locale."""
+
+    def fmt(value: Decimal) -> str:
+        return format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
+
+    return text(
+        lang,
+        "okr.values",
+        start=fmt(kr.start),
+        target=fmt(kr.target),
+        current=fmt(kr.current),
+    )
+
+
+async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
+    """Everything the objective card shows, for the person in ``turn``."""
+    lang = language(turn)
+    store = turn.store
+    key_results = await store.list_key_results(turn.tenant_id, objective_id=objective.id)
+    initiatives = await store.list_initiatives(turn.tenant_id, objective.id)
+    team = await store.get_team(turn.tenant_id, objective.team_id) if objective.team_id else None
+    names = names_by_id(await store.list_members(turn.tenant_id))
+    parent = (
+        await store.get_objective(turn.tenant_id, objective.parent_id)
+        if objective.parent_id
+        else None
+    )
+    me = turn.member.id
+    lines = [
+        KeyResultLine(
+            key_result=kr,
+            owner_name=names.get(kr.owner_id or "", text(lang, "field.owner.none")),
+            values=describe_values(kr, lang),
+            progress=float(key_result_progress(kr).clamped),
+            can_edit=can_edit_key_result(me, kr, objective, team),
+        )
+        for kr in key_results
+    ]
+    progress = objective_progress(key_results)
+    expected = pace = None
+    if progress is not None and objective.state is ObjectiveState.ACTIVE:
+        expected_value = expected_progress(objective.period, turn.now, time_zone(turn, team))
+        expected = float(expected_value)
+        pace = suggest_status(progress, expected_value)
+    return ObjectiveView(
+        objective=objective,
+        owner_name=names.get(objective.owner_id or "", text(lang, "field.owner.none")),
+        period_text=describe_period(objective.period, lang),
+        progress=None if progress is None else float(progress),
+        expected=expected,
+        pace=pace,
+        key_results=lines,
+        initiatives=initiatives,
+        warnings=objective_warnings(objective, key_results),
+        can_edit=can_edit_objective(me, objective, team),
+        parent_title=parent.title if parent else None,
+    )
+
+
+async def summaries(turn: Turn, objectives: list[Objective]) -> list[ObjectiveSummary]:
+    """List lines (progress, key-result count, owner) for ``objectives``."""
+    names = names_by_id(await turn.store.list_members(turn.tenant_id))
+    result = []
+    for objective in objectives:
+        krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
+        progress = objective_progress(krs)
+        result.append(
+            ObjectiveSummary(
+                objective=objective,
+                progress=None if progress is None else float(progress),
+                key_results=len(krs),
+                owner_name=names.get(objective.owner_id or "", ""),
+            )
+        )
+    return result
