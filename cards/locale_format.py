@@ -55,11 +55,6 @@ _DATETIME_PATTERNS = {Language.EN: "MM/dd/yyyy h:mm a", Language.VI: "HH:mm dd/M
 _PATTERN_NUMBER_RE = re.compile(r"#,##0(?:\.[0#]+)?")
 
 _MINUS_SIGNS = str.maketrans(dict.fromkeys("\u2212\u2012\u2013\u2010\u2011\ufe63", "-"))
-# Zero-width characters, bidi controls, word joiners, soft hyphen: invisible in
-# Teams but they break a naive parse (a copy-paste from a RTL document carries some).
-_INVISIBLE_RE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
 _AMOUNT_RE = re.compile(
     r"(?P<sign1>[+-]?)\s*(?P<cur1>[^\d\s.,+\-%]*)\s*(?P<sign2>[+-]?)\s*"
     r"(?P<number>[\d.,]+(?:\s+[\d.,]+)*)\s*(?P<percent>%?)\s*(?P<cur2>[^\d\s.,+\-%]*)",
@@ -371,7 +366,10 @@ def parse_duration(typed: str) -> Decimal:
 
 def _clean(typed: str) -> str:
     normalized = unicodedata.normalize("NFKC", typed)  # full-width digits, NBSP -> space
-    return _INVISIBLE_RE.sub("", normalized).translate(_MINUS_SIGNS).strip()
+    # Format characters (zero-width, bidi controls, soft hyphen) are invisible in
+    # Teams but a copy-paste from a right-to-left document carries them.
+    visible = "".join(c for c in normalized if unicodedata.category(c) != "Cf")
+    return visible.translate(_MINUS_SIGNS).strip()
 
 
 def _currency(before: str, after: str, typed: str) -> str | None:
