@@ -104,7 +104,7 @@ class OkrAgent:
         return Turn(
             tenant_id=tenant_id,
             member=member,
-            locale=member.locale or activity.locale or DEFAULT_LOCALE,
+            locale=member.preferred_locale or member.locale or activity.locale or DEFAULT_LOCALE,
             conversation=activities.conversation_ref(activity, tenant_id, now),
             team_id=team[0] if team else None,
             is_personal=kind is ConversationKind.PERSONAL,

@@ -175,7 +175,8 @@ class Member:
     name: str = ""
     email: str | None = None  # e-mail or UPN
     time_zone: str | None = None
-    locale: str | None = None
+    locale: str | None = None  # as Teams last reported it
+    preferred_locale: str | None = None  # chosen with `language`; wins over `locale`
     team_ids: tuple[str, ...] = ()
     prompts_paused: bool = False
     reachable: bool = True
