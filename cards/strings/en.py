@@ -50,11 +50,6 @@ STRINGS: dict[str, str] = {
     "command.did_you_mean": "Did you mean {suggestions}?",
     "command.see_help": "Type **help** to see every command.",
     "command.coming_soon": "“{command}” is not available yet.",
-    "command.status.missing_objective": (
-        "Which objective? Type **status** followed by its title, e.g. **status {example}**."
-    ),
-    "command.status.not_found": "I couldn't find an objective called “{title}”.",
-    "command.status.several_found": "Several objectives match “{title}”: {titles}.",
     # --- Language -----------------------------------------------------------------
     "language.changed": "Done. I'll speak English with you from now on.",
     "language.unknown": (
@@ -291,6 +286,8 @@ STRINGS: dict[str, str] = {
         "or ask a team owner."
     ),
     "status.usage": "Tell me which objective: **status** followed by (part of) its title.",
-    "status.not_found": "I found no objective called “{query}”. Type **team okrs** to see them all.",
+    "status.not_found": (
+        "I found no objective called “{query}”. Type **team okrs** to see them all."
+    ),
     "status.several": "Several objectives match “{query}”:",
 }

@@ -54,11 +54,6 @@ STRINGS: dict[str, str] = {
     "command.did_you_mean": "Ý bạn là {suggestions} phải không?",
     "command.see_help": "Gõ **trợ giúp** để xem tất cả các lệnh.",
     "command.coming_soon": "Lệnh “{command}” hiện chưa dùng được.",
-    "command.status.missing_objective": (
-        "Mục tiêu nào? Gõ **trạng thái** kèm tên mục tiêu, ví dụ: **trạng thái {example}**."
-    ),
-    "command.status.not_found": "Tôi không tìm thấy mục tiêu nào tên là “{title}”.",
-    "command.status.several_found": "Có nhiều mục tiêu khớp với “{title}”: {titles}.",
     # --- Language -----------------------------------------------------------------
     "language.changed": "Xong. Từ giờ tôi sẽ trò chuyện với bạn bằng tiếng Việt.",
     "language.unknown": (
@@ -288,7 +283,9 @@ STRINGS: dict[str, str] = {
     "form.period.next_quarter": "Quý sau: {period}",
     "form.period.this_year": "Năm nay: {period}",
     "form.period.next_year": "Năm sau: {period}",
-    "kpi.saved": "Đã lưu KPI “{title}”. Bản tin của nhóm sẽ cho biết KPI có ổn hay không.",
+    "kpi.saved": (
+        "Đã lưu KPI “{title}”. Bản tin tổng hợp của nhóm sẽ cho biết KPI có ổn định hay không."
+    ),
     "list.my_okrs.title": "OKR của bạn",
     "list.my_okrs.empty": (
         "Bạn chưa phụ trách mục tiêu hay kết quả chính nào đang mở. Gõ **mới** để tạo, "
