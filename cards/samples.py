@@ -1,0 +1,213 @@
+"""Representative data for card samples, and the samples of the first cards.
+
+The data follows the source document's examples (revenue $12M → $24M, support
+tickets 120 → 30 a month, a milestone) so that every card is checked and
+pictured with the shapes real OKRs take. Card modules use it in their own
+``@card_sample`` builders (see ``cards/registry.py``).
+
+The samples below belong to cards written before the registry existed
+(``cards/welcome.py``, ``cards/authoring.py``); they can move next to their
+cards. Nothing here is used by the running bot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from cards.authoring import (
+    Choices,
+    KeyResultLine,
+    ObjectiveSummary,
+    ObjectiveView,
+    initiative_form,
+    key_result_form,
+    kpi_form,
+    objective_card,
+    objective_form,
+    objective_list_card,
+    templates_card,
+)
+from cards.i18n import Language, text
+from cards.locale_format import format_value
+from cards.registry import card_sample
+from cards.welcome import welcome_card
+from okr.guidance import GuidanceCode, GuidanceWarning
+from okr.models import (
+    Initiative,
+    InitiativeState,
+    KeyResult,
+    KeyResultKind,
+    Level,
+    Objective,
+    ObjectiveState,
+    ObjectiveType,
+)
+from okr.pace import PaceStatus
+from okr.periods import Period
+from okr.templates import templates_for
+
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+PERIOD = Period.quarter(2026, 1)
+MEMBERS = (("Lan Nguyễn", "member-lan"), ("Minh Trần", "member-minh"), ("Alex Kim", "member-alex"))
+
+OBJECTIVE = Objective(
+    tenant_id=TENANT,
+    id="objective-revenue",
+    title="Grow the online store",
+    owner_id="member-lan",
+    period=PERIOD,
+    level=Level.TEAM,
+    type=ObjectiveType.COMMITTED,
+    state=ObjectiveState.ACTIVE,
+    team_id="19:sales@thread.tacv2",
+    description="Double online revenue while support load falls.",
+)
+
+KEY_RESULTS = (
+    KeyResult(
+        tenant_id=TENANT,
+        id="kr-revenue",
+        objective_id=OBJECTIVE.id,
+        title="Increase online revenue",
+        owner_id="member-lan",
+        kind=KeyResultKind.CURRENCY,
+        start=Decimal(12_000_000),
+        target=Decimal(24_000_000),
+        current=Decimal(15_600_000),
+        currency="USD",
+    ),
+    KeyResult(
+        tenant_id=TENANT,
+        id="kr-tickets",
+        objective_id=OBJECTIVE.id,
+        title="Reduce support tickets",
+        owner_id="member-minh",
+        kind=KeyResultKind.NUMBER,
+        start=Decimal(120),
+        target=Decimal(30),
+        current=Decimal(84),
+        unit="tickets/month",
+    ),
+    KeyResult(
+        tenant_id=TENANT,
+        id="kr-checkout",
+        objective_id=OBJECTIVE.id,
+        title="Launch one-page checkout",
+        owner_id="member-alex",
+        kind=KeyResultKind.MILESTONE,
+        start=Decimal(0),
+        target=Decimal(1),
+        current=Decimal(0),
+        due_date=date(2026, 3, 15),
+    ),
+)
+
+INITIATIVES = (
+    Initiative(
+        tenant_id=TENANT,
+        id="initiative-ads",
+        objective_id=OBJECTIVE.id,
+        title="Run a search-ads campaign",
+        owner_id="member-lan",
+        key_result_id="kr-revenue",
+        state=InitiativeState.IN_PROGRESS,
+    ),
+)
+
+
+def owner_name(member_id: str | None) -> str:
+    """The display name of a sample member."""
+    return next((name for name, id_ in MEMBERS if id_ == member_id), "")
+
+
+def progress(key_result: KeyResult) -> float:
+    """Progress of a sample key result, clamped for display."""
+    span = key_result.target - key_result.start
+    raw = float((key_result.current - key_result.start) / span)
+    return min(max(raw, 0.0), 1.0)
+
+
+def objective_view(lang: Language) -> ObjectiveView:
+    """The sample objective as the objective card shows it."""
+    lines = []
+    for kr in KEY_RESULTS:
+        shown = [
+            format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
+            for value in (kr.start, kr.target, kr.current)
+        ]
+        values = f"{shown[0]} → {shown[1]} · {shown[2]}"
+        lines.append(KeyResultLine(kr, owner_name(kr.owner_id), values, progress(kr), True))
+    return ObjectiveView(
+        objective=OBJECTIVE,
+        owner_name=owner_name(OBJECTIVE.owner_id),
+        period_text=PERIOD.label,
+        progress=sum(line.progress for line in lines) / len(lines),
+        expected=0.5,
+        pace=PaceStatus.BEHIND,
+        key_results=lines,
+        initiatives=INITIATIVES,
+        warnings=(GuidanceWarning(GuidanceCode.TOO_FEW_KEY_RESULTS, OBJECTIVE.id, count=3),),
+        can_edit=True,
+    )
+
+
+@card_sample("welcome", in_docs=True)
+def _welcome(lang: Language) -> Mapping[str, Any]:
+    return welcome_card(lang.value)
+
+
+@card_sample("objective.form.new")
+def _objective_form_new(lang: Language) -> Mapping[str, Any]:
+    return objective_form(
+        lang, {}, {}, Choices(members=MEMBERS, periods=((PERIOD.label, PERIOD.label),))
+    )
+
+
+@card_sample("objective.form.problems", in_docs=True)
+def _objective_form_problems(lang: Language) -> Mapping[str, Any]:
+    values = {"title": "", "owner": "member-lan", "period": PERIOD.label}
+    problems = {"title": text(lang, "validation.required")}
+    choices = Choices(members=MEMBERS, periods=((PERIOD.label, PERIOD.label),))
+    return objective_form(lang, values, problems, choices, objective_id=OBJECTIVE.id)
+
+
+@card_sample("key_result.form")
+def _key_result_form(lang: Language) -> Mapping[str, Any]:
+    return key_result_form(lang, OBJECTIVE, {"title": "Increase online revenue"}, {}, MEMBERS)
+
+
+@card_sample("initiative.form")
+def _initiative_form(lang: Language) -> Mapping[str, Any]:
+    return initiative_form(lang, OBJECTIVE, KEY_RESULTS, {}, {}, MEMBERS)
+
+
+@card_sample("kpi.form")
+def _kpi_form(lang: Language) -> Mapping[str, Any]:
+    return kpi_form(lang, {"title": "Site uptime"}, {}, MEMBERS)
+
+
+@card_sample("objective.card", in_docs=True)
+def _objective_card(lang: Language) -> Mapping[str, Any]:
+    return objective_card(lang, objective_view(lang))
+
+
+@card_sample("objective.list")
+def _objective_list(lang: Language) -> Mapping[str, Any]:
+    view = objective_view(lang)
+    summaries = [ObjectiveSummary(OBJECTIVE, view.progress, len(KEY_RESULTS), view.owner_name)]
+    return objective_list_card(
+        lang, text(lang, "list.my_okrs.title"), summaries, "list.my_okrs.empty"
+    )
+
+
+@card_sample("objective.list.empty")
+def _objective_list_empty(lang: Language) -> Mapping[str, Any]:
+    return objective_list_card(lang, text(lang, "list.team_okrs.title"), [], "list.team_okrs.empty")
+
+
+@card_sample("templates", in_docs=True)
+def _templates(lang: Language) -> Mapping[str, Any]:
+    return templates_card(lang, templates_for(lang.value))

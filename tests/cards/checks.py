@@ -1,0 +1,94 @@
+"""The card checks, as functions: Microsoft's library, and Teams' own limits.
+
+Used by ``test_card_checks.py`` on every registered card, and by
+``test_card_checks_harness.py`` on deliberately broken cards, which proves each
+check can fail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from cards.verbs import ALL_VERBS
+from tests.node_tools import node_json
+
+CHECK_CARDS_JS = Path(__file__).resolve().parent / "js" / "check_cards.js"
+# Teams renders Adaptive Cards up to schema version 1.5.
+TEAMS_MAX_VERSION = (1, 5)
+# Teams refuses a message larger than about 28 KB, card included.
+TEAMS_MAX_PAYLOAD_BYTES = 28 * 1024
+
+
+def library_reports(cards: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Parse and validate every card with the ``adaptivecards`` library (one node process).
+
+    Returns:
+        key -> ``{"problems": [...], "inputIds": [...]}``.
+    """
+    payload = json.dumps([{"key": key, "card": card} for key, card in cards.items()])
+    report = node_json(CHECK_CARDS_JS, stdin=payload)
+    return {entry["key"]: entry for entry in report}
+
+
+def payload_bytes(card: Mapping[str, Any]) -> int:
+    """The card's size as the bot sends it (compact JSON, UTF-8)."""
+    return len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def teams_limit_problems(
+    card: Mapping[str, Any], routed_verbs: frozenset[str] = ALL_VERBS
+) -> list[str]:
+    """What in ``card`` Teams would not accept or the bot would not answer."""
+    problems = []
+    if card.get("type") != "AdaptiveCard":
+        problems.append(f"type is {card.get('type')!r}, not 'AdaptiveCard'")
+    version = str(card.get("version", ""))
+    try:
+        parsed = tuple(int(part) for part in version.split("."))
+    except ValueError:
+        parsed = ()
+    if len(parsed) != 2 or parsed > TEAMS_MAX_VERSION:
+        problems.append(f"version {version!r}: Teams renders cards up to version 1.5")
+    size = payload_bytes(card)
+    if size >= TEAMS_MAX_PAYLOAD_BYTES:
+        problems.append(f"payload is {size} bytes; Teams refuses {TEAMS_MAX_PAYLOAD_BYTES} or more")
+    for action in _objects(card):
+        if action.get("type") == "Action.Execute":
+            verb = action.get("verb")
+            if verb not in routed_verbs:
+                problems.append(
+                    f"Action.Execute {action.get('title')!r} has verb {verb!r}, "
+                    "which the bot does not route (cards/verbs.py ALL_VERBS)"
+                )
+        elif action.get("type") == "Action.Submit":
+            problems.append(
+                f"Action.Submit {action.get('title')!r}: use Action.Execute with a verb"
+            )
+    ids = Counter(obj["id"] for obj in _objects(card) if _is_input(obj) and "id" in obj)
+    problems += [
+        f"input id {name!r} is used {count} times" for name, count in ids.items() if count > 1
+    ]
+    return problems
+
+
+def _is_input(obj: Mapping[str, Any]) -> bool:
+    return str(obj.get("type", "")).startswith("Input.")
+
+
+def _objects(node: Any) -> Iterator[Mapping[str, Any]]:
+    """Every JSON object in the card, nested cards of Action.ShowCard included.
+
+    Action ``data`` is skipped: it is the bot's own payload, not card structure.
+    """
+    if isinstance(node, Mapping):
+        yield node
+        for key, value in node.items():
+            if key != "data":
+                yield from _objects(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _objects(item)

@@ -1,0 +1,216 @@
+"""The card checks themselves: each one must catch the mistake it exists for.
+
+These cards are deliberately broken test inputs, not product cards; they never
+enter the registry.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cards import registry
+from cards.i18n import Language
+from cards.registry import card_modules, card_sample, register_sample, samples
+from tests.cards.checks import TEAMS_MAX_PAYLOAD_BYTES, library_reports, teams_limit_problems
+from tests.cards.render import render_cards
+from tests.png import png_size
+
+VERB = "okr.test.routed"
+
+
+def card(*body: dict[str, Any], actions: tuple[dict[str, Any], ...] = (), version="1.5"):
+    return {
+        "type": "AdaptiveCard",
+        "version": version,
+        "body": list(body),
+        "actions": list(actions),
+    }
+
+
+def text(value: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": value, "wrap": True, **extra}
+
+
+def execute(title: str, verb: str) -> dict[str, Any]:
+    return {"type": "Action.Execute", "title": title, "verb": verb}
+
+
+GOOD = card(
+    text("Grow revenue"),
+    {"type": "Input.Number", "id": "value", "label": "Current value", "value": 14},
+    actions=(execute("Save", VERB),),
+)
+
+
+# --- Microsoft's library -----------------------------------------------------------------
+
+
+def test_library_accepts_a_good_card():
+    report = library_reports({"good": GOOD})
+    assert report["good"] == {"key": "good", "problems": [], "inputIds": ["value"]}
+
+
+@pytest.mark.parametrize(
+    ("broken", "reported"),
+    [
+        (card(text("x"), {"type": "TextBlok", "text": "typo"}), "UnknownElementType"),
+        (card(text("x"), actions=({"type": "Action.Excute", "title": "t"},)), "UnknownActionType"),
+        (card(text("x", wrapp=True)), 'property "wrapp"'),
+        (card(text("x", size="Huge")), "InvalidPropertyValue"),
+        (
+            card(
+                {"type": "Input.Text", "id": "a", "label": "A"},
+                {"type": "Input.Text", "id": "a", "label": "B"},
+            ),
+            "DuplicateId",
+        ),
+        (
+            card({"type": "Input.Text", "id": "a", "isRequired": True}),
+            "RequiredInputsShouldHaveLabel",
+        ),
+        # A 1.6 property is flagged because Teams renders 1.5.
+        (card(text("x"), actions=(execute("Go", VERB) | {"menuActions": []},)), "menuActions"),
+    ],
+    ids=[
+        "unknown element",
+        "unknown action",
+        "unknown property",
+        "bad value",
+        "duplicate id",
+        "required input without label",
+        "property newer than 1.5",
+    ],
+)
+def test_library_reports_what_is_wrong(broken: dict[str, Any], reported: str):
+    (problems,) = [entry["problems"] for entry in library_reports({"broken": broken}).values()]
+    assert any(reported in problem for problem in problems), problems
+
+
+# --- Teams' limits -----------------------------------------------------------------------------
+
+
+def test_teams_limits_accept_a_good_card():
+    assert teams_limit_problems(GOOD, frozenset({VERB})) == []
+
+
+def test_teams_limits_refuse_a_card_newer_than_1_5():
+    assert any(
+        "1.5" in p for p in teams_limit_problems(card(text("x"), version="1.6"), frozenset())
+    )
+
+
+def test_teams_limits_refuse_a_payload_of_28_kb():
+    big = card(*(text("x" * 1000) for _ in range(29)))
+    (problem,) = teams_limit_problems(big, frozenset())
+    assert str(TEAMS_MAX_PAYLOAD_BYTES) in problem
+
+
+def test_teams_limits_refuse_verbs_the_bot_does_not_route_even_in_a_show_card():
+    nested = {
+        "type": "Action.ShowCard",
+        "title": "More",
+        "card": card(actions=(execute("Go", "okr.nope"),)),
+    }
+    problems = teams_limit_problems(
+        card(text("x"), actions=(execute("Save", VERB), nested)), frozenset({VERB})
+    )
+    (problem,) = problems
+    assert problem.startswith(
+        "Action.Execute 'Go' has verb 'okr.nope', which the bot does not route"
+    )
+
+
+def test_teams_limits_refuse_duplicate_input_ids_across_show_cards():
+    nested = {
+        "type": "Action.ShowCard",
+        "title": "More",
+        "card": card({"type": "Input.Text", "id": "value"}),
+    }
+    problems = teams_limit_problems(card(*GOOD["body"], actions=(nested,)), frozenset())
+    assert problems == ["input id 'value' is used 2 times"]
+
+
+# --- Chromium ----------------------------------------------------------------------------------
+
+
+def test_chromium_renders_a_card_to_a_png(tmp_path: Path):
+    rendering = render_cards({"good.en": GOOD}, tmp_path)
+    (rendered,) = rendering.cards
+    assert rendering.page_errors == [] and rendered.problems == []
+    assert "Grow revenue" in rendered.text and "Save" in rendered.text
+    width, height = png_size(tmp_path / "good.en.png")
+    assert width == 500 and height > 80
+
+
+# --- The registry ------------------------------------------------------------------------------
+
+
+def test_registry_refuses_a_second_builder_under_the_same_name():
+    def first(lang: Language) -> dict[str, Any]:
+        return GOOD
+
+    def second(lang: Language) -> dict[str, Any]:
+        return GOOD
+
+    register_sample("harness.duplicate", first)
+    try:
+        register_sample("harness.duplicate", first)  # re-registering the same builder is fine
+        with pytest.raises(ValueError, match="registered twice"):
+            card_sample("harness.duplicate")(second)
+        with pytest.raises(ValueError, match=r"area\.state"):
+            register_sample("Harness Duplicate", first)
+    finally:
+        registry._SAMPLES.pop("harness.duplicate", None)
+
+
+def _card_functions(module_name: str) -> list[str]:
+    """Public functions of a card module whose names say they build a card or form."""
+    module = importlib.import_module(module_name)
+    tree = ast.parse(inspect.getsource(module))
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and re.fullmatch(r"(?!read_|parse_)[a-z]\w*_(card|form)", node.name)
+    ]
+
+
+@pytest.fixture(scope="module")
+def called_by_samples() -> set[tuple[str, str]]:
+    """(module, function) of every Python function called while building every sample."""
+    called: set[tuple[str, str]] = set()
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            called.add((frame.f_globals.get("__name__", ""), frame.f_code.co_name))
+
+    built = samples()
+    sys.setprofile(profile)
+    try:
+        for sample in built:
+            for lang in Language:
+                sample.build(lang)
+    finally:
+        sys.setprofile(None)
+    return called
+
+
+@pytest.mark.parametrize("module_name", card_modules())
+def test_every_card_function_has_a_registered_sample(module_name, called_by_samples):
+    missing = [
+        name
+        for name in _card_functions(module_name)
+        if (module_name, name) not in called_by_samples
+    ]
+    assert not missing, (
+        f"{module_name}: no registered sample builds {', '.join(missing)}; add a "
+        "@card_sample('area.state') builder (see cards/registry.py) so the card checks see it"
+    )
