@@ -214,3 +214,22 @@ def test_every_card_function_has_a_registered_sample(module_name, called_by_samp
         f"{module_name}: no registered sample builds {', '.join(missing)}; add a "
         "@card_sample('area.state') builder (see cards/registry.py) so the card checks see it"
     )
+
+
+# --- The pictures in the docs ------------------------------------------------------------------
+
+
+def test_main_cards_have_screenshots_in_the_docs_and_the_readme_shows_existing_ones():
+    root = Path(__file__).resolve().parents[2]
+    missing = [
+        f"{sample.name}.{lang.value}.png"
+        for sample in samples()
+        if sample.in_docs
+        for lang in Language
+        if not (root / "docs" / "cards" / f"{sample.name}.{lang.value}.png").is_file()
+    ]
+    assert not missing, f"run .venv/bin/python -m tests.cards.docs_screenshots ({missing})"
+    shown = re.findall(
+        r'src="(docs/cards/[^"]+)"', (root / "README.md").read_text(encoding="utf-8")
+    )
+    assert shown and all((root / path).is_file() for path in shown)
