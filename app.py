@@ -15,6 +15,7 @@ from aiohttp import web
 
 import bot.authoring
 import bot.browsing
+import bot.checkin
 import bot.help
 from bot.agent import OkrAgent
 from bot.features import Features
@@ -32,6 +33,7 @@ FEATURES: tuple[Callable[[Features], None], ...] = (
     bot.help.register,
     bot.authoring.register,
     bot.browsing.register,
+    bot.checkin.register,
 )
 
 log = logging.getLogger("okr.app")

@@ -290,4 +290,33 @@ STRINGS: dict[str, str] = {
         "I found no objective called “{query}”. Type **team okrs** to see them all."
     ),
     "status.several": "Several objectives match “{query}”:",
+    # --- Check-ins, reminders, summaries (cards/checkin.py, bot/checkin.py) -------
+    "checkin.title": "Time for your OKR check-in",
+    "checkin.reminder_title": "Reminder: your OKR check-in is still open",
+    "checkin.intro": (
+        "Update the key results you own: type the new value, choose a status, add a note "
+        "if it helps. Leave a value empty to skip that key result. ({count} to update)"
+    ),
+    "checkin.kr_line": "last {last} · target {target} · {progress}",
+    "checkin.submit": "Send check-in",
+    "checkin.recorded_title": "Check-in recorded",
+    "checkin.recorded_at": "Sent {at}. Thank you!",
+    "checkin.skipped": "{count} key result(s) left unchanged.",
+    "checkin.nothing": (
+        "You have no key results in active objectives to check in on. Type **my okrs** "
+        "to see yours."
+    ),
+    "checkin.nothing_entered": "Enter a new value for at least one key result.",
+    "checkin.card_outdated": (
+        "This check-in card is out of date (a key result was removed). Type **checkin** "
+        "for a fresh one."
+    ),
+    "checkin.notification": "Time for your OKR check-in: {count} key result(s) to update.",
+    "checkin.reminder_notification": (
+        "Reminder: {count} key result(s) still wait for your check-in."
+    ),
+    "summary.title": "Missing check-ins in {team}",
+    "summary.round": "Check-in round of {round}",
+    "summary.everyone": "Everyone has checked in. 🎉",
+    "summary.unreachable": "I cannot reach this person (the app is blocked or not installed)",
 }

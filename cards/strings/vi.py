@@ -303,4 +303,30 @@ STRINGS: dict[str, str] = {
         "Không tìm thấy mục tiêu nào tên “{query}”. Gõ **okr của nhóm** để xem tất cả."
     ),
     "status.several": "Có nhiều mục tiêu khớp với “{query}”:",
+    # --- Check-ins, reminders, summaries (cards/checkin.py, bot/checkin.py) -------
+    "checkin.title": "Đến giờ cập nhật OKR của bạn",
+    "checkin.reminder_title": "Nhắc nhở: bạn chưa cập nhật OKR",
+    "checkin.intro": (
+        "Cập nhật các kết quả chính bạn phụ trách: nhập giá trị mới, chọn trạng thái, thêm "
+        "ghi chú nếu cần. Để trống giá trị để bỏ qua kết quả chính đó. (Cần cập nhật: {count})"
+    ),
+    "checkin.kr_line": "lần trước {last} · chỉ tiêu {target} · {progress}",
+    "checkin.submit": "Gửi cập nhật",
+    "checkin.recorded_title": "Đã ghi nhận cập nhật",
+    "checkin.recorded_at": "Đã gửi lúc {at}. Cảm ơn bạn!",
+    "checkin.skipped": "{count} kết quả chính giữ nguyên.",
+    "checkin.nothing": (
+        "Bạn không có kết quả chính nào trong các mục tiêu đang hoạt động để cập nhật. "
+        "Gõ **okr của tôi** để xem OKR của bạn."
+    ),
+    "checkin.nothing_entered": "Hãy nhập giá trị mới cho ít nhất một kết quả chính.",
+    "checkin.card_outdated": (
+        "Thẻ cập nhật này đã cũ (một kết quả chính đã bị xóa). Gõ **cập nhật** để nhận thẻ mới."
+    ),
+    "checkin.notification": "Đến giờ cập nhật OKR: {count} kết quả chính cần cập nhật.",
+    "checkin.reminder_notification": "Nhắc nhở: còn {count} kết quả chính chờ bạn cập nhật.",
+    "summary.title": "Các cập nhật còn thiếu trong {team}",
+    "summary.round": "Đợt cập nhật ngày {round}",
+    "summary.everyone": "Mọi người đều đã cập nhật. 🎉",
+    "summary.unreachable": "Không thể liên lạc với người này (ứng dụng bị chặn hoặc chưa cài đặt)",
 }

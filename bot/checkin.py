@@ -1,0 +1,209 @@
+"""Check-ins in chat: the ``checkin`` command and the card's submit action.
+
+Submitting records one check-in per key result with a value, idempotently: the
+check-in id comes from the card's id and the key result, so a double click or a
+retried invoke stores nothing twice. Bad values return the card with problems
+and record nothing. The invoke is answered with the read-only record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from bot import okr_views
+from bot.features import Card, CardAction, Features, Replies, Text, Turn
+from cards import verbs
+from cards.checkin import (
+    NOTE_MAX,
+    RecordedLine,
+    checkin_card,
+    note_field,
+    recorded_card,
+    status_field,
+    value_field,
+)
+from cards.forms import raw_values
+from cards.i18n import Language, text
+from cards.locale_format import ValueParseError, format_datetime, format_value, parse_value
+from okr.models import CheckIn, CheckInStatus, KeyResult, ObjectiveState
+from okr.permissions import can_edit_key_result
+from okr.progress import key_result_progress
+from scheduling.prepare import checkin_items, objectives_by_id, prepare_checkin_card
+from storage.errors import NotFoundError
+from storage.ids import new_id
+
+# A card lists at most this many key results (Teams' 28 KB card limit).
+MAX_KEY_RESULTS = 20
+_MAX_ID = 200
+
+
+def register(features: Features) -> None:
+    """Register ``checkin`` and the check-in card's submit verb."""
+    features.add_command("checkin", checkin_command, aliases=("check-in", "check in", "cập nhật"))
+    features.add_verb(verbs.CHECKIN_SUBMIT, submit_checkin)
+
+
+async def open_key_results(turn: Turn) -> list[KeyResult]:
+    """The person's key results in active objectives, in creation order."""
+    store = turn.store
+    mine = await store.list_key_results(turn.tenant_id, owner_id=turn.member.id)
+    objectives = await objectives_by_id(store, turn.tenant_id, mine)
+    return [
+        kr
+        for kr in mine
+        if (o := objectives.get(kr.objective_id)) is not None and o.state is ObjectiveState.ACTIVE
+    ][:MAX_KEY_RESULTS]
+
+
+async def checkin_command(turn: Turn, args: str) -> Replies:
+    """``checkin``: the check-in card now, with all of the person's active key results."""
+    lang = okr_views.language(turn)
+    key_results = await open_key_results(turn)
+    if not key_results:
+        return Text(text(lang, "checkin.nothing"))
+    team = await okr_views.team_of(turn)
+    prepared = await prepare_checkin_card(
+        turn.store,
+        turn.tenant_id,
+        turn.member,
+        key_results,
+        now=turn.now,
+        card_id=new_id(),
+        round_id=None,
+        settings=team.settings if team else None,
+    )
+    return Card(prepared.content, fallback_text=prepared.fallback_text)
+
+
+def _card_ids(data: Mapping[str, Any]) -> tuple[str, list[str], str | None] | None:
+    card_id = data.get("card_id")
+    kr_ids = data.get("key_results")
+    round_id = data.get("round_id")
+    if not isinstance(card_id, str) or not 0 < len(card_id) <= _MAX_ID:
+        return None
+    if not isinstance(kr_ids, list) or not 0 < len(kr_ids) <= MAX_KEY_RESULTS:
+        return None
+    if not all(isinstance(k, str) and 0 < len(k) <= _MAX_ID for k in kr_ids):
+        return None
+    if round_id is not None and (not isinstance(round_id, str) or len(round_id) > 2 * _MAX_ID):
+        return None
+    return card_id, list(kr_ids), round_id
+
+
+async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
+    """Validate the card, record a check-in per key result with a value, show the record."""
+    lang = okr_views.language(turn)
+    ids = _card_ids(action.data) if action.data.get("schema") == 1 else None
+    if ids is None:
+        return Text(text(lang, "error.card_expired_gone"))
+    card_id, kr_ids, round_id = ids
+    store = turn.store
+    found = [await store.get_key_result(turn.tenant_id, kr_id) for kr_id in kr_ids]
+    key_results = [kr for kr in found if kr is not None]
+    if len(key_results) != len(kr_ids):
+        # A key result was deleted since the card was sent; the input ids no
+        # longer line up with a fresh card, so ask for a new one.
+        return Text(text(lang, "checkin.card_outdated"))
+    objectives = await objectives_by_id(store, turn.tenant_id, key_results)
+    team = await okr_views.team_of(turn)
+    for kr in key_results:
+        objective = objectives.get(kr.objective_id)
+        if objective is None or not can_edit_key_result(turn.member.id, kr, objective, team):
+            return Text(text(lang, "permission.key_result"))
+
+    names = tuple(f(i) for i in range(len(kr_ids)) for f in (value_field, status_field, note_field))
+    values = raw_values(action.data, names)
+    problems: dict[str, str] = {}
+    checkins: list[CheckIn] = []
+    for index, kr in enumerate(key_results):
+        checkin = _read_one(turn, lang, index, kr, values, problems, card_id, round_id)
+        if checkin is not None:
+            checkins.append(checkin)
+    if not checkins and not problems:
+        problems["_all"] = text(lang, "checkin.nothing_entered")
+    if problems:
+        zone = str(okr_views.time_zone(turn, team))
+        items = checkin_items(key_results, objectives, lang, turn.now, zone)
+        again = checkin_card(
+            lang, items, card_id=card_id, round_id=round_id, values=values, problems=problems
+        )
+        return Card(again, fallback_text=text(lang, "form.fix_problems"))
+    try:
+        stored = await asyncio.gather(*(store.record_checkin(c) for c in checkins))
+    except NotFoundError:
+        return Text(text(lang, "error.card_expired_gone"))
+    by_kr = {kr.id: kr for kr in key_results}
+    lines = []
+    for checkin, _created in stored:
+        recorded_kr = by_kr[checkin.key_result_id]
+        lines.append(
+            RecordedLine(
+                title=recorded_kr.title,
+                value=format_value(
+                    checkin.value,
+                    recorded_kr.kind,
+                    lang,
+                    currency=recorded_kr.currency,
+                    unit=recorded_kr.unit,
+                ),
+                status=checkin.status,
+                note=checkin.note,
+                progress=float(key_result_progress(_with_value(recorded_kr, checkin)).clamped),
+            )
+        )
+    recorded_at = format_datetime(stored[0][0].recorded_at, lang, okr_views.time_zone(turn, team))
+    unchanged = len(key_results) - len(lines)
+    return Card(
+        recorded_card(lang, lines, recorded_at, unchanged),
+        fallback_text=text(lang, "checkin.recorded_title"),
+    )
+
+
+def _with_value(kr: KeyResult, checkin: CheckIn) -> KeyResult:
+    return dataclasses.replace(kr, current=checkin.value)
+
+
+def _read_one(
+    turn: Turn,
+    lang: Language,
+    index: int,
+    kr: KeyResult,
+    values: dict[str, str],
+    problems: dict[str, str],
+    card_id: str,
+    round_id: str | None,
+) -> CheckIn | None:
+    typed = values[value_field(index)].strip()
+    status_text = values[status_field(index)]
+    note = values[note_field(index)].strip()
+    if len(note) > NOTE_MAX:
+        problems[note_field(index)] = text(lang, "validation.too_long", max=NOTE_MAX)
+    try:
+        status = CheckInStatus(status_text) if status_text else CheckInStatus.ON_TRACK
+    except ValueError:
+        problems[status_field(index)] = text(lang, "validation.invalid_choice")
+        return None
+    if not typed:
+        return None
+    try:
+        value = parse_value(typed, kr.kind, lang)
+    except ValueParseError as exc:
+        problems[value_field(index)] = exc.message(lang)
+        return None
+    if value_field(index) in problems or note_field(index) in problems:
+        return None
+    return CheckIn(
+        tenant_id=turn.tenant_id,
+        id=f"{card_id}|{kr.id}",
+        key_result_id=kr.id,
+        objective_id=kr.objective_id,
+        author_id=turn.member.id,
+        value=value,
+        status=status,
+        recorded_at=turn.now,
+        note=note,
+        round_id=round_id,
+    )
