@@ -1,0 +1,452 @@
+"""The delivery engine: one pass of check-ins, or of reminders and summaries.
+
+A pass asks the domain (:mod:`okr.due`) what is due at ``now`` for each team,
+then delivers each item exactly once:
+
+1. A lease per (team, pass kind) in storage, ETag-protected and renewed while
+   the pass runs, lets one app instance work on a team at a time.
+2. Before sending, a delivery record ``<round>|<member>|<kind>`` is written as
+   PENDING. A record already SENT or UNREACHABLE is never sent again; a record
+   left PENDING by a crashed instance, or FAILED, is tried again by the next pass
+   (FAILED up to ``max_attempts`` passes).
+3. After the send, the record moves to SENT, FAILED or UNREACHABLE.
+
+The one window where a crash can still cause a duplicate is between Teams
+accepting a message and step 3's write: the record is still PENDING, so the
+next pass sends again. It lasts one storage write (milliseconds); see
+docs/scheduling.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from cards.checkin import MissingOwner
+from okr.due import (
+    DeliveryKind,
+    OwnerRound,
+    RoundSummary,
+    TeamSnapshot,
+    due_owners,
+    reminders_due,
+    summary_due,
+)
+from okr.models import (
+    ConversationKind,
+    ConversationRef,
+    Delivery,
+    DeliveryState,
+    Lease,
+    Member,
+    Objective,
+    Team,
+)
+from scheduling.prepare import (
+    PreparedCard,
+    prepare_checkin_card,
+    prepare_summary_card,
+)
+from scheduling.sender import PersonalTarget, Sender, SendOutcome, SendResult
+from storage.errors import ConflictError, NotFoundError
+from storage.store import OkrStore
+
+log = logging.getLogger("okr.scheduling")
+
+Clock = Callable[[], datetime]
+
+
+class PassKind(StrEnum):
+    """What a pass delivers."""
+
+    CHECKINS = "checkins"
+    REMINDERS = "reminders"  # reminders and the team owners' summaries
+
+
+@dataclass
+class PassCounts:
+    """What one pass did; the CLI prints it as one line."""
+
+    sent: int = 0
+    skipped: int = 0  # already delivered, given up on, or nothing to send it to
+    failed: int = 0
+    unreachable: int = 0
+    retried: int = 0  # extra HTTP attempts, plus deliveries resumed after a crash or failure
+    busy_teams: int = 0  # teams another instance was working on
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: PassCounts) -> None:
+        """Fold another pass's counts into these."""
+        self.sent += other.sent
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.unreachable += other.unreachable
+        self.retried += other.retried
+        self.busy_teams += other.busy_teams
+        self.errors += other.errors
+
+    def line(self) -> str:
+        """One summary line for operators."""
+        return (
+            f"sent={self.sent} skipped={self.skipped} failed={self.failed} "
+            f"unreachable={self.unreachable} retried={self.retried} busy_teams={self.busy_teams}"
+        )
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing failed."""
+        return self.failed == 0 and not self.errors
+
+
+class LeaseLostError(RuntimeError):
+    """Another instance took over a team's lease: stop working on it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """One delivery to make: its record id, recipient and how to build its card."""
+
+    delivery_id: str
+    round_id: str
+    member: Member
+    kind: DeliveryKind
+    build: Callable[[], Awaitable[PreparedCard]]
+
+
+class DeliveryEngine:
+    """Runs passes against storage and a :class:`~scheduling.sender.Sender`.
+
+    Args:
+        store: The open store.
+        sender: Sends cards to Teams.
+        instance: This app instance's name (lease holder).
+        wall_clock: Real time, for leases and records (a pass's ``now`` may be
+            an operator's ``--now``).
+        lease_ttl: How long a lease lasts without renewal.
+        concurrency: Deliveries in flight per team (the sender enforces Teams'
+            rate limits; this only bounds memory and parallel connections).
+        max_attempts: Passes after which a FAILED delivery is given up.
+        progress: Called with a short line as work completes (for terminals).
+    """
+
+    def __init__(
+        self,
+        store: OkrStore,
+        sender: Sender,
+        *,
+        instance: str,
+        wall_clock: Clock,
+        lease_ttl: timedelta = timedelta(minutes=2),
+        concurrency: int = 16,
+        max_attempts: int = 5,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self._store = store
+        self._sender = sender
+        self._instance = instance
+        self._clock = wall_clock
+        self._lease_ttl = lease_ttl
+        self._concurrency = concurrency
+        self._max_attempts = max_attempts
+        self._progress = progress
+
+    # -- passes ------------------------------------------------------------------
+
+    async def run(self, kind: PassKind, now: datetime, tenant_id: str | None = None) -> PassCounts:
+        """One pass of ``kind`` as if it were ``now``, over every tenant (or one)."""
+        tenants = (
+            [tenant_id]
+            if tenant_id
+            else [t.id for t in await self._store.list_tenants() if t.active]
+        )
+        results = await asyncio.gather(*(self._run_tenant(kind, now, t) for t in tenants))
+        total = PassCounts()
+        for counts in results:
+            total.add(counts)
+        return total
+
+    async def _run_tenant(self, kind: PassKind, now: datetime, tenant_id: str) -> PassCounts:
+        counts = PassCounts()
+        for team in await self._store.list_teams(tenant_id):
+            if not team.installed:
+                continue
+            try:
+                await self._run_team(kind, now, team, counts)
+            except Exception as exc:  # one team's trouble must not stop the others
+                log.exception("pass %s failed for team %s", kind.value, team.id)
+                counts.errors.append(f"{team.id}: {type(exc).__name__}")
+        return counts
+
+    async def _run_team(
+        self, kind: PassKind, now: datetime, team: Team, counts: PassCounts
+    ) -> None:
+        store = self._store
+        lease_name = f"{kind.value}|{team.id}"
+        lease = await store.acquire_lease(
+            team.tenant_id, lease_name, self._instance, self._lease_ttl, self._clock()
+        )
+        if lease is None:
+            counts.busy_teams += 1
+            return
+        holder = _LeaseKeeper(store, lease, self._instance, self._lease_ttl, self._clock)
+        try:
+            snapshot = await self._snapshot(team)
+            work = (
+                self._checkin_work(now, snapshot)
+                if kind is PassKind.CHECKINS
+                else await self._reminder_work(now, snapshot)
+            )
+            await self._deliver_all(team, work, holder, counts)
+        finally:
+            await holder.release()
+
+    async def _snapshot(self, team: Team) -> TeamSnapshot:
+        store = self._store
+        objectives = await store.list_objectives(team.tenant_id, team_id=team.id)
+        key_results = []
+        for objective in objectives:
+            key_results += await store.list_key_results(team.tenant_id, objective_id=objective.id)
+        members = await store.list_members(team.tenant_id)
+        return TeamSnapshot(
+            team=team,
+            members=tuple(members),
+            objectives=tuple(objectives),
+            key_results=tuple(key_results),
+        )
+
+    def _checkin_work(self, now: datetime, snapshot: TeamSnapshot) -> list[Work]:
+        objectives = {o.id: o for o in snapshot.objectives}
+        return [
+            self._owner_work(entry, DeliveryKind.CHECKIN, now, snapshot, objectives)
+            for entry in due_owners(now, snapshot)
+            if entry.asked
+        ]
+
+    async def _reminder_work(self, now: datetime, snapshot: TeamSnapshot) -> list[Work]:
+        objectives = {o.id: o for o in snapshot.objectives}
+        work = []
+        for entry in reminders_due(now, snapshot):
+            # Only people whose card actually went out are reminded.
+            card = await self._store.get_delivery(
+                snapshot.team.tenant_id, entry.delivery_id(DeliveryKind.CHECKIN)
+            )
+            if card is not None and card.state is DeliveryState.SENT:
+                work.append(
+                    self._owner_work(entry, DeliveryKind.REMINDER, now, snapshot, objectives)
+                )
+        summary = summary_due(now, snapshot)
+        if summary is not None:
+            work += self._summary_work(summary, snapshot)
+        return work
+
+    def _owner_work(
+        self,
+        entry: OwnerRound,
+        kind: DeliveryKind,
+        now: datetime,
+        snapshot: TeamSnapshot,
+        objectives: dict[str, Objective],
+    ) -> Work:
+        store = self._store
+        team = snapshot.team
+
+        async def build() -> PreparedCard:
+            return await prepare_checkin_card(
+                store,
+                team.tenant_id,
+                entry.member,
+                entry.key_results,
+                now=now,
+                card_id=entry.delivery_id(kind),
+                round_id=entry.round_id,
+                settings=team.settings,
+                reminder=kind is DeliveryKind.REMINDER,
+                objectives=objectives,
+            )
+
+        return Work(entry.delivery_id(kind), entry.round_id, entry.member, kind, build)
+
+    def _summary_work(self, summary: RoundSummary, snapshot: TeamSnapshot) -> list[Work]:
+        missing = [
+            MissingOwner(
+                name=entry.member.name or entry.member.email or entry.member.id,
+                key_results=[kr.title for kr in entry.key_results],
+                unreachable=not entry.member.reachable,
+            )
+            for entry in summary.missing
+        ]
+        work = []
+        for recipient_id, delivery_id in summary.delivery_ids().items():
+            recipient = snapshot.member(recipient_id)
+
+            async def build(recipient: Member = recipient) -> PreparedCard:
+                return prepare_summary_card(snapshot.team, recipient, summary.round_date, missing)
+
+            work.append(Work(delivery_id, summary.round_id, recipient, DeliveryKind.SUMMARY, build))
+        return work
+
+    # -- delivering --------------------------------------------------------------
+
+    async def _deliver_all(
+        self, team: Team, work: list[Work], holder: _LeaseKeeper, counts: PassCounts
+    ) -> None:
+        queue: asyncio.Queue[Work] = asyncio.Queue()
+        for item in work:
+            queue.put_nowait(item)
+
+        async def worker() -> None:
+            while not queue.empty():
+                item = queue.get_nowait()
+                await holder.keep()
+                await self._deliver(team, item, counts)
+
+        workers = [asyncio.create_task(worker()) for _ in range(min(self._concurrency, len(work)))]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for task in workers:
+                task.cancel()
+
+    async def _deliver(self, team: Team, item: Work, counts: PassCounts) -> None:
+        store = self._store
+        tenant_id = team.tenant_id
+        record = await store.get_delivery(tenant_id, item.delivery_id)
+        if record is not None:
+            if record.state in (DeliveryState.SENT, DeliveryState.UNREACHABLE):
+                counts.skipped += 1
+                return
+            if record.state is DeliveryState.FAILED and record.attempts >= self._max_attempts:
+                counts.skipped += 1
+                return
+            counts.retried += 1  # resuming a crashed or failed delivery
+        else:
+            try:
+                record = await store.save_delivery(
+                    Delivery(
+                        tenant_id=tenant_id,
+                        id=item.delivery_id,
+                        round_id=item.round_id,
+                        member_id=item.member.id,
+                        kind=item.kind.value,
+                        created_at=self._clock(),
+                    )
+                )
+            except ConflictError:
+                counts.skipped += 1  # another pass recorded it first
+                return
+        target = await self._target(team, item.member.id)
+        if target is None:
+            await self._finish(
+                record, SendResult(SendOutcome.FAILED, error="no conversation"), counts
+            )
+            return
+        prepared = await item.build()
+        result = await self._sender.send_card(target, prepared.content, prepared.fallback_text)
+        if result.conversation is not None:
+            await self._remember_chat(result.conversation)
+        await self._finish(record, result, counts)
+        if result.outcome is SendOutcome.UNREACHABLE:
+            await self._mark_unreachable(tenant_id, item.member.id)
+        if self._progress is not None:
+            self._progress(f"{item.kind.value} {result.outcome.value} {item.member.id}")
+
+    async def _finish(self, record: Delivery, result: SendResult, counts: PassCounts) -> None:
+        state = {
+            SendOutcome.SENT: DeliveryState.SENT,
+            SendOutcome.FAILED: DeliveryState.FAILED,
+            SendOutcome.UNREACHABLE: DeliveryState.UNREACHABLE,
+        }[result.outcome]
+        counts.retried += max(0, result.attempts - 1)
+        if state is DeliveryState.SENT:
+            counts.sent += 1
+        elif state is DeliveryState.FAILED:
+            counts.failed += 1
+        else:
+            counts.unreachable += 1
+        finished = dataclasses.replace(
+            record,
+            state=state,
+            attempts=record.attempts + 1,
+            last_error=result.error[:300],
+            activity_id=result.activity_id,
+            updated_at=self._clock(),
+        )
+        try:
+            await self._store.save_delivery(finished)
+        except ConflictError:
+            # Only possible if another instance took the team over after our
+            # lease expired; what it wrote is as good as ours.
+            log.warning("delivery %s was updated by another instance", record.id)
+
+    async def _target(self, team: Team, member_id: str) -> ConversationRef | PersonalTarget | None:
+        store = self._store
+        chat = await store.get_conversation(team.tenant_id, member_id)
+        if chat is not None and chat.active and chat.kind is ConversationKind.PERSONAL:
+            return chat
+        # No 1:1 chat yet: open one through the team's service URL.
+        for ref in await store.list_conversations(team.tenant_id, team_id=team.id):
+            if ref.kind is ConversationKind.CHANNEL:
+                return PersonalTarget(team.tenant_id, member_id, ref.service_url, ref.bot_id)
+        return None
+
+    async def _remember_chat(self, ref: ConversationRef) -> None:
+        store = self._store
+        existing = await store.get_conversation(ref.tenant_id, ref.id)
+        fresh = dataclasses.replace(ref, etag=existing.etag if existing else None)
+        with contextlib.suppress(ConflictError):
+            await store.save_conversation(fresh)
+
+    async def _mark_unreachable(self, tenant_id: str, member_id: str) -> None:
+        store = self._store
+        for _ in range(2):
+            member = await store.get_member(tenant_id, member_id)
+            if member is None or not member.reachable:
+                return
+            try:
+                await store.save_member(dataclasses.replace(member, reachable=False))
+                return
+            except (ConflictError, NotFoundError):
+                continue
+
+
+class _LeaseKeeper:
+    """Renews a team's lease while a pass works on it; stops the pass if it is lost."""
+
+    def __init__(
+        self, store: OkrStore, lease: Lease, instance: str, ttl: timedelta, clock: Clock
+    ) -> None:
+        self._store = store
+        self._lease = lease
+        self._instance = instance
+        self._ttl = ttl
+        self._clock = clock
+        self._lock = asyncio.Lock()
+
+    async def keep(self) -> None:
+        """Renew when a third of the lease is used up.
+
+        Raises:
+            LeaseLostError: another instance holds the lease now.
+        """
+        now = self._clock()
+        if self._lease.expires_at - now > self._ttl * 2 / 3:
+            return
+        async with self._lock:
+            if self._lease.expires_at - self._clock() > self._ttl * 2 / 3:
+                return
+            renewed = await self._store.acquire_lease(
+                self._lease.tenant_id, self._lease.id, self._instance, self._ttl, self._clock()
+            )
+            if renewed is None:
+                raise LeaseLostError(self._lease.id)
+            self._lease = renewed
+
+    async def release(self) -> None:
+        """Give the lease up."""
+        await self._store.release_lease(self._lease)
