@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from okr.templates import Template
-
 from cards import verbs
 from cards.elements import (
     Element,
@@ -26,7 +24,7 @@ from cards.elements import (
     text_input,
     with_problem,
 )
-from cards.forms import CUSTOM_PERIOD
+from cards.forms import CUSTOM_PERIOD, NONE
 from cards.i18n import Language, label, text
 from okr.authoring import DESCRIPTION_MAX, TITLE_MAX, UNIT_MAX
 from okr.guidance import GuidanceWarning
@@ -41,8 +39,7 @@ from okr.models import (
     ObjectiveType,
 )
 from okr.pace import PaceStatus
-
-NO_PARENT = ""
+from okr.templates import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +177,14 @@ def objective_form(
         "period",
         problems,
     )
-    parents = [(text(lang, "form.parent.none"), NO_PARENT), *choices.parents]
+    parents = [(text(lang, "form.parent.none"), NONE), *choices.parents]
     body += with_problem(
         [
             choice_input(
                 "parent",
                 _field(lang, "objective.parent"),
                 parents,
-                values.get("parent", NO_PARENT),
+                values.get("parent") or NONE,
                 filtered=len(parents) > 8,
             )
         ],
@@ -348,8 +345,8 @@ def initiative_form(
             choice_input(
                 "owner",
                 _field(lang, "initiative.owner"),
-                [(text(lang, "field.owner.none"), ""), *members],
-                values.get("owner", ""),
+                [(text(lang, "field.owner.none"), NONE), *members],
+                values.get("owner") or NONE,
             )
         ],
         "owner",
@@ -360,7 +357,7 @@ def initiative_form(
             choice_input(
                 "key_result",
                 _field(lang, "initiative.key_result"),
-                [(text(lang, "form.parent.none"), ""), *((k.title, k.id) for k in key_results)],
+                [(text(lang, "form.parent.none"), NONE), *((k.title, k.id) for k in key_results)],
                 values.get("key_result", ""),
             )
         ],
@@ -424,8 +421,8 @@ def kpi_form(
             choice_input(
                 "owner",
                 _field(lang, "kpi.owner"),
-                [(text(lang, "field.owner.none"), ""), *members],
-                values.get("owner", ""),
+                [(text(lang, "field.owner.none"), NONE), *members],
+                values.get("owner") or NONE,
             ),
             "owner",
         ),

@@ -38,6 +38,8 @@ from okr.periods import Period, PeriodError, parse_period
 _MAX_RAW = 2000
 _CURRENCIES = frozenset(list_currencies())
 CUSTOM_PERIOD = "custom"
+# The value of "nobody" / "no parent" choices: Adaptive Cards refuse empty choice values.
+NONE = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +57,15 @@ class FormResult[T]:
 
 
 def raw_values(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
-    """The named fields as text; non-text values become "" (never trusted)."""
+    """The named fields as text; non-text values and the "none" choice become ""."""
     values: dict[str, str] = {}
     for name in names:
         value = data.get(name)
         if isinstance(value, bool) or value is None:
             values[name] = ""
         elif isinstance(value, str | int | float):
-            values[name] = str(value)[:_MAX_RAW]
+            text_value = str(value)[:_MAX_RAW]
+            values[name] = "" if text_value == NONE else text_value
         else:
             values[name] = ""
     return values

@@ -30,12 +30,21 @@ from cards.authoring import (
     objective_list_card,
     templates_card,
 )
+from cards.checkin import (
+    CheckInItem,
+    MissingOwner,
+    RecordedLine,
+    checkin_card,
+    missing_summary_card,
+    recorded_card,
+)
 from cards.i18n import Language, text
 from cards.locale_format import format_value
 from cards.registry import card_sample
 from cards.welcome import welcome_card
 from okr.guidance import GuidanceCode, GuidanceWarning
 from okr.models import (
+    CheckInStatus,
     Initiative,
     InitiativeState,
     KeyResult,
@@ -211,3 +220,78 @@ def _objective_list_empty(lang: Language) -> Mapping[str, Any]:
 @card_sample("templates", in_docs=True)
 def _templates(lang: Language) -> Mapping[str, Any]:
     return templates_card(lang, templates_for(lang.value))
+
+
+def _checkin_items(lang: Language) -> list[CheckInItem]:
+    items = []
+    for kr in KEY_RESULTS:
+
+        def fmt(value: Decimal, kr: KeyResult = kr) -> str:
+            return format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
+
+        items.append(
+            CheckInItem(
+                key_result=kr,
+                objective_title=OBJECTIVE.title,
+                last_value=fmt(kr.current),
+                target=fmt(kr.target),
+                progress=progress(kr),
+                expected=0.55,
+                suggested_status=CheckInStatus.AT_RISK,
+                placeholder=fmt(kr.current) if kr.kind is not KeyResultKind.CURRENCY else "",
+            )
+        )
+    return items
+
+
+@card_sample("checkin.input", in_docs=True)
+def _checkin_input(lang: Language) -> Mapping[str, Any]:
+    return checkin_card(
+        lang, _checkin_items(lang), card_id="sample-card", round_id="checkin|team|2026-03-02"
+    )
+
+
+@card_sample("checkin.problems")
+def _checkin_problems(lang: Language) -> Mapping[str, Any]:
+    return checkin_card(
+        lang,
+        _checkin_items(lang),
+        card_id="sample-card",
+        round_id=None,
+        values={"value_0": "lots", "value_1": "80"},
+        problems={"value_0": text(lang, "validation.not_a_number", value="lots")},
+    )
+
+
+@card_sample("checkin.reminder")
+def _checkin_reminder(lang: Language) -> Mapping[str, Any]:
+    return checkin_card(
+        lang, _checkin_items(lang)[:1], card_id="sample-reminder", round_id=None, reminder=True
+    )
+
+
+@card_sample("checkin.recorded", in_docs=True)
+def _checkin_recorded(lang: Language) -> Mapping[str, Any]:
+    kr = KEY_RESULTS[0]
+    line = RecordedLine(
+        title=kr.title,
+        value=format_value(Decimal(18_000_000), kr.kind, lang, currency=kr.currency),
+        status=CheckInStatus.ON_TRACK,
+        note="Partner deals closed early.",
+        progress=0.5,
+    )
+    return recorded_card(lang, [line], "03/02/2026 09:14", unchanged=2)
+
+
+@card_sample("checkin.summary", in_docs=True)
+def _missing_summary(lang: Language) -> Mapping[str, Any]:
+    missing = [
+        MissingOwner("Minh Trần", ["Reduce support tickets"], unreachable=False),
+        MissingOwner("Alex Kim", ["Launch one-page checkout"], unreachable=True),
+    ]
+    return missing_summary_card(lang, "Sales", "02/03/2026", missing)
+
+
+@card_sample("checkin.summary.everyone")
+def _missing_summary_empty(lang: Language) -> Mapping[str, Any]:
+    return missing_summary_card(lang, "Sales", "02/03/2026", [])
