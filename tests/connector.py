@@ -12,12 +12,29 @@ of the route. :meth:`Connector.fail_next` is one; a rate limiter is another::
         ...  # return web.Response(status=429, headers={"Retry-After": "1"}) to refuse
 
     connector.policies.append(throttle)
+
+Teams' rate limits are enforced by :meth:`Connector.throttle` (a
+:class:`Throttle`, which counts every request that arrives and answers 429 with
+``Retry-After`` over the limit, recording the violation). On-demand failures:
+:meth:`Connector.fail_next` (any status, optionally with ``Retry-After``),
+:meth:`Connector.hang_next` (no answer before the client's timeout) and
+:meth:`Connector.fail_at_random` (a share of calls, for benchmarks).
+:class:`VirtualClock` is a fast fake clock to share between the bot's rate
+limiter and the throttle.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import heapq
+import inspect
 import itertools
-from collections.abc import Callable
+import math
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +92,159 @@ class TeamRecord:
     members: list[Member] = field(default_factory=list)
 
 
-Policy = Callable[[Call], web.StreamResponse | None]
+Policy = Callable[[Call], web.StreamResponse | Awaitable[web.StreamResponse] | None]
+
+# Teams' documented bot limits: (requests, seconds) per tenant and per conversation.
+TENANT_LIMITS = ((50, 1.0),)
+CONVERSATION_LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0))
+# Calls into one conversation, counted against its own limits as well as the tenant's.
+_CONVERSATION_ROUTES = frozenset(
+    {"send_to_conversation", "reply_to_activity", "update_activity", "delete_activity"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A request that arrived when one of Teams' windows was already full."""
+
+    at: float
+    scope: str  # "tenant" | "conversation"
+    key: str  # the tenant id, or the conversation id
+    limit: int
+    seconds: float
+    route: str
+
+
+class Throttle:
+    """Teams' limits as the connector enforces them.
+
+    Every call that arrives counts (refused ones too, as at Teams). A call over
+    a limit is answered with 429 and ``Retry-After`` (whole seconds until the
+    window has room) and recorded in :attr:`violations`. A call counts against
+    its tenant (from the body, or the conversation it was created in) and, when
+    it goes into a conversation, against that conversation.
+    """
+
+    def __init__(
+        self,
+        connector: Connector,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        refuse: bool = True,
+    ) -> None:
+        self._connector = connector
+        self._clock = clock
+        self._refuse = refuse
+        self._tenants: dict[str, deque[float]] = {}
+        self._conversations: dict[str, deque[float]] = {}
+        self.violations: list[Violation] = []
+        self.counted = 0
+
+    def __call__(self, call: Call) -> web.StreamResponse | None:
+        now = self._clock()
+        waits: list[float] = []
+        tenant_id = self._connector.tenant_of(call)
+        if tenant_id is not None:
+            history = self._tenants.setdefault(tenant_id, deque())
+            waits += self._count(history, now, TENANT_LIMITS, call, "tenant", tenant_id)
+        if call.route in _CONVERSATION_ROUTES and call.conversation_id is not None:
+            history = self._conversations.setdefault(call.conversation_id, deque())
+            waits += self._count(
+                history, now, CONVERSATION_LIMITS, call, "conversation", call.conversation_id
+            )
+        self.counted += 1
+        if not waits or not self._refuse:
+            return None
+        return web.json_response(
+            {"error": {"code": "TooManyRequests", "message": "throttled"}},
+            status=429,
+            headers={"Retry-After": str(max(1, math.ceil(max(waits))))},
+        )
+
+    def _count(
+        self,
+        history: deque[float],
+        now: float,
+        limits: tuple[tuple[int, float], ...],
+        call: Call,
+        scope: str,
+        key: str,
+    ) -> list[float]:
+        history.append(now)
+        longest = max(seconds for _, seconds in limits)
+        while history and history[0] + longest <= now:
+            history.popleft()
+        waits: list[float] = []
+        for limit, seconds in limits:
+            # Over the limit when the (limit+1)-th most recent call, this one included,
+            # is less than `seconds` old (same comparison as the bot's limiter).
+            if len(history) > limit and history[-limit - 1] + seconds > now:
+                waits.append(history[-limit - 1] + seconds - now)
+                self.violations.append(Violation(now, scope, key, limit, seconds, call.route))
+        return waits
+
+
+class VirtualClock:
+    """Monotonic seconds that move only when everything waits on them: a fast fake clock.
+
+    Share it between the bot's rate limiter (``clock=c, sleep=c.sleep``), the
+    sender and the connector's :class:`Throttle`. Sleepers queue by the instant
+    they wake at; when nothing else moves (no clock reads or new sleepers for a
+    few loop turns, and ``settled()`` true), time jumps to the earliest one.
+    ``settled`` lets a test say "every request let through has arrived", so
+    both sides see a request at the same virtual instant.
+    """
+
+    def __init__(self, start: float = 1000.0, settled: Callable[[], bool] | None = None) -> None:
+        self.now = start
+        self.settled = settled
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._activity = 0
+        self._driver: asyncio.Task[None] | None = None
+
+    def __call__(self) -> float:
+        self._activity += 1
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait until ``seconds`` of virtual time have passed."""
+        self._activity += 1
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        target = self.now + seconds
+        if target <= self.now:  # below float resolution: still move
+            target = math.nextafter(self.now, math.inf)
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._sleepers, (target, next(self._order), woken))
+        if self._driver is None or self._driver.done():
+            self._driver = loop.create_task(self._drive())
+        await woken
+
+    async def _drive(self) -> None:
+        while self._sleepers:
+            await self._quiet()
+            target = self._sleepers[0][0]
+            self.now = max(self.now, target)
+            while self._sleepers and self._sleepers[0][0] <= self.now:
+                woken = heapq.heappop(self._sleepers)[2]
+                if not woken.done():
+                    woken.set_result(None)
+
+    async def _quiet(self) -> None:
+        deadline = time.monotonic() + 5.0
+        calm = 0
+        while calm < 5 and time.monotonic() < deadline:
+            seen = self._activity
+            if self.settled is not None and not self.settled():
+                # Requests in flight on real sockets: give them real time to land.
+                await asyncio.sleep(0.0005)
+                calm = 0
+                continue
+            await asyncio.sleep(0)
+            calm = calm + 1 if self._activity == seen else 0
 
 
 class Connector:
@@ -86,7 +255,9 @@ class Connector:
         self.teams: dict[str, TeamRecord] = {}
         self.conversation_members: dict[str, list[Member]] = {}
         self.policies: list[Policy] = []
+        self.conversation_tenants: dict[str, str] = {}
         self._ids = itertools.count(1)
+        self._closing = asyncio.Event()
         self._server: TestServer | None = None
 
     # -- set-up ----------------------------------------------------------------
@@ -109,8 +280,18 @@ class Connector:
         self.teams[team_id] = record
         return record
 
-    def fail_next(self, count: int, status: int = 500, route: str | None = None) -> None:
-        """Answer the next ``count`` calls (to ``route``, or any) with ``status``."""
+    def fail_next(
+        self,
+        count: int,
+        status: int = 500,
+        route: str | None = None,
+        *,
+        retry_after: str | None = None,
+    ) -> None:
+        """Answer the next ``count`` calls (to ``route``, or any) with ``status``.
+
+        ``retry_after`` is sent as the ``Retry-After`` header (seconds or an HTTP date).
+        """
         remaining = count
 
         def fail(call: Call) -> web.StreamResponse | None:
@@ -118,12 +299,74 @@ class Connector:
             if remaining <= 0 or (route is not None and call.route != route):
                 return None
             remaining -= 1
-            return web.json_response(
-                {"error": {"code": "ServiceError", "message": "failing on purpose"}},
-                status=status,
-            )
+            return _failure(status, retry_after)
 
         self.policies.append(fail)
+
+    def hang_next(self, count: int, route: str | None = None, *, seconds: float = 30.0) -> None:
+        """Leave the next ``count`` calls unanswered for ``seconds`` (real time), then 504.
+
+        The bot's client times out first; the call is recorded (it arrived).
+        """
+        remaining = count
+
+        async def hang() -> web.StreamResponse:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), seconds)
+            return _failure(504, None)
+
+        def stall(call: Call) -> Awaitable[web.StreamResponse] | None:
+            nonlocal remaining
+            if remaining <= 0 or (route is not None and call.route != route):
+                return None
+            remaining -= 1
+            return hang()
+
+        self.policies.append(stall)
+
+    def fail_at_random(
+        self,
+        share: float,
+        status: int,
+        *,
+        seed: int,
+        retry_after: str | None = None,
+        route: str | None = None,
+    ) -> None:
+        """Answer a ``share`` (0..1) of calls with ``status``, chosen by a seeded generator."""
+        chooser = random.Random(seed)
+
+        def fail(call: Call) -> web.StreamResponse | None:
+            if (route is not None and call.route != route) or chooser.random() >= share:
+                return None
+            return _failure(status, retry_after)
+
+        self.policies.append(fail)
+
+    def throttle(self, clock: Callable[[], float] = time.monotonic) -> Throttle:
+        """Enforce Teams' limits from now on; the :class:`Throttle` records violations.
+
+        It is consulted before every other policy, so that refused calls count too.
+        """
+        throttle = Throttle(self, clock)
+        self.policies.insert(0, throttle)
+        return throttle
+
+    def tenant_of(self, call: Call) -> str | None:
+        """The tenant a call is for: named in the body, or where its conversation was created."""
+        body = call.body if isinstance(call.body, dict) else {}
+        conversation = body.get("conversation") or {}
+        channel_data = body.get("channelData") or {}
+        named = (
+            body.get("tenantId")
+            or conversation.get("tenantId")
+            or (channel_data.get("tenant") or {}).get("id")
+        )
+        if named:
+            return str(named)
+        if call.conversation_id is not None:
+            return self.conversation_tenants.get(call.conversation_id)
+        return None
 
     # -- what arrived ------------------------------------------------------------
 
@@ -168,6 +411,7 @@ class Connector:
 
     async def __aexit__(self, *exc: object) -> None:
         assert self._server is not None
+        self._closing.set()  # let hanging calls end before the server closes
         await self._server.close()
 
     def _app(self) -> web.Application:
@@ -216,6 +460,8 @@ class Connector:
             self.calls.append(call)
             for policy in self.policies:
                 refused = policy(call)
+                if inspect.isawaitable(refused):
+                    refused = await refused
                 if refused is not None:
                     return refused
             response: web.StreamResponse = await answer(request, call)
@@ -230,6 +476,9 @@ class Connector:
 
     async def _create(self, request: web.Request, call: Call) -> web.Response:
         conversation_id = f"a:conv-{next(self._ids)}"
+        tenant_id = self.tenant_of(call)
+        if tenant_id is not None:
+            self.conversation_tenants[conversation_id] = tenant_id
         members = (call.body or {}).get("members") or []
         self.conversation_members[conversation_id] = [
             Member(id=m["id"], name=m.get("name", ""), aad_object_id=m.get("aadObjectId", ""))
@@ -282,3 +531,12 @@ class Connector:
         return web.json_response(
             {"id": team.id, "name": team.name, "memberCount": len(team.members)}
         )
+
+
+def _failure(status: int, retry_after: str | None) -> web.Response:
+    headers = {"Retry-After": retry_after} if retry_after is not None else None
+    return web.json_response(
+        {"error": {"code": "ServiceError", "message": "failing on purpose"}},
+        status=status,
+        headers=headers,
+    )
