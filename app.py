@@ -17,6 +17,7 @@ import bot.authoring
 import bot.browsing
 import bot.checkin
 import bot.help
+import bot.team_settings
 from bot.agent import OkrAgent
 from bot.features import Features
 from bot.hosting import messages_app
@@ -34,6 +35,7 @@ FEATURES: tuple[Callable[[Features], None], ...] = (
     bot.authoring.register,
     bot.browsing.register,
     bot.checkin.register,
+    bot.team_settings.register,
 )
 
 log = logging.getLogger("okr.app")

@@ -27,7 +27,8 @@ TEMPLATE_USE = "okr.template.use"
 CHECKIN_SUBMIT = "okr.checkin.submit"
 
 # Settings
-SETTINGS_SAVE = "okr.settings.save"
+SETTINGS_SAVE = "okr.settings.save"  # a team's check-in rhythm and digest (team owners)
+PREFERENCES_SAVE = "okr.preferences.save"  # a person's own: pause prompts, language, zone
 
 ALL_VERBS = frozenset(
     {
@@ -46,6 +47,7 @@ ALL_VERBS = frozenset(
         TEMPLATE_USE,
         CHECKIN_SUBMIT,
         SETTINGS_SAVE,
+        PREFERENCES_SAVE,
     }
 )
 

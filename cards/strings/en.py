@@ -319,4 +319,62 @@ STRINGS: dict[str, str] = {
     "summary.round": "Check-in round of {round}",
     "summary.everyone": "Everyone has checked in. 🎉",
     "summary.unreachable": "I cannot reach this person (the app is blocked or not installed)",
+    # --- Settings (cards/settings.py, bot/team_settings.py) -------------------------
+    "settings.team.title": "Check-in settings of {team}",
+    "settings.team.hint": (
+        "These apply to the whole team. Check-ins are sent at this time in each person's own "
+        "time zone."
+    ),
+    "settings.personal.title": "Your settings",
+    "settings.personal.hint": "These apply only to you.",
+    "settings.field.cadence": "How often",
+    "settings.cadence.weekly": "Every week",
+    "settings.cadence.biweekly": "Every 2 weeks",
+    "settings.cadence.triweekly": "Every 3 weeks",
+    "settings.cadence.monthly": "Every month",
+    "settings.cadence.monthly_hint": (
+        "“Every month” means the first chosen weekday of each month, e.g. the first Monday."
+    ),
+    "settings.field.weekday": "Day",
+    "settings.field.time_of_day": "Time (each person's own time)",
+    "settings.field.time_zone": "Team time zone",
+    "settings.time_zone.hint": (
+        "Used for people whose time zone Teams has not told me, and for the digest."
+    ),
+    "settings.field.skip_days": (
+        "Don't ask owners who checked in within the last … days (0–14)"
+    ),
+    "settings.field.reminder_hours": "Remind after … hours without a check-in (1–168)",
+    "settings.field.digest_channel": "Post the digest in",
+    "settings.field.digest_weekday": "Digest day",
+    "settings.field.digest_time": "Digest time (team time zone)",
+    "settings.channel.general": "General",
+    "settings.this_team": "this team",
+    "settings.saved": "Saved.",
+    "settings.next_checkin": "Your next check-in: {weekday} {when} (your time).",
+    "settings.prompts_paused_note": "Your check-in prompts are paused.",
+    "settings.changed_meanwhile": (
+        "Another owner changed these settings while you were editing them. Here are the current "
+        "settings; please make your change again."
+    ),
+    "settings.card_expired": "This settings card is out of date. Type **settings** for a new one.",
+    "settings.not_owner": (
+        "Only the owners of {team} can change its check-in schedule and digest. "
+        "Here are your own settings instead."
+    ),
+    "settings.not_owner_save": "Only the owners of {team} can change its check-in settings.",
+    "settings.more_teams": (
+        "You own {count} more teams. Type **settings** in a team's channel to change that team."
+    ),
+    "settings.field.prompts_paused": "Pause my check-in prompts",
+    "settings.prompts_paused.hint": (
+        "While paused, I send you no check-in cards or reminders. You can still type **checkin**."
+    ),
+    "settings.field.language": "Language",
+    "settings.field.my_time_zone": "My time zone",
+    "settings.my_time_zone.none": "Not set (the team's time zone is used)",
+    "settings.problem.time": "Write a time as HH:MM, e.g. 09:00.",
+    "settings.problem.range": "Choose a whole number from {min} to {max}.",
+    "settings.problem.time_zone": "Choose a time zone from the list.",
+    "settings.problem.channel": "Choose one of this team's channels.",
 }

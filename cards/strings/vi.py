@@ -329,4 +329,65 @@ STRINGS: dict[str, str] = {
     "summary.round": "Đợt cập nhật ngày {round}",
     "summary.everyone": "Mọi người đều đã cập nhật. 🎉",
     "summary.unreachable": "Không thể liên lạc với người này (ứng dụng bị chặn hoặc chưa cài đặt)",
+    # --- Settings (cards/settings.py, bot/team_settings.py) -------------------------
+    "settings.team.title": "Cài đặt cập nhật tiến độ của {team}",
+    "settings.team.hint": (
+        "Các cài đặt này áp dụng cho cả nhóm. Lời nhắc cập nhật được gửi vào giờ này theo "
+        "múi giờ riêng của từng người."
+    ),
+    "settings.personal.title": "Cài đặt của bạn",
+    "settings.personal.hint": "Các cài đặt này chỉ áp dụng cho riêng bạn.",
+    "settings.field.cadence": "Tần suất",
+    "settings.cadence.weekly": "Hằng tuần",
+    "settings.cadence.biweekly": "2 tuần một lần",
+    "settings.cadence.triweekly": "3 tuần một lần",
+    "settings.cadence.monthly": "Hằng tháng",
+    "settings.cadence.monthly_hint": (
+        "“Hằng tháng” nghĩa là vào ngày trong tuần đã chọn đầu tiên của mỗi tháng, "
+        "ví dụ Thứ Hai đầu tiên."
+    ),
+    "settings.field.weekday": "Ngày",
+    "settings.field.time_of_day": "Giờ (theo giờ riêng của từng người)",
+    "settings.field.time_zone": "Múi giờ của nhóm",
+    "settings.time_zone.hint": (
+        "Dùng cho những người mà Teams chưa cho tôi biết múi giờ, và cho bản tổng hợp."
+    ),
+    "settings.field.skip_days": (
+        "Không nhắc người phụ trách đã cập nhật trong … ngày gần đây (0–14)"
+    ),
+    "settings.field.reminder_hours": "Nhắc lại sau … giờ nếu chưa cập nhật (1–168)",
+    "settings.field.digest_channel": "Đăng bản tổng hợp vào kênh",
+    "settings.field.digest_weekday": "Ngày gửi bản tổng hợp",
+    "settings.field.digest_time": "Giờ gửi bản tổng hợp (theo múi giờ của nhóm)",
+    "settings.channel.general": "Chung",
+    "settings.this_team": "nhóm này",
+    "settings.saved": "Đã lưu.",
+    "settings.next_checkin": "Lần cập nhật tiếp theo của bạn: {weekday} {when} (giờ của bạn).",
+    "settings.prompts_paused_note": "Bạn đang tạm dừng lời nhắc cập nhật tiến độ.",
+    "settings.changed_meanwhile": (
+        "Một chủ sở hữu khác đã thay đổi các cài đặt này trong lúc bạn đang sửa. Đây là cài đặt "
+        "hiện tại; vui lòng thực hiện lại thay đổi của bạn."
+    ),
+    "settings.card_expired": "Thẻ cài đặt này đã cũ. Gõ **cài đặt** để nhận thẻ mới.",
+    "settings.not_owner": (
+        "Chỉ chủ sở hữu của {team} mới có thể thay đổi lịch cập nhật và bản tổng hợp của nhóm. "
+        "Thay vào đó, đây là cài đặt của riêng bạn."
+    ),
+    "settings.not_owner_save": "Chỉ chủ sở hữu của {team} mới có thể thay đổi cài đặt này.",
+    "settings.more_teams": (
+        "Bạn còn là chủ sở hữu của {count} nhóm khác. Gõ **cài đặt** trong kênh của nhóm đó "
+        "để thay đổi."
+    ),
+    "settings.field.prompts_paused": "Tạm dừng lời nhắc cập nhật tiến độ của tôi",
+    "settings.prompts_paused.hint": (
+        "Khi tạm dừng, tôi sẽ không gửi thẻ cập nhật hay lời nhắc cho bạn. Bạn vẫn có thể gõ "
+        "**cập nhật** bất cứ lúc nào."
+    ),
+    "settings.field.language": "Ngôn ngữ",
+    "settings.field.my_time_zone": "Múi giờ của tôi",
+    "settings.my_time_zone.none": "Chưa đặt (dùng múi giờ của nhóm)",
+    "settings.problem.time": "Hãy nhập giờ theo dạng HH:MM, ví dụ 09:00.",
+    "settings.problem.range": "Hãy chọn một số nguyên từ {min} đến {max}.",
+    "settings.problem.time_zone": "Hãy chọn một múi giờ trong danh sách.",
+    "settings.problem.channel": "Hãy chọn một kênh của nhóm này.",
 }

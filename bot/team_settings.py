@@ -1,0 +1,266 @@
+"""``settings`` (``cài đặt``) and ``language en|vi`` (``ngôn ngữ``): a team's rhythm and one's own.
+
+* Team owners get the team settings card: for the channel's team in a channel,
+  or one card per team they own in the personal chat. Saving checks every field
+  and that the card still shows the stored settings (another owner may have saved
+  meanwhile), then writes with the team's ETag.
+* Everyone gets their own settings card: pause their check-in prompts, their
+  language, their time zone. A person who is not an owner of the channel's team
+  is told so politely and gets their own card instead.
+* ``language en|vi`` sets the person's language directly and answers in it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bot import okr_views
+from bot.command_text import ALIASES, CommandName, language_choice
+from bot.features import Card, CardAction, Features, Replies, Reply, Text, Turn
+from bot.upsert import upsert
+from cards import verbs
+from cards.elements import CARD_SCHEMA
+from cards.i18n import Language, text
+from cards.settings import (
+    PersonalSettingsView,
+    TeamSettingsView,
+    describe_next_checkin,
+    personal_settings_card,
+    read_personal_settings_form,
+    read_team_settings_form,
+    settings_version,
+    team_settings_card,
+    team_settings_values,
+)
+from okr.cadence import next_due_at, owner_zone, zone_or
+from okr.models import Cadence, Member, Team, TeamSettings
+from okr.permissions import is_team_owner
+from storage.errors import ConflictError
+
+# Most team cards one ``settings`` sends in the personal chat; owners of more
+# teams change the others from the team's channel.
+MAX_TEAM_CARDS = 5
+
+# The locale stored when a person picks a language.
+LOCALES: Mapping[Language, str] = {Language.EN: "en-US", Language.VI: "vi-VN"}
+
+_ANCHORED = (Cadence.BIWEEKLY, Cadence.TRIWEEKLY)
+
+
+def register(features: Features) -> None:
+    """Register ``settings``, ``language`` and the settings cards' verbs."""
+    features.add_command("settings", settings_command, aliases=ALIASES[CommandName.SETTINGS][1:])
+    features.add_command("language", language_command, aliases=ALIASES[CommandName.LANGUAGE][1:])
+    features.add_verb(verbs.SETTINGS_SAVE, save_team_settings)
+    features.add_verb(verbs.PREFERENCES_SAVE, save_personal_settings)
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+async def settings_command(turn: Turn, args: str) -> Replies:
+    """``settings``: the team card(s) for owners, and everyone's own card."""
+    lang = okr_views.language(turn)
+    if turn.team_id is not None:
+        team = await turn.store.get_team(turn.tenant_id, turn.team_id)
+        if team is not None and is_team_owner(turn.member.id, team):
+            return _team_card(turn, team, lang)
+        name = team.name if team is not None and team.name else text(lang, "settings.this_team")
+        return [
+            Text(text(lang, "settings.not_owner", team=name)),
+            await _personal_card(turn, turn.member, lang),
+        ]
+    owned = sorted(
+        (
+            t
+            for t in await turn.store.list_teams(turn.tenant_id)
+            if t.installed and is_team_owner(turn.member.id, t)
+        ),
+        key=lambda t: t.name.casefold(),
+    )
+    replies: list[Reply] = [await _personal_card(turn, turn.member, lang)]
+    replies += [_team_card(turn, team, lang) for team in owned[:MAX_TEAM_CARDS]]
+    if len(owned) > MAX_TEAM_CARDS:
+        replies.append(Text(text(lang, "settings.more_teams", count=len(owned) - MAX_TEAM_CARDS)))
+    return replies
+
+
+async def language_command(turn: Turn, args: str) -> Replies:
+    """``language en|vi``: speak that language with this person from now on."""
+    chosen = language_choice(args)
+    if chosen is None:
+        return Text(text(okr_views.language(turn), "language.unknown"))
+    await _save_member(
+        turn,
+        lambda member: dataclasses.replace(
+            member, preferred_locale=LOCALES[chosen], updated_at=turn.now
+        ),
+    )
+    return Text(text(chosen, "language.changed"))
+
+
+# -- team settings -------------------------------------------------------------------------
+
+
+async def save_team_settings(turn: Turn, action: CardAction) -> Replies:
+    """Check and store a team settings card; answer with the card, saved or with problems."""
+    lang = okr_views.language(turn)
+    team_id = _id(action.data, "team_id")
+    version = _id(action.data, "settings_version")
+    team = await turn.store.get_team(turn.tenant_id, team_id) if team_id else None
+    if not _is_current_card(action) or team is None or version is None:
+        return Text(text(lang, "settings.card_expired"))
+    for _attempt in range(2):
+        if not is_team_owner(turn.member.id, team):
+            name = team.name or text(lang, "settings.this_team")
+            return Text(text(lang, "settings.not_owner_save", team=name))
+        if version != settings_version(team.settings):
+            return _team_card(turn, team, lang, notice=text(lang, "settings.changed_meanwhile"))
+        form = read_team_settings_form(action.data, lang, team.settings, team.channels)
+        if not form.ok or form.parsed is None:
+            return _team_card(turn, team, lang, values=form.values, problems=form.problems)
+        wanted = _with_anchor(team.settings, form.parsed, turn)
+        try:
+            saved = await turn.store.save_team(dataclasses.replace(team, settings=wanted))
+        except ConflictError:
+            # Someone wrote the team meanwhile (often only its roster or channels):
+            # read it again; the version check above tells a settings change apart.
+            team = await turn.store.get_team(turn.tenant_id, team.id)
+            if team is None:
+                return Text(text(lang, "settings.card_expired"))
+            continue
+        return _team_card(turn, saved, lang, saved=True)
+    return _team_card(turn, team, lang, notice=text(lang, "settings.changed_meanwhile"))
+
+
+def _with_anchor(before: TeamSettings, after: TeamSettings, turn: Turn) -> TeamSettings:
+    """``after``, its every-2/3-weeks rhythm starting this week when the rhythm changed.
+
+    Without this, "every 2 weeks" would count from a fixed date in the past, and
+    which week the first round falls in would look arbitrary to the owner.
+    """
+    if after.cadence not in _ANCHORED or (after.cadence, after.weekday) == (
+        before.cadence,
+        before.weekday,
+    ):
+        return after
+    today = turn.now.astimezone(zone_or(after.time_zone)).date()
+    return dataclasses.replace(after, anchor_date=today.isoformat())
+
+
+def _team_card(
+    turn: Turn,
+    team: Team,
+    lang: Language,
+    *,
+    values: Mapping[str, str] | None = None,
+    problems: Mapping[str, str] | None = None,
+    notice: str | None = None,
+    saved: bool = False,
+) -> Card:
+    view = TeamSettingsView(
+        team_id=team.id,
+        team_name=team.name or text(lang, "settings.this_team"),
+        channels=team.channels,
+        values=values if values is not None else team_settings_values(team.settings, team.channels),
+        version=settings_version(team.settings),
+        problems=problems or {},
+        notice=notice,
+        saved=saved,
+        next_checkin=_next_checkin(turn, lang, team.settings, turn.member) if saved else None,
+    )
+    content = team_settings_card(lang, view, turn.now)
+    return Card(content, fallback_text=text(lang, "settings.team.title", team=view.team_name))
+
+
+def _next_checkin(turn: Turn, lang: Language, settings: TeamSettings, member: Member) -> str | None:
+    """When ``member`` is next asked under ``settings``, in their own time."""
+    if member.prompts_paused:
+        return text(lang, "settings.prompts_paused_note")
+    try:
+        moment = next_due_at(settings, turn.now, member)
+    except ValueError:  # stored settings from before validation; nothing sensible to show
+        return None
+    return describe_next_checkin(lang, moment, owner_zone(settings, member))
+
+
+# -- personal settings ------------------------------------------------------------------------
+
+
+async def save_personal_settings(turn: Turn, action: CardAction) -> Replies:
+    """Store a person's own settings; answer with their card in the language they chose."""
+    lang = okr_views.language(turn)
+    if not _is_current_card(action):
+        return Text(text(lang, "settings.card_expired"))
+    form = read_personal_settings_form(action.data, lang)
+    chosen = form.parsed
+    if not form.ok or chosen is None:
+        return await _personal_card(turn, turn.member, lang, form.values, form.problems)
+    # Pin the language only when the person picked another one, or had pinned one:
+    # otherwise it keeps following the language of their Teams client.
+    pin = chosen.language is not lang or turn.member.preferred_locale is not None
+
+    def change(member: Member) -> Member:
+        return dataclasses.replace(
+            member,
+            prompts_paused=chosen.prompts_paused,
+            time_zone=chosen.time_zone,
+            preferred_locale=LOCALES[chosen.language] if pin else member.preferred_locale,
+            updated_at=turn.now,
+        )
+
+    member = await _save_member(turn, change)
+    return await _personal_card(turn, member, chosen.language, saved=True)
+
+
+async def _personal_card(
+    turn: Turn,
+    member: Member,
+    lang: Language,
+    values: Mapping[str, str] | None = None,
+    problems: Mapping[str, str] | None = None,
+    *,
+    saved: bool = False,
+) -> Card:
+    shown = values or {
+        "prompts_paused": "true" if member.prompts_paused else "false",
+        "language": lang.value,
+        "time_zone": member.time_zone or "",
+    }
+    next_checkin = None
+    if saved:
+        team = await okr_views.team_of(turn)
+        if team is not None:
+            next_checkin = _next_checkin(turn, lang, team.settings, member)
+    view = PersonalSettingsView(
+        values=shown, problems=problems or {}, saved=saved, next_checkin=next_checkin
+    )
+    content = personal_settings_card(lang, view, turn.now)
+    return Card(content, fallback_text=text(lang, "settings.personal.title"))
+
+
+async def _save_member(turn: Turn, change: Callable[[Member], Member]) -> Member:
+    """Apply ``change`` to the stored person (ETag-checked, one retry); returns them."""
+
+    async def load() -> Member | None:
+        return await turn.store.get_member(turn.tenant_id, turn.member.id)
+
+    def apply(stored: Member | None) -> Member:
+        return change(stored if stored is not None else turn.member)
+
+    result = await upsert(turn.store.save_member, load, apply)
+    return result.after if result.after is not None else turn.member
+
+
+# -- shared -----------------------------------------------------------------------------------
+
+
+def _id(data: Mapping[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    return value if isinstance(value, str) and 0 < len(value) <= 200 else None
+
+
+def _is_current_card(action: CardAction) -> bool:
+    return action.data.get("schema") == CARD_SCHEMA

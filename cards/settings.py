@@ -1,0 +1,664 @@
+"""The settings cards: a team's check-in rhythm and digest (team owners), and a person's own.
+
+Two cards, each with its reader for what Teams sends back:
+
+* :func:`team_settings_card` / :func:`read_team_settings_form`: cadence, weekday,
+  time of day, team time zone, the skip rule, the reminder delay and the digest
+  (channel, weekday, time). Saved with :data:`cards.verbs.SETTINGS_SAVE`.
+* :func:`personal_settings_card` / :func:`read_personal_settings_form`: pause my
+  prompts, my language, my time zone. Saved with :data:`cards.verbs.PREFERENCES_SAVE`.
+
+The team card carries :func:`settings_version` of the settings it shows, so that a
+save from a card older than the stored settings (another owner saved meanwhile)
+is recognised instead of silently undoing that owner's change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from cards import verbs
+from cards.elements import (
+    Element,
+    card,
+    choice_input,
+    execute,
+    heading,
+    paragraph,
+    with_problem,
+)
+from cards.forms import FormResult, raw_values
+from cards.i18n import Language, text
+from cards.locale_format import babel_locale, format_datetime
+from cards.registry import card_sample
+from okr.models import Cadence, Channel, TeamSettings
+
+# Offered in the time-zone pick-lists (any other IANA zone is still accepted, and a
+# stored zone that is not here is offered too): where Teams users commonly are.
+TIME_ZONES: tuple[str, ...] = (
+    "UTC",
+    "Pacific/Honolulu",
+    "America/Anchorage",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Toronto",
+    "America/Mexico_City",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Amsterdam",
+    "Europe/Warsaw",
+    "Europe/Helsinki",
+    "Europe/Istanbul",
+    "Europe/Moscow",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Bangkok",
+    "Asia/Ho_Chi_Minh",
+    "Asia/Jakarta",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Manila",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Australia/Perth",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+
+SKIP_DAYS_RANGE = (0, 14)
+REMINDER_HOURS_RANGE = (1, 168)
+
+TEAM_FIELDS = (
+    "cadence",
+    "weekday",
+    "time_of_day",
+    "time_zone",
+    "skip_days",
+    "reminder_hours",
+    "digest_channel",
+    "digest_weekday",
+    "digest_time",
+)
+PERSONAL_FIELDS = ("prompts_paused", "time_zone", "language")
+
+_TIME_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?")
+_TRUE, _FALSE = "true", "false"
+
+
+# -- reading what Teams sends ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalSettingsInput:
+    """What a person chose on their settings card.
+
+    Attributes:
+        prompts_paused: Whether scheduled check-in cards and reminders stop for them.
+        language: The language to speak with them.
+        time_zone: Their IANA time zone, or None to leave it unset.
+    """
+
+    prompts_paused: bool
+    language: Language
+    time_zone: str | None
+
+
+def read_team_settings_form(
+    data: Mapping[str, Any],
+    lang: Language,
+    current: TeamSettings,
+    channels: Sequence[Channel],
+) -> FormResult[TeamSettings]:
+    """Read the team settings card into ``current`` with the typed changes.
+
+    Args:
+        data: The action's data merged with the card's inputs, as Teams sent it.
+        lang: The language of the problems.
+        current: The stored settings (fields the card does not edit are kept).
+        channels: The team's channels: the digest may only go to one of them.
+
+    Returns:
+        The typed values, the new settings when every field is valid, and the
+        problems by field otherwise.
+    """
+    values = raw_values(data, TEAM_FIELDS)
+    problems: dict[str, str] = {}
+    cadence = _enum(Cadence, values["cadence"], "cadence", lang, problems)
+    weekday = _weekday(values["weekday"], "weekday", lang, problems)
+    at = _time(values["time_of_day"], "time_of_day", lang, problems)
+    zone = _zone(values["time_zone"], "time_zone", lang, problems)
+    skip_days = _whole(values["skip_days"], "skip_days", SKIP_DAYS_RANGE, lang, problems)
+    reminder = _whole(
+        values["reminder_hours"], "reminder_hours", REMINDER_HOURS_RANGE, lang, problems
+    )
+    channel = _channel(values["digest_channel"], channels, lang, problems)
+    digest_weekday = _weekday(values["digest_weekday"], "digest_weekday", lang, problems)
+    digest_time = _time(values["digest_time"], "digest_time", lang, problems)
+    if (
+        problems
+        or cadence is None
+        or weekday is None
+        or at is None
+        or zone is None
+        or skip_days is None
+        or reminder is None
+        or digest_weekday is None
+        or digest_time is None
+    ):
+        return FormResult(values, None, problems)
+    return FormResult(
+        values,
+        dataclasses.replace(
+            current,
+            cadence=cadence,
+            weekday=weekday,
+            time_of_day=at,
+            time_zone=zone,
+            skip_if_checked_in_within_days=skip_days,
+            reminder_delay_hours=reminder,
+            digest_channel_id=channel,
+            digest_weekday=digest_weekday,
+            digest_time=digest_time,
+        ),
+    )
+
+
+def read_personal_settings_form(
+    data: Mapping[str, Any], lang: Language
+) -> FormResult[PersonalSettingsInput]:
+    """Read the personal settings card; an empty time zone means "not set"."""
+    values = raw_values(data, PERSONAL_FIELDS)
+    problems: dict[str, str] = {}
+    paused: bool | None = None
+    if values["prompts_paused"] in (_TRUE, _FALSE):
+        paused = values["prompts_paused"] == _TRUE
+    else:
+        problems["prompts_paused"] = text(lang, "validation.invalid_choice")
+    language = _enum(Language, values["language"], "language", lang, problems)
+    zone = _zone(values["time_zone"], "time_zone", lang, problems) if values["time_zone"] else None
+    if problems or paused is None or language is None:
+        return FormResult(values, None, problems)
+    return FormResult(values, PersonalSettingsInput(paused, language, zone))
+
+
+def _enum[E: (Cadence, Language)](
+    cls: type[E], raw: str, name: str, lang: Language, problems: dict[str, str]
+) -> E | None:
+    if not raw:
+        problems[name] = text(lang, "validation.required")
+        return None
+    try:
+        return cls(raw)
+    except ValueError:
+        problems[name] = text(lang, "validation.invalid_choice")
+        return None
+
+
+def _whole(
+    raw: str, name: str, bounds: tuple[int, int], lang: Language, problems: dict[str, str]
+) -> int | None:
+    """A whole number within ``bounds`` (Input.Number may send ``"2"`` or ``"2.0"``)."""
+    typed = raw.strip()
+    if not typed:
+        problems[name] = text(lang, "validation.required")
+        return None
+    low, high = bounds
+    try:
+        number = Decimal(typed[:32])
+    except InvalidOperation:
+        problems[name] = text(lang, "validation.not_a_number", value=typed[:40])
+        return None
+    if not number.is_finite() or number != number.to_integral_value() or not low <= number <= high:
+        problems[name] = text(lang, "settings.problem.range", min=low, max=high)
+        return None
+    return int(number)
+
+
+def _weekday(raw: str, name: str, lang: Language, problems: dict[str, str]) -> int | None:
+    if not raw:
+        problems[name] = text(lang, "validation.required")
+        return None
+    if raw not in {str(day) for day in range(7)}:
+        problems[name] = text(lang, "validation.invalid_choice")
+        return None
+    return int(raw)
+
+
+def _time(raw: str, name: str, lang: Language, problems: dict[str, str]) -> time | None:
+    if not raw.strip():
+        problems[name] = text(lang, "validation.required")
+        return None
+    parsed = _parse_time(raw)
+    if parsed is None:
+        problems[name] = text(lang, "settings.problem.time")
+    return parsed
+
+
+def _parse_time(raw: str) -> time | None:
+    """``HH:MM`` (Input.Time's format; seconds, if any, are dropped), else None."""
+    match = _TIME_RE.fullmatch(raw.strip())
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def _zone(raw: str, name: str, lang: Language, problems: dict[str, str]) -> str | None:
+    if not raw:
+        problems[name] = text(lang, "validation.required")
+        return None
+    if raw not in _known_zones():
+        problems[name] = text(lang, "settings.problem.time_zone")
+        return None
+    return raw
+
+
+def _channel(
+    raw: str, channels: Sequence[Channel], lang: Language, problems: dict[str, str]
+) -> str | None:
+    if not raw and not channels:
+        return None  # nothing to choose from yet: the digest goes to General
+    if not raw:
+        problems["digest_channel"] = text(lang, "validation.required")
+        return None
+    if raw not in {c.id for c in channels}:
+        problems["digest_channel"] = text(lang, "settings.problem.channel")
+        return None
+    return raw
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
+
+
+# -- what the cards show -----------------------------------------------------------------
+
+
+def settings_version(settings: TeamSettings) -> str:
+    """A short fingerprint of ``settings``: changes whenever any setting changes."""
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+
+
+def team_settings_values(settings: TeamSettings, channels: Sequence[Channel]) -> dict[str, str]:
+    """The team card's input values for stored ``settings``.
+
+    A digest channel that is unset or no longer among the team's channels shows
+    as the first channel (General, whose id Teams gives the team itself).
+    """
+    ids = [c.id for c in channels]
+    channel = settings.digest_channel_id
+    if channel not in ids:
+        channel = ids[0] if ids else ""
+    return {
+        "cadence": settings.cadence.value,
+        "weekday": str(settings.weekday),
+        "time_of_day": _hh_mm(settings.time_of_day),
+        "time_zone": settings.time_zone,
+        "skip_days": str(settings.skip_if_checked_in_within_days),
+        "reminder_hours": str(settings.reminder_delay_hours),
+        "digest_channel": channel or "",
+        "digest_weekday": str(settings.digest_weekday),
+        "digest_time": _hh_mm(settings.digest_time),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSettingsView:
+    """Everything the team settings card shows.
+
+    Attributes:
+        team_id: The Teams team id (carried in the save action).
+        team_name: Shown in the title.
+        channels: The team's channels, offered for the digest.
+        values: The inputs' values (stored, or as typed when shown again).
+        version: :func:`settings_version` of the stored settings the card edits.
+        problems: Problems by field, already in the card's language.
+        notice: A sentence shown above the fields (e.g. "changed meanwhile").
+        saved: Show the card in its "saved" state.
+        next_checkin: The saving person's next check-in, already formatted.
+    """
+
+    team_id: str
+    team_name: str
+    channels: Sequence[Channel]
+    values: Mapping[str, str]
+    version: str
+    problems: Mapping[str, str] = field(default_factory=dict)
+    notice: str | None = None
+    saved: bool = False
+    next_checkin: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalSettingsView:
+    """Everything the personal settings card shows.
+
+    Attributes:
+        values: The inputs' values: ``prompts_paused`` ("true"/"false"),
+            ``language`` ("en"/"vi"), ``time_zone`` (IANA name or "").
+        problems: Problems by field, already in the card's language.
+        saved: Show the card in its "saved" state.
+        next_checkin: The person's next check-in, already formatted.
+    """
+
+    values: Mapping[str, str]
+    problems: Mapping[str, str] = field(default_factory=dict)
+    saved: bool = False
+    next_checkin: str | None = None
+
+
+def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) -> Element:
+    """The team owners' card: check-in rhythm, reminders and digest.
+
+    Args:
+        lang: The card's language.
+        view: What to show.
+        now: The current time, for the time zones' current UTC offsets.
+    """
+    values, problems = view.values, view.problems
+    body: list[Element] = [
+        heading(text(lang, "settings.team.title", team=view.team_name)),
+        paragraph(text(lang, "settings.team.hint"), isSubtle=True),
+        *_status(lang, problems, view.notice, view.saved, view.next_checkin),
+    ]
+    weekdays = weekday_choices(lang)
+    cadences = [(text(lang, f"settings.cadence.{c.value}"), c.value) for c in Cadence]
+    zones = time_zone_choices(values.get("time_zone", ""), now)
+
+    def label(name: str) -> str:
+        return text(lang, f"settings.field.{name}")
+
+    def value(name: str) -> str:
+        return values.get(name, "")
+
+    def hint(key: str) -> Element:
+        return paragraph(text(lang, key), isSubtle=True, size="Small")
+
+    fields: list[tuple[str, list[Element]]] = [
+        (
+            "cadence",
+            [
+                choice_input("cadence", label("cadence"), cadences, value("cadence")),
+                hint("settings.cadence.monthly_hint"),
+            ],
+        ),
+        ("weekday", [choice_input("weekday", label("weekday"), weekdays, value("weekday"))]),
+        ("time_of_day", [_time_input("time_of_day", label("time_of_day"), value("time_of_day"))]),
+        (
+            "time_zone",
+            [
+                _zone_input("time_zone", label("time_zone"), zones, value("time_zone")),
+                hint("settings.time_zone.hint"),
+            ],
+        ),
+        (
+            "skip_days",
+            [_number_input("skip_days", label("skip_days"), value("skip_days"), SKIP_DAYS_RANGE)],
+        ),
+        (
+            "reminder_hours",
+            [
+                _number_input(
+                    "reminder_hours",
+                    label("reminder_hours"),
+                    value("reminder_hours"),
+                    REMINDER_HOURS_RANGE,
+                )
+            ],
+        ),
+        (
+            "digest_channel",
+            [
+                choice_input(
+                    "digest_channel",
+                    label("digest_channel"),
+                    channel_choices(lang, view.channels),
+                    value("digest_channel"),
+                )
+            ],
+        ),
+        (
+            "digest_weekday",
+            [
+                choice_input(
+                    "digest_weekday", label("digest_weekday"), weekdays, value("digest_weekday")
+                )
+            ],
+        ),
+        ("digest_time", [_time_input("digest_time", label("digest_time"), value("digest_time"))]),
+    ]
+    for name, elements in fields:
+        body += with_problem(elements, name, problems)
+    data = {"team_id": view.team_id, "settings_version": view.version}
+    save = execute(text(lang, "action.save"), verbs.SETTINGS_SAVE, data, style="positive")
+    return card(body, [save])
+
+
+def personal_settings_card(lang: Language, view: PersonalSettingsView, now: datetime) -> Element:
+    """Everyone's own card: pause prompts, language, time zone."""
+    values, problems = view.values, view.problems
+    body: list[Element] = [
+        heading(text(lang, "settings.personal.title")),
+        paragraph(text(lang, "settings.personal.hint"), isSubtle=True),
+        *_status(lang, problems, None, view.saved, view.next_checkin),
+    ]
+    zone = values.get("time_zone", "")
+    fields: list[tuple[str, list[Element]]] = [
+        (
+            "prompts_paused",
+            [
+                {
+                    "type": "Input.Toggle",
+                    "id": "prompts_paused",
+                    "title": text(lang, "settings.field.prompts_paused"),
+                    "value": _TRUE if values.get("prompts_paused") == _TRUE else _FALSE,
+                    "valueOn": _TRUE,
+                    "valueOff": _FALSE,
+                },
+                paragraph(text(lang, "settings.prompts_paused.hint"), isSubtle=True, size="Small"),
+            ],
+        ),
+        (
+            "language",
+            [
+                choice_input(
+                    "language",
+                    text(lang, "settings.field.language"),
+                    [(text(lang, f"language.name.{code.value}"), code.value) for code in Language],
+                    values.get("language", lang.value),
+                    compact=False,
+                )
+            ],
+        ),
+        (
+            "time_zone",
+            [
+                _zone_input(
+                    "time_zone",
+                    text(lang, "settings.field.my_time_zone"),
+                    [
+                        (text(lang, "settings.my_time_zone.none"), ""),
+                        *time_zone_choices(zone, now),
+                    ],
+                    zone,
+                )
+            ],
+        ),
+    ]
+    for name, elements in fields:
+        body += with_problem(elements, name, problems)
+    save = execute(text(lang, "action.save"), verbs.PREFERENCES_SAVE, {}, style="positive")
+    return card(body, [save])
+
+
+def _status(
+    lang: Language,
+    problems: Mapping[str, str],
+    notice: str | None,
+    saved: bool,
+    next_checkin: str | None,
+) -> list[Element]:
+    """The lines between the title and the fields: problems, notice, saved, next check-in."""
+    lines: list[Element] = []
+    if notice:
+        lines.append(paragraph(notice, color="Warning"))
+    if problems:
+        lines.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
+    if saved:
+        lines.append(paragraph(text(lang, "settings.saved"), color="Good", weight="Bolder"))
+    if next_checkin:
+        lines.append(paragraph(next_checkin))
+    return lines
+
+
+def weekday_choices(lang: Language) -> list[tuple[str, str]]:
+    """Monday (``"0"``) to Sunday (``"6"``), named in ``lang``."""
+    names = babel_locale(lang).days["format"]["wide"]
+    return [(names[day], str(day)) for day in range(7)]
+
+
+def weekday_name(lang: Language, weekday: int) -> str:
+    """The name of a weekday (Monday = 0) in ``lang``."""
+    return str(babel_locale(lang).days["format"]["wide"][weekday])
+
+
+def channel_choices(lang: Language, channels: Sequence[Channel]) -> list[tuple[str, str]]:
+    """The team's channels; General (which Teams leaves unnamed) by its localized name."""
+    return [(c.name or text(lang, "settings.channel.general"), c.id) for c in channels]
+
+
+def time_zone_choices(current: str, now: datetime) -> list[tuple[str, str]]:
+    """:data:`TIME_ZONES` (plus ``current`` when it is another real zone), west to east.
+
+    Each is titled with its UTC offset at ``now``: ``(UTC+07:00) Asia/Ho Chi Minh``.
+    """
+    names = set(TIME_ZONES)
+    if current in _known_zones():
+        names.add(current)
+    moment = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+    def offset_minutes(name: str) -> int:
+        offset = moment.astimezone(ZoneInfo(name)).utcoffset()
+        return int(offset.total_seconds() // 60) if offset is not None else 0
+
+    ordered = sorted(names, key=lambda name: (offset_minutes(name), name))
+    return [(_zone_title(name, offset_minutes(name)), name) for name in ordered]
+
+
+def describe_next_checkin(lang: Language, moment: datetime, zone: ZoneInfo) -> str:
+    """``Your next check-in: Monday 11/30/2026 9:00 AM (your time).``"""
+    local = moment.astimezone(zone)
+    return text(
+        lang,
+        "settings.next_checkin",
+        weekday=weekday_name(lang, local.weekday()),
+        when=format_datetime(moment, lang, zone),
+    )
+
+
+def _zone_title(name: str, minutes: int) -> str:
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"(UTC{sign}{hours:02d}:{rest:02d}) {name.replace('_', ' ')}"
+
+
+def _hh_mm(at: time) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"
+
+
+def _time_input(id: str, label: str, value: str) -> Element:
+    element: Element = {"type": "Input.Time", "id": id, "label": label, "isRequired": True}
+    # Renderers refuse a value that is not a time: what was typed stays out (its
+    # problem says what is wrong) rather than breaking the card.
+    if _parse_time(value) is not None:
+        element["value"] = value
+    return element
+
+
+def _number_input(id: str, label: str, value: str, bounds: tuple[int, int]) -> Element:
+    element: Element = {
+        "type": "Input.Number",
+        "id": id,
+        "label": label,
+        "min": bounds[0],
+        "max": bounds[1],
+        "isRequired": True,
+    }
+    # Shown empty when the typed text is not a whole number (its problem says so).
+    with contextlib.suppress(ValueError):
+        element["value"] = int(value)
+    return element
+
+
+def _zone_input(id: str, label: str, choices: list[tuple[str, str]], value: str) -> Element:
+    return choice_input(id, label, choices, value, filtered=True)
+
+
+# -- samples for the card checks (cards/registry.py) ------------------------------------
+
+_SAMPLE_NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+_SAMPLE_CHANNELS = (
+    Channel(id="19:team-sales@thread.tacv2", name=""),
+    Channel(id="19:okr-channel@thread.tacv2", name="OKRs"),
+)
+
+
+def _sample_view(**changes: Any) -> TeamSettingsView:
+    settings = TeamSettings(time_zone="Asia/Ho_Chi_Minh")
+    view = TeamSettingsView(
+        team_id="19:team-sales@thread.tacv2",
+        team_name="Sales",
+        channels=_SAMPLE_CHANNELS,
+        values=team_settings_values(settings, _SAMPLE_CHANNELS),
+        version=settings_version(settings),
+    )
+    return dataclasses.replace(view, **changes)
+
+
+@card_sample("settings.team")
+def _team_sample(lang: Language) -> Mapping[str, Any]:
+    return team_settings_card(lang, _sample_view(), _SAMPLE_NOW)
+
+
+@card_sample("settings.team_errors")
+def _team_errors_sample(lang: Language) -> Mapping[str, Any]:
+    values = {"cadence": "weekly", "weekday": "9", "time_of_day": "25:99", "time_zone": "Mars"}
+    form = read_team_settings_form(values, lang, TeamSettings(), _SAMPLE_CHANNELS)
+    return team_settings_card(
+        lang, _sample_view(values=form.values, problems=form.problems), _SAMPLE_NOW
+    )
+
+
+@card_sample("settings.team_saved")
+def _team_saved_sample(lang: Language) -> Mapping[str, Any]:
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    next_checkin = describe_next_checkin(lang, datetime(2026, 11, 30, 2, 0, tzinfo=UTC), zone)
+    return team_settings_card(
+        lang, _sample_view(saved=True, next_checkin=next_checkin), _SAMPLE_NOW
+    )
+
+
+@card_sample("settings.personal")
+def _personal_sample(lang: Language) -> Mapping[str, Any]:
+    values = {"prompts_paused": _FALSE, "language": lang.value, "time_zone": "Asia/Ho_Chi_Minh"}
+    view = PersonalSettingsView(values=values)
+    return personal_settings_card(lang, view, _SAMPLE_NOW)

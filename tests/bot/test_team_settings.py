@@ -1,0 +1,413 @@
+"""``settings`` and ``language``: team and personal settings cards, through the real endpoint."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from cards import verbs
+from cards.elements import CARD_SCHEMA
+from cards.settings import settings_version
+from okr.models import Cadence, Team, TeamSettings
+from storage.errors import ConflictError
+from tests import factories as f
+from tests.bot.test_authoring import card_text, inputs
+from tests.bot.test_install import ROSTER
+from tests.conftest import BotClient
+from tests.connector import Connector, Member
+
+ADAPTIVE = "application/vnd.microsoft.card.adaptive"
+MESSAGE = "application/vnd.microsoft.activity.message"
+PIPELINE = "19:pipeline@thread.tacv2"
+MARKETING = f.TeamInfo(
+    id="19:team-marketing@thread.tacv2",
+    name="Marketing",
+    channel_id="19:team-marketing@thread.tacv2",
+)
+MARKETING_ROSTER = [
+    Member(id=f.ALICE.id, name=f.ALICE.name, aad_object_id=f.ALICE.aad_object_id),
+    Member(id=f.BINH.id, name=f.BINH.name, aad_object_id=f.BINH.aad_object_id, user_role="owner"),
+]
+
+# Biweekly on Tuesday at 08:30, Berlin: what the owner types into the card.
+BIWEEKLY_TUESDAY = {
+    "cadence": "biweekly",
+    "weekday": "1",
+    "time_of_day": "08:30",
+    "time_zone": "Europe/Berlin",
+    "skip_days": "3",
+    "reminder_hours": "48",
+    "digest_channel": PIPELINE,
+    "digest_weekday": "4",
+    "digest_time": "16:00",
+}
+
+
+@pytest.fixture
+async def teams_bot(bot: BotClient, connector: Connector) -> BotClient:
+    """The bot in Sales (Alice owns it; General and Pipeline) and Marketing (Binh owns it)."""
+    connector.add_team(
+        f.SALES.id,
+        f.SALES.name,
+        channels=[(f.SALES.id, None), (PIPELINE, "Pipeline")],
+        members=ROSTER,
+    )
+    connector.add_team(MARKETING.id, MARKETING.name, members=MARKETING_ROSTER)
+    assert (await bot.post(f.bot_added_to_team(connector.url))).status == 202
+    assert (await bot.post(f.bot_added_to_team(connector.url, team=MARKETING))).status == 202
+    connector.calls.clear()
+    return bot
+
+
+async def sales(bot: BotClient) -> Team:
+    team = await bot.store.get_team(f.TENANT_ID, f.SALES.id)
+    assert team is not None
+    return team
+
+
+async def press(
+    bot: BotClient,
+    connector: Connector,
+    verb: str,
+    data: dict[str, Any],
+    *,
+    user: f.User = f.ALICE,
+    schema: int = CARD_SCHEMA,
+) -> dict[str, Any]:
+    """Press a settings card's Save button with ``data``; returns the invoke response body."""
+    response = await bot.post(
+        f.card_action(verb, {"schema": schema, **data}, connector.url, user=user, team=f.SALES)
+    )
+    assert response.status == 200
+    body: dict[str, Any] = await response.json()
+    assert body["statusCode"] == 200
+    return body
+
+
+async def save_sales(
+    bot: BotClient,
+    connector: Connector,
+    changes: dict[str, str] | None = None,
+    *,
+    user: f.User = f.ALICE,
+) -> dict[str, Any]:
+    """Submit the Sales settings card (as currently stored) with ``changes``."""
+    team = await sales(bot)
+    data = {
+        "team_id": team.id,
+        "settings_version": settings_version(team.settings),
+        **BIWEEKLY_TUESDAY,
+        **(changes or {}),
+    }
+    return await press(bot, connector, verbs.SETTINGS_SAVE, data, user=user)
+
+
+def problems_shown(card: dict[str, Any]) -> list[str]:
+    """The problem lines of a card (attention-coloured small text)."""
+    return [
+        block["text"]
+        for block in card["body"]
+        if block.get("color") == "Attention" and block.get("size") == "Small"
+    ]
+
+
+# -- team settings ----------------------------------------------------------------------
+
+
+async def test_an_owner_gets_the_team_card_in_the_channel(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    await teams_bot.post(f.channel_message("settings", connector.url))
+    [card] = connector.cards()
+    fields = inputs(card)
+    assert fields["cadence"]["value"] == "weekly"
+    assert fields["weekday"]["value"] == "0"
+    assert fields["time_of_day"]["value"] == "09:00"
+    assert fields["time_of_day"]["type"] == "Input.Time"
+    zones = [c["value"] for c in fields["time_zone"]["choices"]]
+    assert {"Asia/Ho_Chi_Minh", "Europe/Berlin", "America/Los_Angeles", "UTC"} <= set(zones)
+    channels = {c["value"]: c["title"] for c in fields["digest_channel"]["choices"]}
+    assert channels == {f.SALES.id: "General", PIPELINE: "Pipeline"}
+    assert fields["skip_days"]["value"] == 2 and fields["reminder_hours"]["value"] == 24
+    assert "first chosen weekday of each month" in card_text({"value": card})
+    [save] = card["actions"]
+    assert save["verb"] == verbs.SETTINGS_SAVE and save["data"]["team_id"] == f.SALES.id
+
+
+async def test_an_owner_saves_a_biweekly_tuesday_cadence_in_berlin(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    body = await save_sales(teams_bot, connector)
+
+    assert body["type"] == ADAPTIVE
+    stored = (await sales(teams_bot)).settings
+    assert stored.cadence is Cadence.BIWEEKLY and stored.weekday == 1
+    assert stored.time_of_day.isoformat() == "08:30:00" and stored.time_zone == "Europe/Berlin"
+    assert stored.skip_if_checked_in_within_days == 3 and stored.reminder_delay_hours == 48
+    assert stored.digest_channel_id == PIPELINE and stored.digest_weekday == 4
+    # The two-week rhythm starts this week (Friday 27 Nov in Berlin): first round Tue 1 Dec.
+    assert stored.anchor_date == "2026-11-27"
+    shown = card_text(body)
+    assert "Saved." in shown
+    # Alice lives in Los Angeles: 08:30 her time, on the first round.
+    assert "Your next check-in: Tuesday 12/01/2026 8:30 AM (your time)." in shown
+    # The saved card can be saved again as it is (it carries the new version).
+    [save] = body["value"]["actions"]
+    assert save["data"]["settings_version"] == settings_version(stored)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "problem"),
+    [
+        ("time_of_day", "25:99", "Write a time as HH:MM"),
+        ("digest_time", "9h", "Write a time as HH:MM"),
+        ("weekday", "9", "Choose one of the options."),
+        ("reminder_hours", "0", "Choose a whole number from 1 to 168."),
+        ("reminder_hours", "169", "Choose a whole number from 1 to 168."),
+        ("skip_days", "15", "Choose a whole number from 0 to 14."),
+        ("skip_days", "2.5", "Choose a whole number from 0 to 14."),
+        ("skip_days", "two", "“two” is not a number."),
+        ("time_zone", "Mars/Olympus", "Choose a time zone from the list."),
+        ("digest_channel", MARKETING.channel_id, "Choose one of this team's channels."),
+        ("cadence", "daily", "Choose one of the options."),
+        ("cadence", "", "This field is required."),
+    ],
+)
+async def test_invalid_team_settings_come_back_with_the_problem_and_store_nothing(
+    teams_bot: BotClient, connector: Connector, field: str, typed: str, problem: str
+) -> None:
+    before = await sales(teams_bot)
+
+    body = await save_sales(teams_bot, connector, {field: typed})
+
+    assert body["type"] == ADAPTIVE
+    card = body["value"]
+    assert any(problem in shown for shown in problems_shown(card))
+    assert "Please fix the fields marked below." in card_text(body)
+    assert "Saved." not in card_text(body)
+    # Every other field keeps what was typed, so only the bad one needs fixing.
+    assert inputs(card)["cadence"].get("value", "") == (typed if field == "cadence" else "biweekly")
+    assert (await sales(teams_bot)).settings == before.settings
+
+
+async def test_a_card_missing_fields_lists_each_one(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    team = await sales(teams_bot)
+    data = {"team_id": team.id, "settings_version": settings_version(team.settings)}
+    body = await press(teams_bot, connector, verbs.SETTINGS_SAVE, data)
+    assert problems_shown(body["value"]).count("This field is required.") == 9
+    assert (await sales(teams_bot)).settings == TeamSettings()
+
+
+async def test_a_card_from_an_older_version_is_refused(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    data = {"team_id": f.SALES.id, "settings_version": "x", **BIWEEKLY_TUESDAY}
+    body = await press(teams_bot, connector, verbs.SETTINGS_SAVE, data, schema=CARD_SCHEMA - 1)
+    assert body["type"] == MESSAGE and "out of date" in body["value"]
+    assert (await sales(teams_bot)).settings == TeamSettings()
+
+
+async def test_a_card_older_than_another_owners_save_shows_the_current_settings(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    team = await sales(teams_bot)
+    old_version = settings_version(team.settings)
+    await save_sales(teams_bot, connector)  # the other owner's save
+
+    data = {"team_id": team.id, "settings_version": old_version, **BIWEEKLY_TUESDAY}
+    body = await press(teams_bot, connector, verbs.SETTINGS_SAVE, {**data, "cadence": "monthly"})
+
+    assert "Another owner changed these settings" in card_text(body)
+    assert inputs(body["value"])["cadence"]["value"] == "biweekly"
+    assert (await sales(teams_bot)).settings.cadence is Cadence.BIWEEKLY
+
+
+async def test_a_concurrent_roster_update_is_retried_once(
+    teams_bot: BotClient, connector: Connector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = teams_bot.store
+    real_save = store.save_team
+    conflicts = 0
+
+    async def save_after_someone_else(team: Team) -> Team:
+        nonlocal conflicts
+        if conflicts == 0:
+            conflicts += 1
+            # Another instance renames the team between our read and our write.
+            current = await sales(teams_bot)
+            await real_save(dataclasses.replace(current, name="Sales EMEA"))
+            raise ConflictError("stale etag")
+        return await real_save(team)
+
+    monkeypatch.setattr(store, "save_team", save_after_someone_else)
+    body = await save_sales(teams_bot, connector)
+
+    assert conflicts == 1 and "Saved." in card_text(body)
+    stored = await sales(teams_bot)
+    assert stored.name == "Sales EMEA" and stored.settings.cadence is Cadence.BIWEEKLY
+
+
+async def test_a_concurrent_settings_change_is_shown_not_overwritten(
+    teams_bot: BotClient, connector: Connector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = teams_bot.store
+    real_save = store.save_team
+
+    async def save_after_another_owner(team: Team) -> Team:
+        current = await sales(teams_bot)
+        if current.settings.cadence is Cadence.WEEKLY:
+            monthly = dataclasses.replace(current.settings, cadence=Cadence.MONTHLY)
+            await real_save(dataclasses.replace(current, settings=monthly))
+            raise ConflictError("stale etag")
+        return await real_save(team)
+
+    monkeypatch.setattr(store, "save_team", save_after_another_owner)
+    body = await save_sales(teams_bot, connector)
+
+    assert "Another owner changed these settings" in card_text(body)
+    assert (await sales(teams_bot)).settings.cadence is Cadence.MONTHLY
+
+
+async def test_a_member_who_is_not_an_owner_gets_their_own_settings(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    await teams_bot.post(f.channel_message("settings", connector.url, user=f.BINH))
+    [notice] = [t for t in connector.texts() if t]
+    assert "Chỉ chủ sở hữu của Sales" in notice  # Binh's Teams speaks Vietnamese
+    [card] = connector.cards()
+    assert set(inputs(card)) == {"prompts_paused", "language", "time_zone"}
+    assert card["actions"][0]["verb"] == verbs.PREFERENCES_SAVE
+
+
+async def test_a_member_who_is_not_an_owner_cannot_save_team_settings(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    body = await save_sales(teams_bot, connector, user=f.BINH)
+    assert body["type"] == MESSAGE and "Sales" in body["value"]
+    assert (await sales(teams_bot)).settings == TeamSettings()
+
+
+async def test_in_the_personal_chat_an_owner_gets_their_card_and_each_team_they_own(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    await teams_bot.post(f.personal_message("settings", connector.url))
+    personal, team_card = connector.cards()
+    assert personal["actions"][0]["verb"] == verbs.PREFERENCES_SAVE
+    assert team_card["actions"][0]["data"]["team_id"] == f.SALES.id
+    assert "Check-in settings of Sales" in card_text({"value": team_card})
+    # Alice is in Marketing but does not own it.
+    assert all(c["actions"][0]["data"].get("team_id") != MARKETING.id for c in connector.cards())
+
+
+# -- personal settings and language -----------------------------------------------------------
+
+
+async def test_pausing_my_prompts_is_stored(teams_bot: BotClient, connector: Connector) -> None:
+    data = {"prompts_paused": "true", "language": "en", "time_zone": "Europe/Berlin"}
+    body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
+
+    member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
+    assert member is not None and member.prompts_paused and member.time_zone == "Europe/Berlin"
+    assert member.preferred_locale is None  # English is what her Teams speaks anyway
+    shown = card_text(body)
+    assert "Saved." in shown and "Your check-in prompts are paused." in shown
+    assert inputs(body["value"])["prompts_paused"]["value"] == "true"
+
+    data["prompts_paused"] = "false"
+    body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
+    member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
+    assert member is not None and not member.prompts_paused
+    assert "Your next check-in: Monday 11/30/2026" in card_text(body)
+
+
+async def test_choosing_vietnamese_on_the_card_answers_in_vietnamese(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    data = {"prompts_paused": "false", "language": "vi", "time_zone": "America/Los_Angeles"}
+    body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
+    member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
+    assert member is not None and member.preferred_locale == "vi-VN"
+    assert "Cài đặt của bạn" in card_text(body) and "Đã lưu." in card_text(body)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [("prompts_paused", "maybe"), ("language", "fr"), ("time_zone", "Mars/Olympus")],
+)
+async def test_invalid_personal_settings_store_nothing(
+    teams_bot: BotClient, connector: Connector, field: str, typed: str
+) -> None:
+    data = {"prompts_paused": "true", "language": "en", "time_zone": "UTC", field: typed}
+    body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
+    assert problems_shown(body["value"])
+    member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
+    assert member is not None and not member.prompts_paused
+    assert member.time_zone == "America/Los_Angeles"
+
+
+async def test_language_vi_then_help_answers_in_vietnamese(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    await teams_bot.post(f.personal_message("language vi", connector.url))
+    await teams_bot.post(f.personal_message("help", connector.url))
+    changed, help_text = connector.texts()
+    assert changed == "Xong. Từ giờ tôi sẽ trò chuyện với bạn bằng tiếng Việt."
+    assert help_text.startswith("Tôi điều phối")
+
+    connector.calls.clear()
+    await teams_bot.post(f.personal_message("ngôn ngữ en", connector.url))
+    await teams_bot.post(f.personal_message("help", connector.url))
+    assert connector.texts()[0] == "Done. I'll speak English with you from now on."
+    assert connector.texts()[1].startswith("I run your team's OKR")
+
+
+async def test_language_without_a_known_choice_explains_itself(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    await teams_bot.post(f.personal_message("language klingon", connector.url))
+    assert connector.texts() == [
+        "I speak English and Vietnamese. Type **language en** or **language vi**."
+    ]
+    member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
+    assert member is not None and member.preferred_locale is None
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("settings", ["Check-in settings of Sales", "How often", "Every 2 weeks", "Tuesday"]),
+        ("cài đặt", ["Cài đặt cập nhật tiến độ của Sales", "Tần suất", "2 tuần một lần", "Thứ Ba"]),
+    ],
+)
+async def test_the_team_card_speaks_the_persons_language(
+    teams_bot: BotClient, connector: Connector, command: str, expected: list[str]
+) -> None:
+    if command == "cài đặt":
+        await teams_bot.post(f.personal_message("language vi", connector.url))
+        connector.calls.clear()
+    await teams_bot.post(f.channel_message(command, connector.url))
+    [card] = connector.cards()
+    shown = card_text({"value": card})
+    for phrase in expected:
+        assert phrase in shown
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        (f.ALICE, ["Your settings", "Pause my check-in prompts", "Language", "My time zone"]),
+        (f.BINH, ["Cài đặt của bạn", "Tạm dừng lời nhắc", "Ngôn ngữ", "Múi giờ của tôi"]),
+    ],
+)
+async def test_the_personal_card_speaks_the_persons_language(
+    teams_bot: BotClient, connector: Connector, user: f.User, expected: list[str]
+) -> None:
+    await teams_bot.post(f.personal_message("settings", connector.url, user=user))
+    personal = connector.cards()[0]
+    shown = card_text({"value": personal})
+    for phrase in expected:
+        assert phrase in shown
