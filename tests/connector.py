@@ -256,6 +256,7 @@ class Connector:
         self.conversation_members: dict[str, list[Member]] = {}
         self.policies: list[Policy] = []
         self.conversation_tenants: dict[str, str] = {}
+        self.answered: list[Call] = []  # calls the route served (no policy refused them)
         self._ids = itertools.count(1)
         self._closing = asyncio.Event()
         self._server: TestServer | None = None
@@ -392,6 +393,15 @@ class Connector:
             if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
         ]
 
+    def delivered(self, conversation_id: str | None = None) -> list[Call]:
+        """Activities that went through (sent, not refused by a policy), in order."""
+        return [
+            c
+            for c in self.answered
+            if c.route in ("send_to_conversation", "reply_to_activity")
+            and (conversation_id is None or c.conversation_id == conversation_id)
+        ]
+
     def calls_to(self, route: str) -> list[Call]:
         """Every call to one route."""
         return [c for c in self.calls if c.route == route]
@@ -465,6 +475,7 @@ class Connector:
                 if refused is not None:
                     return refused
             response: web.StreamResponse = await answer(request, call)
+            self.answered.append(call)
             return response
 
         return handle
