@@ -24,6 +24,7 @@ from cards import verbs
 from cards.elements import CARD_SCHEMA
 from cards.i18n import Language, text
 from cards.settings import (
+    NO_TIME_ZONE,
     PersonalSettingsView,
     TeamSettingsView,
     describe_next_checkin,
@@ -227,7 +228,7 @@ async def _personal_card(
     shown = values or {
         "prompts_paused": "true" if member.prompts_paused else "false",
         "language": lang.value,
-        "time_zone": member.time_zone or "",
+        "time_zone": member.time_zone or NO_TIME_ZONE,
     }
     next_checkin = None
     if saved:

@@ -99,6 +99,8 @@ TEAM_FIELDS = (
     "digest_time",
 )
 PERSONAL_FIELDS = ("prompts_paused", "time_zone", "language")
+# The personal time-zone choice meaning "not set" (a choice's value may not be empty).
+NO_TIME_ZONE = "none"
 
 _TIME_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?")
 _TRUE, _FALSE = "true", "false"
@@ -185,7 +187,7 @@ def read_team_settings_form(
 def read_personal_settings_form(
     data: Mapping[str, Any], lang: Language
 ) -> FormResult[PersonalSettingsInput]:
-    """Read the personal settings card; an empty time zone means "not set"."""
+    """Read the personal settings card; :data:`NO_TIME_ZONE` (or nothing) means "not set"."""
     values = raw_values(data, PERSONAL_FIELDS)
     problems: dict[str, str] = {}
     paused: bool | None = None
@@ -194,7 +196,11 @@ def read_personal_settings_form(
     else:
         problems["prompts_paused"] = text(lang, "validation.invalid_choice")
     language = _enum(Language, values["language"], "language", lang, problems)
-    zone = _zone(values["time_zone"], "time_zone", lang, problems) if values["time_zone"] else None
+    zone = (
+        None
+        if values["time_zone"] in ("", NO_TIME_ZONE)
+        else _zone(values["time_zone"], "time_zone", lang, problems)
+    )
     if problems or paused is None or language is None:
         return FormResult(values, None, problems)
     return FormResult(values, PersonalSettingsInput(paused, language, zone))
@@ -402,7 +408,10 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
             ],
         ),
         ("weekday", [choice_input("weekday", label("weekday"), weekdays, value("weekday"))]),
-        ("time_of_day", [_time_input("time_of_day", label("time_of_day"), value("time_of_day"))]),
+        (
+            "time_of_day",
+            [_time_input("time_of_day", label("time_of_day"), value("time_of_day"), lang)],
+        ),
         (
             "time_zone",
             [
@@ -412,7 +421,11 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
         ),
         (
             "skip_days",
-            [_number_input("skip_days", label("skip_days"), value("skip_days"), SKIP_DAYS_RANGE)],
+            [
+                _number_input(
+                    "skip_days", label("skip_days"), value("skip_days"), SKIP_DAYS_RANGE, lang
+                )
+            ],
         ),
         (
             "reminder_hours",
@@ -422,6 +435,7 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
                     label("reminder_hours"),
                     value("reminder_hours"),
                     REMINDER_HOURS_RANGE,
+                    lang,
                 )
             ],
         ),
@@ -444,7 +458,10 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
                 )
             ],
         ),
-        ("digest_time", [_time_input("digest_time", label("digest_time"), value("digest_time"))]),
+        (
+            "digest_time",
+            [_time_input("digest_time", label("digest_time"), value("digest_time"), lang)],
+        ),
     ]
     for name, elements in fields:
         body += with_problem(elements, name, problems)
@@ -496,7 +513,7 @@ def personal_settings_card(lang: Language, view: PersonalSettingsView, now: date
                     "time_zone",
                     text(lang, "settings.field.my_time_zone"),
                     [
-                        (text(lang, "settings.my_time_zone.none"), ""),
+                        (text(lang, "settings.my_time_zone.none"), NO_TIME_ZONE),
                         *time_zone_choices(zone, now),
                     ],
                     zone,
@@ -585,8 +602,14 @@ def _hh_mm(at: time) -> str:
     return f"{at.hour:02d}:{at.minute:02d}"
 
 
-def _time_input(id: str, label: str, value: str) -> Element:
-    element: Element = {"type": "Input.Time", "id": id, "label": label, "isRequired": True}
+def _time_input(id: str, label: str, value: str, lang: Language) -> Element:
+    element: Element = {
+        "type": "Input.Time",
+        "id": id,
+        "label": label,
+        "isRequired": True,
+        "errorMessage": text(lang, "settings.problem.time"),
+    }
     # Renderers refuse a value that is not a time: what was typed stays out (its
     # problem says what is wrong) rather than breaking the card.
     if _parse_time(value) is not None:
@@ -594,7 +617,9 @@ def _time_input(id: str, label: str, value: str) -> Element:
     return element
 
 
-def _number_input(id: str, label: str, value: str, bounds: tuple[int, int]) -> Element:
+def _number_input(
+    id: str, label: str, value: str, bounds: tuple[int, int], lang: Language
+) -> Element:
     element: Element = {
         "type": "Input.Number",
         "id": id,
@@ -602,6 +627,7 @@ def _number_input(id: str, label: str, value: str, bounds: tuple[int, int]) -> E
         "min": bounds[0],
         "max": bounds[1],
         "isRequired": True,
+        "errorMessage": text(lang, "settings.problem.range", min=bounds[0], max=bounds[1]),
     }
     # Shown empty when the typed text is not a whole number (its problem says so).
     with contextlib.suppress(ValueError):
