@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -18,10 +18,13 @@ import bot.browsing
 import bot.checkin
 import bot.help
 import bot.team_settings
+import cli.main
 from bot.agent import OkrAgent
+from bot.delivery import delivery_engine
 from bot.features import Features
 from bot.hosting import messages_app
 from bot.logs import configure_logging
+from scheduling.scheduler import PassScheduler
 from settings import CLIENT_ID, Settings, SettingsError
 from storage.factory import store_from_settings
 from storage.store import OkrStore
@@ -83,6 +86,18 @@ def build_app(
     agent = OkrAgent(store=store, features=registry, clock=clock)
 
     app.cleanup_ctx.append(store_lifecycle)
+    if settings.scheduler:
+
+        async def scheduler_lifecycle(_app: web.Application) -> AsyncIterator[None]:
+            async with delivery_engine(settings, store) as engine:
+                scheduler = PassScheduler(
+                    engine, interval=timedelta(seconds=settings.scheduler_interval_seconds)
+                )
+                scheduler.start()
+                yield
+                scheduler.shutdown()
+
+        app.cleanup_ctx.append(scheduler_lifecycle)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.add_subapp("/api/", messages_app(settings, agent))
@@ -97,13 +112,15 @@ def build_app(
 
 
 def main(argv: list[str]) -> int:
-    """Entry point: serve (no arguments)."""
+    """Entry point: serve (no arguments), or an operator command (see cli/main.py)."""
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_format, settings.log_level)
+    if argv:
+        return cli.main.run(argv, settings)
     app = build_app(settings)
     log.info("serving on http://%s:%d", settings.host, settings.port)
     web.run_app(app, host=settings.host, port=settings.port, print=None)

@@ -14,6 +14,7 @@ id the app runs in *local mode*: anonymous requests, loopback only.
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -92,6 +93,9 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     log_format: LogFormat = "auto"
     log_level: str = "INFO"
+    scheduler: bool = True
+    scheduler_interval_seconds: int = 60
+    instance_name: str = ""
 
     @property
     def local_mode(self) -> bool:
@@ -139,6 +143,11 @@ class Settings:
             max_body_bytes=_body_limit(env.get("MAX_BODY_BYTES")),
             log_format=_log_format(env.get("LOG_FORMAT", "auto")),
             log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
+            scheduler=_switch("SCHEDULER", env.get("SCHEDULER", "on")),
+            scheduler_interval_seconds=_bounded_int(
+                "SCHEDULER_INTERVAL_SECONDS", env.get("SCHEDULER_INTERVAL_SECONDS", "60"), 10, 3600
+            ),
+            instance_name=env.get("INSTANCE_NAME") or f"{socket.gethostname()}:{os.getpid()}",
         )
 
 
@@ -228,6 +237,25 @@ def _log_level(raw: str) -> str:
     if upper not in _LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {raw!r}")
     return upper
+
+
+def _switch(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("on", "true", "1", "yes"):
+        return True
+    if lowered in ("off", "false", "0", "no"):
+        return False
+    raise SettingsError(f"{name} must be on or off, not {raw!r}")
+
+
+def _bounded_int(name: str, raw: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value
 
 
 def _port(raw: str) -> int:

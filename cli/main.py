@@ -1,8 +1,10 @@
 """Command-line entry points: ``python app.py <command> ...``.
 
-``import FILE.csv --tenant ID --team ID`` and ``export --tenant ID [--out FILE]``.
-Each opens the configured store, does its work and exits non-zero on failure
-with a message a person can act on.
+- ``import FILE.csv --tenant ID --team ID`` / ``export --tenant ID [--out FILE]``
+- ``run checkins|reminders [--now ISO-8601] [--tenant ID]``: one pass, then exit
+- ``package [--out build/okr-checkins.zip] [--domain HOST ...]``: the Teams app zip
+
+Each exits non-zero on failure with a message a person can act on.
 """
 
 from __future__ import annotations
@@ -10,14 +12,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.delivery import delivery_engine
 from cli.csv_commands import export_csv, import_csv
 from cli.okr_csv import CsvError
+from cli.package import DEFAULT_OUT, PackageError, build_package
+from scheduling.rounds import PassKind
 from settings import Settings
 from storage.factory import store_from_settings
+from storage.store import OkrStore
 
-COMMANDS = ("import", "export")
+COMMANDS = ("import", "export", "run", "package")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,12 +38,43 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export a tenant's OKRs as CSV")
     exp.add_argument("--tenant", required=True, help="Microsoft Entra tenant id")
     exp.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    run = sub.add_parser("run", help="run one pass of check-ins or reminders now, then exit")
+    run.add_argument("kind", choices=[k.value for k in PassKind])
+    run.add_argument(
+        "--now",
+        type=_instant,
+        help="behave as if it were this moment (ISO-8601; without an offset, UTC)",
+    )
+    run.add_argument("--tenant", help="only this tenant")
+    pkg = sub.add_parser("package", help="build the Teams app package to upload")
+    pkg.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default: {DEFAULT_OUT}")
+    pkg.add_argument(
+        "--domain", action="append", default=[], help="a valid domain of the app (repeatable)"
+    )
     return parser
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 time (e.g. 2026-11-30T09:00+07:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def run(argv: list[str], settings: Settings) -> int:
     """Parse ``argv`` and run the command; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "package":
+        try:
+            path = build_package(settings, args.out, valid_domains=tuple(args.domain))
+        except PackageError as exc:
+            print(f"cannot build the package: {exc}", file=sys.stderr)
+            return 2
+        print(f"built {path}")
+        return 0
     return asyncio.run(_run(args, settings))
 
 
@@ -55,10 +93,37 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
             print(f"imported {result.objectives} objectives, {result.key_results} key results")
             return 0
-        text = await export_csv(store, args.tenant)
-        if args.out is None:
-            sys.stdout.write(text)
-        else:
-            args.out.write_text(text, encoding="utf-8")
-            print(f"exported to {args.out}", file=sys.stderr)
-        return 0
+        if args.command == "export":
+            text = await export_csv(store, args.tenant)
+            if args.out is None:
+                sys.stdout.write(text)
+            else:
+                args.out.write_text(text, encoding="utf-8")
+                print(f"exported to {args.out}", file=sys.stderr)
+            return 0
+        return await _run_pass(args, settings, store)
+
+
+async def _run_pass(args: argparse.Namespace, settings: Settings, store: object) -> int:
+
+    assert isinstance(store, OkrStore)
+    kind = PassKind(args.kind)
+    now = args.now or datetime.now(UTC)
+    progress = _print_progress if sys.stderr.isatty() else None
+    async with delivery_engine(settings, store, progress=progress) as engine:
+        counts = await engine.run(kind, now, args.tenant)
+    if progress is not None:
+        print(file=sys.stderr)
+    for error in counts.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(f"{kind.value} at {now.isoformat()}: {counts.line()}")
+    return 0 if counts.ok else 1
+
+
+_done = 0
+
+
+def _print_progress(line: str) -> None:
+    global _done  # noqa: PLW0603 - a terminal counter for one pass
+    _done += 1
+    print(f"\r{_done} delivered … {line[:60]:<60}", end="", file=sys.stderr, flush=True)

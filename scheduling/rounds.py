@@ -55,6 +55,7 @@ from scheduling.prepare import (
 )
 from scheduling.sender import PersonalTarget, Sender, SendOutcome, SendResult
 from storage.errors import ConflictError, NotFoundError
+from storage.ids import new_id
 from storage.store import OkrStore
 
 log = logging.getLogger("okr.scheduling")
@@ -142,7 +143,7 @@ class DeliveryEngine:
         *,
         instance: str,
         wall_clock: Clock,
-        lease_ttl: timedelta = timedelta(minutes=2),
+        lease_ttl: timedelta = timedelta(minutes=3),
         concurrency: int = 16,
         max_attempts: int = 5,
         progress: Callable[[str], None] | None = None,
@@ -188,13 +189,16 @@ class DeliveryEngine:
     ) -> None:
         store = self._store
         lease_name = f"{kind.value}|{team.id}"
+        # Unique per pass, not per instance: two passes in one process (the
+        # scheduler and an operator's `run`) must exclude each other too.
+        holder_name = f"{self._instance}/{new_id()}"
         lease = await store.acquire_lease(
-            team.tenant_id, lease_name, self._instance, self._lease_ttl, self._clock()
+            team.tenant_id, lease_name, holder_name, self._lease_ttl, self._clock()
         )
         if lease is None:
             counts.busy_teams += 1
             return
-        holder = _LeaseKeeper(store, lease, self._instance, self._lease_ttl, self._clock)
+        holder = _LeaseKeeper(store, lease, holder_name, self._lease_ttl, self._clock)
         try:
             snapshot = await self._snapshot(team)
             work = (
@@ -416,37 +420,53 @@ class DeliveryEngine:
 
 
 class _LeaseKeeper:
-    """Renews a team's lease while a pass works on it; stops the pass if it is lost."""
+    """Renews a team's lease in the background while a pass works on it.
+
+    Renewal runs every third of the lease's life, independently of how long
+    one send takes (a send may wait minutes on Teams' throttling), so a live
+    pass never loses its lease to another instance. If renewal fails the
+    workers stop before their next delivery.
+    """
 
     def __init__(
-        self, store: OkrStore, lease: Lease, instance: str, ttl: timedelta, clock: Clock
+        self, store: OkrStore, lease: Lease, holder: str, ttl: timedelta, clock: Clock
     ) -> None:
         self._store = store
         self._lease = lease
-        self._instance = instance
+        self._holder = holder
         self._ttl = ttl
         self._clock = clock
-        self._lock = asyncio.Lock()
+        self._lost = False
+        self._task = asyncio.create_task(self._renew_forever())
+
+    async def _renew_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._ttl.total_seconds() / 3)
+            try:
+                renewed = await self._store.acquire_lease(
+                    self._lease.tenant_id, self._lease.id, self._holder, self._ttl, self._clock()
+                )
+            except Exception:
+                log.exception("renewing lease %s failed", self._lease.id)
+                renewed = None
+            if renewed is None:
+                self._lost = True
+                return
+            self._lease = renewed
 
     async def keep(self) -> None:
-        """Renew when a third of the lease is used up.
+        """Raise if the lease was lost.
 
         Raises:
             LeaseLostError: another instance holds the lease now.
         """
-        now = self._clock()
-        if self._lease.expires_at - now > self._ttl * 2 / 3:
-            return
-        async with self._lock:
-            if self._lease.expires_at - self._clock() > self._ttl * 2 / 3:
-                return
-            renewed = await self._store.acquire_lease(
-                self._lease.tenant_id, self._lease.id, self._instance, self._ttl, self._clock()
-            )
-            if renewed is None:
-                raise LeaseLostError(self._lease.id)
-            self._lease = renewed
+        if self._lost:
+            raise LeaseLostError(self._lease.id)
 
     async def release(self) -> None:
-        """Give the lease up."""
-        await self._store.release_lease(self._lease)
+        """Stop renewing and give the lease up."""
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        if not self._lost:
+            await self._store.release_lease(self._lease)

@@ -93,7 +93,13 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     """``make_settings(**env)``: settings from these variables (no .env file, fresh SQLite file)."""
 
     def make(**env: str) -> Settings:
-        values = {"SQLITE_PATH": str(tmp_path / "okr.sqlite3"), "LOG_FORMAT": "plain", **env}
+        values = {
+            "SQLITE_PATH": str(tmp_path / "okr.sqlite3"),
+            "LOG_FORMAT": "plain",
+            # Tests run passes themselves, with their own clock.
+            "SCHEDULER": "off",
+            **env,
+        }
         return Settings.from_env(values, env_file=None)
 
     return make

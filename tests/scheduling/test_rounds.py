@@ -335,3 +335,27 @@ async def test_one_tenant_can_be_run_alone(store: OkrStore) -> None:
         PassKind.CHECKINS, MONDAY_HCM_10, tenant_id="0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6"
     )
     assert counts.sent == 0 and sender.sent == []
+
+
+async def test_a_slow_pass_keeps_its_lease_so_no_other_instance_resends(store: OkrStore) -> None:
+    await seed(store, owners=3)
+    slow = RecordingSender()
+    slow.delay = 0.6  # each send outlives the whole lease; renewal must keep it
+    fast = RecordingSender()
+
+    def make(sender: RecordingSender, name: str) -> DeliveryEngine:
+        return DeliveryEngine(
+            store,
+            sender,
+            instance=name,
+            wall_clock=lambda: datetime.now(UTC),
+            lease_ttl=timedelta(seconds=0.3),
+            concurrency=1,
+        )
+
+    first = asyncio.create_task(make(slow, "slow").run(PassKind.CHECKINS, MONDAY_HCM_10))
+    await asyncio.sleep(0.45)  # past the lease's first life
+    second = await make(fast, "fast").run(PassKind.CHECKINS, MONDAY_HCM_10)
+    await first
+    assert second.busy_teams == 1 and fast.sent == []
+    assert slow.recipients() == Counter({"binh": 1, "p0": 1})
