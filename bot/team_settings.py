@@ -193,8 +193,11 @@ def _next_checkin(turn: Turn, lang: Language, settings: TeamSettings, member: Me
 async def save_personal_settings(turn: Turn, action: CardAction) -> Replies:
     """Store a person's own settings; answer with their card in the language they chose."""
     lang = okr_views.language(turn)
-    if not _is_current_card(action):
+    owner = _id(action.data, "member_id")
+    if not _is_current_card(action) or owner is None:
         return Text(text(lang, "settings.card_expired"))
+    if owner != turn.member.id:
+        return Text(text(lang, "settings.someone_elses"))
     form = read_personal_settings_form(action.data, lang)
     chosen = form.parsed
     if not form.ok or chosen is None:
@@ -236,7 +239,11 @@ async def _personal_card(
         if team is not None:
             next_checkin = _next_checkin(turn, lang, team.settings, member)
     view = PersonalSettingsView(
-        values=shown, problems=problems or {}, saved=saved, next_checkin=next_checkin
+        member_id=member.id,
+        values=shown,
+        problems=problems or {},
+        saved=saved,
+        next_checkin=next_checkin,
     )
     content = personal_settings_card(lang, view, turn.now)
     return Card(content, fallback_text=text(lang, "settings.personal.title"))

@@ -359,13 +359,16 @@ class PersonalSettingsView:
     """Everything the personal settings card shows.
 
     Attributes:
+        member_id: Whose settings these are (carried in the save action: in a
+            channel, everyone sees the card and could press Save).
         values: The inputs' values: ``prompts_paused`` ("true"/"false"),
-            ``language`` ("en"/"vi"), ``time_zone`` (IANA name or "").
+            ``language`` ("en"/"vi"), ``time_zone`` (IANA name or :data:`NO_TIME_ZONE`).
         problems: Problems by field, already in the card's language.
         saved: Show the card in its "saved" state.
         next_checkin: The person's next check-in, already formatted.
     """
 
+    member_id: str
     values: Mapping[str, str]
     problems: Mapping[str, str] = field(default_factory=dict)
     saved: bool = False
@@ -523,7 +526,8 @@ def personal_settings_card(lang: Language, view: PersonalSettingsView, now: date
     ]
     for name, elements in fields:
         body += with_problem(elements, name, problems)
-    save = execute(text(lang, "action.save"), verbs.PREFERENCES_SAVE, {}, style="positive")
+    data = {"member_id": view.member_id}
+    save = execute(text(lang, "action.save"), verbs.PREFERENCES_SAVE, data, style="positive")
     return card(body, [save])
 
 
@@ -686,5 +690,5 @@ def _team_saved_sample(lang: Language) -> Mapping[str, Any]:
 @card_sample("settings.personal")
 def _personal_sample(lang: Language) -> Mapping[str, Any]:
     values = {"prompts_paused": _FALSE, "language": lang.value, "time_zone": "Asia/Ho_Chi_Minh"}
-    view = PersonalSettingsView(values=values)
+    view = PersonalSettingsView(member_id="29:1-lan", values=values)
     return personal_settings_card(lang, view, _SAMPLE_NOW)

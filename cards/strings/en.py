@@ -366,6 +366,9 @@ STRINGS: dict[str, str] = {
     "settings.more_teams": (
         "You own {count} more teams. Type **settings** in a team's channel to change that team."
     ),
+    "settings.someone_elses": (
+        "These are someone else's settings. Type **settings** to change your own."
+    ),
     "settings.field.prompts_paused": "Pause my check-in prompts",
     "settings.prompts_paused.hint": (
         "While paused, I send you no check-in cards or reminders. You can still type **checkin**."

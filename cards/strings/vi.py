@@ -378,6 +378,9 @@ STRINGS: dict[str, str] = {
         "Bạn còn là chủ sở hữu của {count} nhóm khác. Gõ **cài đặt** trong kênh của nhóm đó "
         "để thay đổi."
     ),
+    "settings.someone_elses": (
+        "Đây là cài đặt của người khác. Gõ **cài đặt** để thay đổi cài đặt của bạn."
+    ),
     "settings.field.prompts_paused": "Tạm dừng lời nhắc cập nhật tiến độ của tôi",
     "settings.prompts_paused.hint": (
         "Khi tạm dừng, tôi sẽ không gửi thẻ cập nhật hay lời nhắc cho bạn. Bạn vẫn có thể gõ "

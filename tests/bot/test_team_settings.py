@@ -307,7 +307,12 @@ async def test_in_the_personal_chat_an_owner_gets_their_card_and_each_team_they_
 
 
 async def test_pausing_my_prompts_is_stored(teams_bot: BotClient, connector: Connector) -> None:
-    data = {"prompts_paused": "true", "language": "en", "time_zone": "Europe/Berlin"}
+    data = {
+        "member_id": f.ALICE.id,
+        "prompts_paused": "true",
+        "language": "en",
+        "time_zone": "Europe/Berlin",
+    }
     body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
 
     member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
@@ -327,7 +332,12 @@ async def test_pausing_my_prompts_is_stored(teams_bot: BotClient, connector: Con
 async def test_choosing_vietnamese_on_the_card_answers_in_vietnamese(
     teams_bot: BotClient, connector: Connector
 ) -> None:
-    data = {"prompts_paused": "false", "language": "vi", "time_zone": "America/Los_Angeles"}
+    data = {
+        "member_id": f.ALICE.id,
+        "prompts_paused": "false",
+        "language": "vi",
+        "time_zone": "America/Los_Angeles",
+    }
     body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
     member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
     assert member is not None and member.preferred_locale == "vi-VN"
@@ -341,12 +351,30 @@ async def test_choosing_vietnamese_on_the_card_answers_in_vietnamese(
 async def test_invalid_personal_settings_store_nothing(
     teams_bot: BotClient, connector: Connector, field: str, typed: str
 ) -> None:
-    data = {"prompts_paused": "true", "language": "en", "time_zone": "UTC", field: typed}
+    data = {
+        "member_id": f.ALICE.id,
+        "prompts_paused": "true",
+        "language": "en",
+        "time_zone": "UTC",
+        field: typed,
+    }
     body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
     assert problems_shown(body["value"])
     member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
     assert member is not None and not member.prompts_paused
     assert member.time_zone == "America/Los_Angeles"
+
+
+async def test_nobody_can_save_someone_elses_personal_settings(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    # Alice's card was posted in the channel; Binh presses its Save button.
+    data = {"member_id": f.ALICE.id, "prompts_paused": "true", "language": "en", "time_zone": "UTC"}
+    body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data, user=f.BINH)
+    assert body["type"] == MESSAGE and "cài đặt của người khác" in body["value"]
+    for user in (f.ALICE, f.BINH):
+        member = await teams_bot.store.get_member(f.TENANT_ID, user.id)
+        assert member is not None and not member.prompts_paused and member.time_zone != "UTC"
 
 
 async def test_language_vi_then_help_answers_in_vietnamese(

@@ -271,10 +271,13 @@ def test_a_team_card_with_problems_keeps_what_was_typed_and_shows_each_problem()
 )
 def test_the_personal_card_speaks_its_language(lang: Language, labels: list[str]) -> None:
     values = {"prompts_paused": "true", "language": lang.value, "time_zone": NO_TIME_ZONE}
-    card = personal_settings_card(lang, PersonalSettingsView(values=values), NOW)
+    card = personal_settings_card(
+        lang, PersonalSettingsView(member_id="29:1-lan", values=values), NOW
+    )
     shown = _texts(card)
     for label in labels:
         assert label in shown
     toggle = next(n for n in card["body"] if n.get("id") == "prompts_paused")
     assert toggle["value"] == "true"
-    assert card["actions"][0]["verb"] == verbs.PREFERENCES_SAVE
+    [save] = card["actions"]
+    assert save["verb"] == verbs.PREFERENCES_SAVE and save["data"]["member_id"] == "29:1-lan"
