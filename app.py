@@ -17,9 +17,11 @@ import bot.authoring
 import bot.browsing
 import bot.checkin
 import bot.help
+import bot.reports
 import bot.team_settings
 import cli.main
 from bot.agent import OkrAgent
+from bot.command_text import fold
 from bot.delivery import delivery_engine
 from bot.features import Features
 from bot.hosting import messages_app
@@ -38,6 +40,7 @@ FEATURES: tuple[Callable[[Features], None], ...] = (
     bot.authoring.register,
     bot.browsing.register,
     bot.checkin.register,
+    bot.reports.register,
     bot.team_settings.register,
 )
 
@@ -80,7 +83,7 @@ def build_app(
         async with store:
             yield
 
-    registry = Features()
+    registry = Features(normalise=fold)
     for register in features:
         register(registry)
     agent = OkrAgent(store=store, features=registry, clock=clock)

@@ -23,6 +23,7 @@ from microsoft_agents.activity import (
 from microsoft_agents.hosting.core import TurnContext
 
 from bot import activities, teams_api
+from bot.command_text import clean_message
 from bot.features import Card, CardAction, Features, Reply, Text, Turn, as_reply_list
 from bot.installation import (
     activate_conversation,
@@ -33,7 +34,8 @@ from bot.installation import (
 )
 from bot.logs import turn_log_context
 from bot.people import SeenPerson, learn_person, leave_team
-from bot.phrases import phrase
+from cards.i18n import language_for_locale
+from cards.i18n import text as catalog_text
 from cards.welcome import welcome_card
 from okr.models import Channel, ConversationKind, Member
 from storage.store import OkrStore
@@ -100,7 +102,11 @@ class OkrAgent:
         activity = context.activity
         kind = activities.conversation_kind(activity)
         team = activities.team_of(activity)
-        text = activity.remove_recipient_mention() if activity.type == ActivityTypes.message else ""
+        text = (
+            clean_message(activity.remove_recipient_mention() or "")
+            if activity.type == ActivityTypes.message
+            else ""
+        )
         return Turn(
             tenant_id=tenant_id,
             member=member,
@@ -146,12 +152,18 @@ class OkrAgent:
         turn = self._turn(context, tenant_id, member, now)
         if action is None:
             log.warning("malformed %s invoke", CARD_ACTION_INVOKE)
-            await _invoke_response(context, Text(phrase("unknown_action", turn.locale)))
+            await _invoke_response(
+                context,
+                Text(catalog_text(language_for_locale(turn.locale), "error.card_expired_gone")),
+            )
             return
         handler = self._features.find_verb(action.verb)
         if handler is None:
             log.warning("unknown card verb %r", action.verb)
-            await _invoke_response(context, Text(phrase("unknown_action", turn.locale)))
+            await _invoke_response(
+                context,
+                Text(catalog_text(language_for_locale(turn.locale), "error.card_expired_gone")),
+            )
             return
         log.info("card verb %s", action.verb)
         replies = as_reply_list(await handler(turn, action))
@@ -211,8 +223,11 @@ class OkrAgent:
             await self._learn_team(context, tenant_id, team[0], team[1], ref.id, now)
         log.info("installed in a %s conversation%s", ref.kind.value, "" if newly else " (again)")
         if newly:
-            locale = activity.locale or DEFAULT_LOCALE
-            await _send(context, [Card(welcome_card(locale), fallback_text="OKR check-ins")])
+            lang = language_for_locale(activity.locale or DEFAULT_LOCALE)
+            personal = ref.kind is ConversationKind.PERSONAL
+            name = activity.from_property.name if personal and activity.from_property else None
+            welcome = welcome_card(lang, name)
+            await _send(context, [Card(welcome, fallback_text=catalog_text(lang, "welcome.title"))])
 
     async def _learn_team(
         self,
@@ -271,7 +286,7 @@ class OkrAgent:
         activity = context.activity
         if _removes_bot(activity):
             return  # nobody to tell: the bot is no longer in the conversation
-        apology = Text(phrase("apology", activity.locale))
+        apology = Text(catalog_text(language_for_locale(activity.locale), "error.internal"))
         try:
             if activity.type == ActivityTypes.invoke:
                 await _invoke_response(context, apology)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import okr_views
+from bot.command_text import ALIASES, CommandName
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
 from cards import verbs
 from cards.authoring import (
@@ -50,8 +51,8 @@ from storage.ids import new_id
 
 def register(features: Features) -> None:
     """Register the authoring commands and verbs."""
-    features.add_command("new", new_command, aliases=("mới", "tạo mới", "tạo"))
-    features.add_command("templates", templates_command, aliases=("mẫu",))
+    features.add_command("new", new_command, aliases=ALIASES[CommandName.NEW][1:])
+    features.add_command("templates", templates_command, aliases=ALIASES[CommandName.TEMPLATES][1:])
     features.add_verb(verbs.OBJECTIVE_NEW, new_objective)
     features.add_verb(verbs.OBJECTIVE_SAVE, save_objective)
     features.add_verb(verbs.OBJECTIVE_EDIT, edit_objective)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot import okr_views
+from bot.command_text import ALIASES, CommandName
 from bot.features import Card, Features, Replies, Text, Turn
 from cards.authoring import objective_card, objective_list_card
 from cards.i18n import text
@@ -19,11 +20,9 @@ MAX_LISTED = 25
 
 def register(features: Features) -> None:
     """Register the reading commands."""
-    features.add_command("my okrs", my_okrs, aliases=("okr của tôi", "okrs của tôi", "my okr"))
-    features.add_command(
-        "team okrs", team_okrs, aliases=("okr của nhóm", "okrs của nhóm", "team okr")
-    )
-    features.add_command("status", status, aliases=("trạng thái", "tình trạng"))
+    features.add_command("my okrs", my_okrs, aliases=ALIASES[CommandName.MY_OKRS][1:])
+    features.add_command("team okrs", team_okrs, aliases=ALIASES[CommandName.TEAM_OKRS][1:])
+    features.add_command("status", status, aliases=ALIASES[CommandName.STATUS][1:])
 
 
 def _open(objectives: list[Objective]) -> list[Objective]:

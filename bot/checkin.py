@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import okr_views
+from bot.command_text import ALIASES, CommandName
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
 from cards import verbs
 from cards.checkin import (
@@ -42,7 +43,7 @@ _MAX_ID = 200
 
 def register(features: Features) -> None:
     """Register ``checkin`` and the check-in card's submit verb."""
-    features.add_command("checkin", checkin_command, aliases=("check-in", "check in", "cập nhật"))
+    features.add_command("checkin", checkin_command, aliases=ALIASES[CommandName.CHECKIN][1:])
     features.add_verb(verbs.CHECKIN_SUBMIT, submit_checkin)
 
 

@@ -133,18 +133,29 @@ def checkin_card(
                 placeholder=item.placeholder,
                 max_length=40,
             )
-        body += with_problem([value_input], value_id, problems)
-        body += with_problem(
-            [
-                choice_input(
-                    status_id,
-                    text(lang, "field.checkin.status"),
-                    statuses,
-                    values.get(status_id, item.suggested_status.value),
-                )
-            ],
+        status_input = choice_input(
             status_id,
-            problems,
+            text(lang, "field.checkin.status"),
+            statuses,
+            values.get(status_id, item.suggested_status.value),
+        )
+        # Value and status side by side keeps a five-KR card short enough to scan.
+        body.append(
+            {
+                "type": "ColumnSet",
+                "columns": [
+                    {
+                        "type": "Column",
+                        "width": "stretch",
+                        "items": with_problem([value_input], value_id, problems),
+                    },
+                    {
+                        "type": "Column",
+                        "width": "stretch",
+                        "items": with_problem([status_input], status_id, problems),
+                    },
+                ],
+            }
         )
         body += with_problem(
             [

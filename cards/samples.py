@@ -39,7 +39,7 @@ from cards.checkin import (
     recorded_card,
 )
 from cards.i18n import Language, text
-from cards.locale_format import format_value
+from cards.locale_format import format_decimal, format_value
 from cards.registry import card_sample
 from cards.welcome import welcome_card
 from okr.guidance import GuidanceCode, GuidanceWarning
@@ -165,7 +165,7 @@ def objective_view(lang: Language) -> ObjectiveView:
 
 @card_sample("welcome", in_docs=True)
 def _welcome(lang: Language) -> Mapping[str, Any]:
-    return welcome_card(lang.value)
+    return welcome_card(lang, "Lan")
 
 
 @card_sample("objective.form.new")
@@ -238,7 +238,7 @@ def _checkin_items(lang: Language) -> list[CheckInItem]:
                 progress=progress(kr),
                 expected=0.55,
                 suggested_status=CheckInStatus.AT_RISK,
-                placeholder=fmt(kr.current) if kr.kind is not KeyResultKind.CURRENCY else "",
+                placeholder=format_decimal(kr.current, lang),
             )
         )
     return items

@@ -1,36 +1,21 @@
-"""The welcome card sent when the bot is installed (placeholder until localised)."""
+"""The welcome card sent when the bot is installed in a team or a personal chat."""
 
 from __future__ import annotations
 
-from typing import Any
-
-_TEXT = {
-    "en": (
-        "Welcome to OKR check-ins",
-        "I keep your team's Objectives and Key Results moving: I ask key-result owners "
-        "for a check-in on a schedule, record every update and post progress digests.",
-        "Type **help** to see what I can do, or **new** to create an objective.",
-    ),
-    "vi": (
-        "Chào mừng bạn đến với OKR check-ins",
-        "Tôi giúp nhóm theo dõi Mục tiêu và Kết quả then chốt: nhắc người phụ trách "
-        "cập nhật theo lịch, lưu mọi cập nhật và gửi bản tóm tắt tiến độ.",
-        "Gõ **trợ giúp** để xem tôi có thể làm gì, hoặc **new** để tạo mục tiêu.",
-    ),
-}
+from cards import verbs
+from cards.elements import Element, card, execute, heading, paragraph
+from cards.i18n import Language, text
 
 
-def welcome_card(locale: str | None) -> dict[str, Any]:
-    """The Adaptive Card that greets a team or a person after installation."""
-    language = "vi" if locale and locale.lower().startswith("vi") else "en"
-    title, what, start = _TEXT[language]
-    return {
-        "type": "AdaptiveCard",
-        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "version": "1.5",
-        "body": [
-            {"type": "TextBlock", "text": title, "size": "Large", "weight": "Bolder", "wrap": True},
-            {"type": "TextBlock", "text": what, "wrap": True},
-            {"type": "TextBlock", "text": start, "wrap": True},
-        ],
-    }
+def welcome_card(lang: Language, name: str | None = None) -> Element:
+    """What the bot does and how to start; in a personal chat, greeting the person."""
+    body: list[Element] = [
+        heading(text(lang, "welcome.title")),
+        paragraph(text(lang, "welcome.body")),
+    ]
+    if name:
+        body.append(paragraph(text(lang, "welcome.personal", name=name)))
+    return card(
+        body,
+        [execute(text(lang, "action.create"), verbs.OBJECTIVE_NEW, {}, style="positive")],
+    )

@@ -341,9 +341,7 @@ STRINGS: dict[str, str] = {
     "settings.time_zone.hint": (
         "Used for people whose time zone Teams has not told me, and for the digest."
     ),
-    "settings.field.skip_days": (
-        "Don't ask owners who checked in within the last … days (0–14)"
-    ),
+    "settings.field.skip_days": ("Don't ask owners who checked in within the last … days (0–14)"),
     "settings.field.reminder_hours": "Remind after … hours without a check-in (1–168)",
     "settings.field.digest_channel": "Post the digest in",
     "settings.field.digest_weekday": "Digest day",
@@ -380,4 +378,16 @@ STRINGS: dict[str, str] = {
     "settings.problem.range": "Choose a whole number from {min} to {max}.",
     "settings.problem.time_zone": "Choose a time zone from the list.",
     "settings.problem.channel": "Choose one of this team's channels.",
+    # --- Digest and close on demand (bot/reports.py) ---------------------------------
+    "digest.title": "Team progress",
+    "digest.overall": "Overall: {bar} **{percent}**",
+    "digest.at_risk": "At risk",
+    "digest.nothing_at_risk": "Nothing is marked at risk or off track.",
+    "close.title": "Period close: suggested scores",
+    "close.intro": (
+        "Scores run from 0.0 to 1.0 and are suggested from progress. They are read "
+        "differently for committed and aspirational objectives."
+    ),
+    "close.period_ended": "period ended",
+    "close.period_running": "period still running",
 }

@@ -393,4 +393,16 @@ STRINGS: dict[str, str] = {
     "settings.problem.range": "Hãy chọn một số nguyên từ {min} đến {max}.",
     "settings.problem.time_zone": "Hãy chọn một múi giờ trong danh sách.",
     "settings.problem.channel": "Hãy chọn một kênh của nhóm này.",
+    # --- Digest and close on demand (bot/reports.py) ---------------------------------
+    "digest.title": "Tiến độ của nhóm",
+    "digest.overall": "Tổng thể: {bar} **{percent}**",
+    "digest.at_risk": "Có rủi ro",
+    "digest.nothing_at_risk": "Không có kết quả chính nào được đánh dấu có rủi ro hay chệch hướng.",
+    "close.title": "Kết thúc kỳ: điểm gợi ý",
+    "close.intro": (
+        "Điểm từ 0,0 đến 1,0, được gợi ý theo tiến độ. Cách đánh giá khác nhau giữa mục tiêu "
+        "cam kết và mục tiêu tham vọng."
+    ),
+    "close.period_ended": "kỳ đã kết thúc",
+    "close.period_running": "kỳ vẫn đang diễn ra",
 }

@@ -103,7 +103,7 @@ async def test_personal_install_stores_the_chat_and_greets_in_the_users_language
     member = await bot.store.get_member(f.TENANT_ID, f.BINH.id)
     assert member is not None and member.locale == "vi-VN"
     [welcome] = connector.cards(f.personal_conversation_id(f.BINH))
-    assert "Chào mừng" in str(welcome)
+    assert "Xin chào, tôi là bot theo dõi OKR" in str(welcome) and "Trần Bình" in str(welcome)
 
 
 async def test_personal_removal_marks_the_chat_inactive(

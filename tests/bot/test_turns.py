@@ -58,7 +58,7 @@ async def test_personal_command_gets_a_typed_turn_and_replies_in_order(
     assert turn.locale == "vi-VN"
     assert turn.is_personal and turn.team_id is None
     assert turn.conversation.kind is ConversationKind.PERSONAL
-    assert turn.text == "STATUS  Grow revenue"
+    assert turn.text == "STATUS Grow revenue"  # whitespace collapsed, case kept
     assert turn.activity_id == activity["id"]
     conversation = f.personal_conversation_id(f.BINH)
     assert connector.texts(conversation) == ["status of Grow revenue", ""]
@@ -90,9 +90,10 @@ async def test_help_lists_registered_commands(start_bot: StartBot, connector: Co
     await bot.post(f.personal_message("help", connector.url))
     await bot.post(f.personal_message("Trợ giúp", connector.url, user=f.BINH))
 
-    english, vietnamese = connector.texts()
-    assert "**help**" in english and "**status**" in english
-    assert vietnamese.startswith("Tôi")
+    english, vietnamese = (str(card) for card in connector.cards())
+    assert "What I can do" in english
+    assert "'help'" in english and "'status <objective>'" in english  # usage facts
+    assert "Tôi có thể giúp gì" in vietnamese and "trạng thái" in vietnamese
 
 
 async def test_unknown_text_is_answered_briefly(bot: BotClient, connector: Connector) -> None:

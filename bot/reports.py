@@ -1,0 +1,89 @@
+"""``digest`` and ``close`` in chat: the team's progress and the period's suggested scores.
+
+The scheduled digest to channels and the full period close (editable scores,
+closing notes) build on these; here both answer on demand, read-only.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot import okr_views
+from bot.command_text import ALIASES, CommandName
+from bot.features import Card, Features, Replies, Turn
+from cards.reports import AtRiskLine, ScoreLine, digest_card, scores_card
+from okr.models import CheckInStatus, Objective, ObjectiveState
+from okr.periods import PeriodError
+from okr.progress import key_result_progress, objective_progress
+from okr.scoring import read_score, suggested_objective_score, suggested_score
+
+MAX_OBJECTIVES = 25
+
+
+def register(features: Features) -> None:
+    """Register ``digest`` and ``close``."""
+    features.add_command("digest", digest, aliases=ALIASES[CommandName.DIGEST][1:])
+    features.add_command("close", close, aliases=ALIASES[CommandName.CLOSE][1:])
+
+
+async def _team_objectives(turn: Turn) -> list[Objective]:
+    team_ids = [turn.team_id] if turn.team_id else list(turn.member.team_ids)
+    found: list[Objective] = []
+    for team_id in team_ids:
+        found += await turn.store.list_objectives(turn.tenant_id, team_id=team_id)
+    if not team_ids:
+        found = await turn.store.list_objectives(turn.tenant_id, owner_id=turn.member.id)
+    return [o for o in found if o.state is ObjectiveState.ACTIVE][:MAX_OBJECTIVES]
+
+
+async def digest(turn: Turn, args: str) -> Replies:
+    """The team's progress now: overall, per objective, and what is at risk and whose it is."""
+    lang = okr_views.language(turn)
+    objectives = await _team_objectives(turn)
+    summaries = await okr_views.summaries(turn, objectives)
+    names = okr_views.names_by_id(await turn.store.list_members(turn.tenant_id))
+    at_risk: list[AtRiskLine] = []
+    all_krs = []
+    for objective in objectives:
+        krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
+        all_krs += krs
+        for kr in krs:
+            if kr.last_status in (CheckInStatus.AT_RISK, CheckInStatus.OFF_TRACK):
+                at_risk.append(
+                    AtRiskLine(
+                        title=kr.title,
+                        owner=names.get(kr.owner_id or "", ""),
+                        status=kr.last_status,
+                        progress=float(key_result_progress(kr).clamped),
+                    )
+                )
+    overall = objective_progress(all_krs)
+    card = digest_card(lang, summaries, at_risk, None if overall is None else float(overall))
+    return Card(card, fallback_text=card["body"][0]["text"])
+
+
+async def close(turn: Turn, args: str) -> Replies:
+    """Suggested scores of the team's active objectives, as the period close will propose them."""
+    lang = okr_views.language(turn)
+    lines: list[ScoreLine] = []
+    for objective in await _team_objectives(turn):
+        krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
+        score = suggested_objective_score(krs)
+        try:
+            ended = objective.period.ends_at("UTC") <= turn.now
+        except PeriodError:
+            ended = False
+        lines.append(
+            ScoreLine(
+                objective=objective,
+                score=score,
+                reading=read_score(score, objective.type) if score is not None else None,
+                key_results=[
+                    (kr.title, suggested_score(key_result_progress(kr).clamped)) for kr in krs
+                ],
+                period_ended=ended,
+                progress=float(objective_progress(krs) or Decimal(0)),
+            )
+        )
+    card = scores_card(lang, lines)
+    return Card(card, fallback_text=card["body"][0]["text"])

@@ -1,0 +1,141 @@
+"""Progress reports in chat: the team digest and the period's suggested scores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cards.authoring import ObjectiveSummary
+from cards.elements import Element, card, heading, paragraph, progress_bar
+from cards.i18n import Language, label, text
+from cards.registry import card_sample
+from okr.models import CheckInStatus, Objective, ObjectiveType
+from okr.scoring import ScoreReading
+
+
+@dataclass(frozen=True, slots=True)
+class AtRiskLine:
+    """A key result whose owner called it at risk or off track."""
+
+    title: str
+    owner: str
+    status: CheckInStatus
+    progress: float
+
+
+def _percent(fraction: float) -> str:
+    return f"{round(fraction * 100)}%"
+
+
+def digest_card(
+    lang: Language,
+    objectives: Sequence[ObjectiveSummary],
+    at_risk: Sequence[AtRiskLine],
+    overall: float | None,
+) -> Element:
+    """Overall progress, each objective with a bar, and what is at risk (and whose it is)."""
+    body: list[Element] = [heading(text(lang, "digest.title"))]
+    if not objectives:
+        body.append(paragraph(text(lang, "list.team_okrs.empty")))
+        return card(body)
+    if overall is not None:
+        body.append(
+            paragraph(
+                text(lang, "digest.overall", bar=progress_bar(overall), percent=_percent(overall))
+            )
+        )
+    for summary in objectives:
+        bar = (
+            f"{progress_bar(summary.progress)} {_percent(summary.progress)}"
+            if summary.progress is not None
+            else text(lang, "okr.no_key_results")
+        )
+        body.append(paragraph(f"**{summary.objective.title}**", spacing="Medium", separator=True))
+        body.append(paragraph(f"{bar} · {summary.owner_name}", spacing="None"))
+    body.append(heading(text(lang, "digest.at_risk"), size="Medium"))
+    if not at_risk:
+        body.append(paragraph(text(lang, "digest.nothing_at_risk")))
+    for line in at_risk:
+        body.append(
+            paragraph(
+                f"⚠ **{line.title}** · {label(lang, line.status)} · "
+                f"{_percent(line.progress)} · {line.owner}",
+                spacing="Small",
+            )
+        )
+    return card(body)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreLine:
+    """One objective's suggested score and its key results' scores."""
+
+    objective: Objective
+    score: Decimal | None
+    reading: ScoreReading | None
+    key_results: Sequence[tuple[str, Decimal]] = field(default_factory=tuple)
+    period_ended: bool = False
+    progress: float = 0.0
+
+
+def scores_card(lang: Language, lines: Sequence[ScoreLine]) -> Element:
+    """Suggested scores (0.0-1.0) of the team's active objectives and how to read them."""
+    body: list[Element] = [
+        heading(text(lang, "close.title")),
+        paragraph(text(lang, "close.intro"), isSubtle=True),
+    ]
+    if not lines:
+        body.append(paragraph(text(lang, "list.team_okrs.empty")))
+    for line in lines:
+        objective = line.objective
+        guide = (
+            "score.guide.committed"
+            if objective.type is ObjectiveType.COMMITTED
+            else "score.guide.aspirational"
+        )
+        score = "—" if line.score is None else f"{line.score:.1f}"
+        reading = f" · {text(lang, f'score.reading.{line.reading.value}')}" if line.reading else ""
+        period = text(lang, "close.period_ended" if line.period_ended else "close.period_running")
+        body.append(paragraph(f"**{objective.title}**", spacing="Medium", separator=True))
+        body.append(paragraph(f"{text(lang, 'score.value', score=score)}{reading}", spacing="None"))
+        body.append(
+            paragraph(
+                f"{objective.period.label} · {period} · {text(lang, guide)}",
+                isSubtle=True,
+                size="Small",
+                spacing="None",
+            )
+        )
+        body.extend(
+            paragraph(f"- {title}: {kr_score:.1f}", spacing="None")
+            for title, kr_score in line.key_results
+        )
+    return card(body)
+
+
+@card_sample("digest", in_docs=True)
+def _digest_sample(lang: Language) -> Element:
+    from cards import samples
+
+    summary = ObjectiveSummary(samples.OBJECTIVE, 0.42, len(samples.KEY_RESULTS), "Lan Nguyễn")
+    risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
+    return digest_card(lang, [summary], [risk], 0.42)
+
+
+@card_sample("close.scores")
+def _scores_sample(lang: Language) -> Element:
+    from cards import samples
+
+    line = ScoreLine(
+        objective=samples.OBJECTIVE,
+        score=Decimal("0.6"),
+        reading=ScoreReading.MISSED,
+        key_results=[
+            ("Increase online revenue", Decimal("0.3")),
+            ("Reduce support tickets", Decimal("0.4")),
+        ],
+        period_ended=True,
+        progress=0.6,
+    )
+    return scores_card(lang, [line])
