@@ -8,6 +8,7 @@ below it that is not in ``bot/`` sees only SDK-free types
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -34,6 +35,7 @@ from bot.installation import (
 )
 from bot.logs import turn_log_context
 from bot.people import SeenPerson, learn_person, leave_team
+from bot.upsert import upsert
 from cards.i18n import language_for_locale
 from cards.i18n import text as catalog_text
 from cards.welcome import welcome_card
@@ -126,6 +128,8 @@ class OkrAgent:
         if turn.is_personal:
             # Keep the personal chat's reference fresh: it is where check-ins are sent.
             await activate_conversation(self._store, turn.conversation)
+            if not turn.member.reachable:
+                await self._reachable_again(turn)
         if not turn.text:
             log.info("ignored a message without text")
             return
@@ -278,6 +282,20 @@ class OkrAgent:
         ref = activities.conversation_ref(activity, tenant_id, now)
         await deactivate_conversation(self._store, tenant_id, ref.id, now)
         log.info("removed from a %s conversation", ref.kind.value)
+
+    async def _reachable_again(self, turn: Turn) -> None:
+        """They wrote to the bot in their 1:1 chat, so sends that failed with 403 work again."""
+        store = self._store
+
+        def change(member: Member | None) -> Member | None:
+            if member is None or member.reachable:
+                return None
+            return dataclasses.replace(member, reachable=True, updated_at=turn.now)
+
+        await upsert(
+            store.save_member, lambda: store.get_member(turn.tenant_id, turn.member.id), change
+        )
+        log.info("member reachable again")
 
     # -- failure -----------------------------------------------------------------
 

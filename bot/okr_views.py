@@ -32,7 +32,12 @@ def language(turn: Turn) -> Language:
 
 def time_zone(turn: Turn, team: Team | None) -> ZoneInfo:
     """The person's time zone, else their team's, else UTC; never fails."""
-    for name in (turn.member.time_zone, team.settings.time_zone if team else None):
+    member = turn.member
+    for name in (
+        member.preferred_time_zone,
+        member.time_zone,
+        team.settings.time_zone if team else None,
+    ):
         if name:
             try:
                 return ZoneInfo(name)

@@ -210,7 +210,7 @@ async def save_personal_settings(turn: Turn, action: CardAction) -> Replies:
         return dataclasses.replace(
             member,
             prompts_paused=chosen.prompts_paused,
-            time_zone=chosen.time_zone,
+            preferred_time_zone=chosen.time_zone,
             preferred_locale=LOCALES[chosen.language] if pin else member.preferred_locale,
             updated_at=turn.now,
         )
@@ -231,7 +231,7 @@ async def _personal_card(
     shown = values or {
         "prompts_paused": "true" if member.prompts_paused else "false",
         "language": lang.value,
-        "time_zone": member.time_zone or NO_TIME_ZONE,
+        "time_zone": member.preferred_time_zone or member.time_zone or NO_TIME_ZONE,
     }
     next_checkin = None
     if saved:

@@ -34,7 +34,8 @@ Wall times and daylight saving (:func:`wall_time_instant`):
 * Otherwise the wall time is kept: a 09:00 round stays at 09:00 local after a DST
   change, so its UTC instant moves by an hour.
 
-Time zones: an owner's is ``Member.time_zone``; when it is missing or names no
+Time zones: an owner's is ``Member.preferred_time_zone`` (chosen in settings), else
+``Member.time_zone`` (what Teams reports); when it is missing or names no
 zone, the team's ``TeamSettings.time_zone``; when that names none either, UTC. A
 bad name never raises: time zones come from Teams activities and old settings.
 """
@@ -79,7 +80,9 @@ def zone_or(name: str | None, fallback: str | None = None) -> ZoneInfo:
 
 def owner_zone(settings: TeamSettings, member: Member | None = None) -> ZoneInfo:
     """The time zone an owner is asked in: theirs, else the team's, else UTC."""
-    return zone_or(member.time_zone if member is not None else None, settings.time_zone)
+    if member is None:
+        return zone_or(None, settings.time_zone)
+    return zone_or(member.preferred_time_zone or member.time_zone, settings.time_zone)
 
 
 def anchor_date(settings: TeamSettings) -> date:

@@ -174,9 +174,10 @@ class Member:
     aad_object_id: str | None = None
     name: str = ""
     email: str | None = None  # e-mail or UPN
-    time_zone: str | None = None
+    time_zone: str | None = None  # as Teams last reported it
     locale: str | None = None  # as Teams last reported it
     preferred_locale: str | None = None  # chosen with `language`; wins over `locale`
+    preferred_time_zone: str | None = None  # chosen in settings; wins over `time_zone`
     team_ids: tuple[str, ...] = ()
     prompts_paused: bool = False
     reachable: bool = True

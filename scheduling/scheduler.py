@@ -34,6 +34,9 @@ class PassScheduler:
         self._engine = engine
         self._clock = clock
         self._interval = interval
+        if not log.isEnabledFor(logging.DEBUG):
+            # APScheduler logs every run at INFO; our own pass lines say what matters.
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             # One pass of a kind at a time; a late pass runs once, not once per missed tick.

@@ -316,8 +316,14 @@ async def test_pausing_my_prompts_is_stored(teams_bot: BotClient, connector: Con
     body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
 
     member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
-    assert member is not None and member.prompts_paused and member.time_zone == "Europe/Berlin"
+    assert member is not None and member.prompts_paused
+    assert member.preferred_time_zone == "Europe/Berlin"
     assert member.preferred_locale is None  # English is what her Teams speaks anyway
+    # Her next message reports Los Angeles again: the zone she chose still wins.
+    await teams_bot.post(f.personal_message("my okrs", connector.url))
+    again = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
+    assert again is not None and again.preferred_time_zone == "Europe/Berlin"
+    assert again.time_zone == "America/Los_Angeles"
     shown = card_text(body)
     assert "Saved." in shown and "Your check-in prompts are paused." in shown
     assert inputs(body["value"])["prompts_paused"]["value"] == "true"

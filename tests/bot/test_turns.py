@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
@@ -151,3 +152,15 @@ async def test_malformed_card_action_is_answered_not_crashed(
 
     assert response.status == 200
     assert "out of date" in (await response.json())["value"]
+
+
+async def test_a_member_marked_unreachable_is_reachable_again_after_writing(
+    bot: BotClient, connector: Connector
+) -> None:
+    await bot.post(f.personal_message("help", connector.url))
+    member = await bot.store.get_member(f.TENANT_ID, f.ALICE.id)
+    assert member is not None
+    await bot.store.save_member(dataclasses.replace(member, reachable=False))
+    await bot.post(f.personal_message("help", connector.url))
+    again = await bot.store.get_member(f.TENANT_ID, f.ALICE.id)
+    assert again is not None and again.reachable
