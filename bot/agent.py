@@ -24,8 +24,17 @@ from microsoft_agents.activity import (
 from microsoft_agents.hosting.core import TurnContext
 
 from bot import activities, teams_api
-from bot.command_text import clean_message
-from bot.features import Card, CardAction, Features, Reply, Text, Turn, as_reply_list
+from bot.command_text import CommandMatch, clean_message, parse_command
+from bot.features import (
+    Card,
+    CardAction,
+    Command,
+    Features,
+    Reply,
+    Text,
+    Turn,
+    as_reply_list,
+)
 from bot.installation import (
     activate_conversation,
     deactivate_conversation,
@@ -133,7 +142,7 @@ class OkrAgent:
         if not turn.text:
             log.info("ignored a message without text")
             return
-        found = self._features.find_command(turn.text)
+        found = self._find_command(turn.text)
         if found is not None:
             command, args = found
             log.info("command %s", command.name)
@@ -144,6 +153,15 @@ class OkrAgent:
         else:
             replies = None
         await _send(context, as_reply_list(replies))
+
+    def _find_command(self, text: str) -> tuple[Command, str] | None:
+        """The product's spellings first (punctuation and accents forgiven), then the registry's."""
+        parsed = parse_command(text)
+        if isinstance(parsed, CommandMatch):
+            command = self._features.command_named(parsed.command.value.replace("_", " "))
+            if command is not None:
+                return command, parsed.argument
+        return self._features.find_command(text)
 
     async def _on_invoke(
         self, context: TurnContext, tenant_id: str, member: Member | None, now: datetime

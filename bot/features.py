@@ -225,6 +225,10 @@ class Features:
                 return command, rest[count] if len(rest) > count else ""
         return None
 
+    def command_named(self, name: str) -> Command | None:
+        """The command registered under the canonical ``name``, or None."""
+        return self._commands.get(name)
+
     def find_verb(self, verb: str) -> VerbHandler | None:
         """The handler of ``verb``, or None."""
         return self._verbs.get(verb)
