@@ -43,7 +43,12 @@ from okr.models import (
     Objective,
     ObjectiveState,
 )
-from okr.permissions import can_create_in_team, can_edit_key_result, can_edit_objective
+from okr.permissions import (
+    can_create_in_team,
+    can_edit_key_result,
+    can_edit_objective,
+    is_team_owner,
+)
 from okr.templates import Template, find_template, templates_for
 from storage.errors import ConflictError
 from storage.ids import new_id
@@ -63,8 +68,10 @@ def register(features: Features) -> None:
     features.add_verb(verbs.KEY_RESULT_SAVE, save_key_result)
     features.add_verb(verbs.INITIATIVE_NEW, new_initiative)
     features.add_verb(verbs.INITIATIVE_SAVE, save_initiative)
+    features.add_verb(verbs.INITIATIVE_EDIT, edit_initiative)
     features.add_verb(verbs.KPI_NEW, new_kpi)
     features.add_verb(verbs.KPI_SAVE, save_kpi)
+    features.add_verb(verbs.KPI_EDIT, edit_kpi)
     features.add_verb(verbs.TEMPLATE_USE, use_template)
 
 
@@ -436,34 +443,77 @@ async def new_initiative(turn: Turn, action: CardAction) -> Replies:
     return _card(form, lang, "form.initiative.new")
 
 
+async def edit_initiative(turn: Turn, action: CardAction) -> Replies:
+    """The initiative form filled in from the stored initiative, with its state."""
+    lang = okr_views.language(turn)
+    objective = await _editable(turn, action)
+    if isinstance(objective, Text):
+        return objective
+    initiative_id = _id(action.data, "initiative_id")
+    initiative = (
+        await turn.store.get_initiative(turn.tenant_id, initiative_id) if initiative_id else None
+    )
+    if initiative is None or initiative.objective_id != objective.id:
+        return _expired(lang)
+    krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
+    values = {
+        "title": initiative.title,
+        "owner": initiative.owner_id or "",
+        "key_result": initiative.key_result_id or "",
+        "state": initiative.state.value,
+    }
+    form = initiative_form(
+        lang, objective, krs, values, {}, await _member_choices(turn), initiative_id=initiative.id
+    )
+    return _card(form, lang, "form.initiative.edit")
+
+
 async def save_initiative(turn: Turn, action: CardAction) -> Replies:
-    """Add an initiative to an objective."""
+    """Add an initiative to an objective, or update one."""
     lang = okr_views.language(turn)
     if not _is_current_card(action):
         return _expired(lang)
-    objective = await _load_objective(turn, action)
-    if objective is None:
+    objective = await _editable(turn, action)
+    if isinstance(objective, Text):
+        return objective
+    initiative_id = _id(action.data, "initiative_id")
+    existing = (
+        await turn.store.get_initiative(turn.tenant_id, initiative_id) if initiative_id else None
+    )
+    if initiative_id is not None and (existing is None or existing.objective_id != objective.id):
         return _expired(lang)
-    if not await _may_edit(turn, objective):
-        return _not_allowed(lang)
     krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
     kr_ids = frozenset(k.id for k in krs)
     form = read_initiative_form(action.data, lang, await _context(turn), kr_ids)
-    if not form.ok or form.parsed is None:
+    parsed = form.parsed
+    if not form.ok or parsed is None:
         members = await _member_choices(turn)
-        again = initiative_form(lang, objective, krs, form.values, form.problems, members)
-        return _card(again, lang, "form.fix_problems")
-    await turn.store.save_initiative(
-        Initiative(
-            tenant_id=turn.tenant_id,
-            id=new_id(),
-            objective_id=objective.id,
-            title=form.parsed.title,
-            owner_id=form.parsed.owner_id,
-            key_result_id=form.parsed.key_result_id,
-            created_at=turn.now,
+        again = initiative_form(
+            lang, objective, krs, form.values, form.problems, members, initiative_id=initiative_id
         )
-    )
+        return _card(again, lang, "form.fix_problems")
+    fields: dict[str, Any] = {
+        "title": parsed.title,
+        "owner_id": parsed.owner_id,
+        "key_result_id": parsed.key_result_id,
+    }
+    try:
+        if existing is not None:
+            await turn.store.save_initiative(
+                dataclasses.replace(existing, state=parsed.state, **fields)
+            )
+        else:
+            await turn.store.save_initiative(
+                Initiative(
+                    tenant_id=turn.tenant_id,
+                    id=new_id(),
+                    objective_id=objective.id,
+                    created_at=turn.now,
+                    **fields,
+                )
+            )
+    except ConflictError:
+        return await _changed_meanwhile(turn, objective.id)
     return await _objective_card(turn, objective)
 
 
@@ -474,30 +524,82 @@ async def new_kpi(turn: Turn, action: CardAction) -> Replies:
     return _card(kpi_form(lang, {"owner": turn.member.id}, {}, members), lang, "form.kpi.new")
 
 
+async def _editable_kpi(turn: Turn, action: CardAction) -> Kpi | Text | None:
+    """The KPI the card names if this person may change it; None for a new KPI."""
+    lang = okr_views.language(turn)
+    kpi_id = _id(action.data, "kpi_id")
+    if kpi_id is None:
+        return None
+    kpi = await turn.store.get_kpi(turn.tenant_id, kpi_id)
+    if kpi is None:
+        return _expired(lang)
+    team = await turn.store.get_team(turn.tenant_id, kpi.team_id) if kpi.team_id else None
+    if turn.member.id != kpi.owner_id and not is_team_owner(turn.member.id, team):
+        return Text(text(lang, "permission.kpi"))
+    return kpi
+
+
+async def edit_kpi(turn: Turn, action: CardAction) -> Replies:
+    """The KPI form filled in from the stored KPI (to update its value or threshold)."""
+    lang = okr_views.language(turn)
+    kpi = await _editable_kpi(turn, action)
+    if kpi is None:
+        return _expired(lang)
+    if isinstance(kpi, Text):
+        return kpi
+    values = {
+        "title": kpi.title,
+        "comparison": kpi.comparison.value,
+        "threshold": format_decimal(kpi.threshold, lang, max_fraction_digits=6),
+        "current": ""
+        if kpi.current is None
+        else format_decimal(kpi.current, lang, max_fraction_digits=6),
+        "unit": kpi.unit,
+        "owner": kpi.owner_id or "",
+    }
+    form = kpi_form(lang, values, {}, await _member_choices(turn), kpi_id=kpi.id)
+    return _card(form, lang, "form.kpi.edit")
+
+
 async def save_kpi(turn: Turn, action: CardAction) -> Replies:
-    """Add a KPI to the person's team."""
+    """Add a KPI to the person's team, or update one."""
     lang = okr_views.language(turn)
     if not _is_current_card(action):
         return _expired(lang)
+    existing = await _editable_kpi(turn, action)
+    if isinstance(existing, Text):
+        return existing
     form = read_kpi_form(action.data, lang, await _context(turn))
     parsed = form.parsed
     if not form.ok or parsed is None or parsed.threshold is None:
         members = await _member_choices(turn)
-        return _card(kpi_form(lang, form.values, form.problems, members), lang, "form.fix_problems")
-    saved = await turn.store.save_kpi(
-        Kpi(
-            tenant_id=turn.tenant_id,
-            id=new_id(),
-            title=parsed.title,
-            threshold=parsed.threshold,
-            comparison=parsed.comparison,
-            current=parsed.current,
-            unit=parsed.unit,
-            owner_id=parsed.owner_id,
-            team_id=okr_views.team_id_of(turn),
-            updated_at=turn.now,
+        again = kpi_form(
+            lang, form.values, form.problems, members, kpi_id=existing.id if existing else None
         )
-    )
+        return _card(again, lang, "form.fix_problems")
+    fields: dict[str, Any] = {
+        "title": parsed.title,
+        "threshold": parsed.threshold,
+        "comparison": parsed.comparison,
+        "current": parsed.current,
+        "unit": parsed.unit,
+        "owner_id": parsed.owner_id,
+        "updated_at": turn.now,
+    }
+    try:
+        if existing is not None:
+            saved = await turn.store.save_kpi(dataclasses.replace(existing, **fields))
+        else:
+            saved = await turn.store.save_kpi(
+                Kpi(
+                    tenant_id=turn.tenant_id,
+                    id=new_id(),
+                    team_id=okr_views.team_id_of(turn),
+                    **fields,
+                )
+            )
+    except ConflictError:
+        return Text(text(lang, "error.changed_meanwhile"))
     return Text(text(lang, "kpi.saved", title=saved.title))
 
 

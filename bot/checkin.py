@@ -62,6 +62,9 @@ async def open_key_results(turn: Turn) -> list[KeyResult]:
 async def checkin_command(turn: Turn, args: str) -> Replies:
     """``checkin``: the check-in card now, with all of the person's active key results."""
     lang = okr_views.language(turn)
+    if not turn.is_personal:
+        # A check-in card is personal: in a channel everyone would see it.
+        return Text(text(lang, "checkin.in_personal_chat"))
     key_results = await open_key_results(turn)
     if not key_results:
         return Text(text(lang, "checkin.nothing"))

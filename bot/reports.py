@@ -11,9 +11,12 @@ from decimal import Decimal
 from bot import okr_views
 from bot.command_text import ALIASES, CommandName
 from bot.features import Card, Features, Replies, Turn
-from cards.reports import AtRiskLine, ScoreLine, digest_card, scores_card
+from cards.locale_format import format_decimal
+from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, scores_card
+from okr.kpi import kpi_health
 from okr.models import CheckInStatus, Objective, ObjectiveState
 from okr.periods import PeriodError
+from okr.permissions import is_team_owner
 from okr.progress import key_result_progress, objective_progress
 from okr.scoring import read_score, suggested_objective_score, suggested_score
 
@@ -58,8 +61,40 @@ async def digest(turn: Turn, args: str) -> Replies:
                     )
                 )
     overall = objective_progress(all_krs)
-    card = digest_card(lang, summaries, at_risk, None if overall is None else float(overall))
+    kpis = await _kpi_lines(turn)
+    card = digest_card(lang, summaries, at_risk, None if overall is None else float(overall), kpis)
     return Card(card, fallback_text=card["body"][0]["text"])
+
+
+async def _kpi_lines(turn: Turn) -> list[KpiLine]:
+    lang = okr_views.language(turn)
+    team_ids = [turn.team_id] if turn.team_id else list(turn.member.team_ids)
+    lines = []
+    for team_id in team_ids:
+        team = await turn.store.get_team(turn.tenant_id, team_id)
+        for kpi in await turn.store.list_kpis(turn.tenant_id, team_id):
+            threshold = (
+                f"{kpi.comparison.value} {format_decimal(kpi.threshold, lang)}{_unit(kpi.unit)}"
+            )
+            current = (
+                "—"
+                if kpi.current is None
+                else f"{format_decimal(kpi.current, lang)}{_unit(kpi.unit)}"
+            )
+            lines.append(
+                KpiLine(
+                    kpi_id=kpi.id,
+                    title=kpi.title,
+                    value=f"{current} ({threshold})",
+                    health=kpi_health(kpi),
+                    can_edit=turn.member.id == kpi.owner_id or is_team_owner(turn.member.id, team),
+                )
+            )
+    return lines
+
+
+def _unit(unit: str) -> str:
+    return "" if not unit else (unit if unit == "%" else f" {unit}")
 
 
 async def close(turn: Turn, args: str) -> Replies:

@@ -31,6 +31,7 @@ from okr.guidance import GuidanceWarning
 from okr.models import (
     Comparison,
     Initiative,
+    InitiativeState,
     KeyResult,
     KeyResultKind,
     Level,
@@ -321,10 +322,12 @@ def initiative_form(
     values: Mapping[str, str],
     problems: Mapping[str, str],
     members: Sequence[tuple[str, str]],
+    *,
+    initiative_id: str | None = None,
 ) -> Element:
-    """The form to add an initiative (the work that drives key results)."""
+    """The form to add an initiative (the work that drives key results) or edit one."""
     body: list[Element] = [
-        heading(text(lang, "form.initiative.new")),
+        heading(text(lang, "form.initiative.edit" if initiative_id else "form.initiative.new")),
         paragraph(text(lang, "form.key_result.for", objective=objective.title), isSubtle=True),
     ]
     body += with_problem(
@@ -358,17 +361,31 @@ def initiative_form(
                 "key_result",
                 _field(lang, "initiative.key_result"),
                 [(text(lang, "form.parent.none"), NONE), *((k.title, k.id) for k in key_results)],
-                values.get("key_result", ""),
+                values.get("key_result") or NONE,
             )
         ],
         "key_result",
         problems,
     )
+    if initiative_id:
+        body += with_problem(
+            [
+                choice_input(
+                    "state",
+                    _field(lang, "initiative.state"),
+                    [(label(lang, s), s.value) for s in InitiativeState],
+                    values.get("state", InitiativeState.NOT_STARTED.value),
+                )
+            ],
+            "state",
+            problems,
+        )
     data = {"objective_id": objective.id}
+    save_data = {**data, "initiative_id": initiative_id} if initiative_id else data
     return card(
         body,
         [
-            execute(text(lang, "action.save"), verbs.INITIATIVE_SAVE, data, style="positive"),
+            execute(text(lang, "action.save"), verbs.INITIATIVE_SAVE, save_data, style="positive"),
             execute(text(lang, "action.back"), verbs.OBJECTIVE_VIEW, data, associatedInputs="none"),
         ],
     )
@@ -379,10 +396,12 @@ def kpi_form(
     values: Mapping[str, str],
     problems: Mapping[str, str],
     members: Sequence[tuple[str, str]],
+    *,
+    kpi_id: str | None = None,
 ) -> Element:
-    """The form to add a KPI: a health metric watched beside the OKRs."""
+    """The form to add a KPI (a health metric watched beside the OKRs) or update one."""
     body: list[Element] = [
-        heading(text(lang, "form.kpi.new")),
+        heading(text(lang, "form.kpi.edit" if kpi_id else "form.kpi.new")),
         paragraph(text(lang, "form.kpi.hint"), isSubtle=True),
     ]
     for element, name in (
@@ -428,7 +447,8 @@ def kpi_form(
         ),
     ):
         body += with_problem([element], name, problems)
-    return card(body, [execute(text(lang, "action.save"), verbs.KPI_SAVE, {}, style="positive")])
+    data = {"kpi_id": kpi_id} if kpi_id else {}
+    return card(body, [execute(text(lang, "action.save"), verbs.KPI_SAVE, data, style="positive")])
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,10 +567,31 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
         body.extend(item)
     if view.initiatives:
         body.append(heading(text(lang, "okr.initiatives"), size="Medium"))
-        body.extend(
-            paragraph(f"• {i.title} · {label(lang, i.state)}", spacing="None")
-            for i in view.initiatives
-        )
+        for initiative in view.initiatives:
+            entry = paragraph(
+                f"• {initiative.title} · {label(lang, initiative.state)}", spacing="None"
+            )
+            if not view.can_edit:
+                body.append(entry)
+                continue
+            edit = execute(
+                text(lang, "action.edit"),
+                verbs.INITIATIVE_EDIT,
+                {"objective_id": objective.id, "initiative_id": initiative.id},
+            )
+            body.append(
+                {
+                    "type": "ColumnSet",
+                    "columns": [
+                        {"type": "Column", "width": "stretch", "items": [entry]},
+                        {
+                            "type": "Column",
+                            "width": "auto",
+                            "items": [{"type": "ActionSet", "actions": [edit]}],
+                        },
+                    ],
+                }
+            )
     if view.warnings:
         titles = {line.key_result.id: line.key_result.title for line in view.key_results}
         body.append(heading(text(lang, "guidance.title"), size="Medium"))

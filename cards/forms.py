@@ -31,7 +31,7 @@ from okr.authoring import (
     check_kpi,
     check_objective,
 )
-from okr.models import Comparison, KeyResultKind, Level, ObjectiveType
+from okr.models import Comparison, InitiativeState, KeyResultKind, Level, ObjectiveType
 from okr.periods import Period, PeriodError, parse_period
 
 # Longer than any field the forms offer: anything beyond is cut before parsing.
@@ -80,7 +80,7 @@ def translate(lang: Language, problem: Problem) -> str:
     return text(lang, f"validation.{problem.code}", **params)
 
 
-def _choice[E: (Level, ObjectiveType, KeyResultKind, Comparison)](
+def _choice[E: (Level, ObjectiveType, KeyResultKind, Comparison, InitiativeState)](
     cls: type[E], raw: str, default: E
 ) -> E | None:
     if not raw:
@@ -216,7 +216,7 @@ def read_key_result_form(
     return FormResult(values, parsed, problems)
 
 
-INITIATIVE_FIELDS = ("title", "owner", "key_result")
+INITIATIVE_FIELDS = ("title", "owner", "key_result", "state")
 
 
 def read_initiative_form(
@@ -224,14 +224,18 @@ def read_initiative_form(
 ) -> FormResult[InitiativeInput]:
     """Read and check the initiative form."""
     values = raw_values(data, INITIATIVE_FIELDS)
+    problems: dict[str, str] = {}
+    state = _choice(InitiativeState, values["state"], InitiativeState.NOT_STARTED)
+    if state is None:
+        problems["state"] = text(lang, "validation.invalid_choice")
     parsed = InitiativeInput(
         title=values["title"].strip(),
         owner_id=values["owner"] or None,
         key_result_id=values["key_result"] or None,
+        state=state or InitiativeState.NOT_STARTED,
     )
-    problems = {
-        name: translate(lang, p) for name, p in check_initiative(parsed, context, kr_ids).items()
-    }
+    for name, found in check_initiative(parsed, context, kr_ids).items():
+        problems.setdefault(name, translate(lang, found))
     return FormResult(values, parsed, problems)
 
 

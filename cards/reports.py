@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cards import verbs
 from cards.authoring import ObjectiveSummary
-from cards.elements import Element, card, heading, paragraph, progress_bar
+from cards.elements import Element, card, execute, heading, paragraph, progress_bar
 from cards.i18n import Language, label, text
 from cards.registry import card_sample
+from okr.kpi import KpiHealth
 from okr.models import CheckInStatus, Objective, ObjectiveType
 from okr.scoring import ScoreReading
 
@@ -28,17 +30,37 @@ def _percent(fraction: float) -> str:
     return f"{round(fraction * 100)}%"
 
 
+@dataclass(frozen=True, slots=True)
+class KpiLine:
+    """A KPI as the digest shows it, formatted."""
+
+    kpi_id: str
+    title: str
+    value: str  # e.g. "99.93 % (healthy when ≥ 99.5 %)"
+    health: KpiHealth
+    can_edit: bool
+
+
+_HEALTH_MARK = {KpiHealth.HEALTHY: "✅", KpiHealth.UNHEALTHY: "❌", KpiHealth.UNKNOWN: "…"}
+
+
 def digest_card(
     lang: Language,
     objectives: Sequence[ObjectiveSummary],
     at_risk: Sequence[AtRiskLine],
     overall: float | None,
+    kpis: Sequence[KpiLine] = (),
 ) -> Element:
-    """Overall progress, each objective with a bar, and what is at risk (and whose it is)."""
+    """Overall progress, each objective with a bar, what is at risk (and whose), the KPIs."""
     body: list[Element] = [heading(text(lang, "digest.title"))]
+    actions = [
+        execute(text(lang, "action.new_objective"), verbs.OBJECTIVE_NEW, {}),
+        execute(text(lang, "action.add_kpi"), verbs.KPI_NEW, {}),
+    ]
     if not objectives:
         body.append(paragraph(text(lang, "list.team_okrs.empty")))
-        return card(body)
+        body += _kpi_section(lang, kpis)
+        return card(body, actions)
     if overall is not None:
         body.append(
             paragraph(
@@ -64,7 +86,38 @@ def digest_card(
                 spacing="Small",
             )
         )
-    return card(body)
+    body += _kpi_section(lang, kpis)
+    return card(body, actions)
+
+
+def _kpi_section(lang: Language, kpis: Sequence[KpiLine]) -> list[Element]:
+    if not kpis:
+        return []
+    section: list[Element] = [heading(text(lang, "digest.kpis"), size="Medium")]
+    for kpi in kpis:
+        entry = paragraph(
+            f"{_HEALTH_MARK[kpi.health]} **{kpi.title}** · {kpi.value} · "
+            f"{text(lang, f'kpi.{kpi.health.value}')}",
+            spacing="Small",
+        )
+        if not kpi.can_edit:
+            section.append(entry)
+            continue
+        update = execute(text(lang, "action.update"), verbs.KPI_EDIT, {"kpi_id": kpi.kpi_id})
+        section.append(
+            {
+                "type": "ColumnSet",
+                "columns": [
+                    {"type": "Column", "width": "stretch", "items": [entry]},
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "items": [{"type": "ActionSet", "actions": [update]}],
+                    },
+                ],
+            }
+        )
+    return section
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +173,8 @@ def _digest_sample(lang: Language) -> Element:
 
     summary = ObjectiveSummary(samples.OBJECTIVE, 0.42, len(samples.KEY_RESULTS), "Lan Nguyễn")
     risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
-    return digest_card(lang, [summary], [risk], 0.42)
+    kpi = KpiLine("kpi-uptime", "Site uptime", "99.93% (≥ 99.5%)", KpiHealth.HEALTHY, True)
+    return digest_card(lang, [summary], [risk], 0.42, [kpi])
 
 
 @card_sample("close.scores")

@@ -19,8 +19,10 @@ KEY_RESULT_EDIT = "okr.kr.edit"
 KEY_RESULT_SAVE = "okr.kr.save"
 INITIATIVE_NEW = "okr.initiative.new"
 INITIATIVE_SAVE = "okr.initiative.save"
+INITIATIVE_EDIT = "okr.initiative.edit"
 KPI_NEW = "okr.kpi.new"
 KPI_SAVE = "okr.kpi.save"
+KPI_EDIT = "okr.kpi.edit"
 TEMPLATE_USE = "okr.template.use"
 
 # Check-ins (issue: scheduled check-ins)
@@ -42,8 +44,10 @@ ALL_VERBS = frozenset(
         KEY_RESULT_SAVE,
         INITIATIVE_NEW,
         INITIATIVE_SAVE,
+        INITIATIVE_EDIT,
         KPI_NEW,
         KPI_SAVE,
+        KPI_EDIT,
         TEMPLATE_USE,
         CHECKIN_SUBMIT,
         SETTINGS_SAVE,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from okr.models import Comparison, KeyResultKind, Level, ObjectiveType
+from okr.models import Comparison, InitiativeState, KeyResultKind, Level, ObjectiveType
 from okr.periods import Period
 
 TITLE_MAX = 200
@@ -78,6 +78,7 @@ class InitiativeInput:
     title: str
     owner_id: str | None = None
     key_result_id: str | None = None
+    state: InitiativeState = InitiativeState.NOT_STARTED
 
 
 @dataclass(frozen=True, slots=True)

@@ -390,4 +390,16 @@ STRINGS: dict[str, str] = {
     ),
     "close.period_ended": "period ended",
     "close.period_running": "period still running",
+    # --- Editing initiatives and KPIs ---------------------------------------------
+    "form.initiative.edit": "Edit initiative",
+    "form.kpi.edit": "Update KPI",
+    "permission.kpi": "Only the KPI's owner or the team's owners can change it.",
+    "digest.kpis": "KPIs",
+    "action.new_objective": "New objective",
+    "action.add_kpi": "Add a KPI",
+    "action.update": "Update",
+    "checkin.in_personal_chat": (
+        "Check-ins are personal: type **checkin** in your chat with me (open it from my "
+        "profile picture) and I'll show your card there."
+    ),
 }

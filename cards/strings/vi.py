@@ -405,4 +405,16 @@ STRINGS: dict[str, str] = {
     ),
     "close.period_ended": "kỳ đã kết thúc",
     "close.period_running": "kỳ vẫn đang diễn ra",
+    # --- Editing initiatives and KPIs ---------------------------------------------
+    "form.initiative.edit": "Sửa sáng kiến",
+    "form.kpi.edit": "Cập nhật KPI",
+    "permission.kpi": "Chỉ người phụ trách KPI hoặc chủ sở hữu nhóm mới có thể thay đổi KPI này.",
+    "digest.kpis": "KPI",
+    "action.new_objective": "Mục tiêu mới",
+    "action.add_kpi": "Thêm KPI",
+    "action.update": "Cập nhật",
+    "checkin.in_personal_chat": (
+        "Cập nhật OKR là việc riêng của bạn: hãy gõ **cập nhật** trong cuộc trò chuyện riêng "
+        "với tôi (mở từ ảnh đại diện của tôi) và tôi sẽ gửi thẻ ở đó."
+    ),
 }

@@ -386,3 +386,69 @@ async def test_other_tenants_objectives_are_invisible(
     body = await response.json()
     assert body["type"] == "application/vnd.microsoft.activity.message"
     assert "Double revenue" not in str(body)
+
+
+async def test_initiatives_are_added_and_edited_with_their_state(
+    team_bot: BotClient, connector: Connector
+) -> None:
+    bot = team_bot
+    objective_id = await create_objective(bot, connector)
+    form = {"objective_id": objective_id, "title": "Partner program", "owner": "none"}
+    body = await invoke(bot, connector, verbs.INITIATIVE_SAVE, {**form, "key_result": "none"})
+    assert "Partner program" in card_text(body)
+    [initiative] = await bot.store.list_initiatives(f.TENANT_ID, objective_id)
+    assert initiative.owner_id is None and initiative.key_result_id is None
+    edit = actions(body["value"])[verbs.INITIATIVE_EDIT]
+    opened = await invoke(bot, connector, verbs.INITIATIVE_EDIT, edit["data"])
+    assert inputs(opened["value"])["state"]["value"] == "not_started"
+    save = actions(opened["value"])[verbs.INITIATIVE_SAVE]["data"]
+    typed = {
+        "title": "Partner program v2",
+        "owner": f.BINH.id,
+        "key_result": "none",
+        "state": "done",
+    }
+    await invoke(bot, connector, verbs.INITIATIVE_SAVE, {**save, **typed})
+    [after] = await bot.store.list_initiatives(f.TENANT_ID, objective_id)
+    assert (after.title, after.owner_id, after.state.value) == (
+        "Partner program v2",
+        f.BINH.id,
+        "done",
+    )
+    # Binh owns the initiative now, but not the objective: he cannot edit it.
+    denied = await invoke(bot, connector, verbs.INITIATIVE_EDIT, edit["data"], user=f.BINH)
+    assert denied["type"] == "application/vnd.microsoft.activity.message"
+
+
+async def test_kpis_are_added_updated_and_shown_healthy_or_not_in_the_digest(
+    team_bot: BotClient, connector: Connector
+) -> None:
+    bot = team_bot
+    kpi = {
+        "title": "Site uptime",
+        "comparison": ">=",
+        "threshold": "99.5",
+        "current": "99.2",
+        "unit": "%",
+        "owner": f.BINH.id,
+    }
+    saved = await invoke(bot, connector, verbs.KPI_SAVE, kpi)
+    assert "Site uptime" in saved["value"]
+    await bot.post(f.personal_message("digest", connector.url))
+    [digest] = connector.cards()
+    assert "Site uptime" in str(digest) and "Needs attention" in str(digest)
+    update = actions(digest)[verbs.KPI_EDIT]
+    # Binh owns the KPI: he may update it; Chi may not.
+    chi = f.User(id="29:1-chi", aad_object_id="aad-chi", name="Chi Lê", locale="en-US")
+    denied = await invoke(bot, connector, verbs.KPI_EDIT, update["data"], user=chi)
+    assert denied["type"] == "application/vnd.microsoft.activity.message"
+    opened = await invoke(bot, connector, verbs.KPI_EDIT, update["data"], user=f.BINH)
+    assert inputs(opened["value"])["current"]["value"] == "99,2"  # Binh reads Vietnamese
+    save = actions(opened["value"])[verbs.KPI_SAVE]["data"]
+    fields = {name: field.get("value", "") for name, field in inputs(opened["value"]).items()}
+    await invoke(bot, connector, verbs.KPI_SAVE, {**save, **fields, "current": "99,9"}, user=f.BINH)
+    [stored] = await bot.store.list_kpis(f.TENANT_ID)
+    assert str(stored.current) == "99.9"
+    connector.calls.clear()
+    await bot.post(f.personal_message("digest", connector.url))
+    assert "Healthy" in str(connector.cards()[0])
