@@ -22,6 +22,7 @@ from cards.elements import (
     paragraph,
     progress_bar,
     text_input,
+    with_action,
     with_problem,
 )
 from cards.forms import CUSTOM_PERIOD, NONE
@@ -579,19 +580,7 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
                 verbs.INITIATIVE_EDIT,
                 {"objective_id": objective.id, "initiative_id": initiative.id},
             )
-            body.append(
-                {
-                    "type": "ColumnSet",
-                    "columns": [
-                        {"type": "Column", "width": "stretch", "items": [entry]},
-                        {
-                            "type": "Column",
-                            "width": "auto",
-                            "items": [{"type": "ActionSet", "actions": [edit]}],
-                        },
-                    ],
-                }
-            )
+            body.append(with_action(entry, edit))
     if view.warnings:
         titles = {line.key_result.id: line.key_result.title for line in view.key_results}
         body.append(heading(text(lang, "guidance.title"), size="Medium"))

@@ -132,3 +132,18 @@ def with_problem(elements: list[Element], field: str, problems: Mapping[str, str
     """``elements`` followed by the problem text for ``field``, when there is one."""
     message = problems.get(field)
     return [*elements, error_text(message)] if message else elements
+
+
+def with_action(element: Element, action: Element) -> Element:
+    """``element`` with a small button to its right (e.g. an Edit next to a line)."""
+    return {
+        "type": "ColumnSet",
+        "columns": [
+            {"type": "Column", "width": "stretch", "items": [element]},
+            {
+                "type": "Column",
+                "width": "auto",
+                "items": [{"type": "ActionSet", "actions": [action]}],
+            },
+        ],
+    }

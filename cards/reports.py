@@ -8,7 +8,15 @@ from decimal import Decimal
 
 from cards import verbs
 from cards.authoring import ObjectiveSummary
-from cards.elements import Element, card, execute, heading, paragraph, progress_bar
+from cards.elements import (
+    Element,
+    card,
+    execute,
+    heading,
+    paragraph,
+    progress_bar,
+    with_action,
+)
 from cards.i18n import Language, label, text
 from cards.registry import card_sample
 from okr.kpi import KpiHealth
@@ -104,19 +112,7 @@ def _kpi_section(lang: Language, kpis: Sequence[KpiLine]) -> list[Element]:
             section.append(entry)
             continue
         update = execute(text(lang, "action.update"), verbs.KPI_EDIT, {"kpi_id": kpi.kpi_id})
-        section.append(
-            {
-                "type": "ColumnSet",
-                "columns": [
-                    {"type": "Column", "width": "stretch", "items": [entry]},
-                    {
-                        "type": "Column",
-                        "width": "auto",
-                        "items": [{"type": "ActionSet", "actions": [update]}],
-                    },
-                ],
-            }
-        )
+        section.append(with_action(entry, update))
     return section
 
 
