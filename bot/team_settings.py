@@ -122,7 +122,9 @@ async def save_team_settings(turn: Turn, action: CardAction) -> Replies:
         form = read_team_settings_form(action.data, lang, team.settings, team.channels)
         if not form.ok or form.parsed is None:
             return _team_card(turn, team, lang, values=form.values, problems=form.problems)
-        wanted = _with_anchor(team.settings, form.parsed, turn)
+        wanted = _with_rhythm_change(
+            team.settings, _with_anchor(team.settings, form.parsed, turn), turn
+        )
         try:
             saved = await turn.store.save_team(dataclasses.replace(team, settings=wanted))
         except ConflictError:
@@ -134,6 +136,14 @@ async def save_team_settings(turn: Turn, action: CardAction) -> Replies:
             continue
         return _team_card(turn, saved, lang, saved=True)
     return _team_card(turn, team, lang, notice=text(lang, "settings.changed_meanwhile"))
+
+
+def _with_rhythm_change(before: TeamSettings, after: TeamSettings, turn: Turn) -> TeamSettings:
+    """``after``, stamped with now when the rhythm changed (see ``rhythm_changed_at``)."""
+    rhythm = ("cadence", "weekday", "time_of_day", "time_zone", "anchor_date")
+    if all(getattr(before, name) == getattr(after, name) for name in rhythm):
+        return dataclasses.replace(after, rhythm_changed_at=before.rhythm_changed_at)
+    return dataclasses.replace(after, rhythm_changed_at=turn.now)
 
 
 def _with_anchor(before: TeamSettings, after: TeamSettings, turn: Turn) -> TeamSettings:

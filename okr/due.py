@@ -273,13 +273,20 @@ def due_owners(now: datetime, snapshot: TeamSnapshot) -> list[OwnerRound]:
     """The owners who should have their check-in card at ``now``.
 
     Each is in their current round (their due instant has passed, the next one
-    has not) and not skipped. The caller sends each one whose
+    has not) and not skipped. A round due before the team last changed its
+    rhythm (``TeamSettings.rhythm_changed_at``) is not sent: changing Monday to
+    Wednesday on a Thursday waits for next Wednesday. The caller sends each one whose
     ``delivery_id(DeliveryKind.CHECKIN)`` was not sent yet.
 
     Raises:
         ValueError: ``now`` is naive, or the team's settings are invalid.
     """
-    return [entry for entry in current_owner_rounds(now, snapshot) if entry.asked]
+    changed = snapshot.team.settings.rhythm_changed_at
+    return [
+        entry
+        for entry in current_owner_rounds(now, snapshot)
+        if entry.asked and (changed is None or entry.due_at >= changed)
+    ]
 
 
 def reminder_at(owner_due_at: datetime, reminder_delay_hours: int) -> datetime:

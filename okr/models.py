@@ -145,6 +145,9 @@ class TeamSettings:
     digest_weekday: int = 4
     digest_time: time = time(16, 0)
     anchor_date: str | None = None  # ISO date the biweekly/triweekly rhythm counts from
+    # When the rhythm (cadence, weekday, time, time zone) last changed: rounds due
+    # before it are not sent, so a change never fires a past round at once.
+    rhythm_changed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

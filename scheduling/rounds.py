@@ -246,7 +246,17 @@ class DeliveryEngine:
                 )
         summary = summary_due(now, snapshot)
         if summary is not None:
-            work += self._summary_work(summary, snapshot)
+            # Only people who were actually asked can be missing: a round that
+            # never went out (e.g. due before the rhythm changed) has no summary.
+            records = await self._store.list_deliveries(snapshot.team.tenant_id, summary.round_id)
+            asked = {
+                d.member_id
+                for d in records
+                if d.kind == DeliveryKind.CHECKIN.value and d.state is not DeliveryState.PENDING
+            }
+            if asked:
+                missing = tuple(e for e in summary.missing if e.member.id in asked)
+                work += self._summary_work(dataclasses.replace(summary, missing=missing), snapshot)
         return work
 
     def _owner_work(

@@ -413,3 +413,25 @@ def test_an_owner_stays_due_for_exactly_one_round(after_due: timedelta) -> None:
     [entry] = due_owners(now, team_snapshot)
     assert entry.round_date == (ROUND if now < next_due else date(2026, 12, 7))
     assert entry.due_at <= now
+
+
+# --- changing the rhythm --------------------------------------------------------
+
+
+def test_a_round_due_before_the_rhythm_changed_is_not_sent() -> None:
+    # The rhythm changed on Monday at 05:00 UTC: Hanoi's 09:00 (02:00 UTC) had already
+    # passed, so Hanoi waits for next week; Berlin's and Los Angeles' come later.
+    changed = datetime(2026, 11, 30, 5, tzinfo=UTC)
+    team_snapshot = snapshot(
+        key_result("kr-hanoi", HANOI.id),
+        key_result("kr-berlin", BERLIN.id),
+        key_result("kr-la", LOS_ANGELES.id),
+        rhythm_changed_at=changed,
+    )
+    assert owners(due_owners(LA_DUE, team_snapshot)) == {
+        BERLIN.id: ["kr-berlin"],
+        LOS_ANGELES.id: ["kr-la"],
+    }
+    # Next week everyone is asked again.
+    next_week = LA_DUE + timedelta(days=7)
+    assert len(due_owners(next_week, team_snapshot)) == 3

@@ -359,3 +359,11 @@ async def test_a_slow_pass_keeps_its_lease_so_no_other_instance_resends(store: O
     await first
     assert second.busy_teams == 1 and fast.sent == []
     assert slow.recipients() == Counter({"binh": 1, "p0": 1})
+
+
+async def test_no_summary_for_a_round_that_never_went_out(store: OkrStore) -> None:
+    await seed(store, owners=3)
+    sender = RecordingSender()
+    wednesday = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
+    counts = await engine(store, sender).run(PassKind.REMINDERS, wednesday)
+    assert counts.sent == 0 and sender.sent == []
