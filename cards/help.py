@@ -8,6 +8,9 @@ from cards.elements import Element, card, facts, heading, paragraph
 from cards.i18n import Language, text
 from cards.registry import card_sample
 
+# The app's name in Teams (manifest/manifest.json), as people @mention it.
+APP_NAME = "OKR check-ins"
+
 # The order help lists commands in: most used first.
 HELP_ORDER = (
     "checkin",
@@ -37,7 +40,7 @@ def help_card(
         ),
     ]
     if channel:
-        body.append(paragraph(text(lang, "help.channel_hint", bot_name="OKR"), isSubtle=True))
+        body.append(paragraph(text(lang, "help.channel_hint", bot_name=APP_NAME), isSubtle=True))
     return card(body)
 
 
