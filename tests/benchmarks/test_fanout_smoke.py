@@ -1,0 +1,27 @@
+"""The fan-out benchmark still runs: a small round, every owner gets exactly one card."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from benchmarks.fanout import main
+
+
+def test_small_round_with_faults_delivers_each_card_once(tmp_path: Path) -> None:
+    out = tmp_path / "fanout.json"
+    started = time.monotonic()
+
+    status = main(
+        ["--owners", "60", "--scenarios", "stored,faults", "--in-process", "--json", str(out)]
+    )
+
+    assert status == 0
+    results = {r["scenario"]: r for r in json.loads(out.read_text())}
+    assert set(results) == {"stored", "faults"}
+    for r in results.values():
+        assert (r["delivered"], r["duplicates"], r["lost"], r["misdelivered"]) == (60, 0, 0, 0)
+        assert r["sent"] == 60 and r["failed"] == 0 and r["second_pass_sent"] == 0
+        assert r["violations"] == 0  # the engine kept to Teams' limits
+    assert time.monotonic() - started < 10
