@@ -116,6 +116,12 @@ async def _run_pass(args: argparse.Namespace, settings: Settings, store: object)
         print(file=sys.stderr)
     for error in counts.errors:
         print(f"error: {error}", file=sys.stderr)
+    if counts.busy_teams:
+        print(
+            f"note: {counts.busy_teams} team(s) skipped: another instance holds their lease "
+            "(or a crashed one, whose lease lapses within 3 minutes); run again to finish them",
+            file=sys.stderr,
+        )
     print(f"{kind.value} at {now.isoformat()}: {counts.line()}")
     return 0 if counts.ok else 1
 

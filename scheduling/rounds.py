@@ -362,21 +362,26 @@ class DeliveryEngine:
             return
         prepared = await item.build()
         result = await self._sender.send_card(target, prepared.content, prepared.fallback_text)
-        if result.conversation is not None:
+        opened_chat = isinstance(target, PersonalTarget)
+        if opened_chat and result.conversation is not None:
             await self._remember_chat(result.conversation)
-        await self._finish(record, result, counts)
+        await self._finish(record, result, counts, opened_chat=opened_chat)
         if result.outcome is SendOutcome.UNREACHABLE:
             await self._mark_unreachable(tenant_id, item.member.id)
         if self._progress is not None:
             self._progress(f"{item.kind.value} {result.outcome.value} {item.member.id}")
 
-    async def _finish(self, record: Delivery, result: SendResult, counts: PassCounts) -> None:
+    async def _finish(
+        self, record: Delivery, result: SendResult, counts: PassCounts, *, opened_chat: bool = False
+    ) -> None:
         state = {
             SendOutcome.SENT: DeliveryState.SENT,
             SendOutcome.FAILED: DeliveryState.FAILED,
             SendOutcome.UNREACHABLE: DeliveryState.UNREACHABLE,
         }[result.outcome]
-        counts.retried += max(0, result.attempts - 1)
+        # The sender counts opening a 1:1 chat as an attempt; that is not a retry.
+        first_attempts = 2 if opened_chat else 1
+        counts.retried += max(0, result.attempts - first_attempts)
         if state is DeliveryState.SENT:
             counts.sent += 1
         elif state is DeliveryState.FAILED:

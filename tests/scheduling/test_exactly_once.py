@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from aiohttp import web
 
 from bot.delivery import delivery_engine
@@ -90,11 +89,6 @@ async def test_each_due_owner_gets_one_card_in_their_own_chat_in_their_language(
     assert len(connector.calls) == calls_after_first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scheduling/rounds.py _finish counts result.attempts - 1 as retries, but the "
-    "sender counts creating a 1:1 chat as an attempt: every new chat shows as a retry",
-)
 async def test_creating_a_chat_is_not_counted_as_a_retry(
     make_settings: MakeSettings, connector: Connector
 ) -> None:
