@@ -193,9 +193,23 @@ def _initiative_form(lang: Language) -> Mapping[str, Any]:
     return initiative_form(lang, OBJECTIVE, KEY_RESULTS, {}, {}, MEMBERS)
 
 
+@card_sample("initiative.form.edit")
+def _initiative_form_edit(lang: Language) -> Mapping[str, Any]:
+    values = {"title": "Run a search-ads campaign", "owner": "member-lan", "state": "in_progress"}
+    return initiative_form(
+        lang, OBJECTIVE, KEY_RESULTS, values, {}, MEMBERS, initiative_id="initiative-ads"
+    )
+
+
 @card_sample("kpi.form")
 def _kpi_form(lang: Language) -> Mapping[str, Any]:
     return kpi_form(lang, {"title": "Site uptime"}, {}, MEMBERS)
+
+
+@card_sample("kpi.form.edit")
+def _kpi_form_edit(lang: Language) -> Mapping[str, Any]:
+    values = {"title": "Site uptime", "comparison": ">=", "threshold": "99.5", "current": "99.2"}
+    return kpi_form(lang, values, {}, MEMBERS, kpi_id="kpi-uptime")
 
 
 @card_sample("objective.card", in_docs=True)
