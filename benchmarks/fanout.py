@@ -37,6 +37,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import contextlib
+import cProfile
 import json
 import logging
 import multiprocessing
@@ -97,6 +98,14 @@ FAULTS = [
     {"share": 0.005, "status": 503, "seed": 503},
 ]
 PER_TENANT_LIMIT = TENANT_WINDOWS[0].limit / TENANT_WINDOWS[0].seconds  # requests per second
+
+
+@dataclass(frozen=True, slots=True)
+class Probes:
+    """Optional instruments around the pass (both slow it down)."""
+
+    trace_memory: bool = False  # tracemalloc peak
+    profile: Path | None = None  # cProfile statistics of the pass, written here
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,8 +358,7 @@ async def run_scenario(
     connector: ConnectorProcess,
     owners: int,
     tenants: int,
-    *,
-    trace_memory: bool = False,
+    probes: Probes = Probes(),
 ) -> Result:
     """Run one scenario against a running connector and check what arrived."""
     result = Result(scenario.name, owners, tenants)
@@ -362,9 +370,7 @@ async def run_scenario(
     )
     with tempfile.TemporaryDirectory(prefix="fanout-") as folder:
         if scenario.engine:
-            await _run_engine(
-                scenario, connector, owners, tenants, Path(folder), result, trace_memory
-            )
+            await _run_engine(scenario, connector, owners, tenants, Path(folder), result, probes)
         else:
             await _run_raw(connector, owners, tenants, result)
     summary = await _control(connector, "GET", "summary")
@@ -379,7 +385,7 @@ async def _run_engine(
     tenants: int,
     folder: Path,
     result: Result,
-    trace_memory: bool,
+    probes: Probes,
 ) -> None:
     settings = Settings.from_env(
         {"SQLITE_PATH": str(folder / "okr.sqlite3"), "SCHEDULER": "off", "LOG_LEVEL": "WARNING"},
@@ -396,14 +402,20 @@ async def _run_engine(
             else _unlimited_engine(settings, store)
         )
         async with engine_context as engine:
-            if trace_memory:
+            profiler = cProfile.Profile() if probes.profile is not None else None
+            if probes.trace_memory:
                 tracemalloc.start()
+            if profiler is not None:
+                profiler.enable()
             cpu = _cpu_s()
             started = time.perf_counter()
             counts = await engine.run(PassKind.CHECKINS, NOW)
             result.elapsed_s = time.perf_counter() - started
             result.cpu_s = _cpu_s() - cpu
-            if trace_memory:
+            if profiler is not None and probes.profile is not None:
+                profiler.disable()
+                profiler.dump_stats(probes.profile)
+            if probes.trace_memory:
                 result.tracemalloc_peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
                 tracemalloc.stop()
             result.peak_rss_mib = _rss_mib()
@@ -531,7 +543,7 @@ class _CountingHandler(logging.Handler):
 
 
 def _child(
-    name: str, connector: ConnectorProcess, owners: int, tenants: int, trace_memory: bool
+    name: str, connector: ConnectorProcess, owners: int, tenants: int, probes: Probes
 ) -> dict[str, Any]:
     """Run one scenario in this (fresh) process; the result as a dict."""
     root = logging.getLogger()
@@ -540,9 +552,7 @@ def _child(
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
     try:
-        result = asyncio.run(
-            run_scenario(SCENARIOS[name], connector, owners, tenants, trace_memory=trace_memory)
-        )
+        result = asyncio.run(run_scenario(SCENARIOS[name], connector, owners, tenants, probes))
     finally:
         root.handlers[:], level = saved
         root.setLevel(level)
@@ -556,7 +566,7 @@ def run(
     tenants: int,
     *,
     in_process: bool = False,
-    trace_memory: bool = False,
+    probes: Probes = Probes(),
 ) -> list[Result]:
     """Start the connector and run each named scenario (in a fresh process unless told)."""
     results = []
@@ -564,17 +574,25 @@ def run(
         for name in names:
             print(f"fanout: {name}, {owners} owners, {tenants} tenants ...", file=sys.stderr)
             if in_process:
-                figures = _child(name, connector, owners, tenants, trace_memory)
+                figures = _child(name, connector, owners, tenants, _for(probes, name))
             else:
                 spawn = multiprocessing.get_context("spawn")
                 with concurrent.futures.ProcessPoolExecutor(1, mp_context=spawn) as pool:
                     figures = pool.submit(
-                        _child, name, connector, owners, tenants, trace_memory
+                        _child, name, connector, owners, tenants, _for(probes, name)
                     ).result()
             result = Result(**figures)
             results.append(result)
             print(f"fanout: {name}: {_line(result)}", file=sys.stderr)
     return results
+
+
+def _for(probes: Probes, scenario: str) -> Probes:
+    """One profile file per scenario: ``<stem>.<scenario>.prof``."""
+    if probes.profile is None:
+        return probes
+    path = probes.profile.with_name(f"{probes.profile.stem}.{scenario}.prof")
+    return Probes(probes.trace_memory, path)
 
 
 def _line(r: Result) -> str:
@@ -623,6 +641,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python allocations (slower)"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="cProfile each pass; statistics go to <stem>.<scenario>.prof beside this path",
+    )
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.scenarios.split(",") if n.strip()]
@@ -631,7 +654,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown scenarios {unknown}" if unknown else "need owners >= tenants >= 1")
     print(f"fanout: load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs", file=sys.stderr)
     results = run(
-        names, args.owners, args.tenants, in_process=args.in_process, trace_memory=args.tracemalloc
+        names,
+        args.owners,
+        args.tenants,
+        in_process=args.in_process,
+        probes=Probes(args.tracemalloc, args.profile),
     )
     print(table(results))
     if args.json is not None:

@@ -24,4 +24,7 @@ def test_small_round_with_faults_delivers_each_card_once(tmp_path: Path) -> None
         assert (r["delivered"], r["duplicates"], r["lost"], r["misdelivered"]) == (60, 0, 0, 0)
         assert r["sent"] == 60 and r["failed"] == 0 and r["second_pass_sent"] == 0
         assert r["violations"] == 0  # the engine kept to Teams' limits
+    # The seeded failures hit at least one of the first 60 requests, and it was retried.
+    faults = results["faults"]
+    assert faults["refused"] >= 1 and faults["retried"] == faults["refused"]
     assert time.monotonic() - started < 10
