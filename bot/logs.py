@@ -126,4 +126,9 @@ def configure_logging(
     # what matters. Its warnings and errors still come through.
     if level != "DEBUG":
         logging.getLogger("microsoft_agents").setLevel(logging.WARNING)
+        # Its connector client logs an ERROR for every 429/5xx even when our sender
+        # retries and succeeds; the sender logs and records the real outcome.
+        logging.getLogger("microsoft_agents.hosting.core.connector.client").setLevel(
+            logging.CRITICAL
+        )
     return handler
