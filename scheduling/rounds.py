@@ -46,6 +46,7 @@ from okr.models import (
     Lease,
     Member,
     Objective,
+    ObjectiveState,
     Team,
 )
 from scheduling.prepare import (
@@ -174,19 +175,37 @@ class DeliveryEngine:
 
     async def _run_tenant(self, kind: PassKind, now: datetime, tenant_id: str) -> PassCounts:
         counts = PassCounts()
+        members: tuple[Member, ...] | None = None  # read once per tenant, only if needed
         for team in await self._store.list_teams(tenant_id):
             if not team.installed:
                 continue
             try:
-                await self._run_team(kind, now, team, counts)
+                objectives = await self._store.list_objectives(tenant_id, team_id=team.id)
+                if not any(o.state is ObjectiveState.ACTIVE for o in objectives):
+                    continue  # nothing can be due: no lease, no further reads
+                if members is None:
+                    members = tuple(await self._store.list_members(tenant_id))
+                snapshot = await self._snapshot(team, objectives, members)
+                await self._run_team(kind, now, snapshot, counts)
             except Exception as exc:  # one team's trouble must not stop the others
                 log.exception("pass %s failed for team %s", kind.value, team.id)
                 counts.errors.append(f"{team.id}: {type(exc).__name__}")
         return counts
 
     async def _run_team(
-        self, kind: PassKind, now: datetime, team: Team, counts: PassCounts
+        self, kind: PassKind, now: datetime, snapshot: TeamSnapshot, counts: PassCounts
     ) -> None:
+        # What is due is decided from a read-only snapshot first, so an idle
+        # team costs no lease writes; delivery records decide what is sent.
+        work = (
+            self._checkin_work(now, snapshot)
+            if kind is PassKind.CHECKINS
+            else await self._reminder_work(now, snapshot)
+        )
+        team = snapshot.team
+        work = await self._not_yet_done(team, work, counts)
+        if not work:
+            return
         store = self._store
         lease_name = f"{kind.value}|{team.id}"
         # Unique per pass, not per instance: two passes in one process (the
@@ -200,28 +219,37 @@ class DeliveryEngine:
             return
         holder = _LeaseKeeper(store, lease, holder_name, self._lease_ttl, self._clock)
         try:
-            snapshot = await self._snapshot(team)
-            work = (
-                self._checkin_work(now, snapshot)
-                if kind is PassKind.CHECKINS
-                else await self._reminder_work(now, snapshot)
-            )
             await self._deliver_all(team, work, holder, counts)
         finally:
             await holder.release()
 
-    async def _snapshot(self, team: Team) -> TeamSnapshot:
-        store = self._store
-        objectives = await store.list_objectives(team.tenant_id, team_id=team.id)
+    async def _not_yet_done(self, team: Team, work: list[Work], counts: PassCounts) -> list[Work]:
+        """Drop work whose record says it is done, with one query per round.
+
+        Most passes of a round find everything already sent; they end here,
+        reading only, without taking the team's lease.
+        """
+        done: set[str] = set()
+        for round_id in {item.round_id for item in work}:
+            for record in await self._store.list_deliveries(team.tenant_id, round_id):
+                if record.state in (DeliveryState.SENT, DeliveryState.UNREACHABLE) or (
+                    record.state is DeliveryState.FAILED and record.attempts >= self._max_attempts
+                ):
+                    done.add(record.id)
+        counts.skipped += sum(item.delivery_id in done for item in work)
+        return [item for item in work if item.delivery_id not in done]
+
+    async def _snapshot(
+        self, team: Team, objectives: list[Objective], members: tuple[Member, ...]
+    ) -> TeamSnapshot:
+        active = [o for o in objectives if o.state is ObjectiveState.ACTIVE]
         key_results = []
-        for objective in objectives:
-            key_results += await store.list_key_results(team.tenant_id, objective_id=objective.id)
-        members = await store.list_members(team.tenant_id)
+        for objective in active:
+            key_results += await self._store.list_key_results(
+                team.tenant_id, objective_id=objective.id
+            )
         return TeamSnapshot(
-            team=team,
-            members=tuple(members),
-            objectives=tuple(objectives),
-            key_results=tuple(key_results),
+            team=team, members=members, objectives=tuple(active), key_results=tuple(key_results)
         )
 
     def _checkin_work(self, now: datetime, snapshot: TeamSnapshot) -> list[Work]:

@@ -32,6 +32,7 @@ from okr.models import (
 from okr.periods import Period
 from scheduling.rounds import DeliveryEngine, PassKind
 from scheduling.sender import PersonalTarget, SendOutcome, SendResult
+from storage.counting import CountingBackend
 from storage.store import OkrStore
 from tests.storage.conftest import BackendFactory
 
@@ -367,3 +368,25 @@ async def test_no_summary_for_a_round_that_never_went_out(store: OkrStore) -> No
     wednesday = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
     counts = await engine(store, sender).run(PassKind.REMINDERS, wednesday)
     assert counts.sent == 0 and sender.sent == []
+
+
+async def test_an_idle_pass_writes_nothing(backend_factory: BackendFactory) -> None:
+    async with OkrStore(backend_factory()) as setup:
+        await seed(setup, owners=3)
+    counting = CountingBackend(backend_factory())
+    async with OkrStore(counting) as store:
+        sender = RecordingSender()
+        await engine(store, sender).run(PassKind.CHECKINS, MONDAY_HCM_10)
+        assert sender.recipients() == Counter({"binh": 1, "p0": 1})
+        counting.reset()
+        # Everyone due already has their card: the next pass only reads.
+        await engine(store, sender).run(PassKind.CHECKINS, MONDAY_HCM_10 + timedelta(minutes=1))
+        assert counting.reset().writes == 0
+        objective = await store.get_objective(TENANT, "obj")
+        assert objective is not None
+        await store.save_objective(dataclasses.replace(objective, state=ObjectiveState.DRAFT))
+        counting.reset()
+        await engine(store, sender).run(PassKind.REMINDERS, MONDAY_HCM_10 + timedelta(days=1))
+        idle = counting.reset()
+        # A team without an active objective costs the team list and its objectives.
+        assert idle.writes == 0 and idle.point_reads == 0 and idle.queries == 3
