@@ -27,6 +27,7 @@ from cards.elements import (
 )
 from cards.forms import CUSTOM_PERIOD, NONE
 from cards.i18n import Language, label, text
+from cards.locale_format import format_list
 from okr.authoring import DESCRIPTION_MAX, TITLE_MAX, UNIT_MAX
 from okr.guidance import GuidanceWarning
 from okr.models import (
@@ -484,26 +485,32 @@ def okr_sentence(lang: Language, view: ObjectiveView) -> str:
     """The source's sentence: I will [objective] as measured by [KRs] through [initiatives]."""
     if not view.key_results:
         return text(lang, "okr.no_key_results")
-    conjunction = text(lang, "okr.and")
-    krs = _join([line.key_result.title for line in view.key_results], conjunction)
+    krs = format_list([_in_sentence(line.key_result.title) for line in view.key_results], lang)
     if not view.initiatives:
         return text(
-            lang, "okr.sentence.no_initiatives", objective=view.objective.title, key_results=krs
+            lang,
+            "okr.sentence.no_initiatives",
+            objective=_in_sentence(view.objective.title),
+            key_results=krs,
         )
-    initiatives = _join([i.title for i in view.initiatives], conjunction)
+    initiatives = format_list([_in_sentence(i.title) for i in view.initiatives], lang)
     return text(
         lang,
         "okr.sentence",
-        objective=view.objective.title,
+        objective=_in_sentence(view.objective.title),
         key_results=krs,
         initiatives=initiatives,
     )
 
 
-def _join(items: Sequence[str], conjunction: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+def _in_sentence(title: str) -> str:
+    """A title as it reads inside the OKR sentence: "Grow revenue" -> "grow revenue".
+
+    Acronyms and names written in capitals keep them ("NPS above 50", "OKR rollout").
+    """
+    if len(title) > 1 and title[0].isupper() and not title[1].isupper():
+        return title[0].lower() + title[1:]
+    return title
 
 
 def _percent(fraction: float) -> str:
@@ -544,28 +551,28 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
     for kr_line in view.key_results:
         kr = kr_line.key_result
         status = f" · {label(lang, kr.last_status)}" if kr.last_status else ""
-        item: list[Element] = [
-            paragraph(f"**{kr.title}**", spacing="Medium"),
-            paragraph(
-                f"{progress_bar(kr_line.progress)} {_percent(kr_line.progress)}{status}",
-                spacing="None",
-            ),
-            paragraph(f"{kr_line.values} · {kr_line.owner_name}", isSubtle=True, spacing="None"),
-        ]
+        item: Element = {
+            "type": "Container",
+            "spacing": "Medium",
+            "items": [
+                paragraph(f"**{kr.title}**"),
+                paragraph(
+                    f"{progress_bar(kr_line.progress)} {_percent(kr_line.progress)}{status}",
+                    spacing="None",
+                ),
+                paragraph(
+                    f"{kr_line.values} · {kr_line.owner_name}", isSubtle=True, spacing="None"
+                ),
+            ],
+        }
         if kr_line.can_edit:
-            item.append(
-                {
-                    "type": "ActionSet",
-                    "actions": [
-                        execute(
-                            text(lang, "action.edit"),
-                            verbs.KEY_RESULT_EDIT,
-                            {"objective_id": objective.id, "key_result_id": kr.id},
-                        )
-                    ],
-                }
+            edit = execute(
+                text(lang, "action.edit"),
+                verbs.KEY_RESULT_EDIT,
+                {"objective_id": objective.id, "key_result_id": kr.id},
             )
-        body.extend(item)
+            item = with_action(item, edit)
+        body.append(item)
     if view.initiatives:
         body.append(heading(text(lang, "okr.initiatives"), size="Medium"))
         for initiative in view.initiatives:

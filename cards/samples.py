@@ -42,7 +42,7 @@ from cards.i18n import Language, text
 from cards.locale_format import format_decimal, format_value
 from cards.registry import card_sample
 from cards.welcome import welcome_card
-from okr.guidance import GuidanceCode, GuidanceWarning
+from okr.guidance import objective_warnings
 from okr.models import (
     CheckInStatus,
     Initiative,
@@ -147,7 +147,7 @@ def objective_view(lang: Language) -> ObjectiveView:
             format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
             for value in (kr.start, kr.target, kr.current)
         ]
-        values = f"{shown[0]} → {shown[1]} · {shown[2]}"
+        values = text(lang, "okr.values", start=shown[0], target=shown[1], current=shown[2])
         lines.append(KeyResultLine(kr, owner_name(kr.owner_id), values, progress(kr), True))
     return ObjectiveView(
         objective=OBJECTIVE,
@@ -158,7 +158,7 @@ def objective_view(lang: Language) -> ObjectiveView:
         pace=PaceStatus.BEHIND,
         key_results=lines,
         initiatives=INITIATIVES,
-        warnings=(GuidanceWarning(GuidanceCode.TOO_FEW_KEY_RESULTS, OBJECTIVE.id, count=3),),
+        warnings=tuple(objective_warnings(OBJECTIVE, KEY_RESULTS)),
         can_edit=True,
     )
 

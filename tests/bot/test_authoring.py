@@ -173,7 +173,10 @@ async def test_creating_an_objective_with_key_results_from_cards(
 
     shown = card_text(saved)
     assert "$12,000,000 → $24,000,000" in shown
-    assert "I will Double revenue as measured by Revenue, Support tickets a month" in shown
+    assert (
+        "I will double revenue as measured by revenue, support tickets a month, and session"
+        " length." in shown
+    )
     assert "Aim for 3 to 5" not in shown
 
     activated = await invoke(
