@@ -49,7 +49,7 @@ class KpiLine:
     can_edit: bool
 
 
-_HEALTH_MARK = {KpiHealth.HEALTHY: "✅", KpiHealth.UNHEALTHY: "❌", KpiHealth.UNKNOWN: "…"}
+_HEALTH_MARK = {KpiHealth.HEALTHY: "✓", KpiHealth.UNHEALTHY: "✗", KpiHealth.UNKNOWN: "…"}
 
 
 def digest_card(
