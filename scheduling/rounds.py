@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -104,6 +105,15 @@ class PassCounts:
     def ok(self) -> bool:
         """Whether nothing failed."""
         return self.failed == 0 and not self.errors
+
+
+def card_id_for(delivery_id: str) -> str:
+    """A short, stable id for the card of one delivery.
+
+    Check-in ids are ``<card id>|<key result id>``; delivery ids carry Teams'
+    long user and team ids, so the card carries a digest of it instead.
+    """
+    return hashlib.sha256(delivery_id.encode()).hexdigest()[:32]
 
 
 class LeaseLostError(RuntimeError):
@@ -305,7 +315,7 @@ class DeliveryEngine:
                 entry.member,
                 entry.key_results,
                 now=now,
-                card_id=entry.delivery_id(kind),
+                card_id=card_id_for(entry.delivery_id(kind)),
                 round_id=entry.round_id,
                 settings=team.settings,
                 reminder=kind is DeliveryKind.REMINDER,

@@ -1,0 +1,119 @@
+"""The whole loop a key-result owner lives: the scheduled card arrives, they answer it.
+
+The app's own engine sends the round through the Teams sender to the local
+connector; the card that arrived there is submitted back through
+``/api/messages`` as Teams would, with real-length Teams ids.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from app import SETTINGS_KEY
+from bot.delivery import delivery_engine
+from cards import verbs
+from okr.models import KeyResult, KeyResultKind, Objective, ObjectiveState
+from okr.periods import Period
+from scheduling.rounds import PassKind, card_id_for
+from tests import factories as f
+from tests.bot.test_authoring import actions, card_text, inputs
+from tests.conftest import BotClient, Clock
+from tests.connector import Connector, Member
+
+# Teams' real ids are long; the card's ids must survive them.
+LONG_USER = f.User(
+    id="29:1"
+    + "Hgfbfn9ng7SCJWL0kX1zX9PwUe9W9gw5BtSiQ5JqPfwKNuT4ivIdtkaexmUFmtOF6UE6vCGh2LkIgDFC0fO4kg",
+    aad_object_id="6f0c2a1e-8a43-4c7b-9d2e-3b5f7a9c1d2e",
+    name="Phạm Thu Hà",
+    locale="vi-VN",
+    time_zone="Asia/Ho_Chi_Minh",
+)
+TEAM = f.TeamInfo(
+    id="19:a3b6f2e4c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6@thread.tacv2",
+    name="Kinh doanh",
+    channel_id="19:a3b6f2e4c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6@thread.tacv2",
+)
+# Monday 30 Nov 2026, 10:00 in Ho Chi Minh City: the default round (Mon 09:00) is due.
+MONDAY_10_HCM = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+
+
+async def test_a_scheduled_card_is_answered_and_recorded(
+    bot: BotClient, connector: Connector, clock: Clock
+) -> None:
+    roster = [
+        Member(
+            LONG_USER.id,
+            LONG_USER.name,
+            LONG_USER.aad_object_id,
+            email="ha@contoso.com",
+            user_role="owner",
+        ),
+    ]
+    connector.add_team(TEAM.id, TEAM.name, members=roster)
+    await bot.post(f.bot_added_to_team(connector.url, user=LONG_USER, team=TEAM))
+    store = bot.store
+    await store.save_objective(
+        Objective(
+            tenant_id=f.TENANT_ID,
+            id="obj",
+            title="Tăng doanh thu",
+            owner_id=LONG_USER.id,
+            period=Period.quarter(2026, 4),
+            state=ObjectiveState.ACTIVE,
+            team_id=TEAM.id,
+        )
+    )
+    await store.save_key_result(
+        KeyResult(
+            tenant_id=f.TENANT_ID,
+            id="kr-revenue",
+            objective_id="obj",
+            title="Doanh thu",
+            owner_id=LONG_USER.id,
+            kind=KeyResultKind.CURRENCY,
+            start=Decimal(12_000_000),
+            target=Decimal(24_000_000),
+            current=Decimal(12_000_000),
+            currency="VND",
+        )
+    )
+    connector.calls.clear()
+
+    settings = bot.app[SETTINGS_KEY]
+    async with delivery_engine(settings, store) as engine:
+        counts = await engine.run(PassKind.CHECKINS, MONDAY_10_HCM)
+    assert counts.sent == 1 and counts.ok
+
+    [card] = connector.cards()
+    assert "Đến giờ cập nhật OKR" in card_text({"value": card})
+    submit = actions(card)[verbs.CHECKIN_SUBMIT]
+    data: dict[str, Any] = dict(submit["data"])
+    data |= {name: field.get("value", "") for name, field in inputs(card).items()}
+    data |= {"value_0": "15.000.000", "note_0": "Ký thêm hai hợp đồng"}
+    clock.now = datetime(2026, 11, 30, 4, 30, tzinfo=UTC)  # she answers an hour and a half later
+    response = await bot.post(
+        f.card_action(verbs.CHECKIN_SUBMIT, data, connector.url, user=LONG_USER)
+    )
+    body = await response.json()
+    assert body["type"] == "application/vnd.microsoft.card.adaptive", body
+    assert "Đã ghi nhận cập nhật" in card_text(body)
+
+    [checkin] = await store.list_checkins(f.TENANT_ID, key_result_id="kr-revenue")
+    assert checkin.value == 15_000_000 and checkin.author_id == LONG_USER.id
+    assert checkin.round_id is not None and checkin.round_id.startswith("checkin|")
+    # The reminder pass a day later has nothing to remind: they answered.
+    async with delivery_engine(settings, store) as engine:
+        later = await engine.run(PassKind.REMINDERS, datetime(2026, 12, 1, 4, tzinfo=UTC))
+    assert later.sent == 0
+
+
+def test_card_ids_stay_short_whatever_the_ids_teams_uses() -> None:
+    from scheduling.rounds import card_id_for
+
+    long_delivery = f"checkin|{TEAM.id}|2026-11-30|{LONG_USER.id * 3}|checkin"
+    assert len(card_id_for(long_delivery)) == 32
+    assert card_id_for(long_delivery) == card_id_for(long_delivery)
+    assert card_id_for(long_delivery) != card_id_for(long_delivery.replace("11-30", "12-07"))
