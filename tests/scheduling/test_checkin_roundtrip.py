@@ -111,8 +111,6 @@ async def test_a_scheduled_card_is_answered_and_recorded(
 
 
 def test_card_ids_stay_short_whatever_the_ids_teams_uses() -> None:
-    from scheduling.rounds import card_id_for
-
     long_delivery = f"checkin|{TEAM.id}|2026-11-30|{LONG_USER.id * 3}|checkin"
     assert len(card_id_for(long_delivery)) == 32
     assert card_id_for(long_delivery) == card_id_for(long_delivery)
