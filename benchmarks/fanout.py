@@ -62,6 +62,8 @@ from bot.delivery import delivery_engine
 from bot.proactive import ADAPTIVE_CARD, build_sender
 from cards.checkin import checkin_card
 from cards.i18n import language_for_locale
+from okr.cadence import round_id
+from okr.due import DeliveryKind, delivery_id
 from okr.models import (
     Cadence,
     ConversationKind,
@@ -77,7 +79,7 @@ from okr.models import (
 )
 from okr.periods import Period
 from scheduling.prepare import checkin_items
-from scheduling.rounds import DeliveryEngine, PassCounts, PassKind
+from scheduling.rounds import DeliveryEngine, PassCounts, PassKind, card_id_for
 from scheduling.throttle import TENANT_WINDOWS, TeamsRateLimiter, Window
 from settings import Settings
 from storage.sqlite import SqliteBackend
@@ -478,7 +480,10 @@ def _raw_activity(member_id: str, tid: str) -> dict[str, Any]:
     )
     kr = _key_result(tid, "obj", member_id)
     items = checkin_items([kr], {"obj": objective}, lang, NOW, ZONE)
-    card = checkin_card(lang, items, card_id=f"raw|{member_id}|checkin", round_id="raw")
+    # The same card id the engine would give this owner's card (see _judge).
+    team = team_id(next(t for t in range(1000) if tenant_id(t) == tid))
+    delivery = delivery_id(round_id(team, NOW.date()), member_id, DeliveryKind.CHECKIN)
+    card = checkin_card(lang, items, card_id=card_id_for(delivery), round_id="raw")
     return {
         "type": "message",
         "serviceUrl": "",
@@ -498,9 +503,15 @@ def _judge(scenario: Scenario, summary: dict[str, Any], result: Result) -> None:
     per_owner: Counter[str] = Counter()
     for conversation_id, count in summary["delivered"].items():
         per_owner[owner_of.get(conversation_id, f"unknown:{conversation_id}")] += count
+    # A card's id is a digest of its delivery id (round, owner, kind): the card in
+    # each chat must be the one made for that chat's owner.
+    expected = {
+        card_id_for(delivery_id(round_id(team_id(t), NOW.date()), m, DeliveryKind.CHECKIN)): m
+        for m, t in owners.items()
+    }
     for conversation_id, card_ids in summary["card_ids"].items():
         owner = owner_of.get(conversation_id)
-        result.misdelivered += sum(1 for c in card_ids if c.split("|")[-2] != owner)
+        result.misdelivered += sum(1 for c in card_ids if expected.get(c) != owner)
     result.delivered = sum(per_owner.values())
     result.duplicates = sum(1 for m in owners if per_owner[m] > 1)
     result.lost = sum(1 for m in owners if per_owner[m] == 0)
