@@ -154,9 +154,7 @@ async def test_two_hundred_owners_at_teams_limits_with_injected_429s_and_503s(
         people = ["binh"] + [f"p{i}" for i in range(199)]
         due = await seed_round(store, connector, owners=201, with_chat=people)
         engine = DeliveryEngine(store, sender, instance="a", wall_clock=lambda: datetime.now(UTC))
-        started = clock.now
         counts = await engine.run(PassKind.CHECKINS, MONDAY_HCM_10)
-        elapsed = clock.now - started
         records = await store.list_deliveries(TENANT, ROUND)
 
     assert len(due) == 200
@@ -168,9 +166,8 @@ async def test_two_hundred_owners_at_teams_limits_with_injected_429s_and_503s(
     assert (counts.sent, counts.failed, counts.unreachable, counts.skipped) == (200, 0, 0, 1)
     assert counts.retried == refused  # every refusal was retried once more, nothing else
     assert Counter(r.state for r in records) == Counter({DeliveryState.SENT: 200})
-    # At the limit, not far below it: 50 at once, 150 more at 50 a second, and the
-    # Retry-After and backoff waits (the seeded refusals make it about 5.2 s).
-    assert 3.0 <= elapsed < 6.5
+    # How close to the limit a round runs is a benchmark figure (benchmarks/fanout.py,
+    # docs/performance.md), not an assertion here.
 
 
 async def test_two_schedulers_on_one_database_send_each_card_once(
