@@ -21,13 +21,14 @@ from cards.elements import (
     heading,
     paragraph,
     progress_bar,
+    progress_text,
     text_input,
     with_action,
     with_problem,
 )
 from cards.forms import CUSTOM_PERIOD, NONE
 from cards.i18n import Language, label, text
-from cards.locale_format import format_list
+from cards.locale_format import format_list, format_progress
 from okr.authoring import DESCRIPTION_MAX, TITLE_MAX, UNIT_MAX
 from okr.guidance import GuidanceWarning
 from okr.models import (
@@ -513,10 +514,6 @@ def _in_sentence(title: str) -> str:
     return title
 
 
-def _percent(fraction: float) -> str:
-    return f"{round(fraction * 100)}%"
-
-
 def objective_card(lang: Language, view: ObjectiveView) -> Element:
     """One objective: the OKR sentence, each key result's progress, guidance, actions."""
     objective = view.objective
@@ -541,10 +538,10 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
         ),
     ]
     if view.progress is not None:
-        line = f"{progress_bar(view.progress)} **{_percent(view.progress)}**"
+        line = f"{progress_bar(view.progress)} **{format_progress(view.progress, lang)}**"
         if view.pace is not None and view.expected is not None:
             line += f" · {text(lang, f'pace.{view.pace.name.lower()}')} · " + text(
-                lang, "pace.expected", expected=_percent(view.expected)
+                lang, "pace.expected", expected=format_progress(view.expected, lang)
             )
         body.append(paragraph(line))
     body.append(paragraph(f"_{okr_sentence(lang, view)}_"))
@@ -557,7 +554,7 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
             "items": [
                 paragraph(f"**{kr.title}**"),
                 paragraph(
-                    f"{progress_bar(kr_line.progress)} {_percent(kr_line.progress)}{status}",
+                    f"{progress_text(kr_line.progress, lang)}{status}",
                     spacing="None",
                 ),
                 paragraph(
@@ -635,7 +632,7 @@ def objective_list_card(
     for summary in summaries:
         objective = summary.objective
         bar = (
-            f"{progress_bar(summary.progress)} {_percent(summary.progress)}"
+            progress_text(summary.progress, lang)
             if summary.progress is not None
             else text(lang, "okr.no_key_results")
         )

@@ -24,6 +24,7 @@ from cards.elements import (
     with_problem,
 )
 from cards.i18n import Language, label, text
+from cards.locale_format import format_progress
 from okr.models import CheckInStatus, KeyResult, KeyResultKind
 
 NOTE_MAX = 500
@@ -58,10 +59,6 @@ def note_field(index: int) -> str:
     return f"note_{index}"
 
 
-def _percent(fraction: float) -> str:
-    return f"{round(fraction * 100)}%"
-
-
 def _item_header(lang: Language, item: CheckInItem) -> list[Element]:
     kr = item.key_result
     line = text(
@@ -69,7 +66,7 @@ def _item_header(lang: Language, item: CheckInItem) -> list[Element]:
         "checkin.kr_line",
         last=item.last_value,
         target=item.target,
-        progress=_percent(item.progress),
+        progress=format_progress(item.progress, lang),
     )
     header = [
         paragraph(f"**{kr.title}**", spacing="Large", separator=True),
@@ -79,7 +76,7 @@ def _item_header(lang: Language, item: CheckInItem) -> list[Element]:
     if item.expected is not None:
         header.append(
             paragraph(
-                text(lang, "pace.expected", expected=_percent(item.expected)),
+                text(lang, "pace.expected", expected=format_progress(item.expected, lang)),
                 isSubtle=True,
                 spacing="None",
                 size="Small",

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from cards.i18n import Language
+from cards.locale_format import format_progress
+
 CARD_VERSION = "1.5"
 # Carried in every action's data: lets the bot recognise cards sent by an older
 # version and answer them with "this card is out of date" instead of guessing.
@@ -126,6 +129,11 @@ def progress_bar(fraction: float, width: int = 10) -> str:
     """A text progress bar such as ``▰▰▰▰▱▱▱▱▱▱``: renders everywhere, costs few bytes."""
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return "▰" * filled + "▱" * (width - filled)
+
+
+def progress_text(fraction: float, lang: Language) -> str:
+    """A bar and the percentage for the reader's locale: ``▰▰▰▰▱▱▱▱▱▱ 42%``."""
+    return f"{progress_bar(fraction)} {format_progress(fraction, lang)}"
 
 
 def with_problem(elements: list[Element], field: str, problems: Mapping[str, str]) -> list[Element]:

@@ -212,9 +212,10 @@ def format_percent(points: Decimal | int, lang: Language, *, max_fraction_digits
     return numbers.format_percent(rounded / 100, format=pattern, locale=babel_locale(lang))
 
 
-def format_progress(ratio: Decimal | int, lang: Language) -> str:
-    """Write a progress ratio as a whole percentage: ``0.756`` -> ``76%``."""
-    return format_percent(_finite(ratio) * 100, lang, max_fraction_digits=0)
+def format_progress(ratio: Decimal | int | float, lang: Language) -> str:
+    """Write a progress ratio as a whole percentage: ``0.756`` -> ``76%`` (half-up)."""
+    exact = Decimal(str(ratio)) if isinstance(ratio, float) else ratio
+    return format_percent(_finite(exact) * 100, lang, max_fraction_digits=0)
 
 
 def format_date(day: date, lang: Language) -> str:

@@ -15,9 +15,11 @@ from cards.elements import (
     heading,
     paragraph,
     progress_bar,
+    progress_text,
     with_action,
 )
 from cards.i18n import Language, label, text
+from cards.locale_format import format_progress
 from cards.registry import card_sample
 from okr.kpi import KpiHealth
 from okr.models import CheckInStatus, Objective, ObjectiveType
@@ -32,10 +34,6 @@ class AtRiskLine:
     owner: str
     status: CheckInStatus
     progress: float
-
-
-def _percent(fraction: float) -> str:
-    return f"{round(fraction * 100)}%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +70,17 @@ def digest_card(
     if overall is not None:
         body.append(
             paragraph(
-                text(lang, "digest.overall", bar=progress_bar(overall), percent=_percent(overall))
+                text(
+                    lang,
+                    "digest.overall",
+                    bar=progress_bar(overall),
+                    percent=format_progress(overall, lang),
+                )
             )
         )
     for summary in objectives:
         bar = (
-            f"{progress_bar(summary.progress)} {_percent(summary.progress)}"
+            progress_text(summary.progress, lang)
             if summary.progress is not None
             else text(lang, "okr.no_key_results")
         )
@@ -90,7 +93,7 @@ def digest_card(
         body.append(
             paragraph(
                 f"⚠ **{line.title}** · {label(lang, line.status)} · "
-                f"{_percent(line.progress)} · {line.owner}",
+                f"{format_progress(line.progress, lang)} · {line.owner}",
                 spacing="Small",
             )
         )
