@@ -95,8 +95,11 @@ def _is_current_card(action: CardAction) -> bool:
     return action.data.get("schema") == CARD_SCHEMA
 
 
-async def _context(turn: Turn) -> Context:
+async def _context(turn: Turn, *, alignment: bool = False) -> Context:
+    """Who may own things; with ``alignment``, also what an objective may align to."""
     members = await okr_views.teammates(turn)
+    if not alignment:  # only objectives have a parent: skip reading them all
+        return Context(member_ids=frozenset(m.id for m in members))
     objectives = await turn.store.list_objectives(turn.tenant_id)
     return Context(
         member_ids=frozenset(m.id for m in members),
@@ -197,7 +200,9 @@ async def save_objective(turn: Turn, action: CardAction) -> Replies:
             return _not_allowed(lang)
     template = _template(action.data, lang) if existing is None else None
     fiscal = await okr_views.fiscal_year_start_month(turn)
-    form = read_objective_form(action.data, lang, await _context(turn), fiscal, objective_id)
+    form = read_objective_form(
+        action.data, lang, await _context(turn, alignment=True), fiscal, objective_id
+    )
     team = await okr_views.team_of(turn)
     problems = dict(form.problems)
     parsed = form.parsed

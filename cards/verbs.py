@@ -1,9 +1,8 @@
 """Every ``Action.Execute`` verb, in one place.
 
 The card that emits a verb and the handler that routes it both import the
-constant from here, so a typo cannot split them. Cards built by older versions
-of the bot may still send verbs that were renamed: keep old names in
-``RETIRED_VERBS`` so the bot can answer them clearly instead of failing.
+constant from here, so a typo cannot split them. A verb the bot no longer routes
+(a card from an older version) is answered with "this card is out of date".
 """
 
 from __future__ import annotations
@@ -54,6 +53,3 @@ ALL_VERBS = frozenset(
         PREFERENCES_SAVE,
     }
 )
-
-# Verbs older card versions may still send; answered with "this card is out of date".
-RETIRED_VERBS: frozenset[str] = frozenset()

@@ -24,8 +24,6 @@ from settings import Settings
 from storage.factory import store_from_settings
 from storage.store import OkrStore
 
-COMMANDS = ("import", "export", "run", "package")
-
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser for every operator command."""

@@ -240,7 +240,6 @@ STRINGS: dict[str, str] = {
     "okr.sentence": "I will {objective} as measured by {key_results} through {initiatives}.",
     "okr.sentence.no_initiatives": "I will {objective} as measured by {key_results}.",
     "okr.no_key_results": "No key results yet.",
-    "okr.and": "and",
     "okr.initiatives": "Initiatives",
     "okr.key_result_count": "Key results: {count}",
     # --- Templates ----------------------------------------------------------------

@@ -249,7 +249,6 @@ STRINGS: dict[str, str] = {
     "okr.sentence": "Tôi sẽ {objective} được đo bằng {key_results} thông qua {initiatives}.",
     "okr.sentence.no_initiatives": "Tôi sẽ {objective} được đo bằng {key_results}.",
     "okr.no_key_results": "Chưa có kết quả chính nào.",
-    "okr.and": "và",
     "okr.initiatives": "Sáng kiến",
     "okr.key_result_count": "Kết quả chính: {count}",
     # --- Templates ----------------------------------------------------------------
