@@ -121,13 +121,30 @@ def read_csv(text: str, fiscal_year_start_month: int = 1) -> list[ObjectiveRows]
             current = objectives[key]
             objectives[key] = _with_kr(current, key_result)
     # A parent may name another objective of the file or one already stored;
-    # the importer resolves it. Only self-reference is certain to be wrong here.
+    # the importer resolves it. Stored objectives never align to new ones, so a
+    # cycle can only run through the file's own objectives: refuse it here.
+    parent_of = {o.title.casefold(): o.parent_title.casefold() for o in objectives.values()}
     for objective in objectives.values():
         if objective.parent_title.casefold() == objective.title.casefold():
             problems.append((objective.line, "an objective cannot be its own parent"))
+        elif _aligns_back(objective.title.casefold(), parent_of):
+            problems.append(
+                (objective.line, f"objective {objective.title!r} aligns back to itself")
+            )
     if problems:
         raise CsvError(sorted(problems))
     return list(objectives.values())
+
+
+def _aligns_back(title: str, parent_of: dict[str, str]) -> bool:
+    seen = {title}
+    current = parent_of.get(title, "")
+    while current in parent_of:
+        if current in seen:
+            return current == title
+        seen.add(current)
+        current = parent_of[current]
+    return False
 
 
 def _with_kr(objective: ObjectiveRows, key_result: KeyResultRow) -> ObjectiveRows:

@@ -160,3 +160,17 @@ def _fields(entity: object) -> dict[str, object]:
 
 def _definitions(text: str) -> list[tuple[str, ...]]:
     return sorted(tuple(r[c] for c in COLUMNS) for r in csv.DictReader(io.StringIO(text)))
+
+
+def test_objectives_aligning_to_each_other_are_refused() -> None:
+    header = ",".join(COLUMNS)
+    text = (
+        f"{header}\n"
+        "A,an@contoso.example,team,2026-Q4,committed,B,,,,,,\n"
+        "B,an@contoso.example,team,2026-Q4,committed,C,,,,,,\n"
+        "C,an@contoso.example,team,2026-Q4,committed,A,,,,,,\n"
+        "D,an@contoso.example,team,2026-Q4,committed,A,,,,,,\n"
+    )
+    with pytest.raises(CsvError) as caught:
+        read_csv(text)
+    assert [line for line, _ in caught.value.problems] == [2, 3, 4]  # D only hangs off it
