@@ -14,6 +14,7 @@ from cards import verbs
 from cards.elements import (
     Element,
     card,
+    checked,
     choice_input,
     date_input,
     execute,
@@ -24,7 +25,6 @@ from cards.elements import (
     progress_text,
     text_input,
     with_action,
-    with_problem,
 )
 from cards.forms import CUSTOM_PERIOD, NONE
 from cards.i18n import Language, label, text
@@ -75,124 +75,103 @@ def objective_form(
     ]
     if problems:
         body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
-    body += with_problem(
-        [
-            text_input(
-                "title",
-                _field(lang, "objective.title"),
-                values.get("title", ""),
-                placeholder=text(lang, "form.objective.title_placeholder"),
-                max_length=TITLE_MAX,
-                required=True,
-            )
-        ],
-        "title",
+    body += checked(
+        text_input(
+            "title",
+            _field(lang, "objective.title"),
+            values.get("title", ""),
+            placeholder=text(lang, "form.objective.title_placeholder"),
+            max_length=TITLE_MAX,
+            required=True,
+        ),
         problems,
     )
-    body += with_problem(
-        [
-            text_input(
-                "description",
-                _field(lang, "objective.description"),
-                values.get("description", ""),
-                multiline=True,
-                max_length=DESCRIPTION_MAX,
-            )
-        ],
-        "description",
+    body += checked(
+        text_input(
+            "description",
+            _field(lang, "objective.description"),
+            values.get("description", ""),
+            multiline=True,
+            max_length=DESCRIPTION_MAX,
+        ),
         problems,
     )
-    body += with_problem(
-        [
-            choice_input(
-                "owner",
-                _field(lang, "objective.owner"),
-                choices.members,
-                values.get("owner", ""),
-                filtered=len(choices.members) > 8,
-            )
-        ],
-        "owner",
+    body += checked(
+        choice_input(
+            "owner",
+            _field(lang, "objective.owner"),
+            choices.members,
+            values.get("owner", ""),
+            filtered=len(choices.members) > 8,
+        ),
         problems,
     )
-    body += with_problem(
-        [
-            choice_input(
-                "level",
-                _field(lang, "objective.level"),
-                [(label(lang, level), level.value) for level in Level],
-                values.get("level", Level.TEAM.value),
-            )
-        ],
-        "level",
+    body += checked(
+        choice_input(
+            "level",
+            _field(lang, "objective.level"),
+            [(label(lang, level), level.value) for level in Level],
+            values.get("level", Level.TEAM.value),
+        ),
         problems,
     )
-    body += with_problem(
-        [
-            choice_input(
-                "type",
-                _field(lang, "objective.type"),
-                [(label(lang, t), t.value) for t in ObjectiveType],
-                values.get("type", ObjectiveType.COMMITTED.value),
-                compact=False,
-            ),
-            paragraph(text(lang, "form.objective.type_hint"), isSubtle=True, size="Small"),
-        ],
-        "type",
+    body += checked(
+        choice_input(
+            "type",
+            _field(lang, "objective.type"),
+            [(label(lang, t), t.value) for t in ObjectiveType],
+            values.get("type", ObjectiveType.COMMITTED.value),
+            compact=False,
+        ),
         problems,
+        paragraph(text(lang, "form.objective.type_hint"), isSubtle=True, size="Small"),
     )
     period_choices = [*choices.periods, (text(lang, "form.period.custom"), CUSTOM_PERIOD)]
-    body += with_problem(
-        [
-            choice_input(
-                "period",
-                _field(lang, "objective.period"),
-                period_choices,
-                values.get("period", period_choices[0][1]),
-            ),
-            {
-                "type": "ColumnSet",
-                "columns": [
-                    {
-                        "type": "Column",
-                        "width": "stretch",
-                        "items": [
-                            date_input(
-                                "period_start",
-                                text(lang, "form.period.start"),
-                                values.get("period_start", ""),
-                            )
-                        ],
-                    },
-                    {
-                        "type": "Column",
-                        "width": "stretch",
-                        "items": [
-                            date_input(
-                                "period_end",
-                                text(lang, "form.period.end"),
-                                values.get("period_end", ""),
-                            )
-                        ],
-                    },
-                ],
-            },
-        ],
-        "period",
+    body += checked(
+        choice_input(
+            "period",
+            _field(lang, "objective.period"),
+            period_choices,
+            values.get("period", period_choices[0][1]),
+        ),
         problems,
+        {
+            "type": "ColumnSet",
+            "columns": [
+                {
+                    "type": "Column",
+                    "width": "stretch",
+                    "items": [
+                        date_input(
+                            "period_start",
+                            text(lang, "form.period.start"),
+                            values.get("period_start", ""),
+                        )
+                    ],
+                },
+                {
+                    "type": "Column",
+                    "width": "stretch",
+                    "items": [
+                        date_input(
+                            "period_end",
+                            text(lang, "form.period.end"),
+                            values.get("period_end", ""),
+                        )
+                    ],
+                },
+            ],
+        },
     )
     parents = [(text(lang, "form.parent.none"), NONE), *choices.parents]
-    body += with_problem(
-        [
-            choice_input(
-                "parent",
-                _field(lang, "objective.parent"),
-                parents,
-                values.get("parent") or NONE,
-                filtered=len(parents) > 8,
-            )
-        ],
-        "parent",
+    body += checked(
+        choice_input(
+            "parent",
+            _field(lang, "objective.parent"),
+            parents,
+            values.get("parent") or NONE,
+            filtered=len(parents) > 8,
+        ),
         problems,
     )
     data: dict[str, str] = {}
@@ -223,11 +202,7 @@ def key_result_form(
     if problems:
         body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
 
-    def field(name: str, element: Element) -> None:
-        body.extend(with_problem([element], name, problems))
-
-    field(
-        "title",
+    body += checked(
         text_input(
             "title",
             _field(lang, "key_result.title"),
@@ -236,9 +211,9 @@ def key_result_form(
             max_length=TITLE_MAX,
             required=True,
         ),
+        problems,
     )
-    field(
-        "owner",
+    body += checked(
         choice_input(
             "owner",
             _field(lang, "key_result.owner"),
@@ -246,15 +221,16 @@ def key_result_form(
             values.get("owner", ""),
             filtered=len(members) > 8,
         ),
+        problems,
     )
-    field(
-        "kind",
+    body += checked(
         choice_input(
             "kind",
             _field(lang, "key_result.kind"),
             [(label(lang, kind), kind.value) for kind in KeyResultKind],
             values.get("kind", KeyResultKind.NUMBER.value),
         ),
+        problems,
     )
     numbers: list[Element] = []
     for name in ("start", "target", "current"):
@@ -262,25 +238,21 @@ def key_result_form(
             {
                 "type": "Column",
                 "width": "stretch",
-                "items": with_problem(
-                    [
-                        text_input(
-                            name,
-                            _field(lang, f"key_result.{name}"),
-                            values.get(name, ""),
-                            placeholder=text(lang, f"form.key_result.{name}_placeholder"),
-                            max_length=40,
-                        )
-                    ],
-                    name,
+                "items": checked(
+                    text_input(
+                        name,
+                        _field(lang, f"key_result.{name}"),
+                        values.get(name, ""),
+                        placeholder=text(lang, f"form.key_result.{name}_placeholder"),
+                        max_length=40,
+                    ),
                     problems,
                 ),
             }
         )
     body.append({"type": "ColumnSet", "columns": numbers})
     body.append(paragraph(text(lang, "form.key_result.values_hint"), isSubtle=True, size="Small"))
-    field(
-        "unit",
+    body += checked(
         text_input(
             "unit",
             _field(lang, "key_result.unit"),
@@ -288,9 +260,9 @@ def key_result_form(
             placeholder=text(lang, "form.key_result.unit_placeholder"),
             max_length=UNIT_MAX,
         ),
+        problems,
     )
-    field(
-        "currency",
+    body += checked(
         text_input(
             "currency",
             _field(lang, "key_result.currency"),
@@ -298,10 +270,11 @@ def key_result_form(
             placeholder="USD, VND, EUR",
             max_length=3,
         ),
+        problems,
     )
-    field(
-        "due_date",
+    body += checked(
         date_input("due_date", _field(lang, "key_result.due_date"), values.get("due_date", "")),
+        problems,
     )
     data = {"objective_id": objective.id}
     if key_result_id:
@@ -333,54 +306,42 @@ def initiative_form(
         heading(text(lang, "form.initiative.edit" if initiative_id else "form.initiative.new")),
         paragraph(text(lang, "form.key_result.for", objective=objective.title), isSubtle=True),
     ]
-    body += with_problem(
-        [
-            text_input(
-                "title",
-                _field(lang, "initiative.title"),
-                values.get("title", ""),
-                max_length=TITLE_MAX,
-                required=True,
-            )
-        ],
-        "title",
+    body += checked(
+        text_input(
+            "title",
+            _field(lang, "initiative.title"),
+            values.get("title", ""),
+            max_length=TITLE_MAX,
+            required=True,
+        ),
         problems,
     )
-    body += with_problem(
-        [
-            choice_input(
-                "owner",
-                _field(lang, "initiative.owner"),
-                [(text(lang, "field.owner.none"), NONE), *members],
-                values.get("owner") or NONE,
-            )
-        ],
-        "owner",
+    body += checked(
+        choice_input(
+            "owner",
+            _field(lang, "initiative.owner"),
+            [(text(lang, "field.owner.none"), NONE), *members],
+            values.get("owner") or NONE,
+        ),
         problems,
     )
-    body += with_problem(
-        [
-            choice_input(
-                "key_result",
-                _field(lang, "initiative.key_result"),
-                [(text(lang, "form.parent.none"), NONE), *((k.title, k.id) for k in key_results)],
-                values.get("key_result") or NONE,
-            )
-        ],
-        "key_result",
+    body += checked(
+        choice_input(
+            "key_result",
+            _field(lang, "initiative.key_result"),
+            [(text(lang, "form.parent.none"), NONE), *((k.title, k.id) for k in key_results)],
+            values.get("key_result") or NONE,
+        ),
         problems,
     )
     if initiative_id:
-        body += with_problem(
-            [
-                choice_input(
-                    "state",
-                    _field(lang, "initiative.state"),
-                    [(label(lang, s), s.value) for s in InitiativeState],
-                    values.get("state", InitiativeState.NOT_STARTED.value),
-                )
-            ],
-            "state",
+        body += checked(
+            choice_input(
+                "state",
+                _field(lang, "initiative.state"),
+                [(label(lang, s), s.value) for s in InitiativeState],
+                values.get("state", InitiativeState.NOT_STARTED.value),
+            ),
             problems,
         )
     data = {"objective_id": objective.id}
@@ -407,49 +368,32 @@ def kpi_form(
         heading(text(lang, "form.kpi.edit" if kpi_id else "form.kpi.new")),
         paragraph(text(lang, "form.kpi.hint"), isSubtle=True),
     ]
-    for element, name in (
-        (
-            text_input(
-                "title",
-                _field(lang, "kpi.title"),
-                values.get("title", ""),
-                max_length=TITLE_MAX,
-                required=True,
-            ),
+    inputs = (
+        text_input(
             "title",
+            _field(lang, "kpi.title"),
+            values.get("title", ""),
+            max_length=TITLE_MAX,
+            required=True,
         ),
-        (
-            choice_input(
-                "comparison",
-                _field(lang, "kpi.comparison"),
-                [(label(lang, c), c.value) for c in Comparison],
-                values.get("comparison", Comparison.AT_LEAST.value),
-            ),
+        choice_input(
             "comparison",
+            _field(lang, "kpi.comparison"),
+            [(label(lang, c), c.value) for c in Comparison],
+            values.get("comparison", Comparison.AT_LEAST.value),
         ),
-        (
-            text_input("threshold", _field(lang, "kpi.threshold"), values.get("threshold", "")),
-            "threshold",
-        ),
-        (
-            text_input("current", _field(lang, "kpi.current"), values.get("current", "")),
-            "current",
-        ),
-        (
-            text_input("unit", _field(lang, "kpi.unit"), values.get("unit", ""), max_length=30),
-            "unit",
-        ),
-        (
-            choice_input(
-                "owner",
-                _field(lang, "kpi.owner"),
-                [(text(lang, "field.owner.none"), NONE), *members],
-                values.get("owner") or NONE,
-            ),
+        text_input("threshold", _field(lang, "kpi.threshold"), values.get("threshold", "")),
+        text_input("current", _field(lang, "kpi.current"), values.get("current", "")),
+        text_input("unit", _field(lang, "kpi.unit"), values.get("unit", ""), max_length=30),
+        choice_input(
             "owner",
+            _field(lang, "kpi.owner"),
+            [(text(lang, "field.owner.none"), NONE), *members],
+            values.get("owner") or NONE,
         ),
-    ):
-        body += with_problem([element], name, problems)
+    )
+    for element in inputs:
+        body += checked(element, problems)
     data = {"kpi_id": kpi_id} if kpi_id else {}
     return card(body, [execute(text(lang, "action.save"), verbs.KPI_SAVE, data, style="positive")])
 

@@ -15,13 +15,13 @@ from cards import verbs
 from cards.elements import (
     Element,
     card,
+    checked,
     choice_input,
     execute,
     heading,
     paragraph,
     progress_bar,
     text_input,
-    with_problem,
 )
 from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
@@ -144,26 +144,23 @@ def checkin_card(
                     {
                         "type": "Column",
                         "width": "stretch",
-                        "items": with_problem([value_input], value_id, problems),
+                        "items": checked(value_input, problems),
                     },
                     {
                         "type": "Column",
                         "width": "stretch",
-                        "items": with_problem([status_input], status_id, problems),
+                        "items": checked(status_input, problems),
                     },
                 ],
             }
         )
-        body += with_problem(
-            [
-                text_input(
-                    note_id,
-                    text(lang, "field.checkin.note"),
-                    values.get(note_id, ""),
-                    max_length=NOTE_MAX,
-                )
-            ],
-            note_id,
+        body += checked(
+            text_input(
+                note_id,
+                text(lang, "field.checkin.note"),
+                values.get(note_id, ""),
+                max_length=NOTE_MAX,
+            ),
             problems,
         )
     data = {

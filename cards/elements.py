@@ -136,6 +136,11 @@ def progress_text(fraction: float, lang: Language) -> str:
     return f"{progress_bar(fraction)} {format_progress(fraction, lang)}"
 
 
+def checked(input_: Element, problems: Mapping[str, str], *after: Element) -> list[Element]:
+    """An input (and what follows it) with its problem shown under it, when it has one."""
+    return with_problem([input_, *after], input_["id"], problems)
+
+
 def with_problem(elements: list[Element], field: str, problems: Mapping[str, str]) -> list[Element]:
     """``elements`` followed by the problem text for ``field``, when there is one."""
     message = problems.get(field)
