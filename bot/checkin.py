@@ -105,7 +105,8 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
         return Text(text(lang, "error.card_expired_gone"))
     card_id, kr_ids, round_id = ids
     store = turn.store
-    found = [await store.get_key_result(turn.tenant_id, kr_id) for kr_id in kr_ids]
+    # The invoke must be answered within seconds: read the card's key results at once.
+    found = await asyncio.gather(*(store.get_key_result(turn.tenant_id, k) for k in kr_ids))
     key_results = [kr for kr in found if kr is not None]
     if len(key_results) != len(kr_ids):
         # A key result was deleted since the card was sent; the input ids no

@@ -6,6 +6,8 @@ asked for on demand is the same card the schedule sends.
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -88,14 +90,10 @@ class PreparedCard:
 async def objectives_by_id(
     store: OkrStore, tenant_id: str, key_results: Sequence[KeyResult]
 ) -> dict[str, Objective]:
-    """The objectives of ``key_results``, read once each."""
-    found: dict[str, Objective] = {}
-    for kr in key_results:
-        if kr.objective_id not in found:
-            objective = await store.get_objective(tenant_id, kr.objective_id)
-            if objective is not None:
-                found[objective.id] = objective
-    return found
+    """The objectives of ``key_results``, each read once, all at the same time."""
+    ids = list(dict.fromkeys(kr.objective_id for kr in key_results))
+    read = await asyncio.gather(*(store.get_objective(tenant_id, id_) for id_ in ids))
+    return {objective.id: objective for objective in read if objective is not None}
 
 
 async def prepare_checkin_card(
