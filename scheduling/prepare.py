@@ -7,7 +7,6 @@ asked for on demand is the same card the schedule sends.
 from __future__ import annotations
 
 import asyncio
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
