@@ -6,8 +6,6 @@ closing notes) build on these; here both answer on demand, read-only.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from bot import okr_views
 from bot.command_text import ALIASES, CommandName
 from bot.features import Card, Features, Replies, Turn
@@ -15,7 +13,6 @@ from cards.locale_format import format_decimal
 from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, scores_card
 from okr.kpi import kpi_health
 from okr.models import CheckInStatus, Objective, ObjectiveState
-from okr.periods import PeriodError
 from okr.permissions import is_team_owner
 from okr.progress import key_result_progress, objective_progress
 from okr.scoring import read_score, suggested_objective_score, suggested_score
@@ -101,13 +98,10 @@ async def close(turn: Turn, args: str) -> Replies:
     """Suggested scores of the team's active objectives, as the period close will propose them."""
     lang = okr_views.language(turn)
     lines: list[ScoreLine] = []
+    zone = okr_views.time_zone(turn, await okr_views.team_of(turn))
     for objective in await _team_objectives(turn):
         krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
         score = suggested_objective_score(krs)
-        try:
-            ended = objective.period.ends_at("UTC") <= turn.now
-        except PeriodError:
-            ended = False
         lines.append(
             ScoreLine(
                 objective=objective,
@@ -116,8 +110,7 @@ async def close(turn: Turn, args: str) -> Replies:
                 key_results=[
                     (kr.title, suggested_score(key_result_progress(kr).clamped)) for kr in krs
                 ],
-                period_ended=ended,
-                progress=float(objective_progress(krs) or Decimal(0)),
+                period_ended=objective.period.ends_at(zone) <= turn.now,
             )
         )
     card = scores_card(lang, lines)

@@ -128,7 +128,6 @@ class ScoreLine:
     reading: ScoreReading | None
     key_results: Sequence[tuple[str, Decimal]] = field(default_factory=tuple)
     period_ended: bool = False
-    progress: float = 0.0
 
 
 def scores_card(lang: Language, lines: Sequence[ScoreLine]) -> Element:
@@ -189,6 +188,5 @@ def _scores_sample(lang: Language) -> Element:
             ("Reduce support tickets", Decimal("0.4")),
         ],
         period_ended=True,
-        progress=0.6,
     )
     return scores_card(lang, [line])
