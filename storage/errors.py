@@ -18,3 +18,13 @@ class NotFoundError(StoreError):
 
 class AlreadyExistsError(StoreError):
     """A create found a document with the same id (in this tenant)."""
+
+
+class StoreUnavailableError(StoreError):
+    """Storage could not be reached, or did not answer within its deadline.
+
+    The write may not have happened: callers tell the person "couldn't save,
+    please try again" and keep what they typed. Raised by every backend for
+    timeouts, lost connections, a deleted or unwritable SQLite file, and a
+    Cosmos account that does not answer.
+    """
