@@ -43,12 +43,7 @@ from okr.models import (
     Objective,
     ObjectiveState,
 )
-from okr.permissions import (
-    can_create_in_team,
-    can_edit_key_result,
-    can_edit_objective,
-    is_team_owner,
-)
+from okr.permissions import may_assign_to_others
 from okr.templates import Template, find_template, templates_for
 from storage.errors import ConflictError
 from storage.ids import new_id
@@ -136,13 +131,6 @@ async def _load_objective(turn: Turn, action: CardAction) -> Objective | None:
     return await turn.store.get_objective(turn.tenant_id, objective_id)
 
 
-async def _may_edit(turn: Turn, objective: Objective) -> bool:
-    team = (
-        await turn.store.get_team(turn.tenant_id, objective.team_id) if objective.team_id else None
-    )
-    return can_edit_objective(turn.member.id, objective, team)
-
-
 def _not_allowed(lang: Language, key: str = "permission.objective") -> Text:
     return Text(text(lang, key))
 
@@ -153,7 +141,7 @@ async def _editable(turn: Turn, action: CardAction) -> Objective | Text:
     objective = await _load_objective(turn, action)
     if objective is None:
         return _expired(lang)
-    if not await _may_edit(turn, objective):
+    if not await okr_views.may_change(turn, objective):
         return _not_allowed(lang)
     return objective
 
@@ -196,20 +184,22 @@ async def save_objective(turn: Turn, action: CardAction) -> Replies:
         existing = await turn.store.get_objective(turn.tenant_id, objective_id)
         if existing is None:
             return _expired(lang)
-        if not await _may_edit(turn, existing):
+        if not await okr_views.may_change(turn, existing):
             return _not_allowed(lang)
     template = _template(action.data, lang) if existing is None else None
     fiscal = await okr_views.fiscal_year_start_month(turn)
     form = read_objective_form(
         action.data, lang, await _context(turn, alignment=True), fiscal, objective_id
     )
-    team = await okr_views.team_of(turn)
+    # Assigning an objective to someone else is for the owners of the team it
+    # lives in: its own team once stored, the conversation's team for a new one.
+    team = await okr_views.own_team(turn, existing) if existing else await okr_views.team_of(turn)
     problems = dict(form.problems)
     parsed = form.parsed
     if (
         parsed is not None
         and parsed.owner_id not in (None, turn.member.id)
-        and not can_create_in_team(turn.member.id, team)
+        and not may_assign_to_others(turn.member, team)
         and (existing is None or parsed.owner_id != existing.owner_id)
     ):
         problems["owner"] = text(lang, "permission.assign_owner")
@@ -336,8 +326,7 @@ async def edit_key_result(turn: Turn, action: CardAction) -> Replies:
     kr = await turn.store.get_key_result(turn.tenant_id, kr_id) if kr_id else None
     if objective is None or kr is None or kr.objective_id != objective.id:
         return _expired(lang)
-    team = await turn.store.get_team(turn.tenant_id, objective.team_id or "")
-    if not can_edit_key_result(turn.member.id, kr, objective, team):
+    if not await okr_views.may_change(turn, kr, objective):
         return _not_allowed(lang, "permission.key_result")
     members = await _member_choices(turn)
     form = key_result_form(lang, objective, _kr_values(kr, lang), {}, members, key_result_id=kr.id)
@@ -379,13 +368,9 @@ async def save_key_result(turn: Turn, action: CardAction) -> Replies:
     existing = await turn.store.get_key_result(turn.tenant_id, kr_id) if kr_id else None
     if kr_id is not None and (existing is None or existing.objective_id != objective.id):
         return _expired(lang)
-    team = await turn.store.get_team(turn.tenant_id, objective.team_id or "")
-    allowed = (
-        can_edit_key_result(turn.member.id, existing, objective, team)
-        if existing is not None
-        else can_edit_objective(turn.member.id, objective, team)
-    )
-    if not allowed:
+    # A new key result is judged as a change to its objective.
+    target = existing if existing is not None else objective
+    if not await okr_views.may_change(turn, target, objective):
         return _not_allowed(lang, "permission.key_result")
     form = read_key_result_form(action.data, lang, objective.period, await _context(turn))
     parsed = form.parsed
@@ -538,8 +523,7 @@ async def _editable_kpi(turn: Turn, action: CardAction) -> Kpi | Text | None:
     kpi = await turn.store.get_kpi(turn.tenant_id, kpi_id)
     if kpi is None:
         return _expired(lang)
-    team = await turn.store.get_team(turn.tenant_id, kpi.team_id) if kpi.team_id else None
-    if turn.member.id != kpi.owner_id and not is_team_owner(turn.member.id, team):
+    if not await okr_views.may_change(turn, kpi):
         return Text(text(lang, "permission.kpi"))
     return kpi
 

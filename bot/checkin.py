@@ -29,8 +29,8 @@ from cards.checkin import (
 from cards.forms import raw_values
 from cards.i18n import Language, text
 from cards.locale_format import ValueParseError, format_datetime, format_value, parse_value
-from okr.models import CheckIn, CheckInStatus, KeyResult, ObjectiveState
-from okr.permissions import can_edit_key_result
+from okr.models import CheckIn, CheckInStatus, KeyResult, Objective, ObjectiveState
+from okr.permissions import may_change
 from okr.progress import key_result_progress
 from scheduling.prepare import checkin_items, objectives_by_id, prepare_checkin_card
 from storage.errors import NotFoundError
@@ -113,11 +113,11 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
         # longer line up with a fresh card, so ask for a new one.
         return Text(text(lang, "checkin.card_outdated"))
     objectives = await objectives_by_id(store, turn.tenant_id, key_results)
+    # Who may check in follows from each key result's own objective and team,
+    # never from the conversation the card was submitted in.
+    if not await _may_check_in(turn, key_results, objectives):
+        return Text(text(lang, "permission.key_result"))
     team = await okr_views.team_of(turn)
-    for kr in key_results:
-        objective = objectives.get(kr.objective_id)
-        if objective is None or not can_edit_key_result(turn.member.id, kr, objective, team):
-            return Text(text(lang, "permission.key_result"))
 
     names = tuple(f(i) for i in range(len(kr_ids)) for f in (value_field, status_field, note_field))
     values = raw_values(action.data, names)
@@ -164,6 +164,23 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
     return Card(
         recorded_card(lang, lines, recorded_at, unchanged),
         fallback_text=text(lang, "checkin.recorded_title"),
+    )
+
+
+async def _may_check_in(
+    turn: Turn, key_results: list[KeyResult], objectives: Mapping[str, Objective]
+) -> bool:
+    """Whether the person may check in on every key result, each judged by its own team."""
+    homes = [objectives.get(kr.objective_id) for kr in key_results]
+    if any(o is None for o in homes):
+        return False
+    team_ids = sorted({o.team_id for o in homes if o is not None and o.team_id})
+    found = await asyncio.gather(*(turn.store.get_team(turn.tenant_id, t) for t in team_ids))
+    teams = {t.id: t for t in found if t is not None}
+    return all(
+        may_change(turn.member, kr, teams.get(o.team_id or ""), o)
+        for kr, o in zip(key_results, homes, strict=True)
+        if o is not None
     )
 
 

@@ -15,10 +15,11 @@ from cards.authoring import KeyResultLine, ObjectiveSummary, ObjectiveView
 from cards.i18n import Language, language_for_locale, text
 from cards.locale_format import format_date, format_value
 from okr.guidance import objective_warnings
-from okr.models import KeyResult, Member, Objective, ObjectiveState, Team
+from okr.models import KeyResult, Kpi, Member, Objective, ObjectiveState, Team
 from okr.pace import expected_progress, suggest_status
 from okr.periods import Period, fiscal_quarter_of, fiscal_year_of, quarter_of
-from okr.permissions import can_edit_key_result, can_edit_objective
+from okr.permissions import Changeable, home_of
+from okr.permissions import may_change as may_change_rule
 from okr.progress import key_result_progress, objective_progress
 
 # Most people a pick-list offers; Teams cards stay under 28 KB with this many.
@@ -54,9 +55,23 @@ def team_id_of(turn: Turn) -> str | None:
 
 
 async def team_of(turn: Turn) -> Team | None:
-    """The stored team a turn is about, if any."""
+    """The stored team a turn is about, if any: for reading and defaults, never permissions."""
     team_id = team_id_of(turn)
     return await turn.store.get_team(turn.tenant_id, team_id) if team_id else None
+
+
+async def own_team(turn: Turn, home: Objective | Kpi) -> Team | None:
+    """The team an objective or KPI belongs to, as stored: it decides who may change it."""
+    return await turn.store.get_team(turn.tenant_id, home.team_id) if home.team_id else None
+
+
+async def may_change(turn: Turn, target: Changeable, objective: Objective | None = None) -> bool:
+    """Whether the person may change ``target``, judged by the object's own team.
+
+    ``objective`` is the objective of a key result or initiative.
+    """
+    team = await own_team(turn, home_of(target, objective))
+    return may_change_rule(turn.member, target, team, objective)
 
 
 async def fiscal_year_start_month(turn: Turn) -> int:
@@ -153,21 +168,20 @@ async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
     store = turn.store
     key_results = await store.list_key_results(turn.tenant_id, objective_id=objective.id)
     initiatives = await store.list_initiatives(turn.tenant_id, objective.id)
-    team = await store.get_team(turn.tenant_id, objective.team_id) if objective.team_id else None
+    team = await own_team(turn, objective)
     names = names_by_id(await store.list_members(turn.tenant_id))
     parent = (
         await store.get_objective(turn.tenant_id, objective.parent_id)
         if objective.parent_id
         else None
     )
-    me = turn.member.id
     lines = [
         KeyResultLine(
             key_result=kr,
             owner_name=names.get(kr.owner_id or "", text(lang, "field.owner.none")),
             values=describe_values(kr, lang),
             progress=float(key_result_progress(kr).clamped),
-            can_edit=can_edit_key_result(me, kr, objective, team),
+            can_edit=may_change_rule(turn.member, kr, team, objective),
         )
         for kr in key_results
     ]
@@ -187,7 +201,7 @@ async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
         key_results=lines,
         initiatives=initiatives,
         warnings=objective_warnings(objective, key_results),
-        can_edit=can_edit_objective(me, objective, team),
+        can_edit=may_change_rule(turn.member, objective, team),
         parent_title=parent.title if parent else None,
     )
 

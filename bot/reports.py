@@ -13,7 +13,7 @@ from cards.locale_format import format_decimal
 from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, scores_card
 from okr.kpi import kpi_health
 from okr.models import CheckInStatus, Objective, ObjectiveState
-from okr.permissions import is_team_owner
+from okr.permissions import may_change
 from okr.progress import key_result_progress, objective_progress
 from okr.scoring import read_score, suggested_objective_score, suggested_score
 
@@ -84,7 +84,7 @@ async def _kpi_lines(turn: Turn) -> list[KpiLine]:
                     title=kpi.title,
                     value=f"{current} ({threshold})",
                     health=kpi_health(kpi),
-                    can_edit=turn.member.id == kpi.owner_id or is_team_owner(turn.member.id, team),
+                    can_edit=may_change(turn.member, kpi, team),
                 )
             )
     return lines
