@@ -105,6 +105,15 @@ class ConversationKind(StrEnum):
     GROUP_CHAT = "groupChat"
 
 
+def tenant_key(tenant_id: str) -> str:
+    """A tenant id as stored and compared: lower case, as Entra tenant ids are GUIDs.
+
+    Teams and operators may spell the same GUID in either case; every edge that
+    receives a tenant id (an activity, an operator command) passes it through here.
+    """
+    return tenant_id.strip().lower()
+
+
 @dataclass(frozen=True, slots=True)
 class Tenant:
     """An organisation (a Microsoft Entra tenant) using the bot."""
@@ -359,3 +368,37 @@ class Lease:
     holder: str
     expires_at: datetime
     etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingOwner:
+    """An owner named by e-mail or UPN (by a CSV import) whom the bot has not met yet.
+
+    The objective or key result is stored without an owner, and this record says
+    who it belongs to. When the roster or a message brings a person with this
+    e-mail, they become the owner and the record is deleted.
+
+    Attributes:
+        id: What is owned: ``objective:<objective id>`` or ``key_result:<key
+            result id>``. One record per owned thing, as each has one owner.
+        email: The e-mail or UPN, case-folded (Entra compares them without case).
+        objective_id: The objective owned, or the one the key result belongs to.
+        key_result_id: The key result owned; None when the objective is.
+        team_id: The objective's team (team owners see its pending owners).
+    """
+
+    tenant_id: str
+    id: str
+    email: str
+    objective_id: str
+    key_result_id: str | None = None
+    team_id: str | None = None
+    created_at: datetime | None = None
+    etag: str | None = None
+
+    @staticmethod
+    def id_for(objective_id: str, key_result_id: str | None = None) -> str:
+        """The record's id for an objective's owner, or a key result's."""
+        if key_result_id is None:
+            return f"objective:{objective_id}"
+        return f"key_result:{key_result_id}"

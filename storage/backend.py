@@ -9,9 +9,9 @@ the backend.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 # Partition that holds the registry of tenants. Tenant ids are GUIDs, so this
 # cannot collide with one.
@@ -78,4 +78,23 @@ class DocumentBackend(Protocol):
         ``order_by`` names a top-level field whose stored values sort correctly
         as text (our datetimes are fixed-width UTC text). ``at_least`` keeps
         documents whose named text field is ``>=`` the given value.
+        """
+
+
+@runtime_checkable
+class CreatesAtomically(Protocol):
+    """A backend that can create many documents of one partition all or nothing.
+
+    Optional: :meth:`storage.store.OkrStore.create_missing` uses it when the
+    backend has it (SQLite), and creates one document at a time otherwise
+    (Cosmos DB, whose transactional batch the test server does not support).
+    """
+
+    async def create_missing(
+        self, partition: str, documents: Sequence[tuple[str, str, dict[str, Any]]]
+    ) -> int:
+        """Create each ``(kind, id, body)`` not stored yet, in one transaction; return how many.
+
+        Documents that already exist are left as they are. If anything fails,
+        nothing is created.
         """

@@ -15,7 +15,7 @@ import json
 import re
 import sqlite3
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +166,24 @@ class SqliteBackend:
         except sqlite3.IntegrityError as exc:
             raise AlreadyExistsError(f"{kind} {id!r} already exists") from exc
         return etag
+
+    async def create_missing(
+        self, partition: str, documents: Sequence[tuple[str, str, dict[str, Any]]]
+    ) -> int:
+        """Insert every ``(kind, id, body)`` not stored yet, in one statement: all or none.
+
+        One statement, so it is atomic on its own and never interleaves with the
+        other calls on this connection; existing documents are left unchanged.
+        """
+        rows = json.dumps([[kind, id, _dump(body)] for kind, id, body in documents])
+        cur = await self._conn().execute(
+            "INSERT INTO documents (partition, kind, id, etag, body) "
+            "SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "lower(hex(randomblob(16))), json_extract(value, '$[2]') "
+            "FROM json_each(?) WHERE true ON CONFLICT (partition, kind, id) DO NOTHING",
+            (partition, rows),
+        )
+        return max(cur.rowcount, 0)
 
     async def replace(
         self, partition: str, kind: str, id: str, body: dict[str, Any], etag: str

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import dataclasses
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -30,11 +30,12 @@ from okr.models import (
     Member,
     Objective,
     ObjectiveState,
+    PendingOwner,
     Round,
     Team,
     Tenant,
 )
-from storage.backend import SYSTEM_PARTITION, DocumentBackend, Scalar
+from storage.backend import SYSTEM_PARTITION, CreatesAtomically, DocumentBackend, Scalar
 from storage.codec import encode_datetime, from_document, to_document
 from storage.errors import AlreadyExistsError, ConflictError, NotFoundError
 
@@ -61,6 +62,15 @@ CHECKIN = _Kind("checkin", CheckIn)
 ROUND = _Kind("round", Round)
 DELIVERY = _Kind("delivery", Delivery)
 LEASE = _Kind("lease", Lease)
+PENDING_OWNER = _Kind("pending_owner", PendingOwner)
+
+# What :meth:`OkrStore.create_missing` accepts: the entities an import creates.
+Creatable = Objective | KeyResult | PendingOwner
+_CREATABLE: dict[type, _Kind[Any]] = {
+    Objective: OBJECTIVE,
+    KeyResult: KEY_RESULT,
+    PendingOwner: PENDING_OWNER,
+}
 
 
 class OkrStore:
@@ -295,6 +305,63 @@ class OkrStore:
         """The tenant's KPIs, optionally one team's."""
         where = {"team_id": team_id} if team_id is not None else None
         return await self._list(KPI, tenant_id, where=where, order_by="id")
+
+    async def create_missing(self, tenant_id: str, entities: Sequence[Creatable]) -> int:
+        """Create those of ``entities`` that are not stored yet (by id); return how many.
+
+        All or nothing where the backend can do it (SQLite: one statement).
+        Elsewhere (Cosmos DB) one at a time in the order given, so an interrupted
+        call leaves a prefix written, and calling again with the same entities
+        completes it without duplicating anything. Entities already stored are
+        left as they are, never overwritten.
+
+        Raises:
+            ValueError: an entity belongs to another tenant.
+        """
+        documents: list[tuple[str, str, dict[str, Any]]] = []
+        for entity in entities:
+            if entity.tenant_id != tenant_id:
+                raise ValueError(f"{type(entity).__name__} {entity.id!r} is not of this tenant")
+            documents.append((_CREATABLE[type(entity)].name, entity.id, to_document(entity)))
+        if not documents:
+            return 0
+        if isinstance(self._backend, CreatesAtomically):
+            return await self._backend.create_missing(tenant_id, documents)
+        created = 0
+        for kind, id_, body in documents:
+            try:
+                await self._backend.create(tenant_id, kind, id_, body)
+            except AlreadyExistsError:
+                continue  # written by an earlier, interrupted call
+            created += 1
+        return created
+
+    # -- owners not met yet ----------------------------------------------------
+
+    async def save_pending_owner(self, pending: PendingOwner) -> PendingOwner:
+        """Create (etag None) or update a pending owner."""
+        return await self._save(PENDING_OWNER, pending.tenant_id, pending)
+
+    async def list_pending_owners(
+        self,
+        tenant_id: str,
+        *,
+        email: str | None = None,
+        team_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[PendingOwner]:
+        """Pending owners of the tenant, of one e-mail/UPN and/or one team, by id."""
+        where: dict[str, Scalar] = {}
+        if email is not None:
+            where["email"] = email.strip().casefold()
+        if team_id is not None:
+            where["team_id"] = team_id
+        return await self._list(PENDING_OWNER, tenant_id, where=where, order_by="id", limit=limit)
+
+    async def delete_pending_owner(self, pending: PendingOwner) -> None:
+        """Forget a pending owner (they have been linked); gone already is fine."""
+        with contextlib.suppress(NotFoundError):
+            await self._delete(PENDING_OWNER, pending.tenant_id, pending.id, None)
 
     # -- check-ins -----------------------------------------------------------
 
