@@ -47,6 +47,7 @@ from bot.people import SeenPerson, learn_person, leave_team
 from bot.upsert import upsert
 from cards.i18n import language_for_locale
 from cards.i18n import text as catalog_text
+from cards.markdown import safe
 from cards.welcome import welcome_card
 from okr.models import Channel, ConversationKind, Member
 from storage.store import OkrStore
@@ -361,7 +362,8 @@ def _card_action(activity: Activity) -> CardAction | None:
 
 def _message(reply: Reply) -> Activity:
     if isinstance(reply, Text):
-        return Activity(type=ActivityTypes.message, text=reply.text, text_format="markdown")
+        # Our strings are Markdown; anything else is shown as typed.
+        return Activity(type=ActivityTypes.message, text=safe(reply.text), text_format="markdown")
     return Activity(
         type=ActivityTypes.message,
         summary=reply.fallback_text,

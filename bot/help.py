@@ -8,6 +8,7 @@ from bot.features import Card, Features, Replies, Text, Turn
 from cards.help import help_card
 from cards.i18n import text
 from cards.locale_format import format_list
+from cards.markdown import Markdown
 
 
 def register(features: Features) -> None:
@@ -32,8 +33,8 @@ async def unknown(turn: Turn, args: str) -> Replies:
     close = suggest(typed)
     if close:
         usages = [f"**{text(lang, f'command.{c.value}.usage')}**" for c in close]
-        lines.append(
-            text(lang, "command.did_you_mean", suggestions=format_list(usages, lang, style="or"))
-        )
+        # Our own command names in bold: Markdown made here, not typed by anyone.
+        suggestions = Markdown(format_list(usages, lang, style="or"))
+        lines.append(text(lang, "command.did_you_mean", suggestions=suggestions))
     lines.append(text(lang, "command.see_help"))
-    return Text(" ".join(lines))
+    return Text(Markdown(" ".join(lines)))

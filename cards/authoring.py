@@ -29,6 +29,7 @@ from cards.elements import (
 from cards.forms import CUSTOM_PERIOD, NONE
 from cards.i18n import Language, label, text
 from cards.locale_format import format_list, format_progress
+from cards.markdown import bold, bullets, italic, join
 from okr.authoring import DESCRIPTION_MAX, TITLE_MAX, UNIT_MAX
 from okr.guidance import GuidanceWarning
 from okr.models import (
@@ -482,13 +483,13 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
         ),
     ]
     if view.progress is not None:
-        line = f"{progress_bar(view.progress)} **{format_progress(view.progress, lang)}**"
+        line = join([progress_bar(view.progress), bold(format_progress(view.progress, lang))], " ")
         if view.pace is not None and view.expected is not None:
-            line += f" · {text(lang, f'pace.{view.pace.name.lower()}')} · " + text(
-                lang, "pace.expected", expected=format_progress(view.expected, lang)
-            )
+            pace = text(lang, f"pace.{view.pace.name.lower()}")
+            expected = text(lang, "pace.expected", expected=format_progress(view.expected, lang))
+            line = join([line, pace, expected])
         body.append(paragraph(line))
-    body.append(paragraph(f"_{okr_sentence(lang, view)}_"))
+    body.append(paragraph(italic(okr_sentence(lang, view))))
     for kr_line in view.key_results:
         kr = kr_line.key_result
         status = f" · {label(lang, kr.last_status)}" if kr.last_status else ""
@@ -496,7 +497,7 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
             "type": "Container",
             "spacing": "Medium",
             "items": [
-                paragraph(f"**{kr.title}**"),
+                paragraph(bold(kr.title)),
                 paragraph(
                     f"{progress_text(kr_line.progress, lang)}{status}",
                     spacing="None",
@@ -585,7 +586,7 @@ def objective_list_card(
                 "type": "Container",
                 "separator": True,
                 "items": [
-                    paragraph(f"**{objective.title}**"),
+                    paragraph(bold(objective.title)),
                     paragraph(bar, spacing="None"),
                     paragraph(
                         " · ".join(
@@ -615,14 +616,14 @@ def templates_card(lang: Language, templates: Sequence[Template]) -> Element:
         paragraph(text(lang, "templates.intro"), isSubtle=True),
     ]
     for template in templates:
-        krs = "\n".join(f"- {kr.title}" for kr in template.key_results)
+        krs = bullets(kr.title for kr in template.key_results)
         body.append(
             {
                 "type": "Container",
                 "separator": True,
                 "items": [
-                    paragraph(f"**{template.area}**", isSubtle=True),
-                    paragraph(f"**{template.objective}**", spacing="None"),
+                    paragraph(bold(template.area), isSubtle=True),
+                    paragraph(bold(template.objective), spacing="None"),
                     paragraph(krs, spacing="Small"),
                     {
                         "type": "ActionSet",

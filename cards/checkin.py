@@ -25,6 +25,7 @@ from cards.elements import (
 )
 from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
+from cards.markdown import bold, bullets, join
 from okr.models import CheckInStatus, KeyResult, KeyResultKind
 
 NOTE_MAX = 500
@@ -69,7 +70,7 @@ def _item_header(lang: Language, item: CheckInItem) -> list[Element]:
         progress=format_progress(item.progress, lang),
     )
     header = [
-        paragraph(f"**{kr.title}**", spacing="Large", separator=True),
+        paragraph(bold(kr.title), spacing="Large", separator=True),
         paragraph(item.objective_title, isSubtle=True, spacing="None", size="Small"),
         paragraph(f"{progress_bar(item.progress)} {line}", spacing="Small"),
     ]
@@ -195,7 +196,7 @@ def recorded_card(
         paragraph(text(lang, "checkin.recorded_at", at=recorded_at), isSubtle=True),
     ]
     for line in lines:
-        body.append(paragraph(f"**{line.title}**", spacing="Medium", separator=True))
+        body.append(paragraph(bold(line.title), spacing="Medium", separator=True))
         body.append(
             paragraph(
                 f"{progress_bar(line.progress)} {line.value} · {label(lang, line.status)}",
@@ -229,7 +230,7 @@ def missing_summary_card(
     if not missing:
         body.append(paragraph(text(lang, "summary.everyone")))
     for person in missing:
-        note = f" · {text(lang, 'summary.unreachable')}" if person.unreachable else ""
-        body.append(paragraph(f"**{person.name}**{note}", spacing="Medium", separator=True))
-        body.append(paragraph("\n".join(f"- {t}" for t in person.key_results), spacing="None"))
+        note = [text(lang, "summary.unreachable")] if person.unreachable else []
+        body.append(paragraph(join([bold(person.name), *note]), spacing="Medium", separator=True))
+        body.append(paragraph(bullets(person.key_results), spacing="None"))
     return card(body)

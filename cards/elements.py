@@ -1,7 +1,9 @@
 """Small builders for Adaptive Card elements, so card modules read like the card.
 
 Cards target schema 1.5 (the highest Teams renders everywhere). Every builder
-returns plain dicts; nothing here knows the OKR domain.
+returns plain dicts; nothing here knows the OKR domain. Text that reaches a
+TextBlock or a fact is shown as typed unless it is our own Markdown
+(:mod:`cards.markdown`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from cards.i18n import Language
 from cards.locale_format import format_progress
+from cards.markdown import safe
 
 CARD_VERSION = "1.5"
 # Carried in every action's data: lets the bot recognise cards sent by an older
@@ -37,19 +40,19 @@ def card(body: Iterable[Element], actions: Iterable[Element] = ()) -> Element:
 
 def heading(text: str, size: str = "Large") -> Element:
     """A bold title."""
-    return {"type": "TextBlock", "text": text, "size": size, "weight": "Bolder", "wrap": True}
+    return {"type": "TextBlock", "text": safe(text), "size": size, "weight": "Bolder", "wrap": True}
 
 
 def paragraph(text: str, **style: Any) -> Element:
     """Wrapped text; ``style`` adds TextBlock properties (``isSubtle``, ``color``...)."""
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+    return {"type": "TextBlock", "text": safe(text), "wrap": True, **style}
 
 
 def error_text(text: str) -> Element:
     """A problem shown under the field it concerns."""
     return {
         "type": "TextBlock",
-        "text": text,
+        "text": safe(text),
         "wrap": True,
         "color": "Attention",
         "size": "Small",
@@ -59,7 +62,10 @@ def error_text(text: str) -> Element:
 
 def facts(pairs: Iterable[tuple[str, str]]) -> Element:
     """A FactSet of label/value pairs."""
-    return {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in pairs]}
+    return {
+        "type": "FactSet",
+        "facts": [{"title": safe(t), "value": safe(v)} for t, v in pairs],
+    }
 
 
 def text_input(

@@ -21,6 +21,7 @@ import string
 from collections.abc import Mapping
 from enum import Enum, StrEnum
 
+from cards.markdown import Markdown, safe
 from cards.strings import en, vi
 from okr.guidance import GuidanceCode
 from okr.kpi import KpiHealth
@@ -121,7 +122,7 @@ def placeholders(template: str) -> frozenset[str]:
     )
 
 
-def text(lang: Language, key: str, **params: object) -> str:
+def text(lang: Language, key: str, **params: object) -> Markdown:
     """Return the string ``key`` in ``lang`` with its placeholders filled in.
 
     Args:
@@ -131,7 +132,8 @@ def text(lang: Language, key: str, **params: object) -> str:
             so that callers can pass one set of values to several strings.
 
     Returns:
-        The formatted string.
+        The formatted string, as Markdown: the catalog's own markup is kept and
+        every text value filled in is shown as typed (:func:`cards.markdown.plain`).
 
     Raises:
         UnknownKeyError: The key is not in the catalog.
@@ -142,7 +144,8 @@ def text(lang: Language, key: str, **params: object) -> str:
     except KeyError:
         raise UnknownKeyError(f"no string {key!r} in the {lang.value!r} catalog") from None
     try:
-        return template.format(**params)
+        shown = {k: safe(v) if isinstance(v, str) else v for k, v in params.items()}
+        return Markdown(template.format(**shown))
     except (KeyError, IndexError) as error:
         raise MissingParameterError(
             f"string {key!r} ({lang.value}) needs a value for {error}"

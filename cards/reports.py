@@ -20,6 +20,7 @@ from cards.elements import (
 )
 from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
+from cards.markdown import bold, bullets, join
 from cards.registry import card_sample
 from okr.kpi import KpiHealth
 from okr.models import CheckInStatus, Objective, ObjectiveType
@@ -84,16 +85,22 @@ def digest_card(
             if summary.progress is not None
             else text(lang, "okr.no_key_results")
         )
-        body.append(paragraph(f"**{summary.objective.title}**", spacing="Medium", separator=True))
-        body.append(paragraph(f"{bar} · {summary.owner_name}", spacing="None"))
+        body.append(paragraph(bold(summary.objective.title), spacing="Medium", separator=True))
+        body.append(paragraph(join([bar, summary.owner_name]), spacing="None"))
     body.append(heading(text(lang, "digest.at_risk"), size="Medium"))
     if not at_risk:
         body.append(paragraph(text(lang, "digest.nothing_at_risk")))
     for line in at_risk:
         body.append(
             paragraph(
-                f"⚠ **{line.title}** · {label(lang, line.status)} · "
-                f"{format_progress(line.progress, lang)} · {line.owner}",
+                join(
+                    [
+                        join(["⚠", bold(line.title)], " "),
+                        label(lang, line.status),
+                        format_progress(line.progress, lang),
+                        line.owner,
+                    ]
+                ),
                 spacing="Small",
             )
         )
@@ -107,8 +114,13 @@ def _kpi_section(lang: Language, kpis: Sequence[KpiLine]) -> list[Element]:
     section: list[Element] = [heading(text(lang, "digest.kpis"), size="Medium")]
     for kpi in kpis:
         entry = paragraph(
-            f"{_HEALTH_MARK[kpi.health]} **{kpi.title}** · {kpi.value} · "
-            f"{text(lang, f'kpi.{kpi.health.value}')}",
+            join(
+                [
+                    join([_HEALTH_MARK[kpi.health], bold(kpi.title)], " "),
+                    kpi.value,
+                    text(lang, f"kpi.{kpi.health.value}"),
+                ]
+            ),
             spacing="Small",
         )
         if not kpi.can_edit:
@@ -148,7 +160,7 @@ def scores_card(lang: Language, lines: Sequence[ScoreLine]) -> Element:
         score = "—" if line.score is None else f"{line.score:.1f}"
         reading = f" · {text(lang, f'score.reading.{line.reading.value}')}" if line.reading else ""
         period = text(lang, "close.period_ended" if line.period_ended else "close.period_running")
-        body.append(paragraph(f"**{objective.title}**", spacing="Medium", separator=True))
+        body.append(paragraph(bold(objective.title), spacing="Medium", separator=True))
         body.append(paragraph(f"{text(lang, 'score.value', score=score)}{reading}", spacing="None"))
         body.append(
             paragraph(
@@ -159,7 +171,7 @@ def scores_card(lang: Language, lines: Sequence[ScoreLine]) -> Element:
             )
         )
         body.extend(
-            paragraph(f"- {title}: {kr_score:.1f}", spacing="None")
+            paragraph(bullets([f"{title}: {kr_score:.1f}"]), spacing="None")
             for title, kr_score in line.key_results
         )
     return card(body)

@@ -6,8 +6,10 @@
 // Teams renders a subset of Markdown in TextBlocks: bold, italic, links, lists.
 function teamsMarkdown(text) {
   const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  // A backslash before punctuation shows the punctuation itself (CommonMark, as Teams).
+  const literal = (s) => s.replace(/\\([!-\/:-@\[-`{-~])/g, (_, c) => `&#${c.charCodeAt(0)};`);
   const inline = (s) =>
-    escape(s)
+    literal(escape(s))
       .replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
       .replace(/(^|[^*])\*([^*]+)\*/g, "$1<em>$2</em>")
       .replace(/(^|\W)_([^_]+)_(?=\W|$)/g, "$1<em>$2</em>")
