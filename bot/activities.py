@@ -7,10 +7,58 @@ from typing import Any
 
 from microsoft_agents.activity import Activity
 from microsoft_agents.activity.teams import TeamsChannelData
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.people import SeenPerson
 from okr.models import ConversationKind, ConversationRef
+from okr.text import clean_text
+
+# Deeper than this, nothing of an activity is read (the edge refuses far deeper bodies).
+_MAX_DEPTH = 32
+
+
+def clean_activity(activity: Activity) -> None:
+    """Clean every text of ``activity`` in place (:func:`okr.text.clean_text`), keys included.
+
+    Runs first on every turn, so that nothing the bot reads or stores can carry a
+    lone surrogate or a control character, and Vietnamese is always composed.
+    """
+    _clean_model(activity, 0)
+
+
+def _clean_model(model: BaseModel, depth: int) -> None:
+    fields = model.__dict__
+    for name, value in fields.items():
+        cleaned = _cleaned(value, depth + 1)
+        if cleaned is not value:
+            fields[name] = cleaned
+    extra = model.__pydantic_extra__
+    if extra:
+        for name, value in list(extra.items()):
+            extra[name] = _cleaned(value, depth + 1)
+
+
+def _cleaned(value: Any, depth: int) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if depth > _MAX_DEPTH:
+        return value
+    if isinstance(value, BaseModel):
+        _clean_model(value, depth)
+        return value
+    if isinstance(value, dict):
+        return {
+            (clean_text(k) if isinstance(k, str) else k): _cleaned(v, depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_cleaned(item, depth + 1) for item in value]
+    return value
+
+
+def _text_or_none(value: object) -> str | None:
+    """``value`` if it is a non-empty string: Teams' optional fields may come as anything."""
+    return value if isinstance(value, str) and value else None
 
 
 def channel_data(activity: Activity) -> TeamsChannelData:
@@ -106,13 +154,13 @@ def sender_of(activity: Activity) -> SeenPerson | None:
     info = client_info(activity)
     team = team_of(activity)
     extra = sender.model_extra or {}
-    email = extra.get("email") or extra.get("userPrincipalName")
+    # A field of the wrong type is ignored, never a reason to fail the turn.
     return SeenPerson(
         id=sender.id,
-        aad_object_id=sender.aad_object_id,
-        name=sender.name,
-        email=email if isinstance(email, str) else None,
-        time_zone=info.get("timezone"),
-        locale=activity.locale or info.get("locale"),
+        aad_object_id=_text_or_none(sender.aad_object_id),
+        name=_text_or_none(sender.name),
+        email=_text_or_none(extra.get("email")) or _text_or_none(extra.get("userPrincipalName")),
+        time_zone=_text_or_none(info.get("timezone")),
+        locale=_text_or_none(activity.locale) or _text_or_none(info.get("locale")),
         team_id=team[0] if team else None,
     )

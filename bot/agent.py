@@ -50,6 +50,7 @@ from cards.i18n import text as catalog_text
 from cards.markdown import safe
 from cards.welcome import welcome_card
 from okr.models import Channel, ConversationKind, Member
+from storage.errors import StoreUnavailableError
 from storage.store import OkrStore
 
 log = logging.getLogger("okr.bot")
@@ -72,6 +73,8 @@ class OkrAgent:
     async def on_turn(self, context: TurnContext) -> None:
         """Handle one activity; a failure is logged and answered with an apology."""
         activity = context.activity
+        # Text is cleaned at the edge, before anything reads or stores it.
+        activities.clean_activity(activity)
         with turn_log_context(
             tenant_id=activities.tenant_of(activity),
             conversation_id=activity.conversation.id if activity.conversation else None,
@@ -79,9 +82,13 @@ class OkrAgent:
         ):
             try:
                 await self._dispatch(context)
+            except StoreUnavailableError as exc:
+                # Storage is down or too slow: a condition, not a bug; no trace needed.
+                log.warning("turn failed: storage unavailable (%s)", exc)
+                await self._apologise(context, "error.storage_unavailable")
             except Exception:
                 log.exception("turn failed (%s activity)", activity.type)
-                await self._apologise(context)
+                await self._apologise(context, "error.internal")
 
     # -- dispatch ------------------------------------------------------------
 
@@ -90,6 +97,8 @@ class OkrAgent:
         tenant_id = activities.tenant_of(activity)
         if tenant_id is None:
             log.warning("ignored a %s activity without a tenant id", activity.type)
+            if activity.type == ActivityTypes.invoke:
+                await self._not_ours(context)
             return
         now = self._clock()
         if tenant_id not in self._known_tenants:
@@ -170,7 +179,8 @@ class OkrAgent:
         activity = context.activity
         if activity.name != CARD_ACTION_INVOKE or member is None:
             log.info("invoke %s not handled", activity.name)
-            return  # the adapter answers 501
+            await self._not_ours(context)  # 200 with a short message, never the SDK's 501
+            return
         action = _card_action(activity)
         turn = self._turn(context, tenant_id, member, now)
         if action is None:
@@ -182,11 +192,8 @@ class OkrAgent:
             return
         handler = self._features.find_verb(action.verb)
         if handler is None:
-            log.warning("unknown card verb %r", action.verb)
-            await _invoke_response(
-                context,
-                Text(catalog_text(language_for_locale(turn.locale), "error.card_expired_gone")),
-            )
+            log.warning("unknown card verb (%d characters)", len(action.verb))
+            await self._not_ours(context, turn.locale)
             return
         log.info("card verb %s", action.verb)
         replies = as_reply_list(await handler(turn, action))
@@ -318,12 +325,17 @@ class OkrAgent:
 
     # -- failure -----------------------------------------------------------------
 
-    async def _apologise(self, context: TurnContext) -> None:
-        """Tell the user something went wrong, without details; never raises."""
+    async def _not_ours(self, context: TurnContext, locale: str | None = None) -> None:
+        """Answer an invoke this app does not handle: 200 and a short message."""
+        lang = language_for_locale(locale or context.activity.locale or DEFAULT_LOCALE)
+        await _invoke_response(context, Text(catalog_text(lang, "error.not_this_app")))
+
+    async def _apologise(self, context: TurnContext, key: str) -> None:
+        """Tell the user something went wrong (catalog ``key``), without details; never raises."""
         activity = context.activity
         if _removes_bot(activity):
             return  # nobody to tell: the bot is no longer in the conversation
-        apology = Text(catalog_text(language_for_locale(activity.locale), "error.internal"))
+        apology = Text(catalog_text(language_for_locale(activity.locale or DEFAULT_LOCALE), key))
         try:
             if activity.type == ActivityTypes.invoke:
                 await _invoke_response(context, apology)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,8 +34,10 @@ from okr.models import CheckIn, CheckInStatus, KeyResult, Objective, ObjectiveSt
 from okr.permissions import may_change
 from okr.progress import key_result_progress
 from scheduling.prepare import checkin_items, objectives_by_id, prepare_checkin_card
-from storage.errors import NotFoundError
+from storage.errors import NotFoundError, StoreUnavailableError
 from storage.ids import new_id
+
+log = logging.getLogger("okr.checkin")
 
 # A card lists at most this many key results (Teams' 28 KB card limit).
 MAX_KEY_RESULTS = 20
@@ -129,20 +132,28 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
             checkins.append(checkin)
     if not checkins and not problems:
         problems["_all"] = text(lang, "checkin.nothing_entered")
-    if problems:
+
+    def again(problems: dict[str, str]) -> Card:
         zone = str(okr_views.time_zone(turn, team))
         items = checkin_items(key_results, objectives, lang, turn.now, zone)
-        again = checkin_card(
+        content = checkin_card(
             lang, items, card_id=card_id, round_id=round_id, values=values, problems=problems
         )
-        return Card(again, fallback_text=text(lang, "form.fix_problems"))
+        return Card(content, fallback_text=problems.get("_all") or text(lang, "form.fix_problems"))
+
+    if problems:
+        return again(problems)
     try:
-        stored = await asyncio.gather(*(store.record_checkin(c) for c in checkins))
+        # The whole card or nothing: a person told "recorded" sees all of it stored.
+        stored = await store.record_checkins(turn.tenant_id, checkins)
     except NotFoundError:
         return Text(text(lang, "error.card_expired_gone"))
+    except StoreUnavailableError as exc:
+        log.warning("check-in not recorded: storage unavailable (%s)", exc)
+        return again({"_all": text(lang, "checkin.storage_unavailable")})
     by_kr = {kr.id: kr for kr in key_results}
     lines = []
-    for checkin, _created in stored:
+    for checkin in stored:
         recorded_kr = by_kr[checkin.key_result_id]
         lines.append(
             RecordedLine(
@@ -159,7 +170,7 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
                 progress=float(key_result_progress(_with_value(recorded_kr, checkin)).clamped),
             )
         )
-    recorded_at = format_datetime(stored[0][0].recorded_at, lang, okr_views.time_zone(turn, team))
+    recorded_at = format_datetime(stored[0].recorded_at, lang, okr_views.time_zone(turn, team))
     unchanged = len(key_results) - len(lines)
     return Card(
         recorded_card(lang, lines, recorded_at, unchanged),

@@ -37,7 +37,7 @@ from okr.models import (
 )
 from storage.backend import SYSTEM_PARTITION, CreatesAtomically, DocumentBackend, Scalar
 from storage.codec import encode_datetime, from_document, to_document
-from storage.errors import AlreadyExistsError, ConflictError, NotFoundError
+from storage.errors import AlreadyExistsError, ConflictError, NotFoundError, StoreError
 
 # How often record_checkin re-reads a key result when concurrent check-ins race
 # to update its latest value. Each retry is cheap (one point read, one replace).
@@ -396,6 +396,64 @@ class OkrStore:
             stored, created = existing, False
         await self._mirror_latest(key_result, stored)
         return stored, created
+
+    async def record_checkins(self, tenant_id: str, checkins: Sequence[CheckIn]) -> list[CheckIn]:
+        """Record one card's check-ins together, all or none; return them as stored.
+
+        Like :meth:`record_checkin` for each (idempotent by id: a replayed card
+        returns what the first submission stored), but the check-ins are created
+        together: in one statement where the backend can (SQLite); elsewhere one
+        by one, and the ones this call created are deleted again if a later one
+        fails. Only then does each key result mirror its newest check-in; if
+        that fails, calling again with the same check-ins completes it.
+
+        Raises:
+            NotFoundError: a key result does not exist in this tenant.
+            ValueError: a check-in is of another tenant, or names another
+                objective than its key result.
+        """
+        if any(c.tenant_id != tenant_id for c in checkins):
+            raise ValueError("a check-in is not of this tenant")
+        key_results = await asyncio.gather(
+            *(self.get_key_result(tenant_id, c.key_result_id) for c in checkins)
+        )
+        for checkin, key_result in zip(checkins, key_results, strict=True):
+            if key_result is None:
+                raise NotFoundError(f"key result {checkin.key_result_id!r} not found")
+            if key_result.objective_id != checkin.objective_id:
+                raise ValueError("check-in objective does not match its key result")
+        earlier = await asyncio.gather(*(self._get(CHECKIN, tenant_id, c.id) for c in checkins))
+        await self._create_together(
+            tenant_id, [c for c, e in zip(checkins, earlier, strict=True) if e is None]
+        )
+        stored = [e or c for c, e in zip(checkins, earlier, strict=True)]
+        for key_result, checkin in zip(key_results, stored, strict=True):
+            assert key_result is not None  # checked above
+            await self._mirror_latest(key_result, checkin)
+        return stored
+
+    async def _create_together(self, tenant_id: str, checkins: Sequence[CheckIn]) -> None:
+        documents = [(CHECKIN.name, c.id, to_document(c)) for c in checkins]
+        if not documents:
+            return
+        if isinstance(self._backend, CreatesAtomically):
+            await self._backend.create_missing(tenant_id, documents)
+            return
+        created: list[str] = []
+        try:
+            for kind, id_, body in documents:
+                try:
+                    await self._backend.create(tenant_id, kind, id_, body)
+                except AlreadyExistsError:
+                    continue  # the same card, submitted twice at once
+                created.append(id_)
+        except BaseException:
+            # Undo this call's part: a card is recorded whole or not at all. If
+            # storage is gone this may fail too; the retry then completes the card.
+            for id_ in created:
+                with contextlib.suppress(StoreError):
+                    await self._backend.delete(tenant_id, CHECKIN.name, id_)
+            raise
 
     async def _mirror_latest(self, key_result: KeyResult, checkin: CheckIn) -> None:
         for attempt in range(_MIRROR_RETRIES):

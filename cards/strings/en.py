@@ -60,6 +60,17 @@ STRINGS: dict[str, str] = {
     # --- Errors and permissions -------------------------------------------------
     "error.internal": "Sorry, something went wrong on my side. Please try again in a moment.",
     "error.card_expired": "This card is out of date. Here is the current version.",
+    "error.not_this_app": (
+        "This card or action is not from this app, or from a version of it that is gone. "
+        "Type **help** to see what I can do."
+    ),
+    "error.storage_unavailable": (
+        "I couldn't save that just now: my storage isn't answering. Please try again in a moment."
+    ),
+    "checkin.storage_unavailable": (
+        "I couldn't save your check-in just now, so nothing was recorded. Your values are "
+        "still on the card: press **Send check-in** again in a moment."
+    ),
     "permission.objective": (
         "Only the objective's owner or a team owner can change this objective."
     ),
@@ -377,6 +388,13 @@ STRINGS: dict[str, str] = {
     "settings.problem.range": "Choose a whole number from {min} to {max}.",
     "settings.problem.time_zone": "Choose a time zone from the list.",
     "settings.problem.channel": "Choose one of this team's channels.",
+    "settings.pending.title": "Owners I have not met yet",
+    "settings.pending.hint": (
+        "An OKR import named these people as owners in this team. Each becomes the owner as "
+        "soon as I meet them: when I am added to a team they are in, or when they message me."
+    ),
+    "settings.pending.owns": "{objectives} objective(s), {key_results} key result(s)",
+    "settings.pending.more": "…and others not shown here.",
     # --- Digest and close on demand (bot/reports.py) ---------------------------------
     "digest.title": "Team progress",
     "digest.overall": "Overall: {bar} **{percent}**",

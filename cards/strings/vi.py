@@ -64,6 +64,17 @@ STRINGS: dict[str, str] = {
     # --- Errors and permissions -------------------------------------------------
     "error.internal": "Xin lỗi, đã có lỗi xảy ra ở phía tôi. Vui lòng thử lại sau ít phút.",
     "error.card_expired": "Thẻ này đã cũ. Đây là phiên bản mới nhất.",
+    "error.not_this_app": (
+        "Thẻ hoặc thao tác này không thuộc ứng dụng này, hoặc thuộc một phiên bản cũ không còn "
+        "dùng nữa. Gõ **trợ giúp** để xem tôi có thể làm gì."
+    ),
+    "error.storage_unavailable": (
+        "Tôi chưa lưu được: kho dữ liệu đang không phản hồi. Vui lòng thử lại sau ít phút."
+    ),
+    "checkin.storage_unavailable": (
+        "Tôi chưa lưu được cập nhật của bạn nên chưa có gì được ghi nhận. Các giá trị vẫn còn "
+        "trên thẻ: vui lòng bấm **Gửi cập nhật** lại sau ít phút."
+    ),
     "permission.objective": (
         "Chỉ người phụ trách mục tiêu hoặc chủ sở hữu nhóm mới có thể thay đổi mục tiêu này."
     ),
@@ -392,6 +403,14 @@ STRINGS: dict[str, str] = {
     "settings.problem.range": "Hãy chọn một số nguyên từ {min} đến {max}.",
     "settings.problem.time_zone": "Hãy chọn một múi giờ trong danh sách.",
     "settings.problem.channel": "Hãy chọn một kênh của nhóm này.",
+    "settings.pending.title": "Người phụ trách tôi chưa gặp",
+    "settings.pending.hint": (
+        "Một lần nhập OKR đã giao mục tiêu hoặc kết quả chính trong nhóm này cho những người "
+        "sau. Mỗi người sẽ trở thành người phụ trách ngay khi tôi gặp họ: khi tôi được thêm "
+        "vào một nhóm có họ, hoặc khi họ nhắn tin cho tôi."
+    ),
+    "settings.pending.owns": "{objectives} mục tiêu, {key_results} kết quả chính",
+    "settings.pending.more": "…và một số người khác không hiển thị ở đây.",
     # --- Digest and close on demand (bot/reports.py) ---------------------------------
     "digest.title": "Tiến độ của nhóm",
     "digest.overall": "Tổng thể: {bar} **{percent}**",
