@@ -103,7 +103,7 @@ def build_app(
         app.cleanup_ctx.append(scheduler_lifecycle)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    app.add_subapp("/api/", messages_app(settings, agent))
+    app.add_subapp("/api/", messages_app(settings, agent, clock=clock))
     if settings.local_mode:
         log.warning(
             "LOCAL MODE: %s is not set, so /api/messages accepts requests without a token "

@@ -1,17 +1,18 @@
-"""The HTTP side of the bot: the SDK's aiohttp adapter behind its JWT check.
+"""The HTTP side of the bot: the SDK's aiohttp adapter behind our token check.
 
-``POST /api/messages`` lives in a sub-application of its own, because the
-SDK's JWT middleware applies to every route of the application it is attached
-to; ``/healthz`` and ``/readyz`` stay on the root application, token-free.
+``POST /api/messages`` lives in a sub-application of its own, because
+middleware applies to every route of the application it is attached to;
+``/healthz`` and ``/readyz`` stay on the root application, token-free.
 
 Request path, outermost first:
 
 1. aiohttp refuses a body over ``MAX_BODY_BYTES`` with **413** (``client_max_size``).
-2. The SDK's JWT middleware: no or an invalid Bot Framework token → **401**
-   (local mode: anonymous requests pass).
+2. :func:`bot.auth.token_check`: no or an invalid Bot Framework token → **401**,
+   signing keys unavailable → **503** (local mode: every request is anonymous).
 3. :func:`activity_gate`: a body that is not JSON, or not an activity → **400**;
-   a tenant outside ``ALLOWED_TENANTS`` → **403**, logged, nothing processed or
-   stored. It also tags every log line of the request with the activity's ids.
+   a channel the token's key is not endorsed for, or a tenant outside
+   ``ALLOWED_TENANTS`` → **403**, logged, nothing processed or stored. It also
+   tags every log line of the request with the activity's ids.
 4. The adapter: a ``serviceUrl`` outside the allowed hosts → **401** (SDK);
    otherwise the turn runs and the answer is **202**, or **200** with the invoke
    response.
@@ -23,19 +24,21 @@ from __future__ import annotations
 
 import json
 import logging
-import warnings
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 from microsoft_agents.activity import Activity, load_configuration_from_env
 from microsoft_agents.authentication.msal import MsalConnectionManager
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_middleware
+from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import OutboundHostValidator, TurnContext
 from pydantic import ValidationError
 from yarl import URL
 
 from bot.activities import tenant_of
 from bot.agent import OkrAgent
+from bot.auth import CALLER_KEY, BotFrameworkTokens, token_check
 from bot.logs import turn_log_context
 from settings import ANONYMOUS_ALLOWED, Settings
 
@@ -123,6 +126,12 @@ async def activity_gate(request: web.Request, handler: Any) -> web.StreamRespons
         activity = Activity.model_validate(payload)
     except ValidationError:
         return _refuse(400, "the body is not an activity")
+    caller = request.get(CALLER_KEY)
+    endorsements = caller.endorsements if caller is not None else None
+    channel = activity.channel_id.channel if activity.channel_id else None
+    if endorsements is not None and channel not in endorsements:
+        log.warning("refused a %s activity: its token is not endorsed for it", activity.type)
+        return _refuse(403, "the token is not valid for this channel")
     tenant_id = tenant_of(activity)
     with turn_log_context(
         tenant_id=tenant_id,
@@ -149,16 +158,26 @@ async def messages(request: web.Request) -> web.StreamResponse:
     return response if response is not None else web.Response(status=202)
 
 
-def messages_app(settings: Settings, agent: OkrAgent) -> web.Application:
-    """The sub-application serving ``/messages`` behind the SDK's JWT middleware."""
+def messages_app(
+    settings: Settings, agent: OkrAgent, *, clock: Callable[[], datetime]
+) -> web.Application:
+    """The sub-application serving ``/messages`` behind the token check and the activity gate."""
     adapter, connections = build_adapter(settings)
-    app = web.Application(middlewares=[jwt_authorization_middleware, activity_gate])
-    # The SDK's middleware keeps its configuration and claims under plain string keys,
-    # which aiohttp warns about on every request; nothing for us to fix.
-    warnings.filterwarnings("ignore", category=web.NotAppKeyWarning, module=r"microsoft_agents\.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", web.NotAppKeyWarning)
-        app["agent_configuration"] = connections.get_default_connection_configuration()
+    tokens = (
+        None
+        if settings.client_id is None
+        else BotFrameworkTokens.for_app(
+            settings.client_id, connections.get_default_connection_configuration(), clock
+        )
+    )
+    app = web.Application(middlewares=[token_check(tokens), activity_gate])
+
+    async def close_tokens(_app: web.Application) -> AsyncIterator[None]:
+        yield
+        if tokens is not None:
+            await tokens.close()
+
+    app.cleanup_ctx.append(close_tokens)
     app[ADAPTER_KEY] = adapter
     app[AGENT_KEY] = agent
     app[ALLOWED_TENANTS_KEY] = settings.allowed_tenants

@@ -1,0 +1,201 @@
+"""The keys that sign Bot Framework tokens: fetched from a JWKS address, cached, refreshed rarely.
+
+The SDK's own lookup fetches the key set again for every unknown ``kid``, one
+request at a time behind one lock, and remembers no failure: while Microsoft's
+endpoint is slow, each forged token adds one fetch timeout to the wait of every
+request behind it, real ones included. Here:
+
+* a token whose ``kid`` is cached is checked against the cached key at once; no
+  request waits for a refresh it does not need;
+* an unknown ``kid`` starts a refresh only if the last attempt is at least
+  :data:`REFRESH_INTERVAL` old, and every request that needs a refresh shares the
+  one under way, which gives up after :data:`FETCH_TIMEOUT`;
+* after a failed refresh, unknown ``kid``s are answered at once with
+  :class:`SigningKeysUnavailable` (the caller answers 503) until a later refresh
+  succeeds; after a successful one, with :class:`UnknownSigningKey` (401);
+* a key set older than :data:`MAX_AGE` is refreshed in the background (a day, as
+  the Bot Framework SDKs do), so a key Microsoft withdraws stops being accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+from jwt import PyJWK
+from jwt.exceptions import PyJWTError
+
+log = logging.getLogger("okr.auth")
+
+REFRESH_INTERVAL = timedelta(minutes=1)
+MAX_AGE = timedelta(days=1)
+FETCH_TIMEOUT_SECONDS = 5.0
+# Microsoft's key sets are a few kilobytes; anything much larger is not one.
+MAX_KEY_SET_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    """One published key, with the channels it may sign for."""
+
+    key: PyJWK
+    # Channel ids (``msteams``, …) this key is endorsed for; None when the key set does not say.
+    endorsements: frozenset[str] | None
+
+
+class UnknownSigningKey(Exception):
+    """The token names a key that the (recently refreshed) key set does not have."""
+
+
+class SigningKeysUnavailable(Exception):
+    """The key set could not be fetched lately, so an unknown key cannot be checked now."""
+
+
+FetchKeySet = Callable[[str], Awaitable[Any]]
+
+
+class KeySetClient:
+    """Fetches JWKS documents over HTTP; one session for every key set, closed with the app."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    async def fetch(self, url: str) -> Any:
+        """The parsed JSON at ``url``; raises on any failure, including a slow answer."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=FETCH_TIMEOUT_SECONDS)
+            )
+        async with self._session.get(url) as response:
+            response.raise_for_status()
+            body = await response.content.read(MAX_KEY_SET_BYTES + 1)
+            if len(body) > MAX_KEY_SET_BYTES:
+                raise ValueError("the key set is too large")
+            return json.loads(body)
+
+    async def close(self) -> None:
+        """Close the HTTP session, if one was opened."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+class SigningKeys:
+    """The keys one JWKS address publishes (see the module docstring for the refresh rules)."""
+
+    def __init__(self, url: str, fetch: FetchKeySet, clock: Callable[[], datetime]) -> None:
+        self.url = url
+        self._fetch = fetch
+        self._clock = clock
+        self._keys: dict[str, SigningKey] = {}
+        self._fetched_at: datetime | None = None
+        self._last_attempt: datetime | None = None
+        self._failing = False
+        self._refresh: asyncio.Task[None] | None = None
+
+    async def get(self, kid: str) -> SigningKey:
+        """The key named ``kid``.
+
+        Raises:
+            UnknownSigningKey: the key set, fetched lately, does not have it (401).
+            SigningKeysUnavailable: the key set cannot be fetched now (503).
+        """
+        now = self._clock()
+        key = self._keys.get(kid)
+        if key is not None:
+            if self._is_stale(now) and self._may_refresh(now):
+                self._start_refresh(now)  # in the background: this request does not wait
+            return key
+        refresh = self._refresh
+        started = refresh is None and self._may_refresh(now)
+        if started:
+            refresh = self._start_refresh(now)
+        # While failing, only the request that starts the retry waits for it.
+        if refresh is None or (self._failing and not started):
+            raise SigningKeysUnavailable(self.url) if self._failing else UnknownSigningKey(kid)
+        # Shielded: a caller that gives up (client gone) does not cancel the shared refresh.
+        await asyncio.shield(refresh)
+        key = self._keys.get(kid)
+        if key is not None:
+            return key
+        if self._failing:
+            raise SigningKeysUnavailable(self.url)
+        raise UnknownSigningKey(kid)
+
+    async def close(self) -> None:
+        """Stop a refresh under way (app shutdown)."""
+        if self._refresh is not None:
+            self._refresh.cancel()
+            await asyncio.gather(self._refresh, return_exceptions=True)
+
+    def _is_stale(self, now: datetime) -> bool:
+        return self._fetched_at is None or not timedelta(0) <= now - self._fetched_at < MAX_AGE
+
+    def _may_refresh(self, now: datetime) -> bool:
+        if self._refresh is not None:
+            return False
+        if self._last_attempt is None:
+            return True
+        # A clock that went backwards does not hold refreshes off until it catches up.
+        return not timedelta(0) <= now - self._last_attempt < REFRESH_INTERVAL
+
+    def _start_refresh(self, now: datetime) -> asyncio.Task[None]:
+        self._last_attempt = now
+        self._refresh = asyncio.create_task(self._run_refresh(), name=f"signing keys {self.url}")
+        return self._refresh
+
+    async def _run_refresh(self) -> None:
+        try:
+            async with asyncio.timeout(FETCH_TIMEOUT_SECONDS):
+                document = await self._fetch(self.url)
+            keys = parse_key_set(document)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # Once a minute at most per address; the URL is ours, the error type says enough.
+            log.warning("signing keys from %s unavailable: %s", self.url, type(exc).__name__)
+            self._failing = True
+        else:
+            self._keys = keys
+            self._fetched_at = self._clock()
+            self._failing = False
+        finally:
+            self._refresh = None
+
+
+def parse_key_set(document: Any) -> dict[str, SigningKey]:
+    """The RSA signing keys of a JWKS document by ``kid``; raises ValueError when it has none."""
+    entries = document.get("keys") if isinstance(document, Mapping) else None
+    if not isinstance(entries, list):
+        raise ValueError("not a key set")
+    keys: dict[str, SigningKey] = {}
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            continue
+        kid = entry.get("kid")
+        if not isinstance(kid, str) or not kid or entry.get("kty") != "RSA":
+            continue
+        if entry.get("use", "sig") != "sig":
+            continue
+        try:
+            key = PyJWK(dict(entry), algorithm="RS256")
+        except (PyJWTError, ValueError, TypeError, KeyError):
+            continue
+        endorsements = entry.get("endorsements")
+        keys[kid] = SigningKey(
+            key=key,
+            endorsements=(
+                frozenset(e for e in endorsements if isinstance(e, str))
+                if isinstance(endorsements, list)
+                else None
+            ),
+        )
+    if not keys:
+        raise ValueError("the key set has no usable signing key")
+    return keys
