@@ -1,4 +1,4 @@
-"""The HTTP side of the bot: the SDK's aiohttp adapter behind our token check.
+"""The HTTP side of the bot: the SDK's aiohttp adapter behind our token check and activity gate.
 
 ``POST /api/messages`` lives in a sub-application of its own, because
 middleware applies to every route of the application it is attached to;
@@ -6,47 +6,44 @@ middleware applies to every route of the application it is attached to;
 
 Request path, outermost first:
 
-1. aiohttp refuses a body over ``MAX_BODY_BYTES`` with **413** (``client_max_size``).
-2. :func:`bot.auth.token_check`: no or an invalid Bot Framework token → **401**,
+1. :func:`bot.auth.token_check`: no or an invalid Bot Framework token → **401**,
    signing keys unavailable → **503** (local mode: every request is anonymous).
-3. :func:`activity_gate`: a body that is not JSON, or not an activity → **400**;
-   a channel the token's key is not endorsed for, or a tenant outside
-   ``ALLOWED_TENANTS`` → **403**, logged, nothing processed or stored. It also
+2. :func:`bot.http_edge.activity_gate`: not ``application/json`` → **415**; a
+   body over ``MAX_BODY_BYTES`` → **413** (aiohttp's ``client_max_size``); not
+   an activity the bot can answer → **400**; a channel the token's key is not
+   endorsed for, or a tenant outside ``ALLOWED_TENANTS`` → **403**. It also
    tags every log line of the request with the activity's ids.
-4. The adapter: a ``serviceUrl`` outside the allowed hosts → **401** (SDK);
-   otherwise the turn runs and the answer is **202**, or **200** with the invoke
-   response.
+3. The adapter: a ``serviceUrl`` outside the allowed hosts, or on another host
+   than the token's ``serviceurl`` claim → **401** (SDK); otherwise the turn
+   runs and the answer is **202**, or **200** with the invoke response.
 
 Unexpected errors answer **500** with a fixed body; traces go to the log only.
+See ``docs/security.md`` for the whole picture.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from microsoft_agents.activity import Activity, load_configuration_from_env
+from microsoft_agents.activity import load_configuration_from_env
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import OutboundHostValidator, TurnContext
-from pydantic import ValidationError
 from yarl import URL
 
-from bot.activities import tenant_of
 from bot.agent import OkrAgent
-from bot.auth import CALLER_KEY, BotFrameworkTokens, token_check
-from bot.logs import turn_log_context
+from bot.auth import BotFrameworkTokens, token_check
+from bot.http_edge import ALLOWED_TENANTS_KEY, activity_gate
 from settings import ANONYMOUS_ALLOWED, Settings
 
 log = logging.getLogger("okr.hosting")
 
 ADAPTER_KEY = web.AppKey("adapter", CloudAdapter)
 AGENT_KEY = web.AppKey("agent", OkrAgent)
-ALLOWED_TENANTS_KEY = web.AppKey("allowed_tenants", frozenset)
 
 _USER_TOKEN_CLIENT_LOGGER = "microsoft_agents.hosting.core.connector.client.user_token_client"
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -106,50 +103,6 @@ def build_adapter(settings: Settings) -> tuple[CloudAdapter, MsalConnectionManag
         # has no app id; local mode has no app id by definition.
         logging.getLogger(_USER_TOKEN_CLIENT_LOGGER).setLevel(logging.ERROR)
     return adapter, connections
-
-
-def _refuse(status: int, error: str) -> web.Response:
-    return web.json_response({"error": error}, status=status)
-
-
-@web.middleware
-async def activity_gate(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Refuse bodies that are not activities and tenants that are not served; tag the logs."""
-    body = await request.read()  # over client_max_size: aiohttp raises 413
-    try:
-        payload = json.loads(body)
-    except ValueError:  # includes UnicodeDecodeError
-        return _refuse(400, "the body is not JSON")
-    if not isinstance(payload, dict):
-        return _refuse(400, "the body is not an activity")
-    try:
-        activity = Activity.model_validate(payload)
-    except ValidationError:
-        return _refuse(400, "the body is not an activity")
-    caller = request.get(CALLER_KEY)
-    endorsements = caller.endorsements if caller is not None else None
-    channel = activity.channel_id.channel if activity.channel_id else None
-    if endorsements is not None and channel not in endorsements:
-        log.warning("refused a %s activity: its token is not endorsed for it", activity.type)
-        return _refuse(403, "the token is not valid for this channel")
-    tenant_id = tenant_of(activity)
-    with turn_log_context(
-        tenant_id=tenant_id,
-        conversation_id=activity.conversation.id if activity.conversation else None,
-        activity_id=activity.id,
-    ):
-        allowed = request.app[ALLOWED_TENANTS_KEY]
-        if allowed and tenant_id not in allowed:
-            log.warning("refused a %s activity: tenant not in ALLOWED_TENANTS", activity.type)
-            return _refuse(403, "this tenant is not served")
-        try:
-            response: web.StreamResponse = await handler(request)
-        except web.HTTPException:
-            raise
-        except Exception:
-            log.exception("request failed")
-            return _refuse(500, "internal error")
-        return response
 
 
 async def messages(request: web.Request) -> web.StreamResponse:

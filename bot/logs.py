@@ -4,8 +4,13 @@ Every record carries the ids of the turn it belongs to (tenant, conversation,
 activity) from context variables set once per request, so a line can be traced
 back to the Teams activity that caused it without passing ids around.
 
-What never goes into a log at info level: secrets, tokens, and what people
-wrote (message text, card input). Log ids and counts instead.
+What never goes into a log: secrets, tokens, and what people wrote (message
+text, card input). Log ids and counts instead. Libraries are held to the same
+rule here, where they can be: :data:`SILENCED` loggers put raw input in their
+lines whatever the level, so they are off; :data:`QUIET_UNLESS_DEBUG` loggers
+log every request (URLs, ids, headers) at info, so they start at warning unless
+``LOG_LEVEL=DEBUG``. A pydantic ``ValidationError`` quotes the input it
+refused; in a log line it shows which fields failed and how, not their values.
 """
 
 from __future__ import annotations
@@ -15,9 +20,13 @@ import contextvars
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Literal, TextIO
+
+from pydantic import ValidationError
 
 tenant_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "tenant_id", default=None
@@ -56,13 +65,62 @@ def turn_log_context(
             var.reset(token)
 
 
+# The SDK logs an activity that fails validation at ERROR, with the raw field value and a
+# trace; the gate answers 400 and says which field, so nothing is lost.
+SILENCED = ("microsoft_agents.activity.activity",)
+QUIET_UNLESS_DEBUG = {
+    # Request details at info (conversation ids, URLs); our own lines say what matters.
+    "microsoft_agents": logging.WARNING,
+    # Its connector client logs an ERROR for every 429/5xx even when our sender retries and
+    # succeeds; the sender logs and records the real outcome.
+    "microsoft_agents.hosting.core.connector.client": logging.CRITICAL,
+    # azure.cosmos and azure-core's HTTP logging policy log every request at info.
+    "azure": logging.WARNING,
+}
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+def without_input(error: ValidationError) -> str:
+    """What a ValidationError says, less the input it quotes: fields and error types only."""
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or '(root)'}: {problem['type']}"
+        for problem in error.errors(include_url=False, include_context=False, include_input=False)
+    )
+    return f"{error.error_count()} validation error(s) for {error.title}: {problems}"
+
+
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def format_exception(exc_info: ExcInfo) -> str:
+    """A trace as ``logging`` prints it; every ValidationError in the chain told without input."""
+    text = "".join(traceback.format_exception(*exc_info)).rstrip("\n")
+    for error in _chain(exc_info[1]):
+        if isinstance(error, ValidationError):
+            text = text.replace(str(error), without_input(error))
+    return text
+
+
 class _ContextFilter(logging.Filter):
-    """Copies the turn's ids from the context variables onto each record."""
+    """Copies the turn's ids onto each record; tells ValidationError arguments without input."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         for name, var in _CONTEXT:
             if not hasattr(record, name):
                 setattr(record, name, var.get())
+        if isinstance(record.args, tuple) and any(
+            isinstance(arg, ValidationError) for arg in record.args
+        ):
+            record.args = tuple(
+                without_input(arg) if isinstance(arg, ValidationError) else arg
+                for arg in record.args
+            )
         return True
 
 
@@ -84,6 +142,10 @@ class JsonFormatter(logging.Formatter):
             entry["error"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
+    def formatException(self, ei: logging._SysExcInfoType) -> str:
+        """The trace, ValidationErrors told without their input."""
+        return format_exception(ei) if ei[0] is not None else ""
+
 
 class PlainFormatter(logging.Formatter):
     """``time level logger message [tenant=… conversation=… activity=…]`` for terminals."""
@@ -99,6 +161,10 @@ class PlainFormatter(logging.Formatter):
         ]
         record.ids = f" [{' '.join(ids)}]" if ids else ""
         return super().format(record)
+
+    def formatException(self, ei: logging._SysExcInfoType) -> str:
+        """The trace, ValidationErrors told without their input."""
+        return format_exception(ei) if ei[0] is not None else ""
 
 
 def configure_logging(
@@ -122,13 +188,9 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    # The SDK logs request details at info (conversation ids, URLs); our own lines say
-    # what matters. Its warnings and errors still come through.
+    for name in SILENCED:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     if level != "DEBUG":
-        logging.getLogger("microsoft_agents").setLevel(logging.WARNING)
-        # Its connector client logs an ERROR for every 429/5xx even when our sender
-        # retries and succeeds; the sender logs and records the real outcome.
-        logging.getLogger("microsoft_agents.hosting.core.connector.client").setLevel(
-            logging.CRITICAL
-        )
+        for name, least in QUIET_UNLESS_DEBUG.items():
+            logging.getLogger(name).setLevel(least)
     return handler

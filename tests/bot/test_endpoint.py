@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import aiohttp
 import pytest
 
 from bot.features import Features, Replies, Turn
 from bot.hosting import service_url_validator
+from bot.http_edge import MAX_JSON_DEPTH
+from bot.logs import SILENCED
 from settings import CLIENT_ID, CLIENT_SECRET, TENANT_ID, Settings
 from tests import factories as f
 from tests.conftest import BotClient, StartBot
@@ -125,6 +130,145 @@ async def test_malformed_bodies_get_400(bot: BotClient, body: bytes) -> None:
     assert response.status == 400
     assert "error" in await response.json()
     assert await _nothing_stored(bot)
+
+
+@pytest.fixture
+def client_sessions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[aiohttp.ClientSession]]:
+    """Every aiohttp ClientSession created from now on, by the bot or the test."""
+    created: list[aiohttp.ClientSession] = []
+    real_init = aiohttp.ClientSession.__init__
+
+    def init(self: aiohttp.ClientSession, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        created.append(self)
+
+    monkeypatch.setattr(aiohttp.ClientSession, "__init__", init)
+    yield created
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _activity(service_url: str, **changes: Any) -> bytes:
+    """A Teams message with fields replaced (``None`` removes one; ``a__b`` is ``a.b``)."""
+    activity = f.personal_message("note: the plan is due", service_url)
+    for path, value in changes.items():
+        *parents, leaf = path.split("__")
+        target = activity
+        for parent in parents:
+            target = target[parent]
+        if value is None:
+            del target[leaf]
+        else:
+            target[leaf] = value
+    return json.dumps(activity).encode()
+
+
+# Bodies that reached a 500, a traceback or a leaked HTTP session before the gate knew them.
+MALFORMED_ACTIVITIES: dict[str, Callable[[str], bytes]] = {
+    "arrays nested past the parser": lambda url: b"[" * 60_000 + b"]" * 60_000,
+    "objects nested past the parser": lambda url: b'{"a":' * 30_000 + b"1" + b"}" * 30_000,
+    "value nested too deep": lambda url: _activity(url, value=_nested(MAX_JSON_DEPTH + 1)),
+    "blank channelId": lambda url: _activity(url, channelId=""),
+    "spaces for channelId": lambda url: _activity(url, channelId="  "),
+    "channelId an object": lambda url: _activity(url, channelId={"id": "msteams"}),
+    "no channelId": lambda url: _activity(url, channelId=None),
+    "no serviceUrl": lambda url: _activity(url, serviceUrl=None),
+    "blank serviceUrl": lambda url: _activity(url, serviceUrl=""),
+    "serviceUrl a number": lambda url: _activity(url, serviceUrl=5),
+    "no recipient": lambda url: _activity(url, recipient=None),
+    "recipient without id": lambda url: _activity(url, recipient__id=None),
+    "blank conversation id": lambda url: _activity(url, conversation__id=""),
+    "no type": lambda url: _activity(url, type=None),
+    "timestamp not a date": lambda url: _activity(url, timestamp="soon"),
+}
+
+
+@pytest.mark.parametrize(
+    "make_body", MALFORMED_ACTIVITIES.values(), ids=MALFORMED_ACTIVITIES.keys()
+)
+async def test_malformed_activities_get_400_and_leak_nothing(
+    bot: BotClient,
+    connector: Connector,
+    client_sessions: list[aiohttp.ClientSession],
+    caplog: pytest.LogCaptureFixture,
+    make_body: Callable[[str], bytes],
+) -> None:
+    already_open = len(client_sessions)
+
+    response = await bot.post_raw(make_body(connector.url))
+
+    assert response.status == 400
+    assert "error" in await response.json()
+    assert await _nothing_stored(bot)
+    assert connector.calls == []
+    assert [s for s in client_sessions[already_open:] if not s.closed] == []
+    # The SDK's own validation line is silenced by configure_logging (see test_logs).
+    ours = [r for r in caplog.records if r.name not in SILENCED]
+    assert not any(r.exc_info or r.levelno >= logging.ERROR for r in ours)
+
+
+async def test_a_deep_but_reasonable_activity_is_accepted(
+    bot: BotClient, connector: Connector
+) -> None:
+    response = await bot.post_raw(_activity(connector.url, value=_nested(MAX_JSON_DEPTH - 3)))
+
+    assert response.status == 202
+
+
+async def _post_as(bot: BotClient, body: bytes, content_type: str | None) -> aiohttp.ClientResponse:
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    skip = () if content_type is not None else ("Content-Type",)
+    response = await bot.session.post(
+        bot.url + "api/messages", data=body, headers=headers, skip_auto_headers=skip
+    )
+    await response.read()
+    return response
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "text/plain; charset=utf-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/json",
+        "application/json; charset=utf-16",
+        "application/octet-stream",
+        None,
+    ],
+)
+async def test_bodies_not_sent_as_json_get_415(
+    bot: BotClient, connector: Connector, content_type: str | None
+) -> None:
+    # What a web page can POST to 127.0.0.1 without the browser asking first.
+    body = json.dumps(f.personal_message("help", connector.url)).encode()
+
+    response = await _post_as(bot, body, content_type)
+
+    assert response.status == 415
+    assert await _nothing_stored(bot)
+    assert connector.calls == []
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8"],
+)
+async def test_json_with_or_without_a_charset_is_accepted(
+    bot: BotClient, connector: Connector, content_type: str
+) -> None:
+    body = json.dumps(f.personal_message("help", connector.url)).encode()
+
+    response = await _post_as(bot, body, content_type)
+
+    assert response.status == 202
+    assert len(connector.sent()) == 1
 
 
 async def test_an_activity_without_a_conversation_gets_400(
