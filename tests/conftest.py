@@ -9,6 +9,8 @@
 * ``bot`` — ``start_bot()`` in local mode with the app's own features.
 * ``clock`` — the fixed, settable clock the bot runs on.
 
+Hypothesis profiles: the default, and ``long`` (``--hypothesis-profile=long``).
+
 Every test runs offline: connecting anywhere but the loopback interface, or
 resolving any other name, fails the test (even if the code under test
 swallows the error).
@@ -26,12 +28,17 @@ from typing import Any
 import pytest
 from aiohttp import ClientResponse, ClientSession, web
 from aiohttp.test_utils import TestServer
+from hypothesis import settings as hypothesis_settings
 
 from app import FEATURES, STORE_KEY, build_app
 from bot.features import Features
 from settings import Settings
 from storage.store import OkrStore
 from tests.connector import Connector
+
+# `./dev test --hypothesis-profile=long` for a thorough run of every property test
+# (the hostile-input tests run 25 examples each otherwise).
+hypothesis_settings.register_profile("long", max_examples=2000, deadline=None)
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost", "0.0.0.0", "::"}
 

@@ -11,7 +11,6 @@ asking from Marketing's channel is judged against Sales, the objects' team.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,13 +35,13 @@ from okr.models import (
     Team,
 )
 from okr.periods import Period
-from storage.backend import SYSTEM_PARTITION
 from storage.store import OkrStore
 from tests import factories as f
 from tests.bot.test_authoring import OBJECTIVE_FORM as AUTHORING_FORM
 from tests.bot.test_team_settings import BIWEEKLY_TUESDAY, PIPELINE
 from tests.conftest import BotClient
 from tests.connector import Connector
+from tests.stored import snapshot
 
 Q4 = Period.quarter(2026, 4)
 SALES = f.SALES
@@ -57,10 +56,6 @@ KR_OWNER = f.BINH
 OBJECTIVE_OWNER = f.User(id="29:1-chi", aad_object_id="aad-chi", name="Chi Lê", time_zone=None)
 OTHER_TEAM_OWNER = f.User(id="29:1-dana", aad_object_id="aad-dana", name="Dana", time_zone=None)
 MEMBER = f.User(id="29:1-eve", aad_object_id="aad-eve", name="Eve", time_zone=None)
-
-# Kinds whose documents a refused request must leave exactly as they were.
-# (Members and conversations are refreshed by every turn, by design.)
-GUARDED_KINDS = ("objective", "key_result", "initiative", "kpi", "checkin", "team")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,16 +147,6 @@ async def seed(store: OkrStore) -> None:
             team_id=SALES.id,
         )
     )
-
-
-async def snapshot(store: OkrStore) -> str:
-    """Every guarded document of both tenants (bodies only), as canonical JSON."""
-    docs = {}
-    for partition in (f.TENANT_ID, f.OTHER_TENANT_ID, SYSTEM_PARTITION):
-        for kind in GUARDED_KINDS:
-            found = await store.backend.query(partition, kind)
-            docs[f"{partition}/{kind}"] = sorted(json.dumps(d.body, sort_keys=True) for d in found)
-    return json.dumps(docs, sort_keys=True)
 
 
 # -- the verbs that write, each with the data its card sends and the change it makes --------
