@@ -1,4 +1,9 @@
-"""Learning who people are from what Teams tells the bot (activities and the roster)."""
+"""Learning who people are from what Teams tells the bot (activities and the roster).
+
+When a person's e-mail/UPN is first learned, whatever a CSV import named them
+the owner of before the bot had met them (:class:`okr.models.PendingOwner`)
+becomes theirs.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.upsert import upsert
-from okr.models import Member
+from okr.models import KeyResult, Member, Objective, PendingOwner
 from storage.store import OkrStore
 
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -75,14 +80,70 @@ def merge_person(
 
 
 async def learn_person(store: OkrStore, tenant_id: str, seen: SeenPerson, now: datetime) -> Member:
-    """Create or update the person ``seen`` describes; writes only when something changed."""
+    """Create or update the person ``seen`` describes; writes only when something changed.
+
+    The first time their e-mail/UPN is known, they take up what an import made
+    them the pending owner of (one query; nothing more on later turns).
+    """
     stored = await upsert(
         store.save_member,
         lambda: store.get_member(tenant_id, seen.id),
         lambda member: merge_person(member, seen, tenant_id, now),
     )
-    assert stored.after is not None  # merge_person always creates a missing member
-    return stored.after
+    member = stored.after
+    assert member is not None  # merge_person always creates a missing member
+    before = stored.before.email if stored.before is not None else None
+    if member.email and (before or "").casefold() != member.email.casefold():
+        await take_up_pending_ownership(store, member, now)
+    return member
+
+
+async def take_up_pending_ownership(store: OkrStore, member: Member, now: datetime) -> int:
+    """Make ``member`` the owner of what an import named their e-mail for; returns how many.
+
+    Something that got an owner meanwhile (someone edited it in Teams) keeps it.
+    Each pending record is deleted once handled, so a retry does the rest.
+    """
+    if not member.email:
+        return 0
+    taken = 0
+    for pending in await store.list_pending_owners(member.tenant_id, email=member.email):
+        if pending.key_result_id is None:
+            taken += await _take_objective(store, pending, member.id, now)
+        else:
+            taken += await _take_key_result(store, pending, pending.key_result_id, member.id)
+        await store.delete_pending_owner(pending)
+    return taken
+
+
+async def _take_objective(
+    store: OkrStore, pending: PendingOwner, member_id: str, now: datetime
+) -> bool:
+    def owned(objective: Objective | None) -> Objective | None:
+        if objective is None or objective.owner_id is not None:
+            return None
+        return dataclasses.replace(objective, owner_id=member_id, updated_at=now)
+
+    async def load() -> Objective | None:
+        return await store.get_objective(pending.tenant_id, pending.objective_id)
+
+    saved = await upsert(store.save_objective, load, owned)
+    return saved.after is not saved.before
+
+
+async def _take_key_result(
+    store: OkrStore, pending: PendingOwner, key_result_id: str, member_id: str
+) -> bool:
+    def owned(key_result: KeyResult | None) -> KeyResult | None:
+        if key_result is None or key_result.owner_id is not None:
+            return None
+        return dataclasses.replace(key_result, owner_id=member_id)
+
+    async def load() -> KeyResult | None:
+        return await store.get_key_result(pending.tenant_id, key_result_id)
+
+    saved = await upsert(store.save_key_result, load, owned)
+    return saved.after is not saved.before
 
 
 async def leave_team(store: OkrStore, tenant_id: str, member_id: str, team_id: str) -> None:

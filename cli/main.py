@@ -1,26 +1,35 @@
 """Command-line entry points: ``python app.py <command> ...``.
 
-- ``import FILE.csv --tenant ID --team ID`` / ``export --tenant ID [--out FILE]``
+- ``import FILE.csv --tenant ID --team ID [--dry-run]`` / ``export --tenant ID [--out FILE]``
 - ``run checkins|reminders [--now ISO-8601] [--tenant ID]``: one pass, then exit
-- ``package [--out build/okr-checkins.zip] [--domain HOST ...]``: the Teams app zip
+- ``package [--app-id GUID] [--out build/okr-checkins.zip] [--domain HOST ...]``: the Teams app zip
 
-Each exits non-zero on failure with a message a person can act on.
+Each exits non-zero on failure with a message a person can act on, never a
+traceback for something the operator can cause. Tenant ids are GUIDs and are
+taken in any case (:func:`cli.tenants.tenant_argument`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.delivery import delivery_engine
-from cli.csv_commands import export_csv, import_csv
+from cli.csv_commands import export_csv
+from cli.csv_import import import_csv, summary
+from cli.errors import CommandError
+from cli.files import write_output
 from cli.okr_csv import CsvError
 from cli.package import DEFAULT_OUT, PackageError, build_package
+from cli.tenants import tenant_argument
 from scheduling.rounds import PassKind
-from settings import Settings
+from settings import CLIENT_ID, Settings
+from storage.backend import CreatesAtomically
+from storage.errors import StoreError
 from storage.factory import store_from_settings
 from storage.store import OkrStore
 
@@ -31,10 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     imp = sub.add_parser("import", help="import OKRs from a CSV file (all or nothing)")
     imp.add_argument("file", type=Path, help="CSV with the columns in docs/csv.md")
-    imp.add_argument("--tenant", required=True, help="Microsoft Entra tenant id")
+    imp.add_argument("--tenant", required=True, type=tenant_argument, help="Entra tenant id")
     imp.add_argument("--team", required=True, help="Teams team id (19:...@thread.tacv2)")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="say what the import would change; write nothing"
+    )
     exp = sub.add_parser("export", help="export a tenant's OKRs as CSV")
-    exp.add_argument("--tenant", required=True, help="Microsoft Entra tenant id")
+    exp.add_argument("--tenant", required=True, type=tenant_argument, help="Entra tenant id")
     exp.add_argument("--out", type=Path, help="file to write (default: standard output)")
     run = sub.add_parser("run", help="run one pass of check-ins or reminders now, then exit")
     run.add_argument("kind", choices=[k.value for k in PassKind])
@@ -45,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--tenant", help="only this tenant")
     pkg = sub.add_parser("package", help="build the Teams app package to upload")
+    pkg.add_argument(
+        "--app-id",
+        help=f"the Azure Bot's Microsoft Entra app id (default: {CLIENT_ID}); "
+        "no secret or tenant id is needed to build the package",
+    )
     pkg.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default: {DEFAULT_OUT}")
     pkg.add_argument(
         "--domain", action="append", default=[], help="a valid domain of the app (repeatable)"
@@ -65,41 +82,68 @@ def _instant(text: str) -> datetime:
 def run(argv: list[str], settings: Settings) -> int:
     """Parse ``argv`` and run the command; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    if args.command == "package":
-        try:
-            path = build_package(settings, args.out, valid_domains=tuple(args.domain))
-        except PackageError as exc:
-            print(f"cannot build the package: {exc}", file=sys.stderr)
-            return 2
-        print(f"built {path}")
-        return 0
-    return asyncio.run(_run(args, settings))
+    try:
+        if args.command == "package":
+            return _package(args, settings)
+        return asyncio.run(_run(args, settings))
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _package(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        path = build_package(args.app_id or settings, args.out, valid_domains=tuple(args.domain))
+    except PackageError as exc:
+        raise CommandError(f"cannot build the package: {exc}", 2) from None
+    except OSError as exc:
+        raise CommandError(f"cannot write {args.out}: {exc.strerror or exc}", 2) from None
+    print(f"built {path}")
+    return 0
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    async with store_from_settings(settings) as store:
-        if args.command == "import":
-            try:
-                text = args.file.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                print(f"cannot read {args.file}: {exc}", file=sys.stderr)
-                return 2
-            try:
-                result = await import_csv(store, args.tenant, args.team, text)
-            except CsvError as exc:
-                print(f"{args.file}: nothing imported:\n{exc}", file=sys.stderr)
-                return 1
-            print(f"imported {result.objectives} objectives, {result.key_results} key results")
-            return 0
-        if args.command == "export":
-            text = await export_csv(store, args.tenant)
-            if args.out is None:
-                sys.stdout.write(text)
-            else:
-                args.out.write_text(text, encoding="utf-8")
-                print(f"exported to {args.out}", file=sys.stderr)
-            return 0
-        return await _run_pass(args, settings, store)
+    try:
+        async with store_from_settings(settings) as store:
+            if args.command == "import":
+                return await _import(args, store)
+            if args.command == "export":
+                export = await export_csv(store, args.tenant)
+                write_output(args.out, export.text)
+                where = "standard output" if args.out is None else str(args.out)
+                print(
+                    f"exported {export.objectives} objectives, "
+                    f"{export.key_results} key results to {where}",
+                    file=sys.stderr,
+                )
+                return 0
+            return await _run_pass(args, settings, store)
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        # Storage that cannot be opened or used: the operator fixes the setting or the file.
+        raise CommandError(f"storage: {exc}", 2) from None
+
+
+async def _import(args: argparse.Namespace, store: OkrStore) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise CommandError(f"cannot read {args.file}: {reason or exc}", 2) from None
+    try:
+        plan = await import_csv(store, args.tenant, args.team, text, dry_run=args.dry_run)
+    except CsvError as exc:
+        print(f"{args.file}: nothing imported:\n{exc}", file=sys.stderr)
+        return 1
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        if isinstance(store.backend, CreatesAtomically):
+            outcome = "nothing was imported"
+        else:
+            outcome = "run the same import again: it completes it and duplicates nothing"
+        raise CommandError(
+            f"{args.file}: storage failed during the import ({exc}); {outcome}", 2
+        ) from None
+    print("\n".join(summary(plan, dry_run=args.dry_run)))
+    return 0
 
 
 async def _run_pass(args: argparse.Namespace, settings: Settings, store: object) -> int:

@@ -7,6 +7,10 @@ plain (``12000000``, ``12.5``), durations ``m:ss`` or ``h:mm:ss``, milestones
 ``%`` → percentage, an ISO 4217 code (``USD``, ``VND``) → currency,
 ``duration`` → duration, ``milestone`` → milestone, anything else → a number
 with that unit. Export adds read-only report columns that import ignores.
+
+An objective is identified by its title (case and spacing aside), its period
+(its days) and its team. Text cells that a spreadsheet could run as a formula
+are quoted on export and unquoted on import (:mod:`cli.formulas`).
 """
 
 from __future__ import annotations
@@ -14,12 +18,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
-from datetime import datetime
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import list_currencies
 
+from cli.formulas import neutralise, restore
 from okr.models import KeyResult, KeyResultKind, Level, Objective, ObjectiveType
 from okr.periods import Period, PeriodError, parse_period
 from okr.values import ValueFormatError, format_duration, parse_duration
@@ -39,6 +46,10 @@ COLUMNS = (
     "current",
 )
 REPORT_COLUMNS = ("progress", "status", "checkins", "last_checkin")
+# Columns the export fills from numbers it formats itself (never from anyone's
+# text): a negative start or target stays a number there. Every other cell is
+# text and is neutralised (see cli.formulas).
+NUMBER_COLUMNS = frozenset({"start", "target", "current", "progress", "checkins", "last_checkin"})
 _KR_COLUMNS = ("key_result", "kr_owner", "start", "target", "unit", "current")
 _MAX_TEXT = 500
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -69,9 +80,31 @@ class KeyResultRow:
     currency: str | None
 
 
+# What identifies an objective within a team: title key, first and last day.
+ObjectiveKey = tuple[str, date, date]
+
+
+def title_key(title: str) -> str:
+    """How titles are compared: composed Unicode (NFC), case-folded, single spaces.
+
+    "Tăng doanh thu" typed on a Mac (decomposed accents) and in Excel (composed)
+    is the same title.
+    """
+    return " ".join(unicodedata.normalize("NFC", title).casefold().split())
+
+
+def objective_key(title: str, period: Period) -> ObjectiveKey:
+    """The identity of an objective within its team: (title, period)."""
+    return title_key(title), period.start, period.end
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectiveRows:
-    """An objective as read from the CSV, with its key results in file order."""
+    """An objective as read from the CSV, with its key results in file order.
+
+    ``parent`` is the key of the objective it aligns to when that objective is
+    in the file; otherwise ``parent_title`` names a stored one (or is empty).
+    """
 
     line: int
     title: str
@@ -81,89 +114,144 @@ class ObjectiveRows:
     type: ObjectiveType
     parent_title: str
     key_results: tuple[KeyResultRow, ...]
+    parent: ObjectiveKey | None = None
+
+    @property
+    def key(self) -> ObjectiveKey:
+        """This objective's identity within its team."""
+        return objective_key(self.title, self.period)
 
 
 def read_csv(text: str, fiscal_year_start_month: int = 1) -> list[ObjectiveRows]:
     """Parse and validate a whole import file.
+
+    Parents that name an objective of the file are resolved here (to
+    ``ObjectiveRows.parent``); the others are left for the importer to find
+    among stored objectives.
 
     Raises:
         CsvError: with every problem found, each with its line number; the
             caller must then write nothing.
     """
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CsvError([(1, f"missing column(s): {', '.join(missing)}")])
     problems: list[tuple[int, str]] = []
-    objectives: dict[tuple[str, str], ObjectiveRows] = {}
-    for row in reader:
-        line = reader.line_num
-        if all(not (v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue  # blank line
-        try:
-            objective, key_result = _read_row(row, line, fiscal_year_start_month)
-        except ValueError as exc:
-            problems.append((line, str(exc)))
-            continue
-        key = (objective.title.casefold(), objective.period.label)
-        seen = objectives.get(key)
-        if seen is None:
-            objectives[key] = objective
-        elif (seen.owner_email, seen.level, seen.type, seen.parent_title) != (
-            objective.owner_email,
-            objective.level,
-            objective.type,
-            objective.parent_title,
-        ):
-            problems.append((line, f"objective {objective.title!r} differs from line {seen.line}"))
-            continue
-        if key_result is not None:
-            current = objectives[key]
-            objectives[key] = _with_kr(current, key_result)
-    # A parent may name another objective of the file or one already stored;
-    # the importer resolves it. Stored objectives never align to new ones, so a
-    # cycle can only run through the file's own objectives: refuse it here.
-    parent_of = {o.title.casefold(): o.parent_title.casefold() for o in objectives.values()}
-    for objective in objectives.values():
-        if objective.parent_title.casefold() == objective.title.casefold():
-            problems.append((objective.line, "an objective cannot be its own parent"))
-        elif _aligns_back(objective.title.casefold(), parent_of):
-            problems.append(
-                (objective.line, f"objective {objective.title!r} aligns back to itself")
-            )
+    objectives: dict[ObjectiveKey, ObjectiveRows] = {}
+    try:
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CsvError([(1, f"missing column(s): {', '.join(missing)}")])
+        for row in reader:
+            _add_row(row, reader.line_num, fiscal_year_start_month, objectives, problems)
+    except csv.Error as exc:
+        # line_num counts the lines of the records read whole: the bad one starts after them.
+        raise CsvError([(reader.line_num + 1, _csv_error(exc))]) from None
+    problems += _resolve_parents(objectives)
     if problems:
         raise CsvError(sorted(problems))
     return list(objectives.values())
 
 
-def _aligns_back(title: str, parent_of: dict[str, str]) -> bool:
-    seen = {title}
-    current = parent_of.get(title, "")
-    while current in parent_of:
+def _csv_error(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return f"a cell is longer than {limit:,} characters: this is not an OKR file"
+    return f"not a valid CSV file ({exc})"
+
+
+def _add_row(
+    row: dict[str, str | None],
+    line: int,
+    fiscal_year_start_month: int,
+    objectives: dict[ObjectiveKey, ObjectiveRows],
+    problems: list[tuple[int, str]],
+) -> None:
+    if all(not (v or "").strip() for v in row.values() if isinstance(v, str)):
+        return  # blank line
+    try:
+        objective, key_result = _read_row(row, line, fiscal_year_start_month)
+    except ValueError as exc:
+        problems.append((line, str(exc)))
+        return
+    seen = objectives.get(objective.key)
+    if seen is None:
+        objectives[objective.key] = seen = objective
+    elif (seen.owner_email, seen.level, seen.type, title_key(seen.parent_title)) != (
+        objective.owner_email,
+        objective.level,
+        objective.type,
+        title_key(objective.parent_title),
+    ):
+        problems.append((line, f"objective {objective.title!r} differs from line {seen.line}"))
+        return
+    if key_result is not None:
+        objectives[objective.key] = replace(seen, key_results=(*seen.key_results, key_result))
+
+
+def pick_parent[T](candidates: Sequence[T], in_period: Callable[[T], bool]) -> T | None:
+    """The parent a title names: the only candidate, or the only one in the child's period.
+
+    None when there is no candidate or several (the caller says which).
+    """
+    if len(candidates) == 1:
+        return candidates[0]
+    same_period = [c for c in candidates if in_period(c)]
+    return same_period[0] if len(same_period) == 1 else None
+
+
+def _resolve_parents(objectives: dict[ObjectiveKey, ObjectiveRows]) -> list[tuple[int, str]]:
+    """Point each objective at its parent in the file; refuse ambiguity and cycles.
+
+    Stored objectives never align to new ones, so a cycle can only run through
+    the file's own objectives.
+    """
+    problems: list[tuple[int, str]] = []
+    by_title: dict[str, list[ObjectiveRows]] = {}
+    for objective in objectives.values():
+        by_title.setdefault(title_key(objective.title), []).append(objective)
+    for key, objective in objectives.items():
+        if not objective.parent_title:
+            continue
+        named = by_title.get(title_key(objective.parent_title), [])
+        candidates = [c for c in named if c.key != key]
+        chosen = pick_parent(candidates, _in_period_of(key))
+        if chosen is not None:
+            objectives[key] = replace(objective, parent=chosen.key)
+        elif candidates:
+            problems.append(
+                (
+                    objective.line,
+                    f"parent {objective.parent_title!r} is ambiguous: "
+                    f"the file has it in {len(candidates)} periods",
+                )
+            )
+    parent_of = {k: o.parent for k, o in objectives.items() if o.parent is not None}
+    for key, objective in objectives.items():
+        if _aligns_back(key, parent_of):
+            problems.append(
+                (objective.line, f"objective {objective.title!r} aligns back to itself")
+            )
+    return problems
+
+
+def _in_period_of(key: ObjectiveKey) -> Callable[[ObjectiveRows], bool]:
+    return lambda candidate: candidate.key[1:] == key[1:]
+
+
+def _aligns_back(key: ObjectiveKey, parent_of: dict[ObjectiveKey, ObjectiveKey]) -> bool:
+    seen = {key}
+    current = parent_of.get(key)
+    while current is not None:
         if current in seen:
-            return current == title
+            return current == key
         seen.add(current)
-        current = parent_of[current]
+        current = parent_of.get(current)
     return False
-
-
-def _with_kr(objective: ObjectiveRows, key_result: KeyResultRow) -> ObjectiveRows:
-    return ObjectiveRows(
-        line=objective.line,
-        title=objective.title,
-        owner_email=objective.owner_email,
-        level=objective.level,
-        period=objective.period,
-        type=objective.type,
-        parent_title=objective.parent_title,
-        key_results=(*objective.key_results, key_result),
-    )
 
 
 def _read_row(
     row: dict[str, str | None], line: int, fiscal_year_start_month: int
 ) -> tuple[ObjectiveRows, KeyResultRow | None]:
-    cell = {c: _text(row.get(c)) for c in COLUMNS}
+    cell = {c: _text(restore(row.get(c) or "")) for c in COLUMNS}
     for column, value in cell.items():
         if len(value) > _MAX_TEXT:
             raise ValueError(f"{column} is longer than {_MAX_TEXT} characters")
@@ -264,8 +352,8 @@ def _looks_like_email(text: str) -> bool:
     return bool(re.fullmatch(r"[^@\s]+@[^@\s]+", text))
 
 
-def _text(value: str | None) -> str:
-    return " ".join((value or "").split())
+def _text(value: str) -> str:
+    return " ".join(value.split())
 
 
 # -- export --------------------------------------------------------------------
@@ -286,10 +374,21 @@ class KeyResultReport:
 def write_csv(
     objectives: list[tuple[Objective, str, str, list[KeyResultReport]]],
 ) -> str:
-    """Export rows: ``(objective, owner e-mail, parent title, key results)`` each."""
+    """Export rows: ``(objective, owner e-mail, parent title, key results)`` each.
+
+    Text cells that could start a formula are neutralised (:mod:`cli.formulas`).
+    """
+    header = (*COLUMNS, *REPORT_COLUMNS)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow((*COLUMNS, *REPORT_COLUMNS))
+    writer.writerow(header)
+
+    def write(cells: Sequence[str]) -> None:
+        writer.writerow(
+            c if name in NUMBER_COLUMNS else neutralise(c)
+            for name, c in zip(header, cells, strict=True)
+        )
+
     for objective, owner_email, parent_title, reports in objectives:
         head = (
             objective.title,
@@ -300,10 +399,10 @@ def write_csv(
             parent_title,
         )
         if not reports:
-            writer.writerow((*head, *[""] * (len(_KR_COLUMNS) + len(REPORT_COLUMNS))))
+            write((*head, *[""] * (len(_KR_COLUMNS) + len(REPORT_COLUMNS))))
         for report in reports:
             kr = report.key_result
-            writer.writerow(
+            write(
                 (
                     *head,
                     kr.title,

@@ -3,8 +3,9 @@
 The package holds, at its root, ``manifest.json`` (from ``manifest/manifest.json``
 with the bot's Microsoft Entra app id and the app version filled in), the two
 icons and the localization files the manifest names. The app id is the bot's
-client id (``CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID``); it is used
-both as the Teams app id and as the bot id, as Azure Bot registrations expect.
+client id (``--app-id``, or ``CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID``);
+it is used both as the Teams app id and as the bot id, as Azure Bot registrations
+expect. Nothing else is needed: no client secret, no tenant id.
 """
 
 from __future__ import annotations
@@ -114,8 +115,8 @@ def _app_id(settings_or_app_id: Settings | str | None) -> str:
     )
     if raw is None or not raw.strip():
         raise PackageError(
-            f"no bot app id: set {CLIENT_ID} to the Microsoft Entra app id (client id) "
-            "of the Azure Bot before building the Teams app package"
+            "no bot app id: pass --app-id with the Microsoft Entra app id (client id) of the "
+            f"Azure Bot, or set {CLIENT_ID}"
         )
     try:
         parsed = uuid.UUID(raw.strip())
@@ -126,6 +127,6 @@ def _app_id(settings_or_app_id: Settings | str | None) -> str:
     if parsed is None or str(parsed) != raw.strip().lower():
         raise PackageError(
             f"the bot app id {raw!r} is not a GUID like 00000000-0000-0000-0000-000000000000: "
-            f"set {CLIENT_ID} to the Microsoft Entra app id (client id) of the Azure Bot"
+            "give the Microsoft Entra app id (client id) of the Azure Bot"
         )
     return str(parsed)

@@ -2,53 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import os
-import subprocess
-import sys
+import zipfile
 from pathlib import Path
 
-from okr.models import Member
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
-
-ROOT = Path(__file__).resolve().parents[2]
-TENANT = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
-GOOD = (Path(__file__).parent / "good_okrs.csv").read_text(encoding="utf-8")
-
-
-def app(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SQLITE_PATH": str(db), "LOG_FORMAT": "plain"}
-    return subprocess.run(
-        [sys.executable, "app.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.cli.operator import GOOD, TEAM, TENANT, app, seed
 
 
 async def test_import_and_export_from_the_command_line(tmp_path: Path) -> None:
     db = tmp_path / "okr.sqlite3"
     async with OkrStore(SqliteBackend(db)) as store:
-        for member_id, email in (
-            ("29:an", "an@contoso.example"),
-            ("29:binh", "binh@contoso.example"),
-        ):
-            await store.save_member(Member(tenant_id=TENANT, id=member_id, email=email))
+        await seed(store)
     bad = tmp_path / "bad.csv"
     bad.write_text(GOOD.replace("120,30,tickets", "120,lots,tickets"), encoding="utf-8")
 
-    refused = app(db, "import", str(bad), "--tenant", TENANT, "--team", "19:t@thread.tacv2")
+    refused = app(db, "import", str(bad), "--tenant", TENANT, "--team", TEAM)
     assert refused.returncode == 1
     assert "nothing imported" in refused.stderr and "line 3: target 'lots'" in refused.stderr
 
     good = tmp_path / "good.csv"
     good.write_text(GOOD, encoding="utf-8")
-    imported = app(db, "import", str(good), "--tenant", TENANT, "--team", "19:t@thread.tacv2")
+    imported = app(db, "import", str(good), "--tenant", TENANT, "--team", TEAM)
     assert imported.returncode == 0, imported.stderr
-    assert "imported 3 objectives, 5 key results" in imported.stdout
+    assert imported.stdout == "imported 3 objectives and 5 key results\n"
 
     out = tmp_path / "export.csv"
     exported = app(db, "export", "--tenant", TENANT, "--out", str(out))
@@ -65,6 +44,38 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
         "--tenant",
         TENANT,
         "--team",
-        "19:t@thread.tacv2",
+        TEAM,
     )
     assert result.returncode == 2 and "nope.csv" in result.stderr
+
+
+def test_package_needs_only_the_app_id(tmp_path: Path) -> None:
+    """Whoever builds the Teams package often has the app id and nothing else."""
+    app_id = "7b0f3f6e-2a4b-4c59-9b8e-3f1d2c4a5b6c"
+    no_credentials = {k: "" for k in os.environ if k.startswith(("CONNECTIONS", "CONNECTIONSMAP"))}
+    out = tmp_path / "okr-checkins.zip"
+
+    built = app(
+        tmp_path / "unused.sqlite3",
+        "package",
+        "--app-id",
+        app_id.upper(),
+        "--out",
+        str(out),
+        env=no_credentials,
+    )
+
+    assert built.returncode == 0, built.stderr
+    assert built.stdout == f"built {out}\n"
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["id"] == app_id and manifest["bots"][0]["botId"] == app_id
+    assert not (tmp_path / "unused.sqlite3").exists()  # no storage needed either
+
+
+def test_package_with_a_wrong_app_id_says_so(tmp_path: Path) -> None:
+    result = app(tmp_path / "x.sqlite3", "package", "--app-id", "28:not-a-guid")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        "error: cannot build the package: the bot app id '28:not-a-guid'"
+    )

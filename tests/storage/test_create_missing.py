@@ -5,16 +5,15 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from okr.models import PendingOwner
-from storage.backend import DocumentBackend
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
 from tests.storage import samples
 from tests.storage.conftest import BackendFactory
+from tests.storage.interrupted import CreatesThenFails, StorageWentAway
 from tests.storage.samples import T0
 
 A = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
@@ -79,23 +78,6 @@ async def test_pending_owners_are_found_by_email_and_team_and_deleted(store: Okr
     assert (await store.list_pending_owners(A, email="e@x.example")) == [updated]
 
 
-class _FailsAfter:
-    """A backend whose ``create`` fails once ``writes`` documents were created."""
-
-    def __init__(self, inner: DocumentBackend, writes: int) -> None:
-        self._inner = inner
-        self._left = writes
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    async def create(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
-        if self._left == 0:
-            raise ConnectionError("storage went away (injected)")
-        self._left -= 1
-        return await self._inner.create(partition, kind, id, body)
-
-
 async def test_an_interrupted_create_missing_is_completed_by_calling_again(
     backend_factory: BackendFactory,
 ) -> None:
@@ -105,8 +87,8 @@ async def test_an_interrupted_create_missing_is_completed_by_calling_again(
     backend = backend_factory()
     if isinstance(backend, SqliteBackend):
         pytest.skip("SQLite creates them in one statement: see the all-or-nothing test")
-    async with OkrStore(_FailsAfter(backend, writes=2)) as failing:  # type: ignore[arg-type]
-        with pytest.raises(ConnectionError):
+    async with OkrStore(CreatesThenFails(backend, writes=2)) as failing:  # type: ignore[arg-type]
+        with pytest.raises(StorageWentAway):
             await failing.create_missing(A, entities)
         assert [k.id for k in await failing.list_key_results(A)] == ["kr-0", "kr-1"]
     async with OkrStore(backend_factory()) as again:
