@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -22,11 +22,10 @@ import bot.team_settings
 import cli.main
 from bot.agent import OkrAgent
 from bot.command_text import fold
-from bot.delivery import delivery_engine
+from bot.delivery import app_scheduler
 from bot.features import Features
 from bot.hosting import messages_app
 from bot.logs import configure_logging
-from scheduling.scheduler import PassScheduler
 from settings import CLIENT_ID, Settings, SettingsError
 from storage.factory import store_from_settings
 from storage.store import OkrStore
@@ -92,10 +91,7 @@ def build_app(
     if settings.scheduler:
 
         async def scheduler_lifecycle(_app: web.Application) -> AsyncIterator[None]:
-            async with delivery_engine(settings, store) as engine:
-                scheduler = PassScheduler(
-                    engine, interval=timedelta(seconds=settings.scheduler_interval_seconds)
-                )
+            async with app_scheduler(settings, store) as scheduler:
                 scheduler.start()
                 yield
                 scheduler.shutdown()

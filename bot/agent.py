@@ -37,9 +37,11 @@ from bot.features import (
 )
 from bot.installation import (
     activate_conversation,
+    change_channel,
     deactivate_conversation,
     ensure_tenant,
     install_team,
+    record_roster,
     uninstall_team,
 )
 from bot.logs import turn_log_context
@@ -58,6 +60,10 @@ log = logging.getLogger("okr.bot")
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 CARD_ACTION_INVOKE = "adaptiveCard/action"
+# conversationUpdate events that change a team's channels.
+_CHANNEL_EVENTS = frozenset(
+    {"channelCreated", "channelRenamed", "channelDeleted", "channelRestored"}
+)
 DEFAULT_LOCALE = "en-US"
 
 
@@ -215,6 +221,8 @@ class OkrAgent:
             await self._installed(context, tenant_id, now)
         elif any(m.id == bot_id for m in removed) or event in ("teamDeleted", "teamHardDeleted"):
             await self._uninstalled(context, tenant_id, now)
+        elif event in _CHANNEL_EVENTS and team is not None:
+            await self._channel_changed(context, tenant_id, team[0], event)
         else:
             team_id = team[0] if team else None
             for account in added:
@@ -235,6 +243,22 @@ class OkrAgent:
             if added or removed:
                 log.info("members changed: %d added, %d removed", len(added), len(removed))
 
+    async def _channel_changed(
+        self, context: TurnContext, tenant_id: str, team_id: str, event: str
+    ) -> None:
+        channel = activities.channel_data(context.activity).channel
+        if channel is None or not channel.id:
+            log.warning("%s without a channel id", event)
+            return
+        await change_channel(
+            self._store,
+            tenant_id,
+            team_id,
+            Channel(id=channel.id, name=channel.name or teams_api.GENERAL),
+            deleted=event == "channelDeleted",
+        )
+        log.info("team channel event: %s", event)
+
     async def _on_installation_update(
         self, context: TurnContext, tenant_id: str, now: datetime
     ) -> None:
@@ -251,6 +275,8 @@ class OkrAgent:
         team = activities.team_of(activity)
         if team is not None:
             await self._learn_team(context, tenant_id, team[0], team[1], ref.id, now)
+        elif ref.kind is ConversationKind.GROUP_CHAT and newly:
+            await self._learn_group_chat(context, tenant_id, now)
         log.info("installed in a %s conversation%s", ref.kind.value, "" if newly else " (again)")
         if newly:
             lang = language_for_locale(activity.locale or DEFAULT_LOCALE)
@@ -276,8 +302,8 @@ class OkrAgent:
             channels = (Channel(id=channel_id, name=teams_api.GENERAL),)
         try:
             roster: teams_api.Roster | None = await teams_api.team_roster(context, team_id)
-        except Exception:
-            log.warning("could not read the team's roster", exc_info=True)
+        except Exception as exc:
+            log.warning("could not read the team's roster (%s)", type(exc).__name__)
             roster = None
         await install_team(
             self._store,
@@ -288,15 +314,32 @@ class OkrAgent:
             owner_ids=roster.owner_ids if roster is not None else None,
             now=now,
         )
-        if roster is not None:
-            for person in roster.people:
-                await learn_person(self._store, tenant_id, person, now)
-            log.info(
-                "team roster read: %d members, %d owners, %d channels",
-                len(roster.people),
-                len(roster.owner_ids),
+        if roster is None:
+            log.warning(
+                "team installed with %d channels; roster NOT read: the scheduler tries again "
+                "on its next pass",
                 len(channels),
             )
+            return
+        await record_roster(self._store, tenant_id, team_id, roster, now)
+        log.info(
+            "team roster read: %d members, %d owners, %d channels",
+            len(roster.people),
+            len(roster.owner_ids),
+            len(channels),
+        )
+
+    async def _learn_group_chat(self, context: TurnContext, tenant_id: str, now: datetime) -> None:
+        """Learn who is in a group chat the bot was added to (so imports can name them)."""
+        conversation_id = context.activity.conversation.id if context.activity.conversation else ""
+        try:
+            roster = await teams_api.read_roster(teams_api.turn_get(context), conversation_id, None)
+        except Exception as exc:
+            log.warning("could not read the group chat's members (%s)", type(exc).__name__)
+            return
+        for person in roster.people:
+            await learn_person(self._store, tenant_id, person, now)
+        log.info("group chat members read: %d", len(roster.people))
 
     async def _uninstalled(self, context: TurnContext, tenant_id: str, now: datetime) -> None:
         activity = context.activity

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from bot.proactive import build_sender
+from bot.proactive import TeamsSender, build_sender
+from bot.roster_retry import RosterRetry
 from scheduling.rounds import DeliveryEngine
+from scheduling.scheduler import PassScheduler
 from scheduling.throttle import TeamsRateLimiter
 from settings import Settings
 from storage.store import OkrStore
+
+
+def _engine(
+    settings: Settings,
+    store: OkrStore,
+    sender: TeamsSender,
+    progress: Callable[[str], None] | None = None,
+) -> DeliveryEngine:
+    return DeliveryEngine(
+        store,
+        sender,
+        instance=settings.instance_name,
+        wall_clock=lambda: datetime.now(UTC),
+        progress=progress,
+    )
 
 
 @contextlib.asynccontextmanager
@@ -22,10 +39,15 @@ async def delivery_engine(
 ) -> AsyncIterator[DeliveryEngine]:
     """An engine sending through Teams within its limits; the sender closes on exit."""
     async with build_sender(settings, TeamsRateLimiter()) as sender:
-        yield DeliveryEngine(
-            store,
-            sender,
-            instance=settings.instance_name,
-            wall_clock=lambda: datetime.now(UTC),
-            progress=progress,
+        yield _engine(settings, store, sender, progress)
+
+
+@contextlib.asynccontextmanager
+async def app_scheduler(settings: Settings, store: OkrStore) -> AsyncIterator[PassScheduler]:
+    """The app's scheduler: every pass, and rosters that could not be read at install."""
+    async with build_sender(settings, TeamsRateLimiter()) as sender:
+        yield PassScheduler(
+            _engine(settings, store, sender),
+            interval=timedelta(seconds=settings.scheduler_interval_seconds),
+            tasks={"rosters": RosterRetry(store, sender)},
         )

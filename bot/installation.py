@@ -13,6 +13,8 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.people import learn_person
+from bot.teams_api import Roster
 from bot.upsert import upsert
 from okr.models import Channel, ConversationRef, Team, Tenant
 from storage.store import OkrStore
@@ -67,8 +69,10 @@ async def install_team(
 ) -> Team:
     """Record the team as installed with its channels and (when known) its owners.
 
-    ``owner_ids`` None keeps the stored owners (the roster could not be read).
+    ``owner_ids`` None keeps the stored owners: the roster could not be read, so
+    the team is marked ``roster_pending`` for the scheduler to try again.
     """
+    pending = owner_ids is None
 
     def installed(team: Team | None) -> Team | None:
         if team is None:
@@ -79,6 +83,7 @@ async def install_team(
                 channels=tuple(channels),
                 owner_ids=tuple(owner_ids or ()),
                 installed=True,
+                roster_pending=pending,
                 created_at=now,
             )
         wanted = dataclasses.replace(
@@ -87,12 +92,56 @@ async def install_team(
             channels=tuple(channels) or team.channels,
             owner_ids=team.owner_ids if owner_ids is None else tuple(owner_ids),
             installed=True,
+            roster_pending=pending,
         )
         return None if wanted == team else wanted
 
     stored = await upsert(store.save_team, lambda: store.get_team(tenant_id, team_id), installed)
     assert stored.after is not None
     return stored.after
+
+
+async def record_roster(
+    store: OkrStore, tenant_id: str, team_id: str, roster: Roster, now: datetime
+) -> None:
+    """A team's roster was read (on install, or later by the scheduler): owners and people."""
+
+    def read(team: Team | None) -> Team | None:
+        if team is None:
+            return None
+        wanted = dataclasses.replace(team, owner_ids=roster.owner_ids, roster_pending=False)
+        return None if wanted == team else wanted
+
+    await upsert(store.save_team, lambda: store.get_team(tenant_id, team_id), read)
+    for person in roster.people:
+        await learn_person(store, tenant_id, person, now)
+
+
+async def change_channel(
+    store: OkrStore, tenant_id: str, team_id: str, channel: Channel, *, deleted: bool
+) -> None:
+    """A channel was created, renamed or deleted in Teams: keep the team's list true.
+
+    A deleted channel that received the digest sends it to General again.
+    """
+
+    def changed(team: Team | None) -> Team | None:
+        if team is None:
+            return None
+        others = tuple(c for c in team.channels if c.id != channel.id)
+        channels = others if deleted else (*others, channel)
+        if not deleted:  # keep Teams' order: a renamed channel stays where it was
+            order = [c.id for c in team.channels]
+            channels = tuple(
+                sorted(channels, key=lambda c: order.index(c.id) if c.id in order else len(order))
+            )
+        settings = team.settings
+        if deleted and settings.digest_channel_id == channel.id:
+            settings = dataclasses.replace(settings, digest_channel_id=None)
+        wanted = dataclasses.replace(team, channels=channels, settings=settings)
+        return None if wanted == team else wanted
+
+    await upsert(store.save_team, lambda: store.get_team(tenant_id, team_id), changed)
 
 
 async def uninstall_team(store: OkrStore, tenant_id: str, team_id: str, now: datetime) -> None:

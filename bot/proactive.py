@@ -171,6 +171,10 @@ class _Attempts:
     last_status: int = 0
 
 
+class TeamsUnavailable(Exception):
+    """A read from Teams (not a send) failed after the sender's retries."""
+
+
 class _Refused(Exception):
     """A request that cannot be made or whose answer is unusable: not retried."""
 
@@ -288,6 +292,29 @@ class TeamsSender:
             status=attempts.last_status,
             conversation=conversation,
         )
+
+    async def get_json(
+        self, service_url: str, tenant_id: str, path: str, params: Mapping[str, str]
+    ) -> Any:
+        """``GET`` a connector path (e.g. a roster page) within Teams' limits, with retries.
+
+        Raises:
+            TeamsUnavailable: the service URL is not allowed, or Teams did not
+                answer usefully within the retry policy.
+        """
+        if not self._service_urls.is_allowed(service_url):
+            raise TeamsUnavailable("serviceUrl host is not allowed")
+        attempts = _Attempts(deadline=self._clock() + self._retry.give_up_after)
+
+        async def get(client: ConnectorClient) -> Any:
+            async with client.client.get(path, params=dict(params)) as response:
+                response.raise_for_status()
+                return await response.json()
+
+        outcome = await self._request(service_url, tenant_id, None, get, attempts)
+        if isinstance(outcome, _Failure):
+            raise TeamsUnavailable(f"{outcome.status or 'no answer'}: {outcome.reason}")
+        return outcome
 
     async def _open_personal_chat(
         self, target: PersonalTarget, attempts: _Attempts

@@ -1,20 +1,43 @@
-"""Asking Teams about a team: its channels and its roster, through the turn's connector client."""
+"""Asking Teams about a team or chat: its channels and its members.
+
+Inside a turn through the turn's connector client; from the scheduler through
+the proactive sender (:meth:`bot.proactive.TeamsSender.get_json`). Rosters are
+read page by page as plain JSON and each member validated on its own: the
+SDK's page model refuses an explicit ``"continuationToken": null``, which
+Teams sends, and one malformed member must not lose the other 4,999.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from microsoft_agents.activity.teams import TeamsChannelAccount
 from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
+from pydantic import ValidationError
 
 from bot.people import SeenPerson
 from okr.models import Channel
 
+log = logging.getLogger("okr.bot")
+
 # Teams serves at most 500 members per page; fewer keeps each response small.
 ROSTER_PAGE_SIZE = 200
+# 500 pages of 200: far beyond Teams' largest team (25,000); a loop guard only.
+MAX_ROSTER_PAGES = 500
+
+# ``GET`` a connector path with query parameters; the parsed JSON answer.
+JsonGet = Callable[[str, Mapping[str, str]], Awaitable[Any]]
+
+
+class RosterError(Exception):
+    """Teams' answer was not a page of members."""
+
+
 # Teams leaves the General channel unnamed; cards name it in the reader's language.
 GENERAL = ""
 
@@ -40,21 +63,55 @@ async def team_channels(context: TurnContext, team_id: str) -> tuple[Channel, ..
     return tuple(Channel(id=c.id, name=c.name or GENERAL) for c in found if c.id)
 
 
+def turn_get(context: TurnContext) -> JsonGet:
+    """A :data:`JsonGet` through the turn's connector client (its service URL and token)."""
+    session = _client(context).client
+
+    async def get(path: str, params: Mapping[str, str]) -> Any:
+        async with session.get(path, params=dict(params)) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    return get
+
+
 async def team_roster(context: TurnContext, team_id: str) -> Roster:
-    """Every member of the team, following ``continuationToken`` page by page."""
-    client = _client(context)
+    """Every member of the team, inside a turn."""
+    return await read_roster(turn_get(context), team_id, team_id)
+
+
+async def read_roster(get: JsonGet, conversation_id: str, team_id: str | None) -> Roster:
+    """Every member of a team (or group chat: ``team_id`` None), page by page.
+
+    Raises:
+        RosterError: an answer was not a page of members.
+        aiohttp.ClientError: Teams could not be reached or refused.
+    """
     accounts: list[TeamsChannelAccount] = []
+    skipped = 0
     token = ""
-    while True:
-        page = await client.get_conversation_paged_member(team_id, ROSTER_PAGE_SIZE, token)
-        accounts.extend(page.members or ())
-        token = page.continuation_token or ""
-        if not token:
+    for _page in range(MAX_ROSTER_PAGES):
+        page = await get(
+            f"v3/conversations/{conversation_id}/pagedMembers",
+            {"pageSize": str(ROSTER_PAGE_SIZE), "continuationToken": token},
+        )
+        if not isinstance(page, dict) or not isinstance(page.get("members") or [], list):
+            raise RosterError("the roster page is not an object with a list of members")
+        for raw in page.get("members") or ():
+            try:
+                accounts.append(TeamsChannelAccount.model_validate(raw))
+            except ValidationError:
+                skipped += 1
+        next_token = page.get("continuationToken")
+        if not isinstance(next_token, str) or not next_token or next_token == token:
             break
+        token = next_token
+    if skipped:
+        log.warning("roster: skipped %d malformed member record(s)", skipped)
     return roster_from_accounts(accounts, team_id)
 
 
-def roster_from_accounts(accounts: Iterable[TeamsChannelAccount], team_id: str) -> Roster:
+def roster_from_accounts(accounts: Iterable[TeamsChannelAccount], team_id: str | None) -> Roster:
     """Translate Teams' member records; ``userRole == "owner"`` marks team owners."""
     people: list[SeenPerson] = []
     owners: list[str] = []

@@ -170,6 +170,7 @@ class Team:
     owner_ids: tuple[str, ...] = ()  # members with the Teams "owner" role
     settings: TeamSettings = field(default_factory=TeamSettings)
     installed: bool = True
+    roster_pending: bool = False  # the roster could not be read; the scheduler tries again
     created_at: datetime | None = None
     etag: str | None = None
 

@@ -10,7 +10,7 @@ between processes; we share nothing but our own storage.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,9 +20,12 @@ from scheduling.rounds import DeliveryEngine, PassKind
 
 log = logging.getLogger("okr.scheduling")
 
+# Other work the scheduler repeats every interval (e.g. rosters to read again), by name.
+Task = Callable[[datetime], Awaitable[object]]
+
 
 class PassScheduler:
-    """Runs a check-in pass and a reminder pass every ``interval``."""
+    """Runs every pass kind, and each of ``tasks``, every ``interval``."""
 
     def __init__(
         self,
@@ -30,8 +33,10 @@ class PassScheduler:
         *,
         interval: timedelta,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tasks: Mapping[str, Task] | None = None,
     ) -> None:
         self._engine = engine
+        self._tasks = dict(tasks or {})
         self._clock = clock
         self._interval = interval
         if not log.isEnabledFor(logging.DEBUG):
@@ -53,6 +58,14 @@ class PassScheduler:
                 id=f"pass-{kind.value}",
                 next_run_time=datetime.now(UTC),
             )
+        for name in self._tasks:
+            self._scheduler.add_job(
+                self.run_task,
+                IntervalTrigger(seconds=self._interval.total_seconds(), timezone=UTC),
+                args=[name],
+                id=f"task-{name}",
+                next_run_time=datetime.now(UTC),
+            )
         self._scheduler.start()
         log.info("scheduler started: passes every %s", self._interval)
 
@@ -65,6 +78,13 @@ class PassScheduler:
             return
         if counts.sent or counts.failed or counts.unreachable or counts.errors:
             log.info("%s pass: %s", kind.value, counts.line())
+
+    async def run_task(self, name: str) -> None:
+        """One run of a task; failures are logged, never raised into APScheduler."""
+        try:
+            await self._tasks[name](self._clock())
+        except Exception:
+            log.exception("%s task failed", name)
 
     def shutdown(self) -> None:
         """Stop scheduling (a running pass finishes on its own)."""

@@ -173,6 +173,11 @@ class OkrStore:
         """The tenant's teams."""
         return await self._list(TEAM, tenant_id, order_by="id")
 
+    async def list_pending_rosters(self, tenant_id: str) -> list[Team]:
+        """The tenant's installed teams whose roster could not be read yet."""
+        where = {"roster_pending": True, "installed": True}
+        return await self._list(TEAM, tenant_id, where=where, order_by="id")
+
     # -- members -------------------------------------------------------------
 
     async def get_member(self, tenant_id: str, member_id: str) -> Member | None:

@@ -511,7 +511,8 @@ class Connector:
         size = int(request.query.get("pageSize") or 100)
         start = int(request.query.get("continuationToken") or 0)
         page = members[start : start + size]
-        body: dict[str, Any] = {"members": [m.to_json() for m in page]}
+        # Teams ends the last page with an explicit null, which the SDK's model refuses.
+        body: dict[str, Any] = {"members": [m.to_json() for m in page], "continuationToken": None}
         if start + size < len(members):
             body["continuationToken"] = str(start + size)
         return web.json_response(body)

@@ -217,6 +217,45 @@ def team_deleted(
     return _team_update("teamDeleted", service_url, user=user, team=team, tenant_id=tenant_id)
 
 
+def channel_event(
+    event_type: str,
+    channel_id: str,
+    channel_name: str | None,
+    service_url: str,
+    *,
+    user: User = ALICE,
+    team: TeamInfo = SALES,
+    tenant_id: str = TENANT_ID,
+) -> dict[str, Any]:
+    """``conversationUpdate`` ``channelCreated``/``channelRenamed``/``channelDeleted``.
+
+    Teams names the channel concerned in ``channelData.channel``.
+    """
+    changed = TeamInfo(id=team.id, name=team.name, channel_id=channel_id, channel_name=channel_name)
+    activity = _team_update(event_type, service_url, user=user, team=changed, tenant_id=tenant_id)
+    activity["conversation"] = _channel(team)  # the event arrives in General
+    return activity
+
+
+GROUP_CHAT_ID = "19:meeting-group-chat@thread.v2"
+
+
+def bot_added_to_group_chat(
+    service_url: str, *, user: User = ALICE, tenant_id: str = TENANT_ID
+) -> dict[str, Any]:
+    """``conversationUpdate``: ``user`` added the bot to a group chat."""
+    activity = _base(
+        "conversationUpdate",
+        service_url,
+        user=user,
+        tenant_id=tenant_id,
+        conversation={"conversationType": "groupChat", "isGroup": True, "id": GROUP_CHAT_ID},
+        channel_data={},
+    )
+    activity["membersAdded"] = [{"id": BOT_ID}]
+    return activity
+
+
 def members_added(
     members: list[User],
     service_url: str,
