@@ -25,6 +25,7 @@ from cards.elements import CARD_SCHEMA
 from cards.i18n import Language, text
 from cards.settings import (
     NO_TIME_ZONE,
+    PendingOwnerLine,
     PersonalSettingsView,
     TeamSettingsView,
     describe_next_checkin,
@@ -43,6 +44,10 @@ from storage.errors import ConflictError
 # Most team cards one ``settings`` sends in the personal chat; owners of more
 # teams change the others from the team's channel.
 MAX_TEAM_CARDS = 5
+
+# Pending owners the team card reads at most, and shows at most (see _pending_owners).
+MAX_PENDING_RECORDS = 100
+MAX_PENDING_SHOWN = 10
 
 # The locale stored when a person picks a language.
 LOCALES: Mapping[Language, str] = {Language.EN: "en-US", Language.VI: "vi-VN"}
@@ -67,7 +72,7 @@ async def settings_command(turn: Turn, args: str) -> Replies:
     if turn.team_id is not None:
         team = await turn.store.get_team(turn.tenant_id, turn.team_id)
         if team is not None and is_team_owner(turn.member.id, team):
-            return _team_card(turn, team, lang)
+            return await _team_card(turn, team, lang)
         name = team.name if team is not None and team.name else text(lang, "settings.this_team")
         return [
             Text(text(lang, "settings.not_owner", team=name)),
@@ -82,7 +87,7 @@ async def settings_command(turn: Turn, args: str) -> Replies:
         key=lambda t: t.name.casefold(),
     )
     replies: list[Reply] = [await _personal_card(turn, turn.member, lang)]
-    replies += [_team_card(turn, team, lang) for team in owned[:MAX_TEAM_CARDS]]
+    replies += [await _team_card(turn, team, lang) for team in owned[:MAX_TEAM_CARDS]]
     if len(owned) > MAX_TEAM_CARDS:
         replies.append(Text(text(lang, "settings.more_teams", count=len(owned) - MAX_TEAM_CARDS)))
     return replies
@@ -118,10 +123,12 @@ async def save_team_settings(turn: Turn, action: CardAction) -> Replies:
             name = team.name or text(lang, "settings.this_team")
             return Text(text(lang, "settings.not_owner_save", team=name))
         if version != settings_version(team.settings):
-            return _team_card(turn, team, lang, notice=text(lang, "settings.changed_meanwhile"))
+            return await _team_card(
+                turn, team, lang, notice=text(lang, "settings.changed_meanwhile")
+            )
         form = read_team_settings_form(action.data, lang, team.settings, team.channels)
         if not form.ok or form.parsed is None:
-            return _team_card(turn, team, lang, values=form.values, problems=form.problems)
+            return await _team_card(turn, team, lang, values=form.values, problems=form.problems)
         wanted = _with_rhythm_change(
             team.settings, _with_anchor(team.settings, form.parsed, turn), turn
         )
@@ -134,8 +141,8 @@ async def save_team_settings(turn: Turn, action: CardAction) -> Replies:
             if team is None:
                 return Text(text(lang, "settings.card_expired"))
             continue
-        return _team_card(turn, saved, lang, saved=True)
-    return _team_card(turn, team, lang, notice=text(lang, "settings.changed_meanwhile"))
+        return await _team_card(turn, saved, lang, saved=True)
+    return await _team_card(turn, team, lang, notice=text(lang, "settings.changed_meanwhile"))
 
 
 def _with_rhythm_change(before: TeamSettings, after: TeamSettings, turn: Turn) -> TeamSettings:
@@ -161,7 +168,7 @@ def _with_anchor(before: TeamSettings, after: TeamSettings, turn: Turn) -> TeamS
     return dataclasses.replace(after, anchor_date=today.isoformat())
 
 
-def _team_card(
+async def _team_card(
     turn: Turn,
     team: Team,
     lang: Language,
@@ -171,6 +178,7 @@ def _team_card(
     notice: str | None = None,
     saved: bool = False,
 ) -> Card:
+    pending, more_pending = await _pending_owners(turn, team)
     view = TeamSettingsView(
         team_id=team.id,
         team_name=team.name or text(lang, "settings.this_team"),
@@ -181,9 +189,31 @@ def _team_card(
         notice=notice,
         saved=saved,
         next_checkin=_next_checkin(turn, lang, team.settings, turn.member) if saved else None,
+        pending_owners=pending,
+        more_pending=more_pending,
     )
     content = team_settings_card(lang, view, turn.now)
     return Card(content, fallback_text=text(lang, "settings.team.title", team=view.team_name))
+
+
+async def _pending_owners(turn: Turn, team: Team) -> tuple[list[PendingOwnerLine], bool]:
+    """Who owns the team's OKRs without the bot having met them, and whether there are more.
+
+    One bounded query: the card's cost does not grow with a large import.
+    """
+    records = await turn.store.list_pending_owners(
+        turn.tenant_id, team_id=team.id, limit=MAX_PENDING_RECORDS
+    )
+    owned: dict[str, list[int]] = {}
+    for record in records:
+        counts = owned.setdefault(record.email, [0, 0])
+        counts[0 if record.key_result_id is None else 1] += 1
+    lines = [
+        PendingOwnerLine(email, objectives=o, key_results=k)
+        for email, (o, k) in sorted(owned.items())
+    ]
+    more = len(records) == MAX_PENDING_RECORDS or len(lines) > MAX_PENDING_SHOWN
+    return lines[:MAX_PENDING_SHOWN], more
 
 
 def _next_checkin(turn: Turn, lang: Language, settings: TeamSettings, member: Member) -> str | None:

@@ -328,6 +328,21 @@ def team_settings_values(settings: TeamSettings, channels: Sequence[Channel]) ->
 
 
 @dataclass(frozen=True, slots=True)
+class PendingOwnerLine:
+    """Someone an import named as an owner in the team, whom the bot has not met yet.
+
+    Attributes:
+        email: Their e-mail or UPN, as the import file gave it.
+        objectives: How many of the team's objectives they will own.
+        key_results: How many of the team's key results they will own.
+    """
+
+    email: str
+    objectives: int
+    key_results: int
+
+
+@dataclass(frozen=True, slots=True)
 class TeamSettingsView:
     """Everything the team settings card shows.
 
@@ -341,6 +356,8 @@ class TeamSettingsView:
         notice: A sentence shown above the fields (e.g. "changed meanwhile").
         saved: Show the card in its "saved" state.
         next_checkin: The saving person's next check-in, already formatted.
+        pending_owners: Owners of the team's OKRs the bot has not met yet.
+        more_pending: There are more pending owners than ``pending_owners`` shows.
     """
 
     team_id: str
@@ -352,6 +369,8 @@ class TeamSettingsView:
     notice: str | None = None
     saved: bool = False
     next_checkin: str | None = None
+    pending_owners: Sequence[PendingOwnerLine] = ()
+    more_pending: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,9 +487,44 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
     ]
     for name, elements in fields:
         body += with_problem(elements, name, problems)
+    body += _pending_owners(lang, view.pending_owners, view.more_pending)
     data = {"team_id": view.team_id, "settings_version": view.version}
     save = execute(text(lang, "action.save"), verbs.SETTINGS_SAVE, data, style="positive")
     return card(body, [save])
+
+
+def _pending_owners(
+    lang: Language, pending: Sequence[PendingOwnerLine], more: bool
+) -> list[Element]:
+    """Who will own the team's OKRs once the bot meets them (nothing when nobody)."""
+    if not pending:
+        return []
+    shown = [
+        paragraph(text(lang, "settings.pending.title"), weight="Bolder", separator=True),
+        paragraph(text(lang, "settings.pending.hint"), isSubtle=True, size="Small"),
+    ]
+    shown += [
+        paragraph(
+            text(lang, "settings.pending.line", email=line.email, owns=_what_they_own(lang, line)),
+            spacing="Small",
+        )
+        for line in pending
+    ]
+    if more:
+        shown.append(paragraph(text(lang, "settings.pending.more"), isSubtle=True, size="Small"))
+    return shown
+
+
+def _what_they_own(lang: Language, line: PendingOwnerLine) -> str:
+    parts = [
+        text(lang, key, count=count)
+        for key, count in (
+            ("settings.pending.objectives", line.objectives),
+            ("settings.pending.key_results", line.key_results),
+        )
+        if count
+    ]
+    return ", ".join(parts)
 
 
 def personal_settings_card(lang: Language, view: PersonalSettingsView, now: datetime) -> Element:
@@ -685,6 +739,16 @@ def _team_saved_sample(lang: Language) -> Mapping[str, Any]:
     return team_settings_card(
         lang, _sample_view(saved=True, next_checkin=next_checkin), _SAMPLE_NOW
     )
+
+
+@card_sample("settings.team_pending_owners")
+def _team_pending_sample(lang: Language) -> Mapping[str, Any]:
+    pending = (
+        PendingOwnerLine("cuong.pham@contoso.example", objectives=1, key_results=2),
+        PendingOwnerLine("dung.le@contoso.example", objectives=0, key_results=1),
+    )
+    view = _sample_view(pending_owners=pending, more_pending=True)
+    return team_settings_card(lang, view, _SAMPLE_NOW)
 
 
 @card_sample("settings.personal")

@@ -393,7 +393,9 @@ STRINGS: dict[str, str] = {
         "An OKR import named these people as owners in this team. Each becomes the owner as "
         "soon as I meet them: when I am added to a team they are in, or when they message me."
     ),
-    "settings.pending.owns": "{objectives} objective(s), {key_results} key result(s)",
+    "settings.pending.objectives": "{count} objective(s)",
+    "settings.pending.key_results": "{count} key result(s)",
+    "settings.pending.line": "{email} will own {owns}",
     "settings.pending.more": "…and others not shown here.",
     # --- Digest and close on demand (bot/reports.py) ---------------------------------
     "digest.title": "Team progress",

@@ -409,7 +409,9 @@ STRINGS: dict[str, str] = {
         "sau. Mỗi người sẽ trở thành người phụ trách ngay khi tôi gặp họ: khi tôi được thêm "
         "vào một nhóm có họ, hoặc khi họ nhắn tin cho tôi."
     ),
-    "settings.pending.owns": "{objectives} mục tiêu, {key_results} kết quả chính",
+    "settings.pending.objectives": "{count} mục tiêu",
+    "settings.pending.key_results": "{count} kết quả chính",
+    "settings.pending.line": "{email} sẽ phụ trách {owns}",
     "settings.pending.more": "…và một số người khác không hiển thị ở đây.",
     # --- Digest and close on demand (bot/reports.py) ---------------------------------
     "digest.title": "Tiến độ của nhóm",
