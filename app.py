@@ -21,11 +21,11 @@ import bot.reports
 import bot.team_settings
 import cli.main
 from bot.agent import OkrAgent
-from bot.command_text import fold
 from bot.delivery import app_scheduler
 from bot.features import Features
 from bot.hosting import messages_app
 from bot.logs import configure_logging
+from okr.text import fold
 from settings import CLIENT_ID, Settings, SettingsError
 from storage.factory import store_from_settings
 from storage.store import OkrStore

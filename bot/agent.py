@@ -47,7 +47,7 @@ from bot.installation import (
 from bot.logs import turn_log_context
 from bot.people import SeenPerson, learn_person, leave_team
 from bot.upsert import upsert
-from cards.i18n import language_for_locale
+from cards.i18n import language_for_locale, person_locale
 from cards.i18n import text as catalog_text
 from cards.markdown import safe
 from cards.welcome import welcome_card
@@ -137,7 +137,7 @@ class OkrAgent:
         return Turn(
             tenant_id=tenant_id,
             member=member,
-            locale=member.preferred_locale or member.locale or activity.locale or DEFAULT_LOCALE,
+            locale=person_locale(member, activity.locale) or DEFAULT_LOCALE,
             conversation=activities.conversation_ref(activity, tenant_id, now),
             team_id=team[0] if team else None,
             is_personal=kind is ConversationKind.PERSONAL,

@@ -25,7 +25,6 @@ from cards.authoring import (
     objective_form,
     templates_card,
 )
-from cards.elements import CARD_SCHEMA
 from cards.forms import (
     read_initiative_form,
     read_key_result_form,
@@ -84,10 +83,6 @@ def _id(data: Mapping[str, Any], name: str) -> str | None:
 
 def _expired(lang: Language) -> Text:
     return Text(text(lang, "error.card_expired_gone"))
-
-
-def _is_current_card(action: CardAction) -> bool:
-    return action.data.get("schema") == CARD_SCHEMA
 
 
 async def _context(turn: Turn, *, alignment: bool = False) -> Context:
@@ -176,7 +171,7 @@ async def _new_objective_form(
 async def save_objective(turn: Turn, action: CardAction) -> Replies:
     """Create or update an objective from its form."""
     lang = okr_views.language(turn)
-    if not _is_current_card(action):
+    if not action.is_current:
         return _expired(lang)
     objective_id = _id(action.data, "objective_id")
     existing = None
@@ -359,7 +354,7 @@ def _kr_values(kr: KeyResult, lang: Language) -> dict[str, str]:
 async def save_key_result(turn: Turn, action: CardAction) -> Replies:
     """Create or update a key result from its form."""
     lang = okr_views.language(turn)
-    if not _is_current_card(action):
+    if not action.is_current:
         return _expired(lang)
     objective = await _load_objective(turn, action)
     if objective is None:
@@ -461,7 +456,7 @@ async def edit_initiative(turn: Turn, action: CardAction) -> Replies:
 async def save_initiative(turn: Turn, action: CardAction) -> Replies:
     """Add an initiative to an objective, or update one."""
     lang = okr_views.language(turn)
-    if not _is_current_card(action):
+    if not action.is_current:
         return _expired(lang)
     objective = await _editable(turn, action)
     if isinstance(objective, Text):
@@ -553,7 +548,7 @@ async def edit_kpi(turn: Turn, action: CardAction) -> Replies:
 async def save_kpi(turn: Turn, action: CardAction) -> Replies:
     """Add a KPI to the person's team, or update one."""
     lang = okr_views.language(turn)
-    if not _is_current_card(action):
+    if not action.is_current:
         return _expired(lang)
     existing = await _editable_kpi(turn, action)
     if isinstance(existing, Text):

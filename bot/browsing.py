@@ -5,14 +5,13 @@ Everyone in the tenant may read every objective: transparency is part of OKRs.
 
 from __future__ import annotations
 
-import unicodedata
-
 from bot import okr_views
 from bot.command_text import ALIASES, CommandName
 from bot.features import Card, Features, Replies, Text, Turn
 from cards.authoring import objective_card, objective_list_card
 from cards.i18n import text
 from okr.models import Objective, ObjectiveState
+from okr.text import fold
 
 # How many objectives a list card shows before asking to narrow down.
 MAX_LISTED = 25
@@ -69,12 +68,6 @@ async def team_okrs(turn: Turn, args: str) -> Replies:
         "list.team_okrs.empty",
     )
     return Card(card, fallback_text=text(lang, "list.team_okrs.title"))
-
-
-def fold(text_: str) -> str:
-    """Case- and accent-insensitive form of a title, for matching what people type."""
-    decomposed = unicodedata.normalize("NFKD", text_.casefold().replace("đ", "d"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 async def status(turn: Turn, args: str) -> Replies:

@@ -103,7 +103,7 @@ def _card_ids(data: Mapping[str, Any]) -> tuple[str, list[str], str | None] | No
 async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
     """Validate the card, record a check-in per key result with a value, show the record."""
     lang = okr_views.language(turn)
-    ids = _card_ids(action.data) if action.data.get("schema") == 1 else None
+    ids = _card_ids(action.data) if action.is_current else None
     if ids is None:
         return Text(text(lang, "error.card_expired_gone"))
     card_id, kr_ids, round_id = ids

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cards.i18n import Language
+from okr.text import fold
 
 MAX_MESSAGE_CHARS = 2000
 MAX_ARGUMENT_CHARS = 300
@@ -148,20 +149,6 @@ class EmptyMessage:
 
 
 ParsedCommand = CommandMatch | UnknownCommand | EmptyMessage
-
-
-def fold(text: str) -> str:
-    """The comparison key of a text: NFKC, no invisible characters, case-folded, no accents.
-
-    ``"  TRỢ   giúp "`` -> ``"tro giup"``; ``"Đóng"`` -> ``"dong"``; full-width
-    ``"ｈｅｌｐ"`` -> ``"help"``. Whitespace runs become one space.
-    """
-    compatible = unicodedata.normalize("NFKC", text)
-    visible = "".join(c for c in compatible if unicodedata.category(c) != "Cf")
-    decomposed = unicodedata.normalize("NFD", visible.casefold())
-    # "đ" has no decomposition: Unicode treats it as a letter of its own.
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
-    return " ".join(unicodedata.normalize("NFC", bare).split())
 
 
 def clean_message(text: str, bot_names: Iterable[str] = ()) -> str:

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cards.elements import CARD_SCHEMA
 from okr.models import ConversationRef, Member
 from storage.store import OkrStore
 
@@ -108,6 +109,14 @@ class CardAction:
     verb: str
     data: Mapping[str, Any]
     card_activity_id: str | None = None
+
+    @property
+    def is_current(self) -> bool:
+        """Whether the card was built by this version (its ``schema`` number), the one check.
+
+        Older cards are answered "out of date" instead of being guessed at.
+        """
+        return self.data.get("schema") == CARD_SCHEMA
 
 
 @dataclass(frozen=True, slots=True)

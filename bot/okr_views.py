@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.features import Turn
 from cards.authoring import KeyResultLine, ObjectiveSummary, ObjectiveView
 from cards.i18n import Language, language_for_locale, text
 from cards.locale_format import format_date, format_value
+from okr.cadence import owner_zone
 from okr.guidance import objective_warnings
 from okr.models import KeyResult, Kpi, Member, Objective, ObjectiveState, Team
 from okr.pace import expected_progress, suggest_status
@@ -32,19 +33,8 @@ def language(turn: Turn) -> Language:
 
 
 def time_zone(turn: Turn, team: Team | None) -> ZoneInfo:
-    """The person's time zone, else their team's, else UTC; never fails."""
-    member = turn.member
-    for name in (
-        member.preferred_time_zone,
-        member.time_zone,
-        team.settings.time_zone if team else None,
-    ):
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
+    """The person's time zone (:func:`okr.cadence.owner_zone`); never fails."""
+    return owner_zone(team.settings if team else None, turn.member)
 
 
 def team_id_of(turn: Turn) -> str | None:

@@ -31,6 +31,7 @@ from okr.models import (
     InitiativeState,
     KeyResultKind,
     Level,
+    Member,
     ObjectiveState,
     ObjectiveType,
 )
@@ -101,6 +102,22 @@ def language_for_locale(locale: str | None) -> Language:
         return Language(primary)
     except ValueError:
         return DEFAULT_LANGUAGE
+
+
+def person_locale(member: Member | None, fallback_locale: str | None = None) -> str | None:
+    """The locale to speak to a person in: the one answer everywhere.
+
+    Their choice (``language``), else what their Teams client reports, else
+    ``fallback_locale`` (the activity's, when there is one).
+    """
+    if member is not None:
+        return member.preferred_locale or member.locale or fallback_locale
+    return fallback_locale
+
+
+def language_of(member: Member | None, fallback_locale: str | None = None) -> Language:
+    """The language to write to a person in (:func:`person_locale`, then English)."""
+    return language_for_locale(person_locale(member, fallback_locale))
 
 
 def has_key(lang: Language, key: str) -> bool:

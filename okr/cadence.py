@@ -60,14 +60,14 @@ _WEEKS = {Cadence.WEEKLY: 1, Cadence.BIWEEKLY: 2, Cadence.TRIWEEKLY: 3}
 _UTC_ZONE = ZoneInfo("UTC")
 
 
-def zone_or(name: str | None, fallback: str | None = None) -> ZoneInfo:
-    """The time zone ``name``, else ``fallback``, else UTC; never raises.
+def zone_or(name: str | None, *fallbacks: str | None) -> ZoneInfo:
+    """The time zone ``name``, else the first of ``fallbacks`` that is one, else UTC; never raises.
 
     Args:
         name: An IANA time zone name, or None.
-        fallback: The zone to use when ``name`` is None or names no zone.
+        fallbacks: Zones to try in order when ``name`` is None or names no zone.
     """
-    for candidate in (name, fallback):
+    for candidate in (name, *fallbacks):
         if candidate:
             try:
                 return ZoneInfo(candidate)
@@ -78,11 +78,17 @@ def zone_or(name: str | None, fallback: str | None = None) -> ZoneInfo:
     return _UTC_ZONE
 
 
-def owner_zone(settings: TeamSettings, member: Member | None = None) -> ZoneInfo:
-    """The time zone an owner is asked in: theirs, else the team's, else UTC."""
+def owner_zone(settings: TeamSettings | None, member: Member | None = None) -> ZoneInfo:
+    """A person's time zone, the one answer everywhere (cards, pace, cadence, settings).
+
+    The first that names a real zone of: the zone they chose in settings, the
+    zone their Teams client reports, their team's, UTC. An invalid choice falls
+    through to the next, never straight to the team's.
+    """
+    team_zone = settings.time_zone if settings is not None else None
     if member is None:
-        return zone_or(None, settings.time_zone)
-    return zone_or(member.preferred_time_zone or member.time_zone, settings.time_zone)
+        return zone_or(None, team_zone)
+    return zone_or(member.preferred_time_zone, member.time_zone, team_zone)
 
 
 def anchor_date(settings: TeamSettings) -> date:

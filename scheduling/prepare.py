@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cards.checkin import CheckInItem, MissingOwner, checkin_card, missing_summary_card
-from cards.i18n import Language, language_for_locale, text
+from cards.i18n import Language, language_of, text
 from cards.locale_format import format_date, format_decimal, format_value
 from okr.cadence import owner_zone
 from okr.models import (
@@ -28,13 +28,6 @@ from okr.models import (
 from okr.pace import expected_progress, suggest_status, to_checkin_status
 from okr.progress import key_result_progress
 from storage.store import OkrStore
-
-
-def language_of(member: Member | None, default_locale: str = "en-US") -> Language:
-    """The language to write to ``member`` in."""
-    if member is None:
-        return language_for_locale(default_locale)
-    return language_for_locale(member.preferred_locale or member.locale or default_locale)
 
 
 def checkin_items(

@@ -18,12 +18,12 @@ from bot.command_text import (
     EmptyMessage,
     UnknownCommand,
     clean_message,
-    fold,
     language_choice,
     parse_command,
     suggest,
 )
 from cards.i18n import Language, text
+from okr.text import fold
 
 BOT = "OKR Bot"
 

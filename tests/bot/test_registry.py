@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from app import FEATURES
-from bot.command_text import CommandName, fold
+from bot.command_text import CommandName
 from bot.features import Features
 from cards.verbs import ALL_VERBS
+from okr.text import fold
 
 
 def test_the_app_routes_exactly_the_card_verbs() -> None:

@@ -16,11 +16,12 @@ from cards.i18n import (
     enum_key,
     label,
     language_for_locale,
+    language_of,
     placeholders,
     text,
 )
 from okr.guidance import GuidanceCode
-from okr.models import CheckInStatus, Level, ObjectiveType
+from okr.models import CheckInStatus, Level, Member, ObjectiveType
 
 
 @pytest.mark.parametrize(
@@ -131,3 +132,13 @@ def test_an_enum_without_labels_is_refused() -> None:
 
     with pytest.raises(UnknownKeyError):
         label(Language.EN, Colour.RED)
+
+
+def test_a_persons_language_is_their_choice_then_their_clients_then_the_activitys() -> None:
+    assert (
+        language_of(Member(tenant_id="t", id="m", preferred_locale="vi", locale="en-US"))
+        is Language.VI
+    )
+    assert language_of(Member(tenant_id="t", id="m", locale="vi-VN"), "en-US") is Language.VI
+    assert language_of(Member(tenant_id="t", id="m"), "vi-VN") is Language.VI
+    assert language_of(None) is Language.EN

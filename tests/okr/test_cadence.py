@@ -351,3 +351,16 @@ def test_wall_times_near_dst_changes(data: st.DataObject, name: str, year: int) 
     if instant.astimezone(zone).replace(tzinfo=None) == wall:
         assert instant == wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
         assert instant <= wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+
+
+def test_a_persons_zone_is_their_choice_then_their_clients_then_the_teams() -> None:
+    team = TeamSettings(time_zone="Europe/Berlin")
+    chose = Member(tenant_id="t", id="m", preferred_time_zone="Asia/Tokyo", time_zone="Asia/Seoul")
+    assert owner_zone(team, chose).key == "Asia/Tokyo"
+    # An invalid choice falls through to what their Teams client reports, not to the team.
+    broken = Member(
+        tenant_id="t", id="m", preferred_time_zone="Mars/Olympus", time_zone="Asia/Ho_Chi_Minh"
+    )
+    assert owner_zone(team, broken).key == "Asia/Ho_Chi_Minh"
+    assert owner_zone(team, Member(tenant_id="t", id="m")).key == "Europe/Berlin"
+    assert owner_zone(None, Member(tenant_id="t", id="m", time_zone="../etc")).key == "UTC"
