@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from cards.elements import Element, card, facts, heading, paragraph
 from cards.i18n import Language, text
-from cards.registry import card_sample
 
 # The app's name in Teams (manifest/manifest.json), as people @mention it.
 APP_NAME = "OKR check-ins"
@@ -43,12 +42,3 @@ def help_card(
         body.append(paragraph(text(lang, "help.channel_hint", bot_name=APP_NAME), isSubtle=True))
     return card(body)
 
-
-@card_sample("help", in_docs=True)
-def _help_sample(lang: Language) -> Element:
-    return help_card(lang)
-
-
-@card_sample("help.channel")
-def _help_channel_sample(lang: Language) -> Element:
-    return help_card(lang, channel=True)

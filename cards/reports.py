@@ -21,7 +21,6 @@ from cards.elements import (
 from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
 from cards.markdown import bold, bullets, join
-from cards.registry import card_sample
 from okr.kpi import KpiHealth
 from okr.models import CheckInStatus, Objective, ObjectiveType
 from okr.scoring import ScoreReading
@@ -176,29 +175,3 @@ def scores_card(lang: Language, lines: Sequence[ScoreLine]) -> Element:
         )
     return card(body)
 
-
-@card_sample("digest", in_docs=True)
-def _digest_sample(lang: Language) -> Element:
-    from cards import samples
-
-    summary = ObjectiveSummary(samples.OBJECTIVE, 0.42, len(samples.KEY_RESULTS), "Lan Nguyễn")
-    risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
-    kpi = KpiLine("kpi-uptime", "Site uptime", "99.93% (≥ 99.5%)", KpiHealth.HEALTHY, True)
-    return digest_card(lang, [summary], [risk], 0.42, [kpi])
-
-
-@card_sample("close.scores")
-def _scores_sample(lang: Language) -> Element:
-    from cards import samples
-
-    line = ScoreLine(
-        objective=samples.OBJECTIVE,
-        score=Decimal("0.6"),
-        reading=ScoreReading.MISSED,
-        key_results=[
-            ("Increase online revenue", Decimal("0.3")),
-            ("Reduce support tickets", Decimal("0.4")),
-        ],
-        period_ended=True,
-    )
-    return scores_card(lang, [line])

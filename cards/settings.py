@@ -40,7 +40,6 @@ from cards.elements import (
 from cards.forms import FormResult, raw_values
 from cards.i18n import Language, text
 from cards.locale_format import babel_locale, format_datetime
-from cards.registry import card_sample
 from okr.models import Cadence, Channel, TeamSettings
 
 # Offered in the time-zone pick-lists (any other IANA zone is still accepted, and a
@@ -696,63 +695,3 @@ def _number_input(
 def _zone_input(id: str, label: str, choices: list[tuple[str, str]], value: str) -> Element:
     return choice_input(id, label, choices, value, filtered=True)
 
-
-# -- samples for the card checks (cards/registry.py) ------------------------------------
-
-_SAMPLE_NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
-_SAMPLE_CHANNELS = (
-    Channel(id="19:team-sales@thread.tacv2", name=""),
-    Channel(id="19:okr-channel@thread.tacv2", name="OKRs"),
-)
-
-
-def _sample_view(**changes: Any) -> TeamSettingsView:
-    settings = TeamSettings(time_zone="Asia/Ho_Chi_Minh")
-    view = TeamSettingsView(
-        team_id="19:team-sales@thread.tacv2",
-        team_name="Sales",
-        channels=_SAMPLE_CHANNELS,
-        values=team_settings_values(settings, _SAMPLE_CHANNELS),
-        version=settings_version(settings),
-    )
-    return dataclasses.replace(view, **changes)
-
-
-@card_sample("settings.team")
-def _team_sample(lang: Language) -> Mapping[str, Any]:
-    return team_settings_card(lang, _sample_view(), _SAMPLE_NOW)
-
-
-@card_sample("settings.team_errors")
-def _team_errors_sample(lang: Language) -> Mapping[str, Any]:
-    values = {"cadence": "weekly", "weekday": "9", "time_of_day": "25:99", "time_zone": "Mars"}
-    form = read_team_settings_form(values, lang, TeamSettings(), _SAMPLE_CHANNELS)
-    return team_settings_card(
-        lang, _sample_view(values=form.values, problems=form.problems), _SAMPLE_NOW
-    )
-
-
-@card_sample("settings.team_saved")
-def _team_saved_sample(lang: Language) -> Mapping[str, Any]:
-    zone = ZoneInfo("Asia/Ho_Chi_Minh")
-    next_checkin = describe_next_checkin(lang, datetime(2026, 11, 30, 2, 0, tzinfo=UTC), zone)
-    return team_settings_card(
-        lang, _sample_view(saved=True, next_checkin=next_checkin), _SAMPLE_NOW
-    )
-
-
-@card_sample("settings.team_pending_owners")
-def _team_pending_sample(lang: Language) -> Mapping[str, Any]:
-    pending = (
-        PendingOwnerLine("cuong.pham@contoso.example", objectives=1, key_results=2),
-        PendingOwnerLine("dung.le@contoso.example", objectives=0, key_results=1),
-    )
-    view = _sample_view(pending_owners=pending, more_pending=True)
-    return team_settings_card(lang, view, _SAMPLE_NOW)
-
-
-@card_sample("settings.personal")
-def _personal_sample(lang: Language) -> Mapping[str, Any]:
-    values = {"prompts_paused": _FALSE, "language": lang.value, "time_zone": "Asia/Ho_Chi_Minh"}
-    view = PersonalSettingsView(member_id="29:1-lan", values=values)
-    return personal_settings_card(lang, view, _SAMPLE_NOW)

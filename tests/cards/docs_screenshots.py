@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cards.registry import languages, samples
+from tests.cards.registry import languages, samples
 from tests.cards.render import render_cards
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cards"

@@ -1,7 +1,7 @@
 """Every card the product can send, in every language, checked by Microsoft's own tools.
 
-The cards come from the registry (``cards/registry.py``): each card module
-registers named samples built from representative data. For each sample and
+The cards come from the registry (``tests/cards/registry.py``): named samples
+built from representative data in ``tests/cards/samples.py``. For each sample and
 language this test
 
 1. parses and validates the card with Microsoft's ``adaptivecards`` library in
@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from cards.registry import CardSample, languages, samples
 from tests.cards.checks import library_reports, teams_limit_problems
+from tests.cards.registry import CardSample, languages, samples
 from tests.cards.render import Rendering, render_cards
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +71,7 @@ def card_of(built: dict[str, dict[str, Any] | Exception], name: str) -> dict[str
 
 
 def test_the_registry_has_cards():
-    assert SAMPLES, "no card registered: see cards/registry.py for how a card module registers"
+    assert SAMPLES, "no card registered: see tests/cards/registry.py for how a card registers"
 
 
 def test_sample_names_are_unique_across_languages():

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from cards import registry
 from cards.i18n import Language
-from cards.registry import card_modules, card_sample, register_sample, samples
+from tests.cards import registry
 from tests.cards.checks import TEAMS_MAX_PAYLOAD_BYTES, library_reports, teams_limit_problems
+from tests.cards.registry import card_modules, card_sample, register_sample, samples
 from tests.cards.render import render_cards
 from tests.png import png_size
 
@@ -203,17 +203,41 @@ def called_by_samples() -> set[tuple[str, str]]:
     return called
 
 
+def unsampled(module_name: str, called: set[tuple[str, str]]) -> list[str]:
+    """The card functions of a module that none of the ``called`` functions is."""
+    return [name for name in _card_functions(module_name) if (module_name, name) not in called]
+
+
 @pytest.mark.parametrize("module_name", card_modules())
 def test_every_card_function_has_a_registered_sample(module_name, called_by_samples):
-    missing = [
-        name
-        for name in _card_functions(module_name)
-        if (module_name, name) not in called_by_samples
-    ]
+    missing = unsampled(module_name, called_by_samples)
     assert not missing, (
         f"{module_name}: no registered sample builds {', '.join(missing)}; add a "
-        "@card_sample('area.state') builder (see cards/registry.py) so the card checks see it"
+        "@card_sample('area.state') builder to tests/cards/samples.py so the card checks see it"
     )
+
+
+def test_a_card_function_that_no_sample_builds_is_reported():
+    assert {"checkin_card", "recorded_card"} <= set(unsampled("cards.checkin", set()))
+    built = {("cards.checkin", "checkin_card"), ("tests.cards.samples", "recorded_card")}
+    assert "checkin_card" not in unsampled("cards.checkin", built)
+    assert "recorded_card" in unsampled("cards.checkin", built)  # same name, other module
+
+
+def test_the_shipped_cards_package_holds_no_samples():
+    modules = card_modules()
+    assert {"cards.authoring", "cards.checkin", "cards.settings"} <= set(modules)
+    assert "cards.samples" not in modules and "cards.registry" not in modules
+    with_samples = [
+        name
+        for name in modules
+        if re.search(
+            r"^\s*(from|import) tests\b|card_sample",
+            inspect.getsource(importlib.import_module(name)),
+            re.MULTILINE,
+        )
+    ]
+    assert not with_samples, f"samples belong in tests/cards/samples.py, not in {with_samples}"
 
 
 # --- The pictures in the docs ------------------------------------------------------------------

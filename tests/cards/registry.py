@@ -3,23 +3,24 @@
 The card checks (``tests/cards/test_card_checks.py``) take every sample from
 here, in every language, and run it through Microsoft's Adaptive Cards library
 (parse and validate), render it in headless Chromium, and check it against
-Teams' limits. A card joins those checks by registering a sample in its own
-module, next to the function that builds it::
+Teams' limits. A card joins those checks by registering a sample in
+``tests/cards/samples.py``::
 
-    from cards.registry import card_sample
+    from tests.cards.registry import card_sample
 
     @card_sample("checkin.recorded", in_docs=True)
     def _recorded_sample(lang: Language) -> Mapping[str, Any]:
-        return checkin_recorded_card(lang, sample_checkins())
+        return recorded_card(lang, [line], "03/02/2026 09:14", unchanged=2)
 
 One card function may register several samples, one per state worth seeing
-(``checkin.input``, ``checkin.errors``, ``checkin.recorded``). The sample name is
-``area.state`` in lower case; it names the screenshot files too. ``in_docs=True``
-marks the main cards whose screenshots are shown in the README.
+(``checkin.input``, ``checkin.problems``, ``checkin.recorded``). The sample name
+is ``area.state`` in lower case; it names the screenshot files too.
+``in_docs=True`` marks the main cards whose screenshots are shown in the README.
 
-Every module of the ``cards`` package is imported by :func:`samples`, so a new
-card module needs nothing else: no list to update here. Registering has no
-effect on the running bot; it only makes the card visible to the checks.
+Samples are test data: the shipped ``cards`` package knows nothing of them.
+Every public card builder in ``cards`` (:func:`card_modules`) must still be
+built by some sample; ``tests/cards/test_card_checks_harness.py`` fails on one
+that is not.
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import cards
 from cards.i18n import Language
 
 SampleBuilder = Callable[[Language], Mapping[str, Any]]
+
+# The modules that register samples; imported by samples().
+SAMPLE_MODULES = ("tests.cards.samples",)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
@@ -87,19 +92,15 @@ def card_sample(name: str, *, in_docs: bool = False) -> Callable[[SampleBuilder]
 
 
 def card_modules() -> tuple[str, ...]:
-    """The names of every module in the ``cards`` package (sub-packages excluded)."""
-    import cards
-
+    """The names of every module in the shipped ``cards`` package (sub-packages excluded)."""
     return tuple(
-        f"cards.{info.name}"
-        for info in pkgutil.iter_modules(cards.__path__)
-        if not info.ispkg and info.name != "registry"
+        f"cards.{info.name}" for info in pkgutil.iter_modules(cards.__path__) if not info.ispkg
     )
 
 
 def samples() -> tuple[CardSample, ...]:
-    """Every registered sample, sorted by name, after importing every card module."""
-    for module in card_modules():
+    """Every registered sample, sorted by name, after importing the sample modules."""
+    for module in SAMPLE_MODULES:
         importlib.import_module(module)
     return tuple(sorted(_SAMPLES.values(), key=lambda sample: sample.name))
 

@@ -1,21 +1,20 @@
-"""Representative data for card samples, and the samples of the first cards.
+"""Every card sample the card checks take, and the representative data behind them.
 
 The data follows the source document's examples (revenue $12M → $24M, support
 tickets 120 → 30 a month, a milestone) so that every card is checked and
-pictured with the shapes real OKRs take. Card modules use it in their own
-``@card_sample`` builders (see ``cards/registry.py``).
-
-The samples below belong to cards written before the registry existed
-(``cards/welcome.py``, ``cards/authoring.py``); they can move next to their
-cards. Nothing here is used by the running bot.
+pictured with the shapes real OKRs take. Each sample is registered with
+``@card_sample`` (see ``tests/cards/registry.py``); they are grouped by the card
+module whose cards they build. Test data only: the running bot never sees it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cards.authoring import (
     Choices,
@@ -38,12 +37,26 @@ from cards.checkin import (
     missing_summary_card,
     recorded_card,
 )
+from cards.help import help_card
 from cards.i18n import Language, text
 from cards.locale_format import format_decimal, format_value
-from cards.registry import card_sample
+from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, scores_card
+from cards.settings import (
+    PendingOwnerLine,
+    PersonalSettingsView,
+    TeamSettingsView,
+    describe_next_checkin,
+    personal_settings_card,
+    read_team_settings_form,
+    settings_version,
+    team_settings_card,
+    team_settings_values,
+)
 from cards.welcome import welcome_card
 from okr.guidance import objective_warnings
+from okr.kpi import KpiHealth
 from okr.models import (
+    Channel,
     CheckInStatus,
     Initiative,
     InitiativeState,
@@ -53,10 +66,13 @@ from okr.models import (
     Objective,
     ObjectiveState,
     ObjectiveType,
+    TeamSettings,
 )
 from okr.pace import PaceStatus
 from okr.periods import Period
+from okr.scoring import ScoreReading
 from okr.templates import templates_for
+from tests.cards.registry import card_sample
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 PERIOD = Period.quarter(2026, 1)
@@ -163,9 +179,15 @@ def objective_view(lang: Language) -> ObjectiveView:
     )
 
 
+# -- cards/welcome.py ---------------------------------------------------------------
+
+
 @card_sample("welcome", in_docs=True)
 def _welcome(lang: Language) -> Mapping[str, Any]:
     return welcome_card(lang, "Lan")
+
+
+# -- cards/authoring.py -------------------------------------------------------------
 
 
 @card_sample("objective.form.new")
@@ -234,6 +256,9 @@ def _objective_list_empty(lang: Language) -> Mapping[str, Any]:
 @card_sample("templates", in_docs=True)
 def _templates(lang: Language) -> Mapping[str, Any]:
     return templates_card(lang, templates_for(lang.value))
+
+
+# -- cards/checkin.py ---------------------------------------------------------------
 
 
 def _checkin_items(lang: Language) -> list[CheckInItem]:
@@ -309,3 +334,104 @@ def _missing_summary(lang: Language) -> Mapping[str, Any]:
 @card_sample("checkin.summary.everyone")
 def _missing_summary_empty(lang: Language) -> Mapping[str, Any]:
     return missing_summary_card(lang, "Sales", "02/03/2026", [])
+
+
+# -- cards/help.py -------------------------------------------------------------------
+
+
+@card_sample("help", in_docs=True)
+def _help(lang: Language) -> Mapping[str, Any]:
+    return help_card(lang)
+
+
+@card_sample("help.channel")
+def _help_channel(lang: Language) -> Mapping[str, Any]:
+    return help_card(lang, channel=True)
+
+
+# -- cards/reports.py ----------------------------------------------------------------
+
+
+@card_sample("digest", in_docs=True)
+def _digest(lang: Language) -> Mapping[str, Any]:
+    summary = ObjectiveSummary(OBJECTIVE, 0.42, len(KEY_RESULTS), "Lan Nguyễn")
+    risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
+    kpi = KpiLine("kpi-uptime", "Site uptime", "99.93% (≥ 99.5%)", KpiHealth.HEALTHY, True)
+    return digest_card(lang, [summary], [risk], 0.42, [kpi])
+
+
+@card_sample("close.scores")
+def _scores(lang: Language) -> Mapping[str, Any]:
+    line = ScoreLine(
+        objective=OBJECTIVE,
+        score=Decimal("0.6"),
+        reading=ScoreReading.MISSED,
+        key_results=[
+            ("Increase online revenue", Decimal("0.3")),
+            ("Reduce support tickets", Decimal("0.4")),
+        ],
+        period_ended=True,
+    )
+    return scores_card(lang, [line])
+
+
+# -- cards/settings.py ---------------------------------------------------------------
+
+SETTINGS_NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+CHANNELS = (
+    Channel(id="19:team-sales@thread.tacv2", name=""),
+    Channel(id="19:okr-channel@thread.tacv2", name="OKRs"),
+)
+
+
+def team_settings_view(**changes: Any) -> TeamSettingsView:
+    """The sample team's settings card, with ``changes`` to the view."""
+    settings = TeamSettings(time_zone="Asia/Ho_Chi_Minh")
+    view = TeamSettingsView(
+        team_id="19:team-sales@thread.tacv2",
+        team_name="Sales",
+        channels=CHANNELS,
+        values=team_settings_values(settings, CHANNELS),
+        version=settings_version(settings),
+    )
+    return dataclasses.replace(view, **changes)
+
+
+@card_sample("settings.team")
+def _team_settings(lang: Language) -> Mapping[str, Any]:
+    return team_settings_card(lang, team_settings_view(), SETTINGS_NOW)
+
+
+@card_sample("settings.team_errors")
+def _team_settings_errors(lang: Language) -> Mapping[str, Any]:
+    values = {"cadence": "weekly", "weekday": "9", "time_of_day": "25:99", "time_zone": "Mars"}
+    form = read_team_settings_form(values, lang, TeamSettings(), CHANNELS)
+    return team_settings_card(
+        lang, team_settings_view(values=form.values, problems=form.problems), SETTINGS_NOW
+    )
+
+
+@card_sample("settings.team_saved")
+def _team_settings_saved(lang: Language) -> Mapping[str, Any]:
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    next_checkin = describe_next_checkin(lang, datetime(2026, 11, 30, 2, 0, tzinfo=UTC), zone)
+    return team_settings_card(
+        lang, team_settings_view(saved=True, next_checkin=next_checkin), SETTINGS_NOW
+    )
+
+
+@card_sample("settings.team_pending_owners")
+def _team_settings_pending_owners(lang: Language) -> Mapping[str, Any]:
+    pending = (
+        PendingOwnerLine("cuong.pham@contoso.example", objectives=1, key_results=2),
+        PendingOwnerLine("dung.le@contoso.example", objectives=0, key_results=1),
+    )
+    view = team_settings_view(pending_owners=pending, more_pending=True)
+    return team_settings_card(lang, view, SETTINGS_NOW)
+
+
+@card_sample("settings.personal")
+def _personal_settings(lang: Language) -> Mapping[str, Any]:
+    values = {"prompts_paused": "false", "language": lang.value, "time_zone": "Asia/Ho_Chi_Minh"}
+    view = PersonalSettingsView(member_id="29:1-lan", values=values)
+    return personal_settings_card(lang, view, SETTINGS_NOW)
