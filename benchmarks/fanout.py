@@ -61,6 +61,7 @@ import aiohttp
 from bot.delivery import delivery_engine
 from bot.proactive import ADAPTIVE_CARD, build_sender
 from cards.checkin import checkin_card
+from cards.deliveries import DeliveryCards, checkin_items
 from cards.i18n import language_for_locale
 from okr.cadence import round_id
 from okr.due import DeliveryKind, delivery_id
@@ -78,7 +79,6 @@ from okr.models import (
     Tenant,
 )
 from okr.periods import Period
-from scheduling.prepare import checkin_items
 from scheduling.rounds import DeliveryEngine, PassCounts, PassKind, card_id_for
 from scheduling.throttle import TENANT_WINDOWS, TeamsRateLimiter, Window
 from settings import Settings
@@ -430,7 +430,13 @@ async def _run_engine(
 @contextlib.asynccontextmanager
 async def _unlimited_engine(settings: Settings, store: OkrStore) -> Any:
     async with build_sender(settings, _open_limiter()) as sender:
-        yield DeliveryEngine(store, sender, instance="bench", wall_clock=lambda: datetime.now(UTC))
+        yield DeliveryEngine(
+            store,
+            sender,
+            composer=DeliveryCards(),
+            instance="bench",
+            wall_clock=lambda: datetime.now(UTC),
+        )
 
 
 def _take_counts(counts: PassCounts, result: Result) -> None:

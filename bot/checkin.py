@@ -21,23 +21,24 @@ from cards import verbs
 from cards.checkin import (
     NOTE_MAX,
     RecordedLine,
-    checkin_card,
     note_field,
     recorded_card,
     status_field,
     value_field,
 )
+from cards.deliveries import DeliveryCards
 from cards.forms import raw_values
 from cards.i18n import Language, text
 from cards.locale_format import ValueParseError, format_datetime, format_value, parse_value
 from okr.models import CheckIn, CheckInStatus, KeyResult, Objective, ObjectiveState
 from okr.permissions import may_change
 from okr.progress import key_result_progress
-from scheduling.prepare import checkin_items, objectives_by_id, prepare_checkin_card
 from storage.errors import NotFoundError, StoreUnavailableError
 from storage.ids import new_id
 
 log = logging.getLogger("okr.checkin")
+# The one composer of check-in cards, shared with the scheduled rounds.
+CARDS = DeliveryCards()
 
 # A card lists at most this many key results (Teams' 28 KB card limit).
 MAX_KEY_RESULTS = 20
@@ -54,7 +55,7 @@ async def open_key_results(turn: Turn) -> list[KeyResult]:
     """The person's key results in active objectives, in creation order."""
     store = turn.store
     mine = await store.list_key_results(turn.tenant_id, owner_id=turn.member.id)
-    objectives = await objectives_by_id(store, turn.tenant_id, mine)
+    objectives = await okr_views.objectives_of(turn, mine)
     return [
         kr
         for kr in mine
@@ -72,17 +73,17 @@ async def checkin_command(turn: Turn, args: str) -> Replies:
     if not key_results:
         return Text(text(lang, "checkin.nothing"))
     team = await okr_views.team_of(turn)
-    prepared = await prepare_checkin_card(
-        turn.store,
-        turn.tenant_id,
+    composed = CARDS.checkin(
         turn.member,
         key_results,
+        await okr_views.objectives_of(turn, key_results),
         now=turn.now,
         card_id=new_id(),
         round_id=None,
         settings=team.settings if team else None,
+        locale=turn.locale,
     )
-    return Card(prepared.content, fallback_text=prepared.fallback_text)
+    return Card(composed.content, fallback_text=composed.fallback_text)
 
 
 def _card_ids(data: Mapping[str, Any]) -> tuple[str, list[str], str | None] | None:
@@ -115,7 +116,7 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
         # A key result was deleted since the card was sent; the input ids no
         # longer line up with a fresh card, so ask for a new one.
         return Text(text(lang, "checkin.card_outdated"))
-    objectives = await objectives_by_id(store, turn.tenant_id, key_results)
+    objectives = await okr_views.objectives_of(turn, key_results)
     # Who may check in follows from each key result's own objective and team,
     # never from the conversation the card was submitted in.
     if not await _may_check_in(turn, key_results, objectives):
@@ -134,12 +135,19 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
         problems["_all"] = text(lang, "checkin.nothing_entered")
 
     def again(problems: dict[str, str]) -> Card:
-        zone = str(okr_views.time_zone(turn, team))
-        items = checkin_items(key_results, objectives, lang, turn.now, zone)
-        content = checkin_card(
-            lang, items, card_id=card_id, round_id=round_id, values=values, problems=problems
+        composed = CARDS.checkin(
+            turn.member,
+            key_results,
+            objectives,
+            now=turn.now,
+            card_id=card_id,
+            round_id=round_id,
+            settings=team.settings if team else None,
+            values=values,
+            problems=problems,
+            locale=turn.locale,
         )
-        return Card(content, fallback_text=problems.get("_all") or text(lang, "form.fix_problems"))
+        return Card(composed.content, fallback_text=composed.fallback_text)
 
     if problems:
         return again(problems)

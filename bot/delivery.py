@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.proactive import TeamsSender, build_sender
 from bot.roster_retry import RosterRetry
+from cards.deliveries import DeliveryCards
 from scheduling.rounds import DeliveryEngine
 from scheduling.scheduler import PassScheduler
 from scheduling.throttle import TeamsRateLimiter
@@ -24,6 +25,7 @@ def _engine(
     return DeliveryEngine(
         store,
         sender,
+        composer=DeliveryCards(),
         instance=settings.instance_name,
         wall_clock=lambda: datetime.now(UTC),
         progress=progress,

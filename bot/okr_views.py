@@ -6,6 +6,8 @@ to offer, and the computed, formatted view of an objective.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -62,6 +64,13 @@ async def may_change(turn: Turn, target: Changeable, objective: Objective | None
     """
     team = await own_team(turn, home_of(target, objective))
     return may_change_rule(turn.member, target, team, objective)
+
+
+async def objectives_of(turn: Turn, key_results: Sequence[KeyResult]) -> dict[str, Objective]:
+    """The objectives of ``key_results`` by id, each read once, all at the same time."""
+    ids = list(dict.fromkeys(kr.objective_id for kr in key_results))
+    read = await asyncio.gather(*(turn.store.get_objective(turn.tenant_id, i) for i in ids))
+    return {objective.id: objective for objective in read if objective is not None}
 
 
 async def fiscal_year_start_month(turn: Turn) -> int:

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from cards.checkin import MissingOwner
 from okr.due import (
     DeliveryKind,
     OwnerRound,
@@ -50,11 +49,7 @@ from okr.models import (
     ObjectiveState,
     Team,
 )
-from scheduling.prepare import (
-    PreparedCard,
-    prepare_checkin_card,
-    prepare_summary_card,
-)
+from scheduling.composer import Composed, Composer
 from scheduling.sender import PersonalTarget, Sender, SendOutcome, SendResult
 from storage.errors import ConflictError, NotFoundError
 from storage.ids import new_id
@@ -128,7 +123,7 @@ class Work:
     round_id: str
     member: Member
     kind: DeliveryKind
-    build: Callable[[], Awaitable[PreparedCard]]
+    build: Callable[[], Awaitable[Composed]]
 
 
 class DeliveryEngine:
@@ -137,6 +132,7 @@ class DeliveryEngine:
     Args:
         store: The open store.
         sender: Sends cards to Teams.
+        composer: Builds the cards (``cards.deliveries.DeliveryCards`` in the app).
         instance: This app instance's name (lease holder).
         wall_clock: Real time, for leases and records (a pass's ``now`` may be
             an operator's ``--now``).
@@ -152,6 +148,7 @@ class DeliveryEngine:
         store: OkrStore,
         sender: Sender,
         *,
+        composer: Composer,
         instance: str,
         wall_clock: Clock,
         lease_ttl: timedelta = timedelta(minutes=3),
@@ -161,6 +158,7 @@ class DeliveryEngine:
     ) -> None:
         self._store = store
         self._sender = sender
+        self._composer = composer
         self._instance = instance
         self._clock = wall_clock
         self._lease_ttl = lease_ttl
@@ -305,40 +303,31 @@ class DeliveryEngine:
         snapshot: TeamSnapshot,
         objectives: dict[str, Objective],
     ) -> Work:
-        store = self._store
         team = snapshot.team
 
-        async def build() -> PreparedCard:
-            return await prepare_checkin_card(
-                store,
-                team.tenant_id,
+        async def build() -> Composed:
+            return self._composer.checkin(
                 entry.member,
                 entry.key_results,
+                objectives,
                 now=now,
                 card_id=card_id_for(entry.delivery_id(kind)),
                 round_id=entry.round_id,
                 settings=team.settings,
                 reminder=kind is DeliveryKind.REMINDER,
-                objectives=objectives,
             )
 
         return Work(entry.delivery_id(kind), entry.round_id, entry.member, kind, build)
 
     def _summary_work(self, summary: RoundSummary, snapshot: TeamSnapshot) -> list[Work]:
-        missing = [
-            MissingOwner(
-                name=entry.member.name or entry.member.email or entry.member.id,
-                key_results=[kr.title for kr in entry.key_results],
-                unreachable=not entry.member.reachable,
-            )
-            for entry in summary.missing
-        ]
         work = []
         for recipient_id, delivery_id in summary.delivery_ids().items():
             recipient = snapshot.member(recipient_id)
 
-            async def build(recipient: Member = recipient) -> PreparedCard:
-                return prepare_summary_card(snapshot.team, recipient, summary.round_date, missing)
+            async def build(recipient: Member = recipient) -> Composed:
+                return self._composer.summary(
+                    snapshot.team, recipient, summary.round_date, summary.missing
+                )
 
             work.append(Work(delivery_id, summary.round_id, recipient, DeliveryKind.SUMMARY, build))
         return work

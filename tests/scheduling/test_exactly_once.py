@@ -22,6 +22,7 @@ from aiohttp import web
 from bot.delivery import delivery_engine
 from bot.hosting import LoopbackServiceUrls
 from bot.proactive import TeamsSender
+from cards.deliveries import DeliveryCards
 from cards.i18n import Language, text
 from okr.models import ConversationKind, DeliveryState
 from scheduling.rounds import DeliveryEngine, PassCounts, PassKind
@@ -153,7 +154,13 @@ async def test_two_hundred_owners_at_teams_limits_with_injected_429s_and_503s(
     async with store_from_settings(settings) as store, sender:
         people = ["binh"] + [f"p{i}" for i in range(199)]
         due = await seed_round(store, connector, owners=201, with_chat=people)
-        engine = DeliveryEngine(store, sender, instance="a", wall_clock=lambda: datetime.now(UTC))
+        engine = DeliveryEngine(
+            store,
+            sender,
+            composer=DeliveryCards(),
+            instance="a",
+            wall_clock=lambda: datetime.now(UTC),
+        )
         counts = await engine.run(PassKind.CHECKINS, MONDAY_HCM_10)
         records = await store.list_deliveries(TENANT, ROUND)
 

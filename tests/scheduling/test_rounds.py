@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from cards.deliveries import DeliveryCards
 from okr.models import (
     Cadence,
     CheckIn,
@@ -79,7 +80,13 @@ class RecordingSender:
 
 
 def engine(store: OkrStore, sender: RecordingSender, instance: str = "a") -> DeliveryEngine:
-    return DeliveryEngine(store, sender, instance=instance, wall_clock=lambda: datetime.now(UTC))
+    return DeliveryEngine(
+        store,
+        sender,
+        composer=DeliveryCards(),
+        instance=instance,
+        wall_clock=lambda: datetime.now(UTC),
+    )
 
 
 async def seed(store: OkrStore, owners: int = 2) -> None:
@@ -348,6 +355,7 @@ async def test_a_slow_pass_keeps_its_lease_so_no_other_instance_resends(store: O
         return DeliveryEngine(
             store,
             sender,
+            composer=DeliveryCards(),
             instance=name,
             wall_clock=lambda: datetime.now(UTC),
             lease_ttl=timedelta(seconds=0.3),

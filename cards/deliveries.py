@@ -1,0 +1,139 @@
+"""The cards the scheduler delivers, composed for their recipient from domain data.
+
+One place builds the check-in card, for the scheduled round, the reminder, the
+``checkin`` command and the card shown again with problems, so all four are the
+same card. The scheduler calls :class:`DeliveryCards` through its composer
+protocol (``scheduling.composer``) and never imports this package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from cards.checkin import CheckInItem, MissingOwner, checkin_card, missing_summary_card
+from cards.i18n import Language, language_of, text
+from cards.locale_format import format_date, format_decimal, format_value
+from okr.cadence import owner_zone
+from okr.due import OwnerRound
+from okr.models import (
+    CheckInStatus,
+    KeyResult,
+    KeyResultKind,
+    Member,
+    Objective,
+    Team,
+    TeamSettings,
+)
+from okr.pace import expected_progress, suggest_status, to_checkin_status
+from okr.progress import key_result_progress
+
+
+@dataclass(frozen=True, slots=True)
+class ComposedCard:
+    """A card ready to send, and the text notifications show for it."""
+
+    content: dict[str, Any]
+    fallback_text: str
+
+
+def checkin_items(
+    key_results: Sequence[KeyResult],
+    objectives: Mapping[str, Objective],
+    lang: Language,
+    now: datetime,
+    zone: str,
+) -> list[CheckInItem]:
+    """The key results as the card shows them, with expected progress and a suggested status."""
+    items = []
+    for kr in key_results:
+        objective = objectives.get(kr.objective_id)
+        progress = key_result_progress(kr).clamped
+        expected = expected_progress(objective.period, now, zone) if objective else None
+        status = (
+            to_checkin_status(suggest_status(progress, expected)) if expected is not None else None
+        )
+
+        def fmt(value: Any, kr: KeyResult = kr) -> str:
+            return format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
+
+        items.append(
+            CheckInItem(
+                key_result=kr,
+                objective_title=objective.title if objective else "",
+                last_value=fmt(kr.current),
+                target=fmt(kr.target),
+                progress=float(progress),
+                expected=None if expected is None else float(expected),
+                suggested_status=status or kr.last_status or CheckInStatus.ON_TRACK,
+                placeholder=_placeholder(kr, lang),
+            )
+        )
+    return items
+
+
+def _placeholder(kr: KeyResult, lang: Language) -> str:
+    if kr.kind is KeyResultKind.DURATION:
+        return format_value(kr.current, kr.kind, lang)
+    return format_decimal(kr.current, lang, max_fraction_digits=6)
+
+
+class DeliveryCards:
+    """Composes check-in, reminder and summary cards in each recipient's language and zone."""
+
+    def checkin(
+        self,
+        member: Member,
+        key_results: Sequence[KeyResult],
+        objectives: Mapping[str, Objective],
+        *,
+        now: datetime,
+        card_id: str,
+        round_id: str | None,
+        settings: TeamSettings | None = None,
+        reminder: bool = False,
+        values: Mapping[str, str] | None = None,
+        problems: Mapping[str, str] | None = None,
+        locale: str | None = None,
+    ) -> ComposedCard:
+        """The check-in card for ``member`` listing ``key_results``.
+
+        ``values`` and ``problems`` show it again as submitted, with what to fix;
+        ``locale`` is the activity's, for a person whose own is not known.
+        """
+        lang = language_of(member, locale)
+        zone = str(owner_zone(settings, member))
+        items = checkin_items(key_results, objectives, lang, now, zone)
+        content = checkin_card(
+            lang,
+            items,
+            card_id=card_id,
+            round_id=round_id,
+            reminder=reminder,
+            values=values,
+            problems=problems,
+        )
+        if problems:
+            fallback = problems.get("_all") or text(lang, "form.fix_problems")
+        else:
+            key = "checkin.reminder_notification" if reminder else "checkin.notification"
+            fallback = text(lang, key, count=len(items))
+        return ComposedCard(content, fallback)
+
+    def summary(
+        self, team: Team, recipient: Member | None, round_date: date, missing: Sequence[OwnerRound]
+    ) -> ComposedCard:
+        """The missing-check-in summary for one team owner."""
+        lang = language_of(recipient)
+        people = [
+            MissingOwner(
+                name=entry.member.name or entry.member.email or entry.member.id,
+                key_results=[kr.title for kr in entry.key_results],
+                unreachable=not entry.member.reachable,
+            )
+            for entry in missing
+        ]
+        content = missing_summary_card(lang, team.name, format_date(round_date, lang), people)
+        return ComposedCard(content, text(lang, "summary.title", team=team.name))
