@@ -16,28 +16,16 @@ from bot import okr_views
 from bot.command_text import ALIASES, CommandName
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
 from cards import verbs
-from cards.authoring import (
-    Choices,
-    initiative_form,
-    key_result_form,
-    kpi_form,
-    objective_card,
-    objective_form,
-    templates_card,
-)
-from cards.forms import (
-    read_initiative_form,
-    read_key_result_form,
-    read_kpi_form,
-    read_objective_form,
-)
+from cards.authoring import objective_card, templates_card
 from cards.i18n import Language, text
-from cards.locale_format import format_decimal, format_value
+from cards.initiative_form import INITIATIVE_FORM, initiative_form, read_initiative_form
+from cards.key_result_form import KEY_RESULT_FORM, key_result_form, read_key_result_form
+from cards.kpi_form import KPI_FORM, kpi_form, read_kpi_form
+from cards.objective_form import OBJECTIVE_FORM, Choices, objective_form, read_objective_form
 from okr.authoring import Context
 from okr.models import (
     Initiative,
     KeyResult,
-    KeyResultKind,
     Kpi,
     Objective,
     ObjectiveState,
@@ -253,24 +241,8 @@ async def edit_objective(turn: Turn, action: CardAction) -> Replies:
     objective = await _editable(turn, action)
     if isinstance(objective, Text):
         return objective
-    from cards.forms import CUSTOM_PERIOD
-
     choices = await _choices(turn, exclude_objective=objective.id)
-    offered = {value for _, value in choices.periods}
-    custom = objective.period.label not in offered
-    values = {
-        "title": objective.title,
-        "description": objective.description,
-        "owner": objective.owner_id or "",
-        "level": objective.level.value,
-        "type": objective.type.value,
-        "period": CUSTOM_PERIOD if custom else objective.period.label,
-        "period_start": objective.period.start.isoformat() if custom else "",
-        "period_end": objective.period.end.isoformat() if custom else "",
-        "parent": objective.parent_id or "",
-    }
-    if objective.owner_id:
-        values["owner"] = objective.owner_id
+    values = OBJECTIVE_FORM.prefill(objective, lang)
     form = objective_form(lang, values, {}, choices, objective_id=objective.id)
     return _card(form, lang, "form.objective.edit")
 
@@ -324,31 +296,9 @@ async def edit_key_result(turn: Turn, action: CardAction) -> Replies:
     if not await okr_views.may_change(turn, kr, objective):
         return _not_allowed(lang, "permission.key_result")
     members = await _member_choices(turn)
-    form = key_result_form(lang, objective, _kr_values(kr, lang), {}, members, key_result_id=kr.id)
+    values = KEY_RESULT_FORM.prefill(kr, lang)
+    form = key_result_form(lang, objective, values, {}, members, key_result_id=kr.id)
     return _card(form, lang, "form.key_result.edit")
-
-
-def _kr_values(kr: KeyResult, lang: Language) -> dict[str, str]:
-    def typed(value: Any) -> str:
-        if kr.kind in (KeyResultKind.DURATION, KeyResultKind.MILESTONE):
-            return (
-                format_value(value, kr.kind, lang)
-                if kr.kind is KeyResultKind.DURATION
-                else str(int(value))
-            )
-        return format_decimal(value, lang, max_fraction_digits=6)
-
-    return {
-        "title": kr.title,
-        "owner": kr.owner_id or "",
-        "kind": kr.kind.value,
-        "start": typed(kr.start),
-        "target": typed(kr.target),
-        "current": typed(kr.current),
-        "unit": kr.unit,
-        "currency": kr.currency or "",
-        "due_date": kr.due_date.isoformat() if kr.due_date else "",
-    }
 
 
 async def save_key_result(turn: Turn, action: CardAction) -> Replies:
@@ -441,12 +391,7 @@ async def edit_initiative(turn: Turn, action: CardAction) -> Replies:
     if initiative is None or initiative.objective_id != objective.id:
         return _expired(lang)
     krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
-    values = {
-        "title": initiative.title,
-        "owner": initiative.owner_id or "",
-        "key_result": initiative.key_result_id or "",
-        "state": initiative.state.value,
-    }
+    values = INITIATIVE_FORM.prefill(initiative, lang)
     form = initiative_form(
         lang, objective, krs, values, {}, await _member_choices(turn), initiative_id=initiative.id
     )
@@ -531,16 +476,7 @@ async def edit_kpi(turn: Turn, action: CardAction) -> Replies:
         return _expired(lang)
     if isinstance(kpi, Text):
         return kpi
-    values = {
-        "title": kpi.title,
-        "comparison": kpi.comparison.value,
-        "threshold": format_decimal(kpi.threshold, lang, max_fraction_digits=6),
-        "current": ""
-        if kpi.current is None
-        else format_decimal(kpi.current, lang, max_fraction_digits=6),
-        "unit": kpi.unit,
-        "owner": kpi.owner_id or "",
-    }
+    values = KPI_FORM.prefill(kpi, lang)
     form = kpi_form(lang, values, {}, await _member_choices(turn), kpi_id=kpi.id)
     return _card(form, lang, "form.kpi.edit")
 

@@ -1,402 +1,39 @@
-"""Cards for creating and editing OKRs: forms, the objective card, lists, templates.
+"""Cards that show OKRs: the objective card, lists, templates.
 
-Pure functions: domain data and a language in, card JSON out. Forms take the
-raw values to show (what the person typed, or the stored entity formatted for
-their locale) and the problems to show next to each field, already translated.
+Pure functions: domain data and a language in, card JSON out. The forms that
+create and edit them are declared in ``objective_form``, ``key_result_form``,
+``initiative_form`` and ``kpi_form``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cards import verbs
 from cards.elements import (
     Element,
     card,
-    checked,
-    choice_input,
-    date_input,
     execute,
     facts,
     heading,
     paragraph,
     progress_bar,
     progress_text,
-    text_input,
     with_action,
 )
-from cards.forms import CUSTOM_PERIOD, NONE
 from cards.i18n import Language, label, text
 from cards.locale_format import format_list, format_progress
 from cards.markdown import bold, bullets, italic, join
-from okr.authoring import DESCRIPTION_MAX, TITLE_MAX, UNIT_MAX
 from okr.guidance import GuidanceWarning
 from okr.models import (
-    Comparison,
     Initiative,
-    InitiativeState,
     KeyResult,
-    KeyResultKind,
-    Level,
     Objective,
     ObjectiveState,
-    ObjectiveType,
 )
 from okr.pace import PaceStatus
 from okr.templates import Template
-
-
-@dataclass(frozen=True, slots=True)
-class Choices:
-    """The pick-lists a form offers: people, periods, possible parents."""
-
-    members: Sequence[tuple[str, str]] = ()  # (name, member id)
-    periods: Sequence[tuple[str, str]] = ()  # (label shown, period label)
-    parents: Sequence[tuple[str, str]] = ()  # (objective title, objective id)
-
-
-def _field(lang: Language, name: str) -> str:
-    return text(lang, f"field.{name}")
-
-
-def objective_form(
-    lang: Language,
-    values: Mapping[str, str],
-    problems: Mapping[str, str],
-    choices: Choices,
-    *,
-    objective_id: str | None = None,
-    template_key: str | None = None,
-) -> Element:
-    """The form to create (no ``objective_id``) or edit an objective."""
-    body: list[Element] = [
-        heading(text(lang, "form.objective.edit" if objective_id else "form.objective.new")),
-        paragraph(text(lang, "form.objective.hint"), isSubtle=True),
-    ]
-    if problems:
-        body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
-    body += checked(
-        text_input(
-            "title",
-            _field(lang, "objective.title"),
-            values.get("title", ""),
-            placeholder=text(lang, "form.objective.title_placeholder"),
-            max_length=TITLE_MAX,
-            required=True,
-        ),
-        problems,
-    )
-    body += checked(
-        text_input(
-            "description",
-            _field(lang, "objective.description"),
-            values.get("description", ""),
-            multiline=True,
-            max_length=DESCRIPTION_MAX,
-        ),
-        problems,
-    )
-    body += checked(
-        choice_input(
-            "owner",
-            _field(lang, "objective.owner"),
-            choices.members,
-            values.get("owner", ""),
-            filtered=len(choices.members) > 8,
-        ),
-        problems,
-    )
-    body += checked(
-        choice_input(
-            "level",
-            _field(lang, "objective.level"),
-            [(label(lang, level), level.value) for level in Level],
-            values.get("level", Level.TEAM.value),
-        ),
-        problems,
-    )
-    body += checked(
-        choice_input(
-            "type",
-            _field(lang, "objective.type"),
-            [(label(lang, t), t.value) for t in ObjectiveType],
-            values.get("type", ObjectiveType.COMMITTED.value),
-            compact=False,
-        ),
-        problems,
-        paragraph(text(lang, "form.objective.type_hint"), isSubtle=True, size="Small"),
-    )
-    period_choices = [*choices.periods, (text(lang, "form.period.custom"), CUSTOM_PERIOD)]
-    body += checked(
-        choice_input(
-            "period",
-            _field(lang, "objective.period"),
-            period_choices,
-            values.get("period", period_choices[0][1]),
-        ),
-        problems,
-        {
-            "type": "ColumnSet",
-            "columns": [
-                {
-                    "type": "Column",
-                    "width": "stretch",
-                    "items": [
-                        date_input(
-                            "period_start",
-                            text(lang, "form.period.start"),
-                            values.get("period_start", ""),
-                        )
-                    ],
-                },
-                {
-                    "type": "Column",
-                    "width": "stretch",
-                    "items": [
-                        date_input(
-                            "period_end",
-                            text(lang, "form.period.end"),
-                            values.get("period_end", ""),
-                        )
-                    ],
-                },
-            ],
-        },
-    )
-    parents = [(text(lang, "form.parent.none"), NONE), *choices.parents]
-    body += checked(
-        choice_input(
-            "parent",
-            _field(lang, "objective.parent"),
-            parents,
-            values.get("parent") or NONE,
-            filtered=len(parents) > 8,
-        ),
-        problems,
-    )
-    data: dict[str, str] = {}
-    if objective_id:
-        data["objective_id"] = objective_id
-    if template_key:
-        data["template"] = template_key
-    action = text(lang, "action.save" if objective_id else "action.create")
-    return card(body, [execute(action, verbs.OBJECTIVE_SAVE, data, style="positive")])
-
-
-def key_result_form(
-    lang: Language,
-    objective: Objective,
-    values: Mapping[str, str],
-    problems: Mapping[str, str],
-    members: Sequence[tuple[str, str]],
-    *,
-    key_result_id: str | None = None,
-) -> Element:
-    """The form to add a key result to ``objective`` or edit one."""
-    title_key = "form.key_result.edit" if key_result_id else "form.key_result.new"
-    body: list[Element] = [
-        heading(text(lang, title_key)),
-        paragraph(text(lang, "form.key_result.for", objective=objective.title), isSubtle=True),
-        paragraph(text(lang, "form.key_result.hint"), isSubtle=True, size="Small"),
-    ]
-    if problems:
-        body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
-
-    body += checked(
-        text_input(
-            "title",
-            _field(lang, "key_result.title"),
-            values.get("title", ""),
-            placeholder=text(lang, "form.key_result.title_placeholder"),
-            max_length=TITLE_MAX,
-            required=True,
-        ),
-        problems,
-    )
-    body += checked(
-        choice_input(
-            "owner",
-            _field(lang, "key_result.owner"),
-            members,
-            values.get("owner", ""),
-            filtered=len(members) > 8,
-        ),
-        problems,
-    )
-    body += checked(
-        choice_input(
-            "kind",
-            _field(lang, "key_result.kind"),
-            [(label(lang, kind), kind.value) for kind in KeyResultKind],
-            values.get("kind", KeyResultKind.NUMBER.value),
-        ),
-        problems,
-    )
-    numbers: list[Element] = []
-    for name in ("start", "target", "current"):
-        numbers.append(
-            {
-                "type": "Column",
-                "width": "stretch",
-                "items": checked(
-                    text_input(
-                        name,
-                        _field(lang, f"key_result.{name}"),
-                        values.get(name, ""),
-                        placeholder=text(lang, f"form.key_result.{name}_placeholder"),
-                        max_length=40,
-                    ),
-                    problems,
-                ),
-            }
-        )
-    body.append({"type": "ColumnSet", "columns": numbers})
-    body.append(paragraph(text(lang, "form.key_result.values_hint"), isSubtle=True, size="Small"))
-    body += checked(
-        text_input(
-            "unit",
-            _field(lang, "key_result.unit"),
-            values.get("unit", ""),
-            placeholder=text(lang, "form.key_result.unit_placeholder"),
-            max_length=UNIT_MAX,
-        ),
-        problems,
-    )
-    body += checked(
-        text_input(
-            "currency",
-            _field(lang, "key_result.currency"),
-            values.get("currency", ""),
-            placeholder="USD, VND, EUR",
-            max_length=3,
-        ),
-        problems,
-    )
-    body += checked(
-        date_input("due_date", _field(lang, "key_result.due_date"), values.get("due_date", "")),
-        problems,
-    )
-    data = {"objective_id": objective.id}
-    if key_result_id:
-        data["key_result_id"] = key_result_id
-    actions = [
-        execute(text(lang, "action.save"), verbs.KEY_RESULT_SAVE, data, style="positive"),
-        execute(
-            text(lang, "action.back"),
-            verbs.OBJECTIVE_VIEW,
-            {"objective_id": objective.id},
-            associatedInputs="none",
-        ),
-    ]
-    return card(body, actions)
-
-
-def initiative_form(
-    lang: Language,
-    objective: Objective,
-    key_results: Sequence[KeyResult],
-    values: Mapping[str, str],
-    problems: Mapping[str, str],
-    members: Sequence[tuple[str, str]],
-    *,
-    initiative_id: str | None = None,
-) -> Element:
-    """The form to add an initiative (the work that drives key results) or edit one."""
-    body: list[Element] = [
-        heading(text(lang, "form.initiative.edit" if initiative_id else "form.initiative.new")),
-        paragraph(text(lang, "form.key_result.for", objective=objective.title), isSubtle=True),
-    ]
-    body += checked(
-        text_input(
-            "title",
-            _field(lang, "initiative.title"),
-            values.get("title", ""),
-            max_length=TITLE_MAX,
-            required=True,
-        ),
-        problems,
-    )
-    body += checked(
-        choice_input(
-            "owner",
-            _field(lang, "initiative.owner"),
-            [(text(lang, "field.owner.none"), NONE), *members],
-            values.get("owner") or NONE,
-        ),
-        problems,
-    )
-    body += checked(
-        choice_input(
-            "key_result",
-            _field(lang, "initiative.key_result"),
-            [(text(lang, "form.parent.none"), NONE), *((k.title, k.id) for k in key_results)],
-            values.get("key_result") or NONE,
-        ),
-        problems,
-    )
-    if initiative_id:
-        body += checked(
-            choice_input(
-                "state",
-                _field(lang, "initiative.state"),
-                [(label(lang, s), s.value) for s in InitiativeState],
-                values.get("state", InitiativeState.NOT_STARTED.value),
-            ),
-            problems,
-        )
-    data = {"objective_id": objective.id}
-    save_data = {**data, "initiative_id": initiative_id} if initiative_id else data
-    return card(
-        body,
-        [
-            execute(text(lang, "action.save"), verbs.INITIATIVE_SAVE, save_data, style="positive"),
-            execute(text(lang, "action.back"), verbs.OBJECTIVE_VIEW, data, associatedInputs="none"),
-        ],
-    )
-
-
-def kpi_form(
-    lang: Language,
-    values: Mapping[str, str],
-    problems: Mapping[str, str],
-    members: Sequence[tuple[str, str]],
-    *,
-    kpi_id: str | None = None,
-) -> Element:
-    """The form to add a KPI (a health metric watched beside the OKRs) or update one."""
-    body: list[Element] = [
-        heading(text(lang, "form.kpi.edit" if kpi_id else "form.kpi.new")),
-        paragraph(text(lang, "form.kpi.hint"), isSubtle=True),
-    ]
-    inputs = (
-        text_input(
-            "title",
-            _field(lang, "kpi.title"),
-            values.get("title", ""),
-            max_length=TITLE_MAX,
-            required=True,
-        ),
-        choice_input(
-            "comparison",
-            _field(lang, "kpi.comparison"),
-            [(label(lang, c), c.value) for c in Comparison],
-            values.get("comparison", Comparison.AT_LEAST.value),
-        ),
-        text_input("threshold", _field(lang, "kpi.threshold"), values.get("threshold", "")),
-        text_input("current", _field(lang, "kpi.current"), values.get("current", "")),
-        text_input("unit", _field(lang, "kpi.unit"), values.get("unit", ""), max_length=30),
-        choice_input(
-            "owner",
-            _field(lang, "kpi.owner"),
-            [(text(lang, "field.owner.none"), NONE), *members],
-            values.get("owner") or NONE,
-        ),
-    )
-    for element in inputs:
-        body += checked(element, problems)
-    data = {"kpi_id": kpi_id} if kpi_id else {}
-    return card(body, [execute(text(lang, "action.save"), verbs.KPI_SAVE, data, style="positive")])
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,9 +110,9 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
         paragraph(" · ".join(meta), isSubtle=True, spacing="None"),
         facts(
             [
-                (_field(lang, "objective.owner"), view.owner_name),
+                (text(lang, "field.objective.owner"), view.owner_name),
                 *(
-                    [(_field(lang, "objective.parent"), view.parent_title)]
+                    [(text(lang, "field.objective.parent"), view.parent_title)]
                     if view.parent_title
                     else []
                 ),

@@ -1,42 +1,44 @@
-"""Read submitted card forms into typed inputs, with every problem translated.
+"""Forms declared once: the card's inputs, the reading of a submission, the pre-fill.
+
+A :class:`Form` lists its fields (and rows of fields side by side) with their
+label, input kind, choices and limits. From that one declaration come the
+inputs of the card (with each field's problem under it), the raw values read
+back from a submission (:meth:`Form.raw`), and the values shown when editing a
+stored object (:meth:`Form.prefill`). Each entity's module (``objective_form``,
+``key_result_form``, ``initiative_form``, ``kpi_form``) declares its form and
+turns the raw values into its typed input, checked by the domain.
 
 Teams sends a card's inputs as strings merged into the action's data; anything
-may be missing, of the wrong type, absurdly long or from an older card. Each
-``read_*`` returns the raw values (to show the form again as typed), the typed
-input when it could be read, and the problems by field, already in the
-person's language.
+may be missing, of the wrong type, absurdly long or from an older card. A read
+form is a :class:`FormResult`: the raw values (to show the form again as
+typed), the typed input when it could be read, and the problems by field,
+already in the person's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from babel.numbers import list_currencies
-
-from cards.i18n import Language, text
-from cards.locale_format import ValueParseError, format_date, parse_number, parse_value
-from okr.authoring import (
-    Context,
-    InitiativeInput,
-    KeyResultInput,
-    KpiInput,
-    ObjectiveInput,
-    Problem,
-    check_initiative,
-    check_key_result,
-    check_kpi,
-    check_objective,
+from cards.elements import (
+    Element,
+    checked,
+    choice_input,
+    date_input,
+    paragraph,
+    text_input,
 )
-from okr.models import Comparison, InitiativeState, KeyResultKind, Level, ObjectiveType
-from okr.periods import Period, PeriodError, parse_period
+from cards.i18n import Language, label, text
+from cards.locale_format import format_date
+from okr.authoring import Problem
 
 # Longer than any field the forms offer: anything beyond is cut before parsing.
 _MAX_RAW = 2000
-_CURRENCIES = frozenset(list_currencies())
+# A pick-list this long gets a search box.
+_FILTER_OVER = 8
 CUSTOM_PERIOD = "custom"
 # The value of "nobody" / "no parent" choices: Adaptive Cards refuse empty choice values.
 NONE = "none"
@@ -80,9 +82,8 @@ def translate(lang: Language, problem: Problem) -> str:
     return text(lang, f"validation.{problem.code}", **params)
 
 
-def _choice[E: (Level, ObjectiveType, KeyResultKind, Comparison, InitiativeState)](
-    cls: type[E], raw: str, default: E
-) -> E | None:
+def enum_choice[E: StrEnum](cls: type[E], raw: str, default: E) -> E | None:
+    """The member of ``cls`` a choice names; ``default`` when none was made; None if unknown."""
     if not raw:
         return default
     try:
@@ -91,182 +92,179 @@ def _choice[E: (Level, ObjectiveType, KeyResultKind, Comparison, InitiativeState
         return None
 
 
-OBJECTIVE_FIELDS = (
-    "title",
-    "description",
-    "owner",
-    "level",
-    "type",
-    "period",
-    "period_start",
-    "period_end",
-    "parent",
-)
+class Kind(StrEnum):
+    """How a field is typed in."""
+
+    TEXT = "text"
+    LONG_TEXT = "long_text"  # several lines
+    CHOICE = "choice"  # a compact pick-list
+    OPTIONS = "options"  # every choice shown (radio buttons)
+    DATE = "date"
 
 
-def read_objective_form(
-    data: Mapping[str, Any],
-    lang: Language,
-    context: Context,
-    fiscal_year_start_month: int,
-    objective_id: str | None = None,
-) -> FormResult[ObjectiveInput]:
-    """Read and check the objective form."""
-    values = raw_values(data, OBJECTIVE_FIELDS)
-    problems: dict[str, str] = {}
-    level = _choice(Level, values["level"], Level.TEAM)
-    kind = _choice(ObjectiveType, values["type"], ObjectiveType.COMMITTED)
-    if level is None:
-        problems["level"] = text(lang, "validation.invalid_choice")
-    if kind is None:
-        problems["type"] = text(lang, "validation.invalid_choice")
-    period = _read_period(values, lang, fiscal_year_start_month, problems)
-    parsed = ObjectiveInput(
-        title=values["title"].strip(),
-        owner_id=values["owner"] or None,
-        level=level or Level.TEAM,
-        type=kind or ObjectiveType.COMMITTED,
-        period=period,
-        description=values["description"].strip(),
-        parent_id=values["parent"] or None,
-    )
-    for name, found in check_objective(parsed, context, objective_id).items():
-        problems.setdefault(name, translate(lang, found))
-    return FormResult(values, parsed, problems)
+# How a field shows a stored object: the object and the reader's language in, text out.
+Stored = Callable[[Any, Language], str]
 
 
-def _read_period(
-    values: dict[str, str], lang: Language, fiscal_year_start_month: int, problems: dict[str, str]
-) -> Period | None:
-    choice = values["period"]
-    if not choice:
-        return None
-    if choice != CUSTOM_PERIOD:
-        try:
-            return parse_period(choice, fiscal_year_start_month)
-        except PeriodError:
-            problems["period"] = text(lang, "validation.invalid_choice")
-            return None
-    try:
-        start = date.fromisoformat(values["period_start"])
-        end = date.fromisoformat(values["period_end"])
-    except ValueError:
-        problems["period"] = text(lang, "validation.period_dates_required")
-        return None
-    try:
-        return Period.custom(start, end)
-    except PeriodError:
-        problems["period"] = text(lang, "validation.end_before_start")
-        return None
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One input of a form.
+
+    Attributes:
+        name: The input's id, and the key of its value and its problem.
+        kind: How it is typed in.
+        label: Catalog key of its label.
+        placeholder: Catalog key of its placeholder (or ``placeholder_text``, not translated).
+        max_length: The longest text accepted.
+        required: Teams refuses to send the card without it.
+        options: An enum whose members are the choices (labelled from the catalog).
+        none_option: Catalog key of a first "nobody" / "none" choice (value ``NONE``).
+        extra_option: ``(catalog key, value)`` of a last choice (e.g. "custom dates").
+        default: The value chosen when nothing was typed.
+        hint: Catalog key of a small line shown under the input.
+        stored: How a stored object fills this field in (None: not from an object).
+    """
+
+    name: str
+    kind: Kind
+    label: str
+    placeholder: str | None = None
+    placeholder_text: str = ""
+    max_length: int | None = None
+    required: bool = False
+    options: type[StrEnum] | None = None
+    none_option: str | None = None
+    extra_option: tuple[str, str] | None = None
+    default: str = ""
+    hint: str | None = None
+    stored: Stored | None = None
+
+    def element(
+        self, lang: Language, value: str, choices: Sequence[tuple[str, str]] = ()
+    ) -> Element:
+        """The card input showing ``value``; ``choices`` for a pick-list not from an enum."""
+        title = text(lang, self.label)
+        if self.kind is Kind.DATE:
+            return date_input(self.name, title, value)
+        if self.kind in (Kind.CHOICE, Kind.OPTIONS):
+            offered = list(choices)
+            if self.options is not None:
+                offered = [(label(lang, m), m.value) for m in self.options]
+            if self.none_option is not None:
+                offered = [(text(lang, self.none_option), NONE), *offered]
+            if self.extra_option is not None:
+                offered.append((text(lang, self.extra_option[0]), self.extra_option[1]))
+            shown = value or (NONE if self.none_option else self.default)
+            return choice_input(
+                self.name,
+                title,
+                offered,
+                shown,
+                compact=self.kind is Kind.CHOICE,
+                filtered=len(offered) > _FILTER_OVER,
+            )
+        placeholder = text(lang, self.placeholder) if self.placeholder else self.placeholder_text
+        return text_input(
+            self.name,
+            title,
+            value,
+            placeholder=placeholder,
+            multiline=self.kind is Kind.LONG_TEXT,
+            max_length=self.max_length,
+            required=self.required,
+        )
 
 
-KEY_RESULT_FIELDS = ("title", "owner", "kind", "start", "target", "current", "unit", "currency")
-KEY_RESULT_FIELDS_ALL = (*KEY_RESULT_FIELDS, "due_date")
+@dataclass(frozen=True, slots=True)
+class Row:
+    """Fields side by side (e.g. start, target, current), with an optional line under them."""
+
+    fields: tuple[Field, ...]
+    hint: str | None = None
 
 
-def read_key_result_form(
-    data: Mapping[str, Any], lang: Language, period: Period, context: Context
-) -> FormResult[KeyResultInput]:
-    """Read and check the key-result form; numbers are read as typed in ``lang``."""
-    values = raw_values(data, KEY_RESULT_FIELDS_ALL)
-    problems: dict[str, str] = {}
-    kind = _choice(KeyResultKind, values["kind"], KeyResultKind.NUMBER)
-    if kind is None:
-        problems["kind"] = text(lang, "validation.invalid_choice")
-        kind = KeyResultKind.NUMBER
-    numbers: dict[str, Decimal | None] = {}
-    for name in ("start", "target", "current"):
-        typed = values[name].strip()
-        if kind is KeyResultKind.MILESTONE and name != "current":
-            numbers[name] = Decimal(0) if name == "start" else Decimal(1)
-            continue
-        if not typed:
-            numbers[name] = None
-            continue
-        try:
-            numbers[name] = parse_value(typed, kind, lang)
-        except ValueParseError as exc:
-            numbers[name] = None
-            problems[name] = exc.message(lang)
-    currency = values["currency"].strip().upper() or None
-    if kind is KeyResultKind.CURRENCY and currency is not None and currency not in _CURRENCIES:
-        problems["currency"] = text(lang, "validation.unknown_currency", value=currency)
-        currency = None
-    due_date: date | None = None
-    if values["due_date"]:
-        try:
-            due_date = date.fromisoformat(values["due_date"])
-        except ValueError:
-            problems["due_date"] = text(lang, "validation.not_a_date")
-    parsed = KeyResultInput(
-        title=values["title"].strip(),
-        owner_id=values["owner"] or None,
-        kind=kind,
-        start=numbers["start"],
-        target=numbers["target"],
-        current=numbers["current"],
-        unit=values["unit"].strip() if kind is KeyResultKind.NUMBER else "",
-        currency=currency if kind is KeyResultKind.CURRENCY else None,
-        due_date=due_date,
-    )
-    for name, found in check_key_result(parsed, period, context).items():
-        if name in ("start", "target") and name in problems:
-            continue  # "not a number" says more than "required"
-        problems.setdefault(name, translate(lang, found))
-    return FormResult(values, parsed, problems)
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A form's fields in order; ``after`` puts a row right under one field (with its problem).
 
+    Attributes:
+        items: Fields and rows, top to bottom.
+        after: ``{field name: row}``: a row shown under that field, in its problem's
+            place (the custom period's two dates under the period choice).
+    """
 
-INITIATIVE_FIELDS = ("title", "owner", "key_result", "state")
+    items: tuple[Field | Row, ...]
+    after: Mapping[str, Row] = field(default_factory=dict)
 
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """Every field, rows flattened, ``after`` rows included."""
+        found: list[Field] = []
+        for item in self.items:
+            found += item.fields if isinstance(item, Row) else (item,)
+            if isinstance(item, Field) and item.name in self.after:
+                found += self.after[item.name].fields
+        return tuple(found)
 
-def read_initiative_form(
-    data: Mapping[str, Any], lang: Language, context: Context, kr_ids: frozenset[str]
-) -> FormResult[InitiativeInput]:
-    """Read and check the initiative form."""
-    values = raw_values(data, INITIATIVE_FIELDS)
-    problems: dict[str, str] = {}
-    state = _choice(InitiativeState, values["state"], InitiativeState.NOT_STARTED)
-    if state is None:
-        problems["state"] = text(lang, "validation.invalid_choice")
-    parsed = InitiativeInput(
-        title=values["title"].strip(),
-        owner_id=values["owner"] or None,
-        key_result_id=values["key_result"] or None,
-        state=state or InitiativeState.NOT_STARTED,
-    )
-    for name, found in check_initiative(parsed, context, kr_ids).items():
-        problems.setdefault(name, translate(lang, found))
-    return FormResult(values, parsed, problems)
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The input ids, in order."""
+        return tuple(f.name for f in self.fields)
 
+    def raw(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """A submission's values of this form's fields, as text (:func:`raw_values`)."""
+        return raw_values(data, self.names)
 
-KPI_FIELDS = ("title", "comparison", "threshold", "current", "unit", "owner")
+    def prefill(self, stored: Any, lang: Language) -> dict[str, str]:
+        """The values that show ``stored`` in this form, formatted for ``lang``."""
+        return {f.name: f.stored(stored, lang) for f in self.fields if f.stored is not None}
 
+    def inputs(
+        self,
+        lang: Language,
+        values: Mapping[str, str],
+        problems: Mapping[str, str],
+        choices: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+        *,
+        leave_out: frozenset[str] = frozenset(),
+    ) -> list[Element]:
+        """The card body's inputs, each followed by its problem; ``leave_out`` skips fields."""
+        choices = choices or {}
+        body: list[Element] = []
+        for item in self.items:
+            if isinstance(item, Row):
+                body += self._row(item, lang, values, problems, choices)
+                continue
+            if item.name in leave_out:
+                continue
+            after: list[Element] = []
+            if item.hint:
+                after.append(paragraph(text(lang, item.hint), isSubtle=True, size="Small"))
+            if item.name in self.after:
+                after += self._row(self.after[item.name], lang, values, {}, choices)
+            element = item.element(lang, values.get(item.name, ""), choices.get(item.name, ()))
+            body += checked(element, problems, *after)
+        return body
 
-def read_kpi_form(
-    data: Mapping[str, Any], lang: Language, context: Context
-) -> FormResult[KpiInput]:
-    """Read and check the KPI form."""
-    values = raw_values(data, KPI_FIELDS)
-    problems: dict[str, str] = {}
-    comparison = _choice(Comparison, values["comparison"], Comparison.AT_LEAST)
-    if comparison is None:
-        problems["comparison"] = text(lang, "validation.invalid_choice")
-    numbers: dict[str, Decimal | None] = {}
-    for name in ("threshold", "current"):
-        numbers[name] = None
-        if values[name].strip():
-            try:
-                numbers[name] = parse_number(values[name], lang)
-            except ValueParseError as exc:
-                problems[name] = exc.message(lang)
-    parsed = KpiInput(
-        title=values["title"].strip(),
-        threshold=numbers["threshold"],
-        comparison=comparison or Comparison.AT_LEAST,
-        current=numbers["current"],
-        unit=values["unit"].strip(),
-        owner_id=values["owner"] or None,
-    )
-    for name, found in check_kpi(parsed, context).items():
-        problems.setdefault(name, translate(lang, found))
-    return FormResult(values, parsed, problems)
+    def _row(
+        self,
+        row: Row,
+        lang: Language,
+        values: Mapping[str, str],
+        problems: Mapping[str, str],
+        choices: Mapping[str, Sequence[tuple[str, str]]],
+    ) -> list[Element]:
+        columns = [
+            {
+                "type": "Column",
+                "width": "stretch",
+                "items": checked(
+                    f.element(lang, values.get(f.name, ""), choices.get(f.name, ())), problems
+                ),
+            }
+            for f in row.fields
+        ]
+        body: list[Element] = [{"type": "ColumnSet", "columns": columns}]
+        if row.hint:
+            body.append(paragraph(text(lang, row.hint), isSubtle=True, size="Small"))
+        return body

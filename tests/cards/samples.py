@@ -17,15 +17,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cards.authoring import (
-    Choices,
     KeyResultLine,
     ObjectiveSummary,
     ObjectiveView,
-    initiative_form,
-    key_result_form,
-    kpi_form,
     objective_card,
-    objective_form,
     objective_list_card,
     templates_card,
 )
@@ -39,7 +34,11 @@ from cards.checkin import (
 )
 from cards.help import help_card
 from cards.i18n import Language, text
+from cards.initiative_form import initiative_form
+from cards.key_result_form import key_result_form
+from cards.kpi_form import kpi_form
 from cards.locale_format import format_decimal, format_value
+from cards.objective_form import Choices, objective_form
 from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, scores_card
 from cards.settings import (
     PendingOwnerLine,
