@@ -13,10 +13,13 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-import bot.authoring
 import bot.browsing
 import bot.checkin
 import bot.help
+import bot.initiatives
+import bot.key_results
+import bot.kpis
+import bot.objectives
 import bot.reports
 import bot.team_settings
 import cli.main
@@ -36,7 +39,10 @@ STORE_KEY = web.AppKey("store", OkrStore)
 # Each feature module registers its commands and card verbs (see bot/features.py).
 FEATURES: tuple[Callable[[Features], None], ...] = (
     bot.help.register,
-    bot.authoring.register,
+    bot.objectives.register,
+    bot.key_results.register,
+    bot.initiatives.register,
+    bot.kpis.register,
     bot.browsing.register,
     bot.checkin.register,
     bot.reports.register,

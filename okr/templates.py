@@ -24,10 +24,11 @@ Choices the source leaves open, made here:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from okr.models import KeyResultKind, Level, ObjectiveType
+from okr.models import KeyResult, KeyResultKind, Level, Objective, ObjectiveType
 from okr.periods import PeriodKind
 
 SUPPORTED_LANGUAGES = ("en", "vi")
@@ -67,6 +68,23 @@ class KeyResultTemplate:
     target: Decimal
     unit: str = ""
     currency: str | None = None
+
+    def key_result(self, objective: Objective, id: str, now: datetime) -> KeyResult:
+        """This key result of ``objective``, owned by its owner, at its start value."""
+        return KeyResult(
+            tenant_id=objective.tenant_id,
+            id=id,
+            objective_id=objective.id,
+            title=self.title,
+            owner_id=objective.owner_id,
+            kind=self.kind,
+            start=self.start,
+            target=self.target,
+            current=self.start,
+            unit=self.unit,
+            currency=self.currency,
+            created_at=now,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
