@@ -11,11 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
 # Partition that holds the registry of tenants. Tenant ids are GUIDs, so this
 # cannot collide with one.
 SYSTEM_PARTITION = "_system"
+
+# How long one storage call may take before it raises StoreUnavailableError.
+# Teams waits about 15 s for an invoke (a card's button) and a handler makes a
+# few storage calls, so each gets a few seconds: long enough for a busy
+# database, short enough that the person hears "please try again" in time.
+CALL_DEADLINE_S = 3.0
+# /readyz must answer within 2 s; its heartbeat write gets this long.
+PING_DEADLINE_S = 1.0
+# The document ``ping`` writes to prove that storage takes writes: one per
+# store (not per instance), so it never accumulates.
+HEARTBEAT_KIND = "heartbeat"
+HEARTBEAT_ID = "readyz"
 
 Scalar = str | int | bool | None
 
@@ -33,7 +46,13 @@ class DocumentBackend(Protocol):
 
     Errors: ``AlreadyExistsError`` from ``create``; ``ConflictError`` from
     ``replace``/``delete`` with a stale etag; ``NotFoundError`` when the document
-    to replace or delete is missing. Nothing is changed when an error is raised.
+    to replace or delete is missing. Nothing is changed when one of these is
+    raised.
+
+    Every call raises ``StoreUnavailableError`` when storage cannot be reached,
+    refuses writes, or does not answer within ``CALL_DEADLINE_S``. A write that
+    raised it may or may not have been applied; a write that returned is
+    committed. The backend reconnects by itself on a later call.
     """
 
     async def open(self) -> None:
@@ -43,7 +62,10 @@ class DocumentBackend(Protocol):
         """Release connections. The backend may not be used afterwards."""
 
     async def ping(self) -> None:
-        """Raise if the storage cannot be reached (used by ``/readyz``)."""
+        """Prove a write: upsert the heartbeat document within ``PING_DEADLINE_S``.
+
+        Raises ``StoreUnavailableError`` otherwise (used by ``/readyz``).
+        """
 
     async def read(self, partition: str, kind: str, id: str) -> Document | None:
         """Point read of one document, or None."""
@@ -98,3 +120,8 @@ class CreatesAtomically(Protocol):
         Documents that already exist are left as they are. If anything fails,
         nothing is created.
         """
+
+
+def heartbeat_body() -> dict[str, Any]:
+    """The body ``ping`` upserts as ``(SYSTEM_PARTITION, HEARTBEAT_KIND, HEARTBEAT_ID)``."""
+    return {"id": HEARTBEAT_ID, "at": datetime.now(UTC).isoformat()}

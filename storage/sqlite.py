@@ -3,26 +3,76 @@
 Documents live in one table keyed by ``(partition, kind, id)`` with the JSON
 body and an ETag. Fields the store filters on are indexed with expression
 indexes over ``json_extract``. The schema is versioned with ``PRAGMA
-user_version`` and migrated at open. WAL mode and a busy timeout make it safe
-for several processes on one file: every write is a single statement, so it is
-atomic on its own, and ETag checks happen inside that statement.
+user_version`` and migrated at open. WAL mode makes it safe for several
+processes on one file: every write is a single statement, so it is atomic on
+its own, and ETag checks happen inside that statement.
+
+**Connections.** One writer connection and a few reader connections, each used
+by one thread of its own (``sqlite3`` blocks, so it never runs on the event
+loop). In WAL mode readers do not wait for writers, so reads keep answering
+while a write waits for a lock another process holds. With ``synchronous =
+FULL`` a write has been flushed to disk when it returns (see
+docs/storage.md); writes queued together are committed together, one flush
+for all of them.
+
+**Deadlines.** Every call has a deadline (``CALL_DEADLINE_S``). SQLite's busy
+timeout is set to what is left of it when the statement starts; a call still
+queued at its deadline never runs; one still running shortly after is
+interrupted. Each of these raises ``StoreUnavailableError``, as do the SQLite
+errors that mean the file cannot be used now (locked, read-only, I/O error,
+disk full, cannot open, corrupt).
+
+**The file.** Before each call the backend checks (one ``stat``) that the file
+at the configured path is still the one it has open, and before a write that
+it may be written; after a write, that it is still the same file, so a commit
+into a file deleted or swapped out meanwhile is never reported as saved. A
+deleted file (folder and all) is put back from the copy still open (``VACUUM
+INTO`` a new file, linked into place only if nothing else is there yet); a file
+put in its place by someone else is switched to. Either way the connections
+are reopened by themselves. A call that finds the file gone before touching it
+waits for that and goes on; a write that finds it gone afterwards raises
+``StoreUnavailableError``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
+import math
+import os
+import queue
 import re
 import sqlite3
+import threading
+import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import aiosqlite
+from storage.backend import (
+    CALL_DEADLINE_S,
+    HEARTBEAT_ID,
+    HEARTBEAT_KIND,
+    PING_DEADLINE_S,
+    SYSTEM_PARTITION,
+    Document,
+    Scalar,
+    heartbeat_body,
+)
+from storage.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    NotFoundError,
+    StoreError,
+    StoreUnavailableError,
+)
+from storage.repair import Repair
 
-from storage.backend import Document, Scalar
-from storage.errors import AlreadyExistsError, ConflictError, NotFoundError, StoreError
+log = logging.getLogger("okr.storage")
 
 # Fields filtered on by OkrStore; each gets an expression index.
 _INDEXED_FIELDS = (
@@ -73,96 +123,558 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-_BUSY_TIMEOUT_MS = 30_000
+Synchronous = Literal["FULL", "NORMAL"]
+
+# Reader connections: reads are most of the traffic, and each holds the GIL
+# only between SQLite steps.
+_READERS = 3
+# How long past its deadline a running statement is given before it is interrupted.
+_GRACE_S = 0.5
+# Most writes committed together (one flush to disk for all of them).
+_GROUP_MAX = 64
+# Opening (and migrating) at start-up may wait for another process's write.
+_OPEN_DEADLINE_S = 30.0
+# Restoring a deleted file copies the whole database.
+_RECOVERY_DEADLINE_S = 60.0
+
+# SQLite primary result codes (``code & 0xFF``) that mean the file cannot be
+# used now: BUSY, LOCKED, READONLY, INTERRUPT, IOERR, CORRUPT, FULL, CANTOPEN,
+# PROTOCOL, NOTADB. Anything else (a constraint, a programming error) is raised as is.
+_UNAVAILABLE_CODES = frozenset({5, 6, 8, 9, 10, 11, 13, 14, 15, 26})
+# Of those, the ones after which the connections are reopened: the file may
+# have been changed under them (READONLY, IOERR, CORRUPT, CANTOPEN, NOTADB).
+_REOPEN_CODES = frozenset({8, 10, 11, 14, 26})
+
+
+class _Reopen(StoreUnavailableError):
+    """The connections must be reopened before the next call.
+
+    ``untouched`` is True when nothing was executed, so the call may be
+    retried once the connections are reopened.
+    """
+
+    def __init__(self, message: str, *, untouched: bool) -> None:
+        super().__init__(message)
+        self.untouched = untouched
+
+
+def _unavailable(exc: sqlite3.Error) -> StoreUnavailableError | None:
+    """The storage error a SQLite error stands for, if it means the file cannot be used."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None or code & 0xFF not in _UNAVAILABLE_CODES:
+        return None
+    message = f"SQLite {getattr(exc, 'sqlite_errorname', code)}: {exc}"
+    if code & 0xFF in _REOPEN_CODES:
+        return _Reopen(message, untouched=False)
+    return StoreUnavailableError(message)
+
+
+class _Job:
+    """One call queued for a connection's thread, and where its outcome goes."""
+
+    __slots__ = ("abandoned", "after", "before", "deadline", "fn", "future", "kind", "loop")
+
+    def __init__(
+        self,
+        kind: Literal["setup", "alone", "write", "close"],
+        fn: Callable[[Any], Any],
+        deadline: float,
+        before: Callable[[], None] | None = None,
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.fn = fn
+        self.deadline = deadline
+        self.before = before
+        self.after = after
+        self.loop = asyncio.get_running_loop()
+        self.future: asyncio.Future[Any] = self.loop.create_future()
+        self.abandoned = False  # the caller stopped waiting: never start it
+
+    def deliver(self, result: Any = None, error: BaseException | None = None) -> None:
+        """Hand the outcome to the caller's event loop (called in the connection's thread)."""
+
+        def settle() -> None:
+            if self.future.done():
+                return
+            if error is not None:
+                self.future.set_exception(error)
+            else:
+                self.future.set_result(result)
+
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+            self.loop.call_soon_threadsafe(settle)
+
+
+class _Connection:
+    """One SQLite connection and the one thread that uses it.
+
+    With ``group_commit`` (the writer), writes queued together run in one
+    transaction with one commit, so a burst of writes costs one flush to disk
+    rather than one each. Every write job is a single statement: one that
+    fails (a duplicate id) is undone alone, and its caller gets the error once
+    the others are committed.
+    """
+
+    def __init__(self, name: str, *, group_commit: bool = False) -> None:
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._group_commit = group_commit
+        self._db: sqlite3.Connection | None = None
+        self._running: list[_Job] = []
+        self._closed = False
+        self.pending = 0  # calls queued or running, to spread reads
+        threading.Thread(target=self._serve, name=name, daemon=True).start()
+
+    async def connect(
+        self, path: Path, deadline: float, setup: Callable[[sqlite3.Connection], None]
+    ) -> None:
+        """Open the connection in its thread and run ``setup`` on it."""
+
+        def job(_db: None) -> None:
+            db = sqlite3.connect(
+                path, isolation_level=None, timeout=max(deadline - time.monotonic(), 0.001)
+            )
+            try:
+                setup(db)
+            except BaseException:
+                db.close()
+                raise
+            self._db = db
+
+        await self._submit(_Job("setup", job, deadline))
+
+    async def run[T](
+        self,
+        job: Callable[[sqlite3.Connection], T],
+        deadline: float,
+        *,
+        write: bool = False,
+        before: Callable[[], None] | None = None,
+        after: Callable[[], None] | None = None,
+    ) -> T:
+        """Run ``job`` by ``deadline`` (monotonic), or raise StoreUnavailableError.
+
+        ``before`` runs first (nothing is done if it raises), ``after`` once the
+        write is committed. A ``write`` job must be one statement: it may share
+        a transaction with other writes.
+        """
+        kind: Literal["alone", "write"] = "write" if write and self._group_commit else "alone"
+        result: T = await self._submit(_Job(kind, job, deadline, before, after))
+        return result
+
+    async def _submit(self, job: _Job) -> Any:
+        if self._closed:  # replaced by a reopen: the caller retries on the new one
+            raise _Reopen("SQLite connection was closed", untouched=True)
+        self.pending += 1
+        self._jobs.put(job)
+        try:
+            async with asyncio.timeout(job.deadline - time.monotonic() + _GRACE_S):
+                return await job.future
+        except TimeoutError:
+            job.abandoned = True
+            db = self._db
+            if job in self._running and db is not None:
+                db.interrupt()  # a statement still running past its deadline
+            raise StoreUnavailableError(
+                "SQLite did not answer within the call's deadline"
+            ) from None
+        except BaseException:
+            job.abandoned = True
+            raise
+        finally:
+            self.pending -= 1
+
+    async def close(self) -> None:
+        """Close the connection after the calls queued before it, and end the thread."""
+        if self._closed:
+            return
+        self._closed = True
+        job = _Job("close", lambda _db: None, math.inf)
+        self._jobs.put(job)
+        # Calls queued before end by their own deadlines; a thread stuck in the
+        # file system is left to finish on its own.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CALL_DEADLINE_S + _GRACE_S):
+                await job.future
+
+    # -- in the connection's thread -------------------------------------------------
+
+    def _serve(self) -> None:
+        carried: _Job | None = None
+        while True:
+            job = carried if carried is not None else self._jobs.get()
+            carried = None
+            if job.kind == "close":
+                db, self._db = self._db, None
+                if db is not None:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.close()
+                job.deliver()
+                return
+            batch = [job]
+            while job.kind == "write" and len(batch) < _GROUP_MAX:
+                try:
+                    queued = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if queued.kind != "write":
+                    carried = queued
+                    break
+                batch.append(queued)
+            now = time.monotonic()
+            live = []
+            for each in batch:
+                if each.abandoned:
+                    continue
+                if now >= each.deadline:  # waited in the queue until the caller gave up
+                    each.deliver(error=StoreUnavailableError("SQLite was busy until the deadline"))
+                    continue
+                live.append(each)
+            if not live:
+                continue
+            self._running = live
+            try:
+                if len(live) == 1:
+                    self._run_one(live[0])
+                else:
+                    self._run_group(live)
+            finally:
+                self._running = []
+
+    def _run_one(self, job: _Job) -> None:
+        db = self._db
+        try:
+            if job.kind != "setup":
+                if db is None:
+                    raise _Reopen("SQLite connection was closed", untouched=True)
+                db.execute(f"PRAGMA busy_timeout = {_millis_left(job.deadline)}")
+            if job.before is not None:
+                job.before()
+            result = job.fn(db)
+            if job.after is not None:
+                job.after()
+        except Exception as exc:
+            job.deliver(error=_translated(exc))
+        else:
+            job.deliver(result)
+
+    def _run_group(self, jobs: list[_Job]) -> None:
+        db = self._db
+        if db is None:
+            for job in jobs:
+                job.deliver(error=_Reopen("SQLite connection was closed", untouched=True))
+            return
+        outcomes: list[tuple[_Job, Any, Exception | None]] = []
+        try:
+            db.execute(f"PRAGMA busy_timeout = {_millis_left(min(j.deadline for j in jobs))}")
+            db.execute("BEGIN IMMEDIATE")
+            for job in jobs:
+                try:
+                    if job.before is not None:
+                        job.before()
+                    outcomes.append((job, job.fn(db), None))
+                except sqlite3.Error as exc:
+                    if _unavailable(exc) is not None:
+                        raise  # the transaction cannot go on
+                    outcomes.append((job, None, exc))  # this statement alone was undone
+                except Exception as exc:
+                    outcomes.append((job, None, exc))
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")  # if SQLite has not already
+            for job in jobs:
+                job.deliver(error=_translated(exc))
+            return
+        for job, result, failed in outcomes:
+            error = failed
+            if error is None and job.after is not None:
+                try:
+                    job.after()
+                except Exception as exc:
+                    error = exc
+            if error is None:
+                job.deliver(result)
+            else:
+                job.deliver(error=_translated(error))
+
+
+def _millis_left(deadline: float) -> int:
+    return max(int((deadline - time.monotonic()) * 1000), 1)
+
+
+def _translated(exc: Exception) -> Exception:
+    """``exc``, or the storage error it stands for when it means the file cannot be used."""
+    if isinstance(exc, sqlite3.Error) and (unavailable := _unavailable(exc)) is not None:
+        unavailable.__cause__ = exc
+        return unavailable
+    return exc
+
+
+@dataclass(slots=True)
+class _Files:
+    """The open connections, and which file (``st_dev``, ``st_ino``) they have open."""
+
+    writer: _Connection
+    readers: tuple[_Connection, ...]
+    identity: tuple[int, int]
+    closed: bool = False
+
+    def reader(self) -> _Connection:
+        return min(self.readers, key=lambda c: c.pending)
+
+    async def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for connection in (self.writer, *self.readers):
+            try:
+                await connection.close()
+            except Exception:  # closing what is already broken: nothing left to save
+                log.warning("closing a SQLite connection failed", exc_info=True)
 
 
 class SqliteBackend:
-    """A :class:`~storage.backend.DocumentBackend` on one SQLite file."""
+    """A :class:`~storage.backend.DocumentBackend` on one SQLite file.
 
-    def __init__(self, path: Path | str) -> None:
+    Args:
+        path: The database file; its folder is created if missing.
+        deadline_s: How long one call may take (``StoreUnavailableError`` after).
+        synchronous: ``FULL`` (a returned write survives a power cut) or
+            ``NORMAL`` (it survives a crash of the process; used by the benchmark).
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        deadline_s: float = CALL_DEADLINE_S,
+        synchronous: Synchronous = "FULL",
+    ) -> None:
+        if str(path) == ":memory:":
+            raise ValueError("SqliteBackend needs a file: each connection would get its own memory")
         self._path = Path(path)
-        self._db: aiosqlite.Connection | None = None
-        self._migrate_lock = asyncio.Lock()
+        self._deadline_s = deadline_s
+        self._synchronous = synchronous
+        self._files: _Files | None = None
+        self._broken = False
+        self._repair = Repair(str(self._path), self._recover)
 
     @property
     def path(self) -> Path:
         """The database file."""
         return self._path
 
+    # -- lifecycle -------------------------------------------------------------
+
     async def open(self) -> None:
         """Open the file (creating folders), switch to WAL, apply pending migrations."""
-        if str(self._path) != ":memory:":
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(self._path, isolation_level=None, timeout=30)
-        await db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        await db.execute("PRAGMA journal_mode = WAL")
-        await db.execute("PRAGMA synchronous = NORMAL")
-        self._db = db
-        await self._migrate()
+        self._files = await self._open_files(time.monotonic() + _OPEN_DEADLINE_S)
+        self._broken = False
 
-    async def _migrate(self) -> None:
-        db = self._conn()
-        async with self._migrate_lock:
-            # BEGIN IMMEDIATE takes the write lock, so two processes starting
-            # together migrate one after the other, the second finding nothing to do.
-            await db.execute("BEGIN IMMEDIATE")
-            try:
-                async with db.execute("PRAGMA user_version") as cur:
-                    row = await cur.fetchone()
-                version = int(row[0]) if row else 0
-                if version > len(MIGRATIONS):
-                    raise StoreError(
-                        f"{self._path} has schema version {version}, newer than this "
-                        f"app knows ({len(MIGRATIONS)}); upgrade the app"
-                    )
-                for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                    for statement in filter(str.strip, script.split(";")):
-                        await db.execute(statement)
-                    await db.execute(f"PRAGMA user_version = {number}")
-                await db.execute("COMMIT")
-            except BaseException:
-                await db.execute("ROLLBACK")
-                raise
+    async def close(self) -> None:
+        """Close the connections; restore the file first if it was deleted meanwhile."""
+        files, self._files = self._files, None
+        self._repair.cancel()
+        if files is None:
+            return
+        try:
+            if not files.closed:
+                deadline = time.monotonic() + _RECOVERY_DEADLINE_S
+                await files.writer.run(lambda db: self._settle(db, files), deadline)
+        except (StoreError, OSError):
+            log.exception("SQLite file %s could not be checked or restored on close", self._path)
+        await files.close()
+
+    async def _open_files(self, deadline: float) -> _Files:
+        """Open the writer (migrating the file) and the readers on the file at the path."""
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        identity: list[tuple[int, int]] = []
+
+        def setup_writer(db: sqlite3.Connection) -> None:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute(f"PRAGMA synchronous = {self._synchronous}")
+            _migrate(db, self._path)
+            identity.append(_identity(self._path))
+
+        def setup_reader(db: sqlite3.Connection) -> None:
+            db.execute("PRAGMA query_only = 1")
+            if _identity(self._path) != identity[0]:
+                raise _Reopen(f"{self._path} changed while opening", untouched=True)
+
+        writer = _Connection("sqlite-writer", group_commit=True)
+        opened = [writer]
+        try:
+            await writer.connect(self._path, deadline, setup_writer)
+            for n in range(_READERS):
+                reader = _Connection(f"sqlite-reader-{n}")
+                opened.append(reader)
+                await reader.connect(self._path, deadline, setup_reader)
+        except BaseException:
+            for connection in opened:
+                await connection.close()
+            raise
+        return _Files(writer, tuple(opened[1:]), identity[0])
 
     async def schema_version(self) -> int:
         """The schema version of the open file."""
-        async with self._conn().execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = await self._read(lambda db: db.execute("PRAGMA user_version").fetchone())
         return int(row[0]) if row else 0
 
-    async def close(self) -> None:
-        """Close the connection."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
-
-    def _conn(self) -> aiosqlite.Connection:
-        if self._db is None:
-            raise StoreError("SQLite store is not open (use `async with store:`)")
-        return self._db
-
     async def ping(self) -> None:
-        """Run a trivial query."""
-        async with self._conn().execute("SELECT 1") as cur:
-            await cur.fetchone()
+        """Upsert the heartbeat document within ``PING_DEADLINE_S``."""
+        await self._write(
+            _upsert_job(
+                SYSTEM_PARTITION, HEARTBEAT_KIND, HEARTBEAT_ID, heartbeat_body(), _new_etag()
+            ),
+            deadline_s=PING_DEADLINE_S,
+        )
+
+    # -- running calls -----------------------------------------------------------
+
+    async def _read[T](self, job: Callable[[sqlite3.Connection], T]) -> T:
+        return await self._call(job, write=False)
+
+    async def _write[T](
+        self, job: Callable[[sqlite3.Connection], T], deadline_s: float | None = None
+    ) -> T:
+        return await self._call(job, write=True, deadline_s=deadline_s)
+
+    async def _call[T](
+        self,
+        job: Callable[[sqlite3.Connection], T],
+        *,
+        write: bool,
+        deadline_s: float | None = None,
+    ) -> T:
+        deadline = time.monotonic() + (self._deadline_s if deadline_s is None else deadline_s)
+        for _attempt in range(2):
+            files = await self._ready(deadline)
+            connection = files.writer if write else files.reader()
+
+            def before(files: _Files = files) -> None:
+                self._check_file(files, write=write, untouched=True)
+
+            def after(files: _Files = files) -> None:
+                # The commit went into the file at the path, not one deleted meanwhile.
+                self._check_file(files, write=False, untouched=False)
+
+            try:
+                return await connection.run(
+                    job, deadline, write=write, before=before, after=after if write else None
+                )
+            except _Reopen as exc:
+                if self._files is files:
+                    self._broken = True
+                if not exc.untouched:
+                    raise StoreUnavailableError(str(exc)) from exc
+                log.warning("SQLite: %s; reopening", exc)
+        raise StoreUnavailableError(f"{self._path} keeps changing under the store")
+
+    async def _ready(self, deadline: float) -> _Files:
+        """The open connections, once any restore or reopen in progress is done."""
+        if self._files is None:
+            raise StoreError("SQLite store is not open (use `async with store:`)")
+        if self._broken:
+            await self._repair.wait(deadline)
+        if self._files is None:
+            raise StoreError("SQLite store is not open (use `async with store:`)")
+        return self._files
+
+    async def _recover(self) -> None:
+        """Put a database back at the path if it was deleted, then reopen every connection."""
+        old = self._files
+        if old is None:
+            return
+        deadline = time.monotonic() + _RECOVERY_DEADLINE_S
+        if not old.closed and await old.writer.run(lambda db: self._settle(db, old), deadline):
+            # Another file is at the path now; the old connections may still
+            # share the -wal and -shm files beside it: close them first.
+            await old.close()
+        new = await self._open_files(deadline)
+        if self._files is not old:  # the store was closed meanwhile
+            await new.close()
+            return
+        self._files, self._broken = new, False
+        await old.close()
+
+    def _settle(self, db: sqlite3.Connection, files: _Files) -> bool:
+        """In the writer's thread: see that a database is at the path; True if not the open one.
+
+        If nothing is there, a copy of the open database is written next to the
+        path and linked into place only if the path is still free, so a file
+        someone else put there meanwhile is kept. Either way the open
+        database's WAL is checkpointed and emptied before its connections are
+        closed: when only the main file was deleted or replaced, that WAL is
+        still beside the path, and the file there must never read it.
+        """
+        identity = _identity_or_none(self._path)
+        if identity == files.identity:
+            return False
+        if identity is not None:
+            log.error("SQLite file %s was replaced while open; switching to it", self._path)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return True
+        folder = self._path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / f".{self._path.name}.restore-{uuid.uuid4().hex}"
+        try:
+            db.execute("VACUUM INTO ?", (str(copy),))
+            _fsync(copy)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            os.link(copy, self._path)
+            _fsync(folder)
+            log.error("SQLite file %s was deleted while open; restored it", self._path)
+        except FileExistsError:
+            log.error("SQLite file %s was deleted while open; using the one put back", self._path)
+        finally:
+            copy.unlink(missing_ok=True)
+        return True
+
+    def _check_file(self, files: _Files, *, write: bool, untouched: bool) -> None:
+        """In a connection's thread: raise unless the path is still the open, writable file."""
+        try:
+            identity = _identity(self._path)
+        except FileNotFoundError:
+            raise _Reopen(f"{self._path} was deleted", untouched=untouched) from None
+        except OSError as exc:
+            raise StoreUnavailableError(f"{self._path} cannot be reached: {exc}") from exc
+        if identity != files.identity:
+            raise _Reopen(f"{self._path} was replaced by another file", untouched=untouched)
+        if write and not os.access(
+            self._path, os.W_OK, effective_ids=os.access in os.supports_effective_ids
+        ):
+            # The open connection could still write, but a restart could not:
+            # refuse now rather than then.
+            raise StoreUnavailableError(f"{self._path} is not writable")
+
+    # -- documents ---------------------------------------------------------------
 
     async def read(self, partition: str, kind: str, id: str) -> Document | None:
         """Point read by primary key."""
-        async with self._conn().execute(
-            "SELECT body, etag FROM documents WHERE partition = ? AND kind = ? AND id = ?",
-            (partition, kind, id),
-        ) as cur:
-            row = await cur.fetchone()
-        return None if row is None else Document(json.loads(row[0]), row[1])
+
+        def job(db: sqlite3.Connection) -> Document | None:
+            row = db.execute(
+                "SELECT body, etag FROM documents WHERE partition = ? AND kind = ? AND id = ?",
+                (partition, kind, id),
+            ).fetchone()
+            return None if row is None else Document(json.loads(row[0]), row[1])
+
+        return await self._read(job)
 
     async def create(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
         """Insert; a duplicate key raises AlreadyExistsError."""
         etag = _new_etag()
-        try:
-            await self._conn().execute(
+        text = _dump(body)
+
+        def job(db: sqlite3.Connection) -> None:
+            db.execute(
                 "INSERT INTO documents (partition, kind, id, etag, body) VALUES (?, ?, ?, ?, ?)",
-                (partition, kind, id, etag, _dump(body)),
+                (partition, kind, id, etag, text),
             )
+
+        try:
+            await self._write(job)
         except sqlite3.IntegrityError as exc:
             raise AlreadyExistsError(f"{kind} {id!r} already exists") from exc
         return etag
@@ -173,29 +685,37 @@ class SqliteBackend:
         """Insert every ``(kind, id, body)`` not stored yet, in one statement: all or none.
 
         One statement, so it is atomic on its own and never interleaves with the
-        other calls on this connection; existing documents are left unchanged.
+        other writes; existing documents are left unchanged.
         """
         rows = json.dumps([[kind, id, _dump(body)] for kind, id, body in documents])
-        cur = await self._conn().execute(
-            "INSERT INTO documents (partition, kind, id, etag, body) "
-            "SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-            "lower(hex(randomblob(16))), json_extract(value, '$[2]') "
-            "FROM json_each(?) WHERE true ON CONFLICT (partition, kind, id) DO NOTHING",
-            (partition, rows),
-        )
-        return max(cur.rowcount, 0)
+
+        def job(db: sqlite3.Connection) -> int:
+            cur = db.execute(
+                "INSERT INTO documents (partition, kind, id, etag, body) "
+                "SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                "lower(hex(randomblob(16))), json_extract(value, '$[2]') "
+                "FROM json_each(?) WHERE true ON CONFLICT (partition, kind, id) DO NOTHING",
+                (partition, rows),
+            )
+            return max(cur.rowcount, 0)
+
+        return await self._write(job)
 
     async def replace(
         self, partition: str, kind: str, id: str, body: dict[str, Any], etag: str
     ) -> str:
         """Update only if the stored etag is still ``etag`` (checked in the same statement)."""
         new_etag = _new_etag()
-        cur = await self._conn().execute(
-            "UPDATE documents SET body = ?, etag = ? "
-            "WHERE partition = ? AND kind = ? AND id = ? AND etag = ?",
-            (_dump(body), new_etag, partition, kind, id, etag),
-        )
-        if cur.rowcount == 0:
+        text = _dump(body)
+
+        def job(db: sqlite3.Connection) -> int:
+            return db.execute(
+                "UPDATE documents SET body = ?, etag = ? "
+                "WHERE partition = ? AND kind = ? AND id = ? AND etag = ?",
+                (text, new_etag, partition, kind, id, etag),
+            ).rowcount
+
+        if await self._write(job) == 0:
             await self._raise_missing_or_stale(partition, kind, id)
         return new_etag
 
@@ -207,12 +727,7 @@ class SqliteBackend:
     async def upsert(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
         """Insert or overwrite."""
         etag = _new_etag()
-        await self._conn().execute(
-            "INSERT INTO documents (partition, kind, id, etag, body) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (partition, kind, id) DO UPDATE SET body = excluded.body, "
-            "etag = excluded.etag",
-            (partition, kind, id, etag, _dump(body)),
-        )
+        await self._write(_upsert_job(partition, kind, id, body, etag))
         return etag
 
     async def delete(self, partition: str, kind: str, id: str, etag: str | None = None) -> None:
@@ -222,8 +737,7 @@ class SqliteBackend:
         if etag is not None:
             sql += " AND etag = ?"
             params += (etag,)
-        cur = await self._conn().execute(sql, params)
-        if cur.rowcount == 0:
+        if await self._write(lambda db: db.execute(sql, params).rowcount) == 0:
             await self._raise_missing_or_stale(partition, kind, id)
 
     async def query(
@@ -254,9 +768,74 @@ class SqliteBackend:
         if limit is not None:
             sql.append("LIMIT ?")
             params.append(int(limit))
-        async with self._conn().execute(" ".join(sql), params) as cur:
-            rows = await cur.fetchall()
-        return [Document(json.loads(body), etag) for body, etag in rows]
+        text = " ".join(sql)
+
+        def job(db: sqlite3.Connection) -> list[Document]:
+            rows = db.execute(text, params).fetchall()
+            return [Document(json.loads(body), etag) for body, etag in rows]
+
+        return await self._read(job)
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Apply pending migrations (in the writer's thread, at open)."""
+    # BEGIN IMMEDIATE takes the write lock, so two processes starting
+    # together migrate one after the other, the second finding nothing to do.
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        row = db.execute("PRAGMA user_version").fetchone()
+        version = int(row[0]) if row else 0
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{path} has schema version {version}, newer than this "
+                f"app knows ({len(MIGRATIONS)}); upgrade the app"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in filter(str.strip, script.split(";")):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _upsert_job(
+    partition: str, kind: str, id: str, body: dict[str, Any], etag: str
+) -> Callable[[sqlite3.Connection], None]:
+    text = _dump(body)
+
+    def job(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO documents (partition, kind, id, etag, body) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (partition, kind, id) DO UPDATE SET body = excluded.body, "
+            "etag = excluded.etag",
+            (partition, kind, id, etag, text),
+        )
+
+    return job
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """Which file is at ``path``: ``(st_dev, st_ino)``."""
+    stat = os.stat(path)
+    return stat.st_dev, stat.st_ino
+
+
+def _identity_or_none(path: Path) -> tuple[int, int] | None:
+    try:
+        return _identity(path)
+    except FileNotFoundError:
+        return None
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's (or a folder's entries') data to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _new_etag() -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.errors import StoreError
+from storage.errors import AlreadyExistsError, StoreError
 from storage.sqlite import MIGRATIONS, SqliteBackend
 from storage.store import OkrStore
 from tests.storage import samples
@@ -103,3 +103,21 @@ async def test_query_refuses_field_names_that_are_not_identifiers(
             await backend.query(TENANT, "team", where={field: "x"})
     finally:
         await backend.close()
+
+
+async def test_writes_sent_together_are_each_kept_or_refused_on_their_own(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "okr.sqlite3"
+    backend = SqliteBackend(path)
+    async with OkrStore(backend):
+        await backend.create(TENANT, "team", "t-0", {"id": "t-0"})
+        # Queued together, these share commits; the duplicate must fail alone.
+        results = await asyncio.gather(
+            *(backend.create(TENANT, "team", f"t-{n}", {"id": f"t-{n}"}) for n in range(40)),
+            return_exceptions=True,
+        )
+    assert isinstance(results[0], AlreadyExistsError)
+    assert all(isinstance(etag, str) for etag in results[1:])
+    async with OkrStore(SqliteBackend(path)) as store:
+        assert len(await store.backend.query(TENANT, "team")) == 40
