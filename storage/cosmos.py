@@ -18,28 +18,60 @@ Point reads where the id is known; everything else is a parameterized query
 inside one partition, which names the partition key in its WHERE clause as
 well (the Cosmos-compatible test server requires it). Field names are written
 as ``c["name"]``: the test server fails to parse ``c.value``.
+
+Every call has a deadline (``CALL_DEADLINE_S``) and raises
+``StoreUnavailableError`` when Cosmos does not answer by then, cannot be
+reached, or answers that it cannot serve now (408, 429 after the SDK's own
+retries, 5xx, 401/403, or 404 sub-status 1003: the database or container is
+gone). After a timeout, a lost connection or a missing container the next call
+first reconnects: a new client, and the database and container created if
+missing, as at start-up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from aiohttp import ClientError
 from azure.core import MatchConditions
+from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.cosmos import PartitionKey
 from azure.cosmos.aio import ContainerProxy, CosmosClient
 from azure.cosmos.exceptions import (
     CosmosAccessConditionFailedError,
+    CosmosClientTimeoutError,
     CosmosHttpResponseError,
     CosmosResourceExistsError,
     CosmosResourceNotFoundError,
 )
 
-from storage.backend import Document, Scalar
-from storage.errors import AlreadyExistsError, ConflictError, NotFoundError
+from storage.backend import (
+    CALL_DEADLINE_S,
+    HEARTBEAT_ID,
+    HEARTBEAT_KIND,
+    PING_DEADLINE_S,
+    SYSTEM_PARTITION,
+    Document,
+    Scalar,
+    heartbeat_body,
+)
+from storage.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    NotFoundError,
+    StoreError,
+    StoreUnavailableError,
+)
+from storage.repair import Repair
+
+log = logging.getLogger("okr.storage")
 
 PARTITION_KEY_PATH = "/tenantId"
 _PARTITION_FIELD = "tenantId"
@@ -63,6 +95,24 @@ _ESCAPED = re.compile(r"~([0-9A-F]{2})")
 # Cosmos allows 1023 bytes; longer ids are replaced by "~h" + SHA-256, which
 # no escaped id can produce ("h" is not a hex digit).
 _MAX_ID_BYTES = 1023
+
+# Start-up may wait longer than a call (it creates the database and container).
+_OPEN_DEADLINE_S = 30.0
+# A reconnect runs in the background; calls wait for it up to their own deadline.
+_RECONNECT_DEADLINE_S = 10.0
+# The 404 sub-status for a missing database or container (the "owner" of the
+# item), as opposed to a missing item.
+_OWNER_RESOURCE_NOT_FOUND = 1003
+# Statuses that mean Cosmos cannot serve the call now, whatever the call.
+_UNAVAILABLE_STATUSES = frozenset({401, 403, 408, 429, 500, 502, 503, 504})
+# Failures of the connection itself, after the SDK's own retries.
+_CONNECTION_ERRORS = (
+    ServiceRequestError,
+    ServiceResponseError,
+    CosmosClientTimeoutError,
+    ClientError,
+    OSError,  # includes TimeoutError
+)
 
 
 def encode_id(kind: str, id: str) -> str:
@@ -98,6 +148,7 @@ class CosmosBackend:
         endpoint_discovery: Let the SDK follow the regions the account
             advertises (multi-region accounts). Tests turn it off so the
             client talks to ``endpoint`` and nothing else.
+        deadline_s: How long one call may take (``StoreUnavailableError`` after).
     """
 
     def __init__(
@@ -108,6 +159,7 @@ class CosmosBackend:
         container: str,
         verify_tls: bool = True,
         endpoint_discovery: bool = True,
+        deadline_s: float = CALL_DEADLINE_S,
     ) -> None:
         self._endpoint = endpoint
         self._key = key
@@ -119,6 +171,10 @@ class CosmosBackend:
         self._credential: Any = None
         self._container: ContainerProxy | None = None
         self._request_charge = 0.0
+        self._deadline_s = deadline_s
+        self._stale = False  # reconnect before the next call
+        self._repair = Repair("Cosmos DB", self._reconnect)
+        self._retiring: set[asyncio.Task[None]] = set()
 
     @property
     def database_name(self) -> str:
@@ -134,19 +190,35 @@ class CosmosBackend:
 
     async def open(self) -> None:
         """Connect; create the database and container if missing."""
-        if self._key is not None:
-            credential: Any = self._key
-        else:
+        if self._key is None:
             from azure.identity.aio import DefaultAzureCredential  # only for Entra ID
 
-            self._credential = credential = DefaultAzureCredential()
+            self._credential = DefaultAzureCredential()
+        try:
+            async with asyncio.timeout(_OPEN_DEADLINE_S):
+                self._client, self._container = await self._connect()
+        except TimeoutError:
+            await self.close()
+            raise StoreUnavailableError(
+                f"Cosmos DB at {self._endpoint} did not answer within {_OPEN_DEADLINE_S:g} s"
+            ) from None
+        except BaseException:
+            await self.close()
+            raise
+        self._stale = False
+
+    async def _connect(self) -> tuple[CosmosClient, ContainerProxy]:
+        """A new client on the container, creating the database and container if missing."""
         client = CosmosClient(
             self._endpoint,
-            credential=credential,
+            credential=self._key if self._key is not None else self._credential,
             connection_verify=self._verify_tls,
             enable_endpoint_discovery=self._endpoint_discovery,
+            # The SDK waits 65 s for a response by default; calls have deadlines
+            # of their own, and a socket should not outlive them.
+            connection_timeout=self._deadline_s,
+            read_timeout=self._deadline_s,
         )
-        self._client = client
         try:
             await client.__aenter__()  # reads the account: fails fast if unreachable
             database = await client.create_database_if_not_exists(self._database_name)
@@ -155,7 +227,7 @@ class CosmosBackend:
             )
             properties = await container.read()
         except CosmosHttpResponseError as exc:
-            await self.close()
+            await client.close()
             if exc.status_code == 403 and self._key is None:
                 raise RuntimeError(
                     f"Cosmos DB refused to create or read database {self._database_name!r} / "
@@ -164,74 +236,170 @@ class CosmosBackend:
                 ) from exc
             raise
         except BaseException:
-            await self.close()
+            await client.close()
             raise
         paths = properties.get("partitionKey", {}).get("paths", [])
         if paths != [PARTITION_KEY_PATH]:
-            await self.close()
+            await client.close()
             raise RuntimeError(
                 f"container {self._container_name!r} is partitioned by {paths}, "
                 f"expected [{PARTITION_KEY_PATH!r}]"
             )
-        self._container = container
+        return client, container
 
     async def close(self) -> None:
         """Close the client (and the Entra ID credential, if one was made)."""
         client, credential = self._client, self._credential
         self._client = self._credential = self._container = None
+        self._repair.cancel()
+        for task in list(self._retiring):
+            task.cancel()  # closes its client now
         if client is not None:
             await client.close()
         if credential is not None:
             await credential.close()
 
     async def ping(self) -> None:
-        """Read the container's properties; raises if Cosmos cannot be reached."""
-        await self._c.read(response_hook=self._charge)
+        """Upsert the heartbeat document within ``PING_DEADLINE_S``."""
+        item = _item(SYSTEM_PARTITION, HEARTBEAT_KIND, HEARTBEAT_ID, heartbeat_body())
+        await self._call(
+            lambda c: c.upsert_item(item, response_hook=self._charge), deadline_s=PING_DEADLINE_S
+        )
+
+    # -- deadlines and reconnecting ----------------------------------------------
+
+    async def _call[T](
+        self,
+        operation: Callable[[ContainerProxy], Awaitable[T]],
+        deadline_s: float | None = None,
+    ) -> T:
+        """Run ``operation`` on the container by the deadline, or raise StoreUnavailableError."""
+        limit = self._deadline_s if deadline_s is None else deadline_s
+        deadline = time.monotonic() + limit
+        container = await self._ready(deadline)
+        try:
+            async with asyncio.timeout(deadline - time.monotonic()):
+                return await operation(container)
+        except CosmosHttpResponseError as exc:
+            if exc.status_code == 404:
+                # Operations answer a missing item themselves; a 404 that gets
+                # here is a missing database or container.
+                self._charge_error(exc)
+                self._reconnect_before_next(container)
+                raise StoreUnavailableError(
+                    f"Cosmos DB container {self._database_name}/{self._container_name} is missing"
+                ) from exc
+            if exc.status_code in _UNAVAILABLE_STATUSES:
+                self._charge_error(exc)
+                raise StoreUnavailableError(
+                    f"Cosmos DB cannot serve now ({exc.status_code})"
+                ) from exc
+            raise
+        except _CONNECTION_ERRORS as exc:  # the deadline's TimeoutError too
+            self._reconnect_before_next(container)
+            if isinstance(exc, TimeoutError):
+                raise StoreUnavailableError(
+                    f"Cosmos DB did not answer within {limit:g} s"
+                ) from None
+            # The class only: the SDK's message carries the item's URL.
+            raise StoreUnavailableError(
+                f"Cosmos DB cannot be reached ({type(exc).__name__})"
+            ) from exc
+
+    def _reconnect_before_next(self, container: ContainerProxy) -> None:
+        if container is self._container:  # not already replaced by a newer client
+            self._stale = True
+
+    async def _ready(self, deadline: float) -> ContainerProxy:
+        """The container to call, once a reconnect that is due has been made."""
+        if self._container is not None and self._stale:
+            await self._repair.wait(deadline)
+        if self._container is None:
+            raise StoreError("Cosmos DB store is not open (use `async with store:`)")
+        return self._container
+
+    async def _reconnect(self) -> None:
+        async with asyncio.timeout(_RECONNECT_DEADLINE_S):
+            client, container = await self._connect()
+        if self._container is None:  # closed meanwhile
+            await client.close()
+            return
+        old, self._client, self._container = self._client, client, container
+        self._stale = False
+        log.warning("reconnected to Cosmos DB at %s", self._endpoint)
+        if old is not None:
+            # Calls still running on the old client end by their deadlines.
+            task = asyncio.create_task(self._close_later(old))
+            self._retiring.add(task)
+            task.add_done_callback(self._retiring.discard)
+
+    async def _close_later(self, client: CosmosClient) -> None:
+        try:
+            await asyncio.sleep(self._deadline_s)
+        finally:
+            await client.close()
 
     # -- documents -------------------------------------------------------------
 
     async def read(self, partition: str, kind: str, id: str) -> Document | None:
         """Point read (1 RU for a 1 KB item on real Cosmos)."""
-        try:
-            item = await self._c.read_item(
-                encode_id(kind, id), partition_key=partition, response_hook=self._charge
-            )
-        except CosmosResourceNotFoundError as exc:
-            self._charge_error(exc)
-            return None
-        return _document(item)
+
+        async def operation(container: ContainerProxy) -> Document | None:
+            try:
+                item = await container.read_item(
+                    encode_id(kind, id), partition_key=partition, response_hook=self._charge
+                )
+            except CosmosResourceNotFoundError as exc:
+                if _owner_missing(exc):
+                    raise
+                self._charge_error(exc)
+                return None
+            return _document(item)
+
+        return await self._call(operation)
 
     async def create(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
         """Insert; ``AlreadyExistsError`` if ``(kind, id)`` exists in the partition."""
         item = _item(partition, kind, id, body)
-        try:
-            stored = await self._c.create_item(item, response_hook=self._charge)
-        except CosmosResourceExistsError as exc:
-            self._charge_error(exc)
-            raise AlreadyExistsError(f"{kind} {id!r} already exists") from exc
-        return str(stored["_etag"])
+
+        async def operation(container: ContainerProxy) -> str:
+            try:
+                stored = await container.create_item(item, response_hook=self._charge)
+            except CosmosResourceExistsError as exc:
+                self._charge_error(exc)
+                raise AlreadyExistsError(f"{kind} {id!r} already exists") from exc
+            return str(stored["_etag"])
+
+        return await self._call(operation)
 
     async def replace(
         self, partition: str, kind: str, id: str, body: dict[str, Any], etag: str
     ) -> str:
         """Overwrite if the etag still matches (``If-Match``)."""
         item = _item(partition, kind, id, body)
-        with self._conditional_write_errors(kind, id):
-            stored = await self._c.replace_item(
-                item["id"],
-                item,
-                etag=etag,
-                match_condition=MatchConditions.IfNotModified,
-                response_hook=self._charge,
-            )
-        return str(stored["_etag"])
+
+        async def operation(container: ContainerProxy) -> str:
+            with self._conditional_write_errors(kind, id):
+                stored = await container.replace_item(
+                    item["id"],
+                    item,
+                    etag=etag,
+                    match_condition=MatchConditions.IfNotModified,
+                    response_hook=self._charge,
+                )
+            return str(stored["_etag"])
+
+        return await self._call(operation)
 
     async def upsert(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
         """Insert or overwrite unconditionally."""
-        stored = await self._c.upsert_item(
-            _item(partition, kind, id, body), response_hook=self._charge
-        )
-        return str(stored["_etag"])
+        item = _item(partition, kind, id, body)
+
+        async def operation(container: ContainerProxy) -> str:
+            stored = await container.upsert_item(item, response_hook=self._charge)
+            return str(stored["_etag"])
+
+        return await self._call(operation)
 
     async def delete(self, partition: str, kind: str, id: str, etag: str | None = None) -> None:
         """Delete, with ``If-Match`` when an etag is given."""
@@ -240,13 +408,17 @@ class CosmosBackend:
             if etag is not None
             else {}
         )
-        with self._conditional_write_errors(kind, id):
-            await self._c.delete_item(
-                encode_id(kind, id),
-                partition_key=partition,
-                response_hook=self._charge,
-                **conditions,
-            )
+
+        async def operation(container: ContainerProxy) -> None:
+            with self._conditional_write_errors(kind, id):
+                await container.delete_item(
+                    encode_id(kind, id),
+                    partition_key=partition,
+                    response_hook=self._charge,
+                    **conditions,
+                )
+
+        await self._call(operation)
 
     async def query(
         self,
@@ -265,18 +437,16 @@ class CosmosBackend:
             if limit == 0:
                 return []
         sql, parameters = build_query(kind, partition, where, order_by, descending, limit, at_least)
-        pages = self._c.query_items(
-            sql, parameters=parameters, partition_key=partition, response_hook=self._charge
-        )
-        return [_document(item) async for item in pages]
+
+        async def operation(container: ContainerProxy) -> list[Document]:
+            pages = container.query_items(
+                sql, parameters=parameters, partition_key=partition, response_hook=self._charge
+            )
+            return [_document(item) async for item in pages]
+
+        return await self._call(operation)
 
     # -- helpers ---------------------------------------------------------------
-
-    @property
-    def _c(self) -> ContainerProxy:
-        if self._container is None:
-            raise RuntimeError("CosmosBackend is not open")
-        return self._container
 
     def _charge(self, headers: Mapping[str, Any], _body: object) -> None:
         self._request_charge += float(headers.get("x-ms-request-charge", 0) or 0)
@@ -290,12 +460,19 @@ class CosmosBackend:
             self._charge_error(exc)
             raise ConflictError(f"{kind} {id!r} was changed by someone else") from exc
         except CosmosResourceNotFoundError as exc:
+            if _owner_missing(exc):
+                raise
             self._charge_error(exc)
             raise NotFoundError(f"{kind} {id!r} not found") from exc
 
     def _charge_error(self, exc: CosmosHttpResponseError) -> None:
         # Failed requests are billed too.
         self._charge(exc.headers, None)
+
+
+def _owner_missing(exc: CosmosHttpResponseError) -> bool:
+    """A 404 about the database or container rather than the item."""
+    return exc.status_code == 404 and exc.sub_status == _OWNER_RESOURCE_NOT_FOUND
 
 
 def build_query(

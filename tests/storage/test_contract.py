@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from okr.models import CheckInStatus, DeliveryState, ObjectiveState
+from storage.backend import HEARTBEAT_ID, HEARTBEAT_KIND, SYSTEM_PARTITION
 from storage.errors import ConflictError, NotFoundError
 from storage.store import OkrStore
 from tests.storage import samples
@@ -394,3 +395,17 @@ async def test_a_new_store_on_the_same_database_sees_everything(
         assert kr is not None and kr.last_checkin_id == "ci-1"
         assert [c.id for c in await second.list_checkins(A, key_result_id="kr-1")] == ["ci-1"]
         assert await second.acquire_lease(A, "round:t", "you", timedelta(minutes=1), T0) is None
+
+
+# -- readiness -------------------------------------------------------------------
+
+
+async def test_ping_proves_a_write_with_one_heartbeat_document(store: OkrStore) -> None:
+    await store.ping()
+    first = await store.backend.read(SYSTEM_PARTITION, HEARTBEAT_KIND, HEARTBEAT_ID)
+    await store.ping()
+    second = await store.backend.read(SYSTEM_PARTITION, HEARTBEAT_KIND, HEARTBEAT_ID)
+
+    assert first is not None and second is not None and first.etag != second.etag
+    assert await store.backend.query(SYSTEM_PARTITION, HEARTBEAT_KIND) == [second]
+    assert await store.list_tenants() == []
