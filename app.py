@@ -6,6 +6,7 @@ credentials, 127.0.0.1:3978).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -30,6 +31,7 @@ from bot.hosting import messages_app
 from bot.logs import configure_logging
 from okr.text import fold
 from settings import CLIENT_ID, Settings, SettingsError
+from storage.errors import StoreUnavailableError
 from storage.factory import store_from_settings
 from storage.store import OkrStore
 
@@ -51,6 +53,10 @@ FEATURES: tuple[Callable[[Features], None], ...] = (
 
 log = logging.getLogger("okr.app")
 
+# /readyz answers within 2 s whatever storage does; the store's own ping
+# deadline is shorter, this is the backstop.
+_READYZ_DEADLINE_S = 1.8
+
 
 def utc_now() -> datetime:
     """The app's clock."""
@@ -63,12 +69,16 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Storage is reachable."""
+    """Storage takes a write (the store's heartbeat), answered within 2 s."""
     try:
-        await request.app[STORE_KEY].ping()
+        async with asyncio.timeout(_READYZ_DEADLINE_S):
+            await request.app[STORE_KEY].ping()
+    except (StoreUnavailableError, TimeoutError) as exc:
+        log.warning("not ready: storage unavailable: %s", str(exc) or "no answer in time")
+        return web.json_response({"status": "storage unavailable"}, status=503)
     except Exception:
         log.exception("readiness check failed")
-        return web.json_response({"status": "storage unreachable"}, status=503)
+        return web.json_response({"status": "storage unavailable"}, status=503)
     return web.json_response({"status": "ready"})
 
 
