@@ -184,32 +184,48 @@ class Throttle:
         return waits
 
 
+class VirtualClockStuckError(RuntimeError):
+    """Virtual time could not move: ``settled()`` stayed false while nothing else could run."""
+
+
 class VirtualClock:
-    """Monotonic seconds that move only when everything waits on them: a fast fake clock.
+    """Monotonic seconds that move only when nothing else can: a fast fake clock.
 
     Share it between the bot's rate limiter (``clock=c, sleep=c.sleep``), the
     sender and the connector's :class:`Throttle`. Sleepers queue by the instant
-    they wake at; when nothing else moves (no clock reads or new sleepers for a
-    few loop turns, and ``settled()`` true), time jumps to the earliest one.
-    ``settled`` lets a test say "every request let through has arrived", so
+    they wake at. Time jumps to the earliest one only when every task is waiting
+    on the clock: the event loop has had nothing to run for a few turns in a row
+    (no callback ready, no timer due, no socket ready to read or write), and
+    ``settled()``, if given, is true. So time never moves while a request or its
+    answer is on its way over a real socket, however slow a busy machine makes
+    that. ``settled`` is for what the loop cannot see (work in a thread or
+    another process), e.g. "every request let through has arrived", so that
     both sides see a request at the same virtual instant.
+
+    Time never jumps on a real-time deadline. If ``settled()`` stays false for
+    ``stuck_after`` real seconds while the loop has nothing to run, every
+    sleeper fails with :class:`VirtualClockStuckError` instead.
     """
 
-    def __init__(self, start: float = 1000.0, settled: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        start: float = 1000.0,
+        settled: Callable[[], bool] | None = None,
+        *,
+        stuck_after: float = 60.0,
+    ) -> None:
         self.now = start
         self.settled = settled
+        self.stuck_after = stuck_after
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
-        self._activity = 0
         self._driver: asyncio.Task[None] | None = None
 
     def __call__(self) -> float:
-        self._activity += 1
         return self.now
 
     async def sleep(self, seconds: float) -> None:
         """Wait until ``seconds`` of virtual time have passed."""
-        self._activity += 1
         if seconds <= 0:
             await asyncio.sleep(0)
             return
@@ -225,7 +241,14 @@ class VirtualClock:
 
     async def _drive(self) -> None:
         while self._sleepers:
-            await self._quiet()
+            try:
+                await self._quiet()
+            except VirtualClockStuckError as stuck:
+                while self._sleepers:
+                    woken = heapq.heappop(self._sleepers)[2]
+                    if not woken.done():
+                        woken.set_exception(stuck)
+                return
             target = self._sleepers[0][0]
             self.now = max(self.now, target)
             while self._sleepers and self._sleepers[0][0] <= self.now:
@@ -234,17 +257,51 @@ class VirtualClock:
                     woken.set_result(None)
 
     async def _quiet(self) -> None:
-        deadline = time.monotonic() + 5.0
+        """Return once every task waits on the clock (see the class docstring)."""
+        loop = asyncio.get_running_loop()
         calm = 0
-        while calm < 5 and time.monotonic() < deadline:
-            seen = self._activity
-            if self.settled is not None and not self.settled():
-                # Requests in flight on real sockets: give them real time to land.
-                await asyncio.sleep(0.0005)
+        unsettled_since: float | None = None
+        while calm < _CALM_TURNS:
+            if not _loop_is_idle(loop):
+                calm, unsettled_since = 0, None
+                await asyncio.sleep(0)  # let it run
+            elif self.settled is not None and not self.settled():
+                # Work the loop cannot see is still going on: give it real time.
                 calm = 0
-                continue
-            await asyncio.sleep(0)
-            calm = calm + 1 if self._activity == seen else 0
+                if unsettled_since is None:
+                    unsettled_since = time.monotonic()
+                elif time.monotonic() - unsettled_since > self.stuck_after:
+                    raise VirtualClockStuckError(
+                        f"settled() stayed false for {self.stuck_after:g} s of real time "
+                        "with nothing left to run"
+                    )
+                await asyncio.sleep(0.0005)
+            else:
+                calm += 1
+                await asyncio.sleep(0)
+
+
+# Turns of the event loop in a row with nothing to run before virtual time moves.
+_CALM_TURNS = 3
+
+
+def _loop_is_idle(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether nothing in ``loop`` can run before real or virtual time passes.
+
+    Reads the internals of asyncio's selector event loop (the default on Linux and
+    macOS): its queue of ready callbacks, its timers and its selector, polled
+    without waiting. Readiness is level-triggered, so polling consumes nothing.
+    """
+    ready = getattr(loop, "_ready", None)
+    timers = getattr(loop, "_scheduled", None)
+    selector = getattr(loop, "_selector", None)
+    if ready is None or timers is None or selector is None:
+        raise RuntimeError("VirtualClock needs asyncio's selector event loop")
+    if ready:
+        return False
+    if timers and timers[0].when() <= loop.time():
+        return False
+    return not selector.select(0)
 
 
 class Connector:

@@ -37,6 +37,10 @@ T0 = 1000.0
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Hi"}]}
 FAKE_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJib3QifQ.c2lnbmF0dXJl"
+# Real seconds one request may take: only a connector told to hang reaches it (the
+# timeout tests set their own), even when a busy machine keeps thousands of requests
+# queued for the connection pool, which aiohttp counts against the timeout.
+REQUEST_TIMEOUT = 120.0
 
 
 class Rig:
@@ -44,14 +48,12 @@ class Rig:
 
     def __init__(self, connector: Connector) -> None:
         self.connector = connector
-        self.clock = VirtualClock(T0, settled=self.settled)
+        # Time moves only once every request and answer has landed (the loop is idle).
+        self.clock = VirtualClock(T0)
         self.limiter = TeamsRateLimiter(clock=self.clock, sleep=self.clock.sleep, margin=0.0)
         self.arrivals: list[tuple[float, str]] = []
         connector.policies.append(self._stamp)
         self._senders: list[TeamsSender] = []
-
-    def settled(self) -> bool:
-        return len(self.connector.calls) >= self.limiter.granted
 
     def _stamp(self, call: Call) -> None:
         self.arrivals.append((self.clock.now - T0, call.route))
@@ -67,7 +69,7 @@ class Rig:
             limiter=limiter or self.limiter,
             service_urls=LoopbackServiceUrls(),
             tokens=tokens,
-            retry=retry or RetryPolicy(request_timeout=2.0),
+            retry=retry or RetryPolicy(request_timeout=REQUEST_TIMEOUT),
             clock=self.clock,
             sleep=self.clock.sleep,
             draw=lambda: 0.5,  # backoff = 3/4 of its ceiling
@@ -359,6 +361,25 @@ async def test_sixty_tenants_in_parallel_each_within_fifty_a_second(
     assert throttle.counted == 60 * 75
     # Side by side: 75 per tenant at 50/s is one second of waiting, whatever the tenant count.
     assert rig.clock.now - T0 == 1.0
+
+
+async def test_virtual_time_stands_still_while_a_request_is_on_its_way(
+    rig: Rig, connector: Connector
+) -> None:
+    async def slow(call: Call) -> None:
+        # The connector takes many turns of the event loop to answer, as on a busy machine.
+        for _ in range(200):
+            await asyncio.sleep(0)
+
+    connector.policies.append(slow)
+    other = asyncio.create_task(rig.clock.sleep(5.0))  # meanwhile, something waits 5 s
+
+    result = await rig.sender().send_card(chat(connector), CARD, "x")
+    answered_at = rig.clock.now - T0
+    await other
+
+    assert result.outcome is SendOutcome.SENT
+    assert (answered_at, rig.clock.now - T0) == (0.0, 5.0)
 
 
 async def test_the_connector_throttles_a_sender_that_ignores_the_limits(
