@@ -121,3 +121,13 @@ async def test_writes_sent_together_are_each_kept_or_refused_on_their_own(
     assert all(isinstance(etag, str) for etag in results[1:])
     async with OkrStore(SqliteBackend(path)) as store:
         assert len(await store.backend.query(TENANT, "team")) == 40
+
+
+async def test_a_bulk_create_gets_time_in_proportion_to_its_size(tmp_path: Path) -> None:
+    # A deadline far shorter than 20,000 inserts take: only the bulk allowance lets it finish.
+    backend = SqliteBackend(tmp_path / "okr.sqlite3", deadline_s=0.05)
+    documents = [
+        ("objective", f"o-{n}", {"id": f"o-{n}", "title": "x" * 100}) for n in range(20_000)
+    ]
+    async with OkrStore(backend):
+        assert await backend.create_missing(TENANT, documents) == 20_000
