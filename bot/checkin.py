@@ -230,7 +230,7 @@ def _read_one(
     if not typed:
         return None
     try:
-        value = parse_value(typed, kr.kind, lang)
+        value = parse_value(typed, kr.kind, lang, currency=kr.currency)
     except ValueParseError as exc:
         problems[value_field(index)] = exc.message(lang)
         return None

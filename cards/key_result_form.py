@@ -142,6 +142,11 @@ def read_key_result_form(
     if kind is None:
         problems["kind"] = text(lang, "validation.invalid_choice")
         kind = KeyResultKind.NUMBER
+    currency = values["currency"].strip().upper() or None
+    if kind is KeyResultKind.CURRENCY and currency is not None and currency not in _CURRENCIES:
+        problems["currency"] = text(lang, "validation.unknown_currency", value=currency)
+        currency = None
+    kr_currency = currency if kind is KeyResultKind.CURRENCY else None
     numbers: dict[str, Decimal | None] = {}
     for name in _NUMBERS:
         typed = values[name].strip()
@@ -152,14 +157,10 @@ def read_key_result_form(
             numbers[name] = None
             continue
         try:
-            numbers[name] = parse_value(typed, kind, lang)
+            numbers[name] = parse_value(typed, kind, lang, currency=kr_currency)
         except ValueParseError as exc:
             numbers[name] = None
             problems[name] = exc.message(lang)
-    currency = values["currency"].strip().upper() or None
-    if kind is KeyResultKind.CURRENCY and currency is not None and currency not in _CURRENCIES:
-        problems["currency"] = text(lang, "validation.unknown_currency", value=currency)
-        currency = None
     due_date: date | None = None
     if values["due_date"]:
         try:

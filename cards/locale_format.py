@@ -55,9 +55,26 @@ _DATETIME_PATTERNS = {Language.EN: "MM/dd/yyyy h:mm a", Language.VI: "HH:mm dd/M
 _PATTERN_NUMBER_RE = re.compile(r"#,##0(?:\.[0#]+)?")
 
 _MINUS_SIGNS = str.maketrans(dict.fromkeys("\u2212\u2012\u2013\u2010\u2011\ufe63", "-"))
+# Words Vietnamese business writing puts after an amount: "18tr", "1,5 tỷ", "500 nghìn".
+_SCALES: dict[str, int] = {
+    "k": 3,
+    "nghìn": 3,
+    "nghin": 3,
+    "ngàn": 3,
+    "ngan": 3,
+    "tr": 6,
+    "triệu": 6,
+    "trieu": 6,
+    "tỷ": 9,
+    "tỉ": 9,
+    "ty": 9,
+}
+_SCALE_WORDS = "|".join(sorted(_SCALES, key=len, reverse=True))
 _AMOUNT_RE = re.compile(
     r"(?P<sign1>[+-]?)\s*(?P<cur1>[^\d\s.,+\-%]*)\s*(?P<sign2>[+-]?)\s*"
-    r"(?P<number>[\d.,]+(?:\s+[\d.,]+)*)\s*(?P<percent>%?)\s*(?P<cur2>[^\d\s.,+\-%]*)",
+    r"(?P<number>[\d.,]+(?:\s+[\d.,]+)*)"
+    rf"(?:\s*(?P<scale>{_SCALE_WORDS})(?![^\d\s.,+\-%]))?"
+    r"\s*(?P<percent>%?)\s*(?P<cur2>[^\d\s.,+\-%]*)",
     re.ASCII,
 )
 # Symbols people type for a currency, casefolded. "$" is read as US dollars: both
@@ -88,6 +105,9 @@ class ParseProblem(StrEnum):
     AMBIGUOUS = "ambiguous"
     TOO_MANY_DIGITS = "too_many_digits"
     NOT_A_DURATION = "not_a_duration"
+    OTHER_CURRENCY = "other_currency"
+    NOT_MONEY = "not_money"
+    NOT_PERCENT = "not_percent"
 
 
 _PROBLEM_KEYS: dict[ParseProblem, str] = {
@@ -98,6 +118,14 @@ _PROBLEM_KEYS: dict[ParseProblem, str] = {
     ParseProblem.AMBIGUOUS: "validation.number_ambiguous",
     ParseProblem.TOO_MANY_DIGITS: "validation.number_too_long",
     ParseProblem.NOT_A_DURATION: "validation.duration_malformed",
+    ParseProblem.OTHER_CURRENCY: "validation.other_currency",
+    ParseProblem.NOT_MONEY: "validation.not_money",
+    ParseProblem.NOT_PERCENT: "validation.not_percent",
+}
+_UNIT_PROBLEMS: dict[values.UnitMismatch, ParseProblem] = {
+    values.UnitMismatch.OTHER_CURRENCY: ParseProblem.OTHER_CURRENCY,
+    values.UnitMismatch.NOT_MONEY: ParseProblem.NOT_MONEY,
+    values.UnitMismatch.NOT_PERCENT: ParseProblem.NOT_PERCENT,
 }
 
 
@@ -109,10 +137,11 @@ class ValueParseError(ValueError):
         text: The text as the user typed it.
     """
 
-    def __init__(self, problem: ParseProblem, typed: str) -> None:
+    def __init__(self, problem: ParseProblem, typed: str, expected: str = "") -> None:
         super().__init__(f"{problem.value}: {typed[:MAX_INPUT_CHARS]!r}")
         self.problem = problem
         self.text = typed
+        self.expected = expected  # the key result's currency, for OTHER_CURRENCY
 
     @property
     def catalog_key(self) -> str:
@@ -121,7 +150,8 @@ class ValueParseError(ValueError):
 
     def message(self, lang: Language) -> str:
         """The message to show next to the field, in ``lang``."""
-        return text(lang, self.catalog_key, value=self.text[:MAX_INPUT_CHARS].strip())
+        typed = self.text[:MAX_INPUT_CHARS].strip()
+        return text(lang, self.catalog_key, value=typed, expected=self.expected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,18 +315,26 @@ def format_value(
     return f"{written} {unit}" if unit else written
 
 
-def parse_value(typed: str, kind: KeyResultKind, lang: Language) -> Decimal:
+def parse_value(
+    typed: str, kind: KeyResultKind, lang: Language, *, currency: str | None = None
+) -> Decimal:
     """Read a key-result value typed in a card field, by the key result's kind.
 
     Durations are clock text (``2:37``); milestones ``0`` or ``1``; everything else
-    goes through :func:`parse_number` (a currency symbol or ``%`` may be typed).
+    goes through :func:`parse_amount`. A currency or ``%`` typed with it must fit
+    the key result (``okr.values.unit_mismatch``): ``€500`` on a key result in
+    ``currency`` USD is refused, never recorded as 500 dollars.
 
     Raises:
-        ValueParseError: The text is not a value of that kind.
+        ValueParseError: The text is not a value of that kind, or its unit does not fit.
     """
     if kind is KeyResultKind.DURATION:
         return parse_duration(typed)
-    number = parse_number(typed, lang)
+    amount = parse_amount(typed, lang)
+    mismatch = values.unit_mismatch(kind, currency, amount.currency, amount.percent)
+    if mismatch is not None:
+        raise ValueParseError(_UNIT_PROBLEMS[mismatch], typed, expected=currency or "")
+    number = amount.value
     if kind is KeyResultKind.MILESTONE and number not in (
         values.MILESTONE_NOT_DONE,
         values.MILESTONE_DONE,
@@ -329,7 +367,9 @@ def parse_amount(typed: str, lang: Language) -> ParsedAmount:
     """
     if len(typed) > MAX_INPUT_CHARS:
         raise ValueParseError(ParseProblem.TOO_LONG, typed)
-    cleaned = _clean(typed)
+    # Lower case: scale words are matched in any case ("18 TRIỆU"), and
+    # currency symbols and codes are read case-insensitively anyway.
+    cleaned = _clean(typed).lower()
     if not cleaned:
         raise ValueParseError(ParseProblem.EMPTY, typed)
     match = _AMOUNT_RE.fullmatch(cleaned)
@@ -341,6 +381,10 @@ def parse_amount(typed: str, lang: Language) -> ParsedAmount:
         raise ValueParseError(ParseProblem.MALFORMED, typed)
     negative = "-" in (match["sign1"], match["sign2"])
     number = _parse_digits(match["number"], lang, typed)
+    if match["scale"]:
+        if percent:
+            raise ValueParseError(ParseProblem.MALFORMED, typed)
+        number = _scaled(number, _SCALES[match["scale"].casefold()], typed)
     if number == 0:
         negative = False  # no "-0"
     return ParsedAmount(-number if negative else number, currency, percent)
@@ -409,6 +453,16 @@ def _parse_digits(digits: str, lang: Language, typed: str) -> Decimal:
         ):
             raise ValueParseError(ParseProblem.TOO_MANY_DIGITS, typed)
     return number
+
+
+def _scaled(number: Decimal, exponent: int, typed: str) -> Decimal:
+    """``number`` times 10 to ``exponent``, without an exponent ("1,5 tỷ" -> 1500000000)."""
+    scaled = number.scaleb(exponent)
+    if scaled == scaled.to_integral_value():
+        scaled = scaled.quantize(Decimal(1))
+    if scaled.adjusted() >= MAX_SIGNIFICANT_DIGITS:
+        raise ValueParseError(ParseProblem.TOO_MANY_DIGITS, typed)
+    return scaled
 
 
 def _finite(value: Decimal | int) -> Decimal:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from okr.models import KeyResultKind
 
 MILESTONE_NOT_DONE = Decimal(0)
 MILESTONE_DONE = Decimal(1)
@@ -70,3 +73,31 @@ def milestone_value(done: bool) -> Decimal:
 def is_milestone_done(value: Decimal) -> bool:
     """Whether a stored milestone value means done (1 or more)."""
     return value >= MILESTONE_DONE
+
+
+class UnitMismatch(StrEnum):
+    """Why what was typed around a number does not fit a key result."""
+
+    OTHER_CURRENCY = "other_currency"  # €500 on a key result counted in US dollars
+    NOT_MONEY = "not_money"  # $5 on a percentage, a count or a milestone
+    NOT_PERCENT = "not_percent"  # 50% on anything but a percentage
+
+
+def unit_mismatch(
+    kind: KeyResultKind, currency: str | None, typed_currency: str | None, typed_percent: bool
+) -> UnitMismatch | None:
+    """Whether a value typed with ``typed_currency`` or a ``%`` fits a key result.
+
+    The number alone always fits. A currency fits only a money key result in
+    that currency (or one whose currency is not set yet); ``%`` only a
+    percentage. Nothing is converted: a value in another currency is refused,
+    never recorded as if it were in the key result's.
+    """
+    if typed_currency is not None:
+        if kind is not KeyResultKind.CURRENCY:
+            return UnitMismatch.NOT_MONEY
+        if currency is not None and typed_currency != currency:
+            return UnitMismatch.OTHER_CURRENCY
+    if typed_percent and kind is not KeyResultKind.PERCENTAGE:
+        return UnitMismatch.NOT_PERCENT
+    return None

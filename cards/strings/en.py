@@ -88,6 +88,14 @@ STRINGS: dict[str, str] = {
     ),
     "validation.date_outside_period": "Choose a date between {start} and {end}.",
     "validation.not_a_number": "“{value}” is not a number.",
+    "validation.other_currency": (
+        "This key result is counted in {expected}, and “{value}” is another currency: "
+        "type the amount in {expected}."
+    ),
+    "validation.not_money": (
+        "This key result is not an amount of money: type “{value}” without the currency."
+    ),
+    "validation.not_percent": "This key result is not a percentage: type the number without %.",
     "validation.number_malformed": (
         "“{value}” is not a well-formed number. Write it like 12,000,000 or 12.5."
     ),

@@ -94,6 +94,16 @@ STRINGS: dict[str, str] = {
     ),
     "validation.date_outside_period": "Hãy chọn một ngày từ {start} đến {end}.",
     "validation.not_a_number": "“{value}” không phải là số.",
+    "validation.other_currency": (
+        "Kết quả chính này tính bằng {expected}, còn “{value}” là loại tiền khác: "
+        "hãy nhập số tiền bằng {expected}."
+    ),
+    "validation.not_money": (
+        "Kết quả chính này không tính bằng tiền: hãy nhập “{value}” mà không kèm đơn vị tiền."
+    ),
+    "validation.not_percent": (
+        "Kết quả chính này không phải tỷ lệ phần trăm: hãy nhập số mà không có dấu %."
+    ),
     "validation.number_malformed": (
         "“{value}” không đúng định dạng số. Hãy viết như 12.000.000 hoặc 12,5."
     ),
