@@ -123,6 +123,13 @@ def build_app(
             "exposing it.",
             CLIENT_ID,
         )
+    elif settings.storage == "sqlite":
+        log.warning(
+            "STORAGE=sqlite with credentials: data lives in %s only. In a container that file "
+            "is lost on restart and not shared between replicas unless it is on a mounted "
+            "volume; run one instance only. STORAGE=cosmos is the production storage.",
+            settings.sqlite_path,
+        )
     return app
 
 

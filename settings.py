@@ -9,6 +9,11 @@ The bot's credentials use the Microsoft 365 Agents SDK's own names
 the SDK documentation applies unchanged; every ``CONNECTIONS__*`` and
 ``CONNECTIONSMAP__*`` variable is handed to the SDK as given. Without a client
 id the app runs in *local mode*: anonymous requests, loopback only.
+
+With a client id, two defaults that suit a laptop would be wrong in production,
+so the app asks instead of guessing: it serves only the bot's own tenant unless
+``ALLOWED_TENANTS`` says otherwise (``*`` for every tenant), and it refuses the
+embedded SQLite file unless ``STORAGE=sqlite`` is given explicitly.
 """
 
 from __future__ import annotations
@@ -86,8 +91,8 @@ class Settings:
     client_id: str | None = None
     # Every CONNECTIONS__* / CONNECTIONSMAP__* variable, for the SDK (holds secrets: no repr).
     agent_connections: tuple[tuple[str, str], ...] = field(default=(), repr=False)
-    # Tenants served; empty means every tenant.
-    allowed_tenants: frozenset[str] = frozenset()
+    # Tenants served; None means every tenant (local mode, or ALLOWED_TENANTS=*).
+    allowed_tenants: frozenset[str] | None = None
     # Hosts an activity's serviceUrl may point at (production mode only).
     service_url_hosts: tuple[str, ...] = TEAMS_SERVICE_HOSTS
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
@@ -115,14 +120,12 @@ class Settings:
 
     @classmethod
     def _parse(cls, env: Mapping[str, str]) -> Settings:
-        storage = env.get("STORAGE", "sqlite").strip().lower()
-        if storage not in ("sqlite", "cosmos"):
-            raise SettingsError(f"STORAGE must be 'sqlite' or 'cosmos', not {storage!r}")
+        connections = _agent_connections(env)
+        client_id = dict(connections).get(CLIENT_ID) or None
+        storage = _storage(env.get("STORAGE", ""), production=client_id is not None)
         endpoint = env.get("COSMOS_ENDPOINT") or None
         if storage == "cosmos" and not endpoint:
             raise SettingsError("COSMOS_ENDPOINT is required when STORAGE=cosmos")
-        connections = _agent_connections(env)
-        client_id = dict(connections).get(CLIENT_ID) or None
         # Local mode binds loopback by default; with credentials the app is meant to be
         # reachable (container, App Service), so it binds every interface by default.
         default_host = "127.0.0.1" if client_id is None else "0.0.0.0"
@@ -138,7 +141,9 @@ class Settings:
             cosmos_verify_tls=_bool("COSMOS_VERIFY_TLS", env.get("COSMOS_VERIFY_TLS", "true")),
             client_id=client_id,
             agent_connections=connections,
-            allowed_tenants=_tenants(env.get("ALLOWED_TENANTS", "")),
+            allowed_tenants=_allowed_tenants(
+                env.get("ALLOWED_TENANTS", ""), dict(connections), production=client_id is not None
+            ),
             service_url_hosts=_hosts(env.get("SERVICE_URL_HOSTS")),
             max_body_bytes=_body_limit(env.get("MAX_BODY_BYTES")),
             log_format=_log_format(env.get("LOG_FORMAT", "auto")),
@@ -185,18 +190,67 @@ def _agent_connections(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found.items()))
 
 
-def _tenants(raw: str) -> frozenset[str]:
-    tenants: set[str] = set()
-    for part in (p.strip() for p in raw.split(",")):
-        if not part:
-            continue
-        try:
-            tenants.add(str(uuid.UUID(part)))
-        except ValueError:
+def _storage(raw: str, *, production: bool) -> str:
+    """The storage backend; with credentials SQLite must be asked for by name.
+
+    A container's own file system is lost on every restart and is separate per
+    replica, so a production app that fell back to the embedded file would lose
+    data without a word.
+    """
+    storage = raw.strip().lower()
+    if not storage:
+        if production:
             raise SettingsError(
-                f"ALLOWED_TENANTS must list Microsoft Entra tenant ids (GUIDs), not {part!r}"
-            ) from None
-    return frozenset(tenants)
+                f"STORAGE is required when {CLIENT_ID} is set: 'cosmos' (with COSMOS_ENDPOINT) "
+                "for production, or 'sqlite' to keep data in one file on a disk that outlives "
+                "the container (one instance only)"
+            )
+        return "sqlite"
+    if storage not in ("sqlite", "cosmos"):
+        raise SettingsError(f"STORAGE must be 'sqlite' or 'cosmos', not {storage!r}")
+    return storage
+
+
+def _allowed_tenants(
+    raw: str, connections: Mapping[str, str], *, production: bool
+) -> frozenset[str] | None:
+    """The tenants served: a list, every tenant (``*``), or by default the bot's own.
+
+    A single-tenant or managed-identity bot still receives activities from any
+    tenant that installs its package, and the bot id is in every package, so a
+    production app serves only its own tenant unless told otherwise.
+    """
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if parts == ["*"]:
+        return None
+    if "*" in parts:
+        raise SettingsError("ALLOWED_TENANTS must be '*' alone or a list of tenant ids, not both")
+    if parts:
+        return frozenset(_tenant_id(part) for part in parts)
+    if not production:
+        return None  # local mode answers this machine only
+    own = connections.get(TENANT_ID)
+    if not own:
+        raise SettingsError(
+            f"ALLOWED_TENANTS is required when {CLIENT_ID} is set without {TENANT_ID}: "
+            "give your tenant id (or a list, or '*' to serve every tenant that installs the app)"
+        )
+    try:
+        return frozenset({_tenant_id(own)})
+    except SettingsError:
+        raise SettingsError(
+            f"{TENANT_ID} must be a tenant id (GUID) to serve only it by default; "
+            "or set ALLOWED_TENANTS"
+        ) from None
+
+
+def _tenant_id(raw: str) -> str:
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise SettingsError(
+            f"ALLOWED_TENANTS must list Microsoft Entra tenant ids (GUIDs), not {raw!r}"
+        ) from None
 
 
 def _hosts(raw: str | None) -> tuple[str, ...]:

@@ -17,7 +17,8 @@ what the body said. In order:
    per request (no ``serviceUrl``).
 4. **403** when the token's signing key is not endorsed for the activity's
    ``channelId`` (Bot Framework's key endorsements), or the tenant is outside
-   ``ALLOWED_TENANTS`` (logged).
+   ``ALLOWED_TENANTS`` (logged; with credentials that is the bot's own tenant
+   unless the operator lists others or ``*``).
 
 Past the gate, an unexpected error answers **500** with a fixed body; the trace
 goes to the log only (see :mod:`bot.logs` for what a trace may show).
@@ -38,7 +39,8 @@ from bot.logs import turn_log_context
 
 log = logging.getLogger("okr.hosting")
 
-ALLOWED_TENANTS_KEY = web.AppKey("allowed_tenants", frozenset)
+# The tenants served; None serves every tenant (local mode, or ALLOWED_TENANTS=*).
+ALLOWED_TENANTS_KEY: web.AppKey[frozenset[str] | None] = web.AppKey("allowed_tenants")
 
 # Teams activities nest about ten levels; card data a few more. Far deeper is an attack,
 # and the SDK and the bot walk these structures recursively.
@@ -130,7 +132,7 @@ async def activity_gate(request: web.Request, handler: Any) -> web.StreamRespons
         activity_id=activity.id,
     ):
         allowed = request.app[ALLOWED_TENANTS_KEY]
-        if allowed and tenant_id not in allowed:
+        if allowed is not None and tenant_id not in allowed:
             log.warning("refused a %s activity: tenant not in ALLOWED_TENANTS", activity.type)
             return refuse(403, "this tenant is not served")
         try:

@@ -23,6 +23,8 @@ PRODUCTION = {
     CLIENT_ID: "00000000-0000-0000-0000-00000000b07a",
     CLIENT_SECRET: "not-a-real-secret",
     TENANT_ID: f.TENANT_ID,
+    # With credentials the embedded file must be asked for by name.
+    "STORAGE": "sqlite",
 }
 
 

@@ -105,6 +105,7 @@ async def test_local_mode_warns_once_and_production_not_at_all(start_bot: StartB
             "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID": "app",
             "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET": "s3cr3t-value",
             "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID": f.TENANT_ID,
+            "STORAGE": "sqlite",
         }
     )
 

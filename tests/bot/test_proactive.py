@@ -451,6 +451,7 @@ async def test_with_credentials_only_teams_hosts_are_sent_to(
     settings = make_settings(
         **{CLIENT_ID: "11111111-2222-3333-4444-555555555555", CLIENT_SECRET: "not-a-real-secret"},
         **{TENANT_ID_SETTING: TENANT_ID},
+        STORAGE="sqlite",
     )
     async with build_sender(settings, TeamsRateLimiter()) as sender:
         result = await sender.send_card(chat(connector), CARD, "x")  # 127.0.0.1: refused

@@ -44,6 +44,8 @@ PRODUCTION = {
     CLIENT_SECRET: "not-a-real-secret",
     TENANT_ID: f.TENANT_ID,
     "ALLOWED_TENANTS": f.TENANT_ID,
+    # With credentials the embedded file must be asked for by name.
+    "STORAGE": "sqlite",
 }
 # Microsoft's own infrastructure tenant: the SDK trusts it once issuer validation is on.
 FIRST_PARTY_TENANT = "d6d49420-f39b-4df7-a1dc-d59a935871db"

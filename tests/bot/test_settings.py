@@ -20,7 +20,16 @@ from settings import (
 )
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-PRODUCTION = {CLIENT_ID: "app-id", CLIENT_SECRET: "s3cr3t-value", TENANT_ID: TENANT}
+OTHER_TENANT = "0e7b6b1c-4f3a-4d55-9a8e-2b1d3c4e5f60"
+COSMOS = {"STORAGE": "cosmos", "COSMOS_ENDPOINT": "https://okr.documents.azure.com:443/"}
+PRODUCTION = {CLIENT_ID: "app-id", CLIENT_SECRET: "s3cr3t-value", TENANT_ID: TENANT, **COSMOS}
+# The Bicep template's settings: a managed identity, its tenant given to the SDK.
+MANAGED_IDENTITY = {
+    CLIENT_ID: "mi-client-id",
+    AUTH_TYPE: "UserManagedIdentity",
+    TENANT_ID: TENANT,
+    **COSMOS,
+}
 
 
 def parse(**env: str) -> Settings:
@@ -33,7 +42,7 @@ def test_defaults_are_local_mode_on_loopback() -> None:
     assert settings.local_mode and settings.client_id is None
     assert (settings.host, settings.port) == ("127.0.0.1", 3978)
     assert settings.storage == "sqlite" and settings.sqlite_path == Path("data/okr.sqlite3")
-    assert settings.allowed_tenants == frozenset()
+    assert settings.allowed_tenants is None  # every tenant: local mode answers this machine only
     assert settings.service_url_hosts == TEAMS_SERVICE_HOSTS
     assert settings.max_body_bytes == 256 * 1024
     assert (settings.log_format, settings.log_level) == ("auto", "INFO")
@@ -70,9 +79,44 @@ def test_allowed_tenants_are_normalised() -> None:
 
 
 def test_managed_identity_needs_no_secret() -> None:
-    settings = parse(**{CLIENT_ID: "mi-client-id", AUTH_TYPE: "UserManagedIdentity"})
+    settings = parse(**MANAGED_IDENTITY)
 
     assert settings.client_id == "mi-client-id"
+
+
+# --- Who is served ------------------------------------------------------------------------
+
+
+def test_with_credentials_only_the_bots_own_tenant_is_served_by_default() -> None:
+    assert parse(**PRODUCTION).allowed_tenants == frozenset({TENANT})
+    assert parse(**MANAGED_IDENTITY).allowed_tenants == frozenset({TENANT})
+    # The SDK takes the tenant in any case; the allow-list holds it as activities spell it.
+    upper = parse(**{**PRODUCTION, TENANT_ID: TENANT.upper()})
+    assert upper.allowed_tenants == frozenset({TENANT})
+
+
+def test_other_tenants_are_served_only_when_listed_or_with_a_star() -> None:
+    listed = parse(**PRODUCTION, ALLOWED_TENANTS=f"{TENANT},{OTHER_TENANT}")
+    every = parse(**PRODUCTION, ALLOWED_TENANTS=" * ")
+
+    assert listed.allowed_tenants == frozenset({TENANT, OTHER_TENANT})
+    assert every.allowed_tenants is None
+    # A list replaces the default: the bot's own tenant is served only if it is listed.
+    assert parse(**PRODUCTION, ALLOWED_TENANTS=OTHER_TENANT).allowed_tenants == {OTHER_TENANT}
+
+
+def test_local_mode_takes_a_list_too() -> None:
+    assert parse(ALLOWED_TENANTS=TENANT).allowed_tenants == frozenset({TENANT})
+
+
+# --- Storage with credentials ---------------------------------------------------------------
+
+
+def test_credentials_with_cosmos_or_an_explicit_sqlite_start() -> None:
+    assert parse(**PRODUCTION).storage == "cosmos"
+    explicit = {**PRODUCTION, "STORAGE": "sqlite"}
+    del explicit["COSMOS_ENDPOINT"]
+    assert parse(**explicit).storage == "sqlite"
 
 
 @pytest.mark.parametrize(
@@ -93,6 +137,14 @@ def test_managed_identity_needs_no_secret() -> None:
         ({CLIENT_ID: "app-id", TENANT_ID: TENANT}, CLIENT_SECRET),
         ({CLIENT_ID: "app-id", CLIENT_SECRET: "s"}, TENANT_ID),
         ({**PRODUCTION, AUTH_TYPE: "Password"}, AUTH_TYPE),
+        # With credentials: no silent fallback to the embedded file...
+        ({**PRODUCTION, "STORAGE": ""}, "STORAGE"),
+        ({**MANAGED_IDENTITY, "STORAGE": " "}, "STORAGE"),
+        # ... and no silent "every tenant".
+        ({**MANAGED_IDENTITY, TENANT_ID: ""}, "ALLOWED_TENANTS"),
+        ({**MANAGED_IDENTITY, TENANT_ID: "contoso.onmicrosoft.com"}, TENANT_ID),
+        ({**PRODUCTION, "ALLOWED_TENANTS": f"*,{TENANT}"}, "ALLOWED_TENANTS"),
+        ({**PRODUCTION, "ALLOWED_TENANTS": "all"}, "ALLOWED_TENANTS"),
     ],
 )
 def test_bad_settings_fail_at_start_up_naming_the_setting(env: dict[str, str], named: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 from cards.strings import en, vi
 from cli.package import MANIFEST_DIR, PackageError, app_version, build_package, packaged_files
 from manifest import make_icons
-from settings import AUTH_TYPE, CLIENT_ID, Settings
+from settings import AUTH_TYPE, CLIENT_ID, TENANT_ID, Settings
 from tests.node_tools import NODE_MODULES, node_json
 from tests.png import png_size, read_png
 
@@ -66,7 +66,12 @@ def test_app_id_fills_the_app_and_bot_ids_and_the_version_comes_from_pyproject(p
 
 def test_the_client_id_comes_from_settings(tmp_path: Path):
     settings = Settings.from_env(
-        {CLIENT_ID: APP_ID.upper(), AUTH_TYPE: "UserManagedIdentity"},
+        {
+            CLIENT_ID: APP_ID.upper(),
+            AUTH_TYPE: "UserManagedIdentity",
+            TENANT_ID: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "STORAGE": "sqlite",
+        },
         env_file=None,
     )
     zip_path = build_package(settings, tmp_path / "app.zip")
