@@ -53,6 +53,16 @@ FEATURES: tuple[Callable[[Features], None], ...] = (
 
 log = logging.getLogger("okr.app")
 
+# Shutdown must end before the platform kills the process: Container Apps sends
+# SIGKILL 30 s after SIGTERM (terminationGracePeriodSeconds, its default, set in
+# infra/main.bicep), and aiohttp would wait 60 s for requests alone. Requests in
+# flight get 10 s; then a scheduler pass gets 10 s to finish its cards in flight
+# and release its leases, and 5 s more if it has to be cancelled: 25 s at most,
+# the rest is for closing the store.
+SHUTDOWN_TIMEOUT_S = 10.0
+PASS_GRACE_S = 10.0
+PASS_CANCELLED_GRACE_S = 5.0
+
 # /readyz answers within 2 s whatever storage does; the store's own ping
 # deadline is shorter, this is the backstop.
 _READYZ_DEADLINE_S = 1.8
@@ -110,7 +120,8 @@ def build_app(
             async with app_scheduler(settings, store) as scheduler:
                 scheduler.start()
                 yield
-                scheduler.shutdown()
+                # Before the store closes: a pass releases its leases through it.
+                await scheduler.stop(PASS_GRACE_S, PASS_CANCELLED_GRACE_S)
 
         app.cleanup_ctx.append(scheduler_lifecycle)
     app.router.add_get("/healthz", healthz)
@@ -145,7 +156,13 @@ def main(argv: list[str]) -> int:
         return cli.main.run(argv, settings)
     app = build_app(settings)
     log.info("serving on http://%s:%d", settings.host, settings.port)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        shutdown_timeout=SHUTDOWN_TIMEOUT_S,
+    )
     return 0
 
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import signal
 import sqlite3
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +29,7 @@ from cli.files import write_output
 from cli.okr_csv import CsvError
 from cli.package import DEFAULT_OUT, PackageError, build_package
 from cli.tenants import tenant_argument
-from scheduling.rounds import PassKind
+from scheduling.rounds import DeliveryEngine, PassKind
 from settings import CLIENT_ID, Settings
 from storage.backend import CreatesAtomically
 from storage.errors import StoreError
@@ -153,9 +156,16 @@ async def _run_pass(args: argparse.Namespace, settings: Settings, store: object)
     now = args.now or datetime.now(UTC)
     progress = _print_progress if sys.stderr.isatty() else None
     async with delivery_engine(settings, store, progress=progress) as engine:
-        counts = await engine.run(kind, now, args.tenant)
+        with _stop_on_sigterm(engine):
+            counts = await engine.run(kind, now, args.tenant)
     if progress is not None:
         print(file=sys.stderr)
+    if engine.stopping:
+        print(
+            "note: stopped by SIGTERM: the cards in flight were sent and recorded and the "
+            f"leases released; {counts.left} due card(s) not started: run again to send them",
+            file=sys.stderr,
+        )
     for error in counts.errors:
         print(f"error: {error}", file=sys.stderr)
     if counts.busy_teams:
@@ -165,7 +175,28 @@ async def _run_pass(args: argparse.Namespace, settings: Settings, store: object)
             file=sys.stderr,
         )
     print(f"{kind.value} at {now.isoformat()}: {counts.line()}")
+    if engine.stopping:
+        return 128 + signal.SIGTERM
     return 0 if counts.ok else 1
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(engine: DeliveryEngine) -> Iterator[None]:
+    """SIGTERM ends the pass cleanly (cards in flight recorded, leases released).
+
+    Without this the process would die holding its leases, and every other
+    instance would skip those teams until the leases lapse.
+    """
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGTERM, engine.stop)
+    except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 _done = 0

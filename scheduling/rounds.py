@@ -11,6 +11,11 @@ then delivers each item exactly once:
    (FAILED up to ``max_attempts`` passes).
 3. After the send, the record moves to SENT, FAILED or UNREACHABLE.
 
+:meth:`DeliveryEngine.stop` (SIGTERM) ends passes early but cleanly: cards in
+flight are finished and recorded, nothing new is started, and every lease is
+released, so the next instance carries on at once instead of waiting for the
+leases to lapse.
+
 The one window where a crash can still cause a duplicate is between Teams
 accepting a message and step 3's write: the record is still PENDING, so the
 next pass sends again. It lasts one storage write (milliseconds); see
@@ -77,6 +82,7 @@ class PassCounts:
     unreachable: int = 0
     retried: int = 0  # extra HTTP attempts, plus deliveries resumed after a crash or failure
     busy_teams: int = 0  # teams another instance was working on
+    left: int = 0  # due, but not started because the engine was stopped
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: PassCounts) -> None:
@@ -87,6 +93,7 @@ class PassCounts:
         self.unreachable += other.unreachable
         self.retried += other.retried
         self.busy_teams += other.busy_teams
+        self.left += other.left
         self.errors += other.errors
 
     def line(self) -> str:
@@ -165,6 +172,24 @@ class DeliveryEngine:
         self._concurrency = concurrency
         self._max_attempts = max_attempts
         self._progress = progress
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Let running passes finish the cards in flight, start nothing new, and end.
+
+        Each pass then records what it sent and releases its leases as usual, so
+        another instance can take the teams over at once. What was not started
+        is still due, and the next pass (here or elsewhere) sends it. For
+        shutdown: the engine does not start work again afterwards.
+        """
+        if not self._stopping:
+            self._stopping = True
+            log.info("stopping: passes finish the cards in flight, then release their leases")
+
+    @property
+    def stopping(self) -> bool:
+        """Whether :meth:`stop` was called."""
+        return self._stopping
 
     # -- passes ------------------------------------------------------------------
 
@@ -185,6 +210,8 @@ class DeliveryEngine:
         counts = PassCounts()
         members: tuple[Member, ...] | None = None  # read once per tenant, only if needed
         for team in await self._store.list_teams(tenant_id):
+            if self._stopping:
+                break
             if not team.installed:
                 continue
             try:
@@ -213,6 +240,9 @@ class DeliveryEngine:
         team = snapshot.team
         work = await self._not_yet_done(team, work, counts)
         if not work:
+            return
+        if self._stopping:
+            counts.left += len(work)
             return
         store = self._store
         lease_name = f"{kind.value}|{team.id}"
@@ -342,7 +372,8 @@ class DeliveryEngine:
             queue.put_nowait(item)
 
         async def worker() -> None:
-            while not queue.empty():
+            # Once stopped, each worker finishes the delivery it is on and takes no more.
+            while not queue.empty() and not self._stopping:
                 item = queue.get_nowait()
                 await holder.keep()
                 await self._deliver(team, item, counts)
@@ -353,6 +384,7 @@ class DeliveryEngine:
         finally:
             for task in workers:
                 task.cancel()
+        counts.left += queue.qsize()
 
     async def _deliver(self, team: Team, item: Work, counts: PassCounts) -> None:
         store = self._store

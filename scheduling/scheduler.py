@@ -9,8 +9,10 @@ between processes; we share nothing but our own storage.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -39,6 +41,7 @@ class PassScheduler:
         self._tasks = dict(tasks or {})
         self._clock = clock
         self._interval = interval
+        self._running: set[asyncio.Task[object]] = set()  # passes and tasks now running
         if not log.isEnabledFor(logging.DEBUG):
             # APScheduler logs every run at INFO; our own pass lines say what matters.
             logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -71,22 +74,63 @@ class PassScheduler:
 
     async def run_pass(self, kind: PassKind) -> None:
         """One pass; failures are logged, never raised into APScheduler."""
-        try:
-            counts = await self._engine.run(kind, self._clock())
-        except Exception:
-            log.exception("%s pass failed", kind.value)
-            return
+        with self._tracked():
+            try:
+                counts = await self._engine.run(kind, self._clock())
+            except Exception:
+                log.exception("%s pass failed", kind.value)
+                return
         if counts.sent or counts.failed or counts.unreachable or counts.errors:
             log.info("%s pass: %s", kind.value, counts.line())
 
     async def run_task(self, name: str) -> None:
         """One run of a task; failures are logged, never raised into APScheduler."""
+        with self._tracked():
+            try:
+                await self._tasks[name](self._clock())
+            except Exception:
+                log.exception("%s task failed", name)
+
+    @contextlib.contextmanager
+    def _tracked(self) -> Iterator[None]:
+        task = asyncio.current_task()
+        assert task is not None
+        self._running.add(task)
         try:
-            await self._tasks[name](self._clock())
-        except Exception:
-            log.exception("%s task failed", name)
+            yield
+        finally:
+            self._running.discard(task)
+
+    async def stop(self, grace: float, cancelled_grace: float = 5.0) -> None:
+        """Stop scheduling, and end the running passes cleanly before the store closes.
+
+        Running passes finish the cards they have in flight, record them and
+        release their leases (:meth:`DeliveryEngine.stop`), so the next
+        instance continues at once. Whatever still runs after ``grace`` seconds
+        (a send waiting out Teams' throttling) is cancelled; it still releases
+        its leases on the way out (up to ``cancelled_grace`` seconds more), and
+        its cards in flight stay PENDING for the next pass to resume.
+
+        Args:
+            grace: Seconds running work may take to end by itself.
+            cancelled_grace: Seconds cancelled work may take to clean up.
+        """
+        self._engine.stop()
+        if self._scheduler.running:
+            # No new runs; unlike shutdown(), pausing does not cancel the running ones.
+            self._scheduler.pause()
+        running = set(self._running)
+        if running:
+            log.info("waiting up to %g s for %d running pass(es) to end", grace, len(running))
+            _, late = await asyncio.wait(running, timeout=grace)
+            if late:
+                log.warning("cancelling %d pass(es) still running after %g s", len(late), grace)
+                for task in late:
+                    task.cancel()
+                await asyncio.wait(late, timeout=cancelled_grace)
+        self.shutdown()
 
     def shutdown(self) -> None:
-        """Stop scheduling (a running pass finishes on its own)."""
+        """Stop scheduling at once; APScheduler cancels what is running (see :meth:`stop`)."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)

@@ -13,7 +13,7 @@ import dataclasses
 import re
 import sys
 from collections import Counter
-from collections.abc import Awaitable, Collection
+from collections.abc import Awaitable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,13 +127,19 @@ class CliRun:
         return {k: int(v) for k, v in found.groupdict().items()}
 
 
-async def start_cli(sqlite_path: Path, *args: str) -> asyncio.subprocess.Process:
-    """Start ``python app.py ARGS`` in local mode on ``sqlite_path`` (no .env, no credentials)."""
+async def start_cli(
+    sqlite_path: Path, *args: str, env: Mapping[str, str] | None = None
+) -> asyncio.subprocess.Process:
+    """Start ``python app.py ARGS`` in local mode on ``sqlite_path`` (no .env, no credentials).
+
+    ``env`` adds to or overrides the few variables set (e.g. ``SCHEDULER=on`` to serve).
+    """
     env = {
         "PATH": "/usr/bin:/bin",
         "SQLITE_PATH": str(sqlite_path),
         "LOG_FORMAT": "plain",
         "SCHEDULER": "off",
+        **(env or {}),
     }
     return await asyncio.create_subprocess_exec(
         sys.executable,
