@@ -2,6 +2,8 @@
 #   docker build -t okr-checkins .
 #   docker run -p 3978:3978 --env-file .env okr-checkins
 # Settings come from the environment (see docs/deploy.md); nothing secret is baked in.
+# With credentials the app needs STORAGE: cosmos in production. /app/data is only for an
+# explicit STORAGE=sqlite on a mounted volume: the container's own disk is lost on restart.
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -31,4 +33,6 @@ EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"3978\")}/healthz', timeout=4)"]
 
+# Exec form: python is the container's first process, so the platform's SIGTERM reaches it
+# and the app shuts down cleanly (a running pass releases its leases) within the grace period.
 CMD ["python", "app.py"]

@@ -1,17 +1,19 @@
 // OKR check-ins for Microsoft Teams: everything the bot runs on, in one resource group.
 //
-//   az deployment group create -g <group> -f infra/main.bicep -p infra/main.parameters.example.json
+//   az deployment group create -g <group> -f infra/main.bicep -p registryName=<registry>
 //
-// Creates: a user-assigned managed identity (the bot's identity: Bot Framework tokens and
-// Cosmos DB data access, no secrets), a serverless Cosmos DB account with the database and
-// container (partition key /tenantId) and a data-plane role assignment for the identity,
-// a Log Analytics workspace, a Container Apps environment and the app (probes on /healthz
-// and /readyz), and the Azure Bot with its Microsoft Teams channel.
+// Creates: a user-assigned managed identity (the bot's identity: Bot Framework tokens,
+// image pulls and Cosmos DB data access, no secrets) with AcrPull on the registry that
+// holds the image, a serverless Cosmos DB account with the database and container
+// (partition key /tenantId) and a data-plane role assignment for the identity, a Log
+// Analytics workspace, a Container Apps environment and the app (probes on /healthz and
+// /readyz), and the Azure Bot with its Microsoft Teams channel. Order, as Microsoft's
+// guide for image pulls with a managed identity has it: identity, AcrPull, then the app.
 // See docs/deploy.md for the steps around it and what was verified.
 
 targetScope = 'resourceGroup'
 
-@description('Prefix of every resource name (lower-case letters and digits, 3 to 12).')
+@description('Prefix of every resource name (letters and digits, 3 to 12, starting with a letter); used in lower case.')
 @minLength(3)
 @maxLength(12)
 param name string = 'okrcheckins'
@@ -19,14 +21,14 @@ param name string = 'okrcheckins'
 @description('Region for everything except the bot, which is global.')
 param location string = resourceGroup().location
 
-@description('The container image to run, e.g. myregistry.azurecr.io/okr-checkins:1.0.0.')
-param image string
+@description('The Azure Container Registry in this resource group that holds the image (az acr create, docs/deploy.md).')
+param registryName string
 
-@description('Registry server of the image when it is private (e.g. myregistry.azurecr.io); empty for a public image.')
-param registryServer string = ''
+@description('The image in that registry: repository and tag.')
+param image string = 'okr-checkins:0.1.0'
 
-@description('Microsoft Entra tenant ids (GUIDs) the bot serves, comma-separated; empty serves every tenant that installs it.')
-param allowedTenants string = ''
+@description('Microsoft Entra tenant ids (GUIDs) the bot serves, comma-separated, or * for every tenant that installs it. Default: this tenant only.')
+param allowedTenants string = tenant().tenantId
 
 @description('Azure Bot pricing tier: F0 (free, standard channels such as Teams are free anyway) or S1.')
 @allowed(['F0', 'S1'])
@@ -41,26 +43,41 @@ param logLevel string = 'INFO'
 @maxValue(10)
 param maxReplicas int = 2
 
+// Container app and Cosmos DB account names must be lower case.
+var prefix = toLower(name)
 var cosmosDatabase = 'okr'
 var cosmosContainer = 'okr'
 // Cosmos DB Built-in Data Contributor (data plane: read and write items, no account keys).
 var cosmosDataContributor = '00000000-0000-0000-0000-000000000002'
-var suffix = uniqueString(resourceGroup().id, name)
-// A private registry is reached with the app's identity (give it AcrPull on the registry).
-var registries = empty(registryServer) ? [] : [
-  {
-    server: registryServer
-    identity: identity.id
-  }
-]
+// AcrPull (built-in role: pull images from a container registry).
+var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+var suffix = uniqueString(resourceGroup().id, prefix)
+// Between SIGTERM and SIGKILL (the platform's default, stated): the app's shutdown fits in it.
+var terminationGracePeriodSeconds = 30
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: '${name}-id'
+  name: '${prefix}-id'
   location: location
 }
 
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
+  name: registryName
+}
+
+// The app pulls its image as the identity, so the identity needs AcrPull before the app exists.
+resource identityPullsImages 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, identity.id, acrPull)
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
+    principalId: identity.properties.principalId
+    // A new identity may not have replicated yet; the type spares the lookup that then fails.
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
-  name: '${name}-${suffix}'
+  name: '${prefix}-${suffix}'
   location: location
   kind: 'GlobalDocumentDB'
   properties: {
@@ -122,7 +139,7 @@ resource cosmosRole 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@20
 }
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: '${name}-logs'
+  name: '${prefix}-logs'
   location: location
   properties: {
     sku: {
@@ -133,7 +150,7 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
 }
 
 resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
-  name: '${name}-env'
+  name: '${prefix}-env'
   location: location
   properties: {
     appLogsConfiguration: {
@@ -147,7 +164,7 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 }
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {
-  name: '${name}-app'
+  name: '${prefix}-app'
   location: location
   identity: {
     type: 'UserAssigned'
@@ -165,13 +182,19 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         transport: 'auto'
         allowInsecure: false
       }
-      registries: registries
+      registries: [
+        {
+          server: registry.properties.loginServer
+          identity: identity.id
+        }
+      ]
     }
     template: {
+      terminationGracePeriodSeconds: terminationGracePeriodSeconds
       containers: [
         {
           name: 'okr-checkins'
-          image: image
+          image: '${registry.properties.loginServer}/${image}'
           resources: {
             cpu: json('0.5')
             memory: '1Gi'
@@ -221,13 +244,14 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     }
   }
   dependsOn: [
+    identityPullsImages
     cosmosRole
     container
   ]
 }
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
-  name: '${name}-bot-${suffix}'
+  name: '${prefix}-bot-${suffix}'
   location: 'global'
   kind: 'azurebot'
   sku: {
@@ -264,4 +288,11 @@ output messagingEndpoint string = bot.properties.endpoint
 @description('The app host name, for the package\'s validDomains if wanted.')
 output appHostName string = app.properties.configuration.ingress.fqdn
 
+@description('The Cosmos DB endpoint, for operator commands run from outside the app (docs/deploy.md).')
 output cosmosEndpoint string = cosmos.properties.documentEndpoint
+
+@description('The Cosmos DB account, for data-plane role assignments.')
+output cosmosAccount string = cosmos.name
+
+@description('The container app, for az containerapp exec.')
+output containerApp string = app.name

@@ -16,12 +16,70 @@ from pathlib import Path
 
 import pytest
 
+import app
+from cli.package import app_version
+from settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
 BICEP = ROOT / "infra" / "main.bicep"
 DEPLOY_MD = ROOT / "docs" / "deploy.md"
 # Read by azure-identity itself (which user-assigned identity DefaultAzureCredential uses).
 LIBRARY_SETTINGS = {"AZURE_CLIENT_ID"}
+ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+
+
+ASSIGNMENT = re.compile(r"^\s*([A-Z][A-Z0-9_]*)=(.*)$", re.MULTILINE)
+# What the stand-in for `az` answers, as Azure would.
+STUB_AZ = r"""#!/bin/sh
+echo "az $*" >> "$STUB_LOG"
+case "$*" in
+  "acr show "*) exit 3 ;;
+  *properties.outputs.botAppId.value*) echo 5a0c1f7e-8d2b-4c3a-9e1f-0b2c3d4e5f6a ;;
+  *properties.outputs.appHostName.value*) echo okrcheckins-app.example.azurecontainerapps.io ;;
+  *properties.outputs.containerApp.value*) echo okrcheckins-app ;;
+  *properties.outputs.cosmosAccount.value*) echo okrcheckins-abc ;;
+  *outputs.cosmosEndpoint.value*) echo https://okrcheckins-abc.documents.azure.com:443/ ;;
+  "account show "*) echo 0e7b6b1c-4f3a-4d55-9a8e-2b1d3c4e5f60 ;;
+esac
+"""
+STUB_OTHER = """#!/bin/sh
+echo "$(basename "$0") $*" >> "$STUB_LOG"
+"""
+
+
+def guide_scripts() -> list[str]:
+    """The ``sh`` blocks of docs/deploy.md, in order: the script, then its later parts."""
+    return re.findall(r"^```sh\n(.*?)^```", DEPLOY_MD.read_text("utf-8"), re.MULTILINE | re.DOTALL)
+
+
+def bicep_resources() -> dict[str, tuple[str, str]]:
+    """Every resource of the Bicep file: symbolic name -> (type@version [existing], body)."""
+    text = BICEP.read_text(encoding="utf-8")
+    found: dict[str, tuple[str, str]] = {}
+    for match in re.finditer(r"^resource (\w+) '([^']+)'( existing)? = \{", text, re.MULTILINE):
+        depth, end = 1, match.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        found[match[1]] = (match[2] + (match[3] or ""), text[match.end() : end - 1])
+    return found
+
+
+def bicep_resource(resource_type: str) -> tuple[str, str]:
+    """(symbolic name, body) of the one resource of ``resource_type``."""
+    [(name, body)] = [
+        (name, body)
+        for name, (kind, body) in bicep_resources().items()
+        if kind.split("@")[0] == resource_type
+    ]
+    return name, body
+
+
+def bicep_var(name: str) -> str:
+    found = re.search(rf"^var {name} = (.+)$", BICEP.read_text(encoding="utf-8"), re.MULTILINE)
+    assert found, f"no var {name}"
+    return found[1].strip()
 
 
 def settings_the_app_reads() -> set[str]:
@@ -101,6 +159,151 @@ def test_bicep_declares_the_resources_the_bot_needs():
     assert "msaAppType: 'UserAssignedMSI'" in bicep
     assert "'MsTeamsChannel'" in bicep
     assert "path: '/healthz'" in bicep
+
+
+def test_the_identity_gets_acr_pull_on_the_existing_registry_before_the_app_exists():
+    """The app pulls its image as the identity the same template creates (issue 14, item 1)."""
+    resources = bicep_resources()
+    registry, (registry_type, _) = next(
+        (name, entry)
+        for name, entry in resources.items()
+        if entry[0].startswith("Microsoft.ContainerRegistry/registries@")
+    )
+    assert registry_type.endswith(" existing")  # the registry is the admin's, not created here
+    role, body = bicep_resource("Microsoft.Authorization/roleAssignments")
+    assert f"scope: {registry}\n" in body
+    assert bicep_var("acrPull") == f"'{ACR_PULL}'"
+    role_definition = "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)"
+    assert f"roleDefinitionId: {role_definition}" in body
+    assert "principalId: identity.properties.principalId" in body
+    assert "principalType: 'ServicePrincipal'" in body
+    # The app waits for the role, pulls with the identity, from that registry.
+    _, app_body = bicep_resource("Microsoft.App/containerApps")
+    depends = re.search(r"dependsOn: \[([^\]]*)\]", app_body)
+    assert depends and role in depends[1].split()
+    assert {"cosmosRole", "container"} <= set(depends[1].split())
+    assert f"server: {registry}.properties.loginServer\n          identity: identity.id" in app_body
+    assert f"image: '${{{registry}.properties.loginServer}}/${{image}}'" in app_body
+
+
+def test_by_default_the_template_serves_only_its_own_tenant():
+    bicep = BICEP.read_text(encoding="utf-8")
+    assert re.search(r"^param allowedTenants string = tenant\(\)\.tenantId$", bicep, re.MULTILINE)
+    assert "{ name: 'ALLOWED_TENANTS', value: allowedTenants }" in bicep
+
+
+def test_resource_names_are_lower_case():
+    """Container app and Cosmos DB account names must be lower case (issue 14, item 6)."""
+    assert bicep_var("prefix") == "toLower(name)"
+    names = [
+        re.search(r"^  name: (.+)$", body, re.MULTILINE)
+        for kind, body in bicep_resources().values()
+        if not kind.endswith(" existing")
+    ]
+    for found in names:
+        assert found is not None
+        assert "${name}" not in found[1] and not found[1].startswith("name")
+    interpolated = [found[1] for found in names if found and "${" in found[1]]
+    assert len(interpolated) >= 6 and all("${prefix}" in name for name in interpolated)
+    assert bicep_var("suffix") == "uniqueString(resourceGroup().id, prefix)"  # lower case too
+
+
+def test_the_apps_shutdown_fits_in_the_platforms_grace_period():
+    """Requests, then a pass finishing its cards and releasing its leases, before SIGKILL."""
+    grace = int(bicep_var("terminationGracePeriodSeconds"))
+    _, app_body = bicep_resource("Microsoft.App/containerApps")
+    assert "terminationGracePeriodSeconds: terminationGracePeriodSeconds" in app_body
+    worst_case = app.SHUTDOWN_TIMEOUT_S + app.PASS_GRACE_S + app.PASS_CANCELLED_GRACE_S
+    assert worst_case + 5 <= grace  # 5 s left to close the store and exit
+    assert app.SHUTDOWN_TIMEOUT_S < 60  # aiohttp's own default would outlast the grace alone
+
+
+def test_the_templates_settings_start_the_app_on_cosmos_for_its_own_tenant():
+    """The container's environment, as the template sets it, passes the start-up rules."""
+    tenant = "0e7b6b1c-4f3a-4d55-9a8e-2b1d3c4e5f60"
+    values = {
+        "cosmos.properties.documentEndpoint": "https://okr-abc.documents.azure.com:443/",
+        "cosmosDatabase": "okr",
+        "cosmosContainer": "okr",
+        "identity.properties.clientId": "5a0c1f7e-8d2b-4c3a-9e1f-0b2c3d4e5f6a",
+        "tenant().tenantId": tenant,
+        "allowedTenants": tenant,  # its default, tenant().tenantId
+        "logLevel": "INFO",
+    }
+    env = {}
+    for name, value in re.findall(
+        r"\{ name: '([A-Z][A-Z0-9_]*)', value: ([^}]+?) \}", BICEP.read_text(encoding="utf-8")
+    ):
+        env[name] = value.strip("'") if value.startswith("'") else values[value]
+
+    settings = Settings.from_env(env, env_file=None)
+
+    assert settings.storage == "cosmos" and not settings.local_mode
+    assert settings.allowed_tenants == frozenset({tenant})
+
+
+def test_deploy_guide_is_one_script_with_every_variable_defined_once_at_the_top():
+    script, *later = guide_scripts()
+    assignments = [m.groups() for block in (script, *later) for m in ASSIGNMENT.finditer(block)]
+    names = [name for name, _ in assignments]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+    # The values come first; after them, variables only capture what Azure answers.
+    lines = script.splitlines()
+    first_command = next(
+        i
+        for i, line in enumerate(lines)
+        if line.strip() and not line.startswith(("#", "set -")) and not ASSIGNMENT.match(line)
+    )
+    inputs = [m[1] for m in map(ASSIGNMENT.match, lines[:first_command]) if m]
+    assert {"LOCATION", "GROUP", "NAME", "REGISTRY", "IMAGE"} <= set(inputs)
+    later_values = [value for name, value in assignments if name not in inputs]
+    assert all(value.startswith('"$(') for value in later_values), later_values
+    used = set(re.findall(r"\$\{?([A-Z][A-Z0-9_]*)", "\n".join((script, *later))))
+    assert used <= set(names), used - set(names)
+
+
+def test_deploy_guide_script_runs_top_to_bottom(tmp_path: Path):
+    """All of it, in one shell, with stand-ins for az, curl and python3 that record their calls."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for name, text in {"az": STUB_AZ, "curl": STUB_OTHER, "python3": STUB_OTHER}.items():
+        (stubs / name).write_text(text, encoding="utf-8")
+        (stubs / name).chmod(0o755)
+    log = tmp_path / "calls.log"
+    done = subprocess.run(
+        ["bash", "-c", "\n".join(guide_scripts())],
+        cwd=ROOT,
+        env={"PATH": f"{stubs}:/usr/bin:/bin", "STUB_LOG": str(log), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text(encoding="utf-8").splitlines()
+    image = f"okr-checkins:{app_version()}"
+    in_order = [
+        "az group create --name okr-checkins --location westeurope",
+        "az acr show --resource-group okr-checkins --name contosookrcheckins --output none",
+        "az acr create --resource-group okr-checkins --name contosookrcheckins --sku Basic",
+        f"az acr build --registry contosookrcheckins --image {image} .",
+        "az deployment group create --resource-group okr-checkins --name okr-checkins "
+        "--template-file infra/main.bicep "
+        f"--parameters name=okrcheckins registryName=contosookrcheckins image={image}",
+        "python3 app.py package --app-id 5a0c1f7e-8d2b-4c3a-9e1f-0b2c3d4e5f6a "
+        "--out build/okr-checkins.zip",
+        "az ad sp create --id ",
+        "az containerapp exec --resource-group okr-checkins --name okrcheckins-app --command sh",
+        "python3 app.py import okrs.csv --tenant 0e7b6b1c-4f3a-4d55-9a8e-2b1d3c4e5f60 "
+        "--team 19:...@thread.tacv2 --dry-run",
+    ]
+    positions = [next(i for i, call in enumerate(calls) if call.startswith(c)) for c in in_order]
+    assert positions == sorted(positions), calls
+    ready = [c for c in calls if c.startswith("curl ")]
+    assert ready and ready[0].endswith(
+        "https://okrcheckins-app.example.azurecontainerapps.io/readyz"
+    )
 
 
 def test_deploy_guide_names_every_setting_the_app_reads():
