@@ -12,6 +12,8 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from bot import okr_views
@@ -30,7 +32,7 @@ from cards.deliveries import DeliveryCards
 from cards.forms import raw_values
 from cards.i18n import Language, text
 from cards.locale_format import ValueParseError, format_datetime, format_value, parse_value
-from okr.models import CheckIn, CheckInStatus, KeyResult, Objective, ObjectiveState
+from okr.models import CheckIn, CheckInStatus, KeyResult, Objective, ObjectiveState, Team
 from okr.permissions import may_change
 from okr.progress import key_result_progress
 from storage.errors import NotFoundError, StoreUnavailableError
@@ -49,6 +51,7 @@ def register(features: Features) -> None:
     """Register ``checkin`` and the check-in card's submit verb."""
     features.add_command("checkin", checkin_command, aliases=ALIASES[CommandName.CHECKIN][1:])
     features.add_verb(verbs.CHECKIN_SUBMIT, submit_checkin)
+    features.add_verb(verbs.CHECKIN_NO_CHANGE, no_change)
 
 
 async def open_key_results(turn: Turn) -> list[KeyResult]:
@@ -101,8 +104,19 @@ def _card_ids(data: Mapping[str, Any]) -> tuple[str, list[str], str | None] | No
     return card_id, list(kr_ids), round_id
 
 
-async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
-    """Validate the card, record a check-in per key result with a value, show the record."""
+@dataclass(frozen=True, slots=True)
+class _OpenCard:
+    """A submitted check-in card, its key results loaded and the person allowed."""
+
+    card_id: str
+    round_id: str | None
+    key_results: list[KeyResult]
+    objectives: dict[str, Objective]
+    team: Team | None
+
+
+async def _open(turn: Turn, action: CardAction) -> _OpenCard | Text:
+    """The card's key results if it is current and the person may check in on all of them."""
     lang = okr_views.language(turn)
     ids = _card_ids(action.data) if action.is_current else None
     if ids is None:
@@ -122,44 +136,126 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
     if not await _may_check_in(turn, key_results, objectives):
         return Text(text(lang, "permission.key_result"))
     team = await okr_views.team_of(turn)
+    return _OpenCard(card_id, round_id, key_results, objectives, team)
 
-    names = tuple(f(i) for i in range(len(kr_ids)) for f in (value_field, status_field, note_field))
+
+def _again(
+    turn: Turn, card: _OpenCard, values: Mapping[str, str], problems: Mapping[str, str]
+) -> Card:
+    composed = CARDS.checkin(
+        turn.member,
+        card.key_results,
+        card.objectives,
+        now=turn.now,
+        card_id=card.card_id,
+        round_id=card.round_id,
+        settings=card.team.settings if card.team else None,
+        values=values,
+        problems=problems,
+        locale=turn.locale,
+    )
+    return Card(composed.content, fallback_text=composed.fallback_text)
+
+
+async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
+    """Record what changed on the card (a value, a status or a note), show the record."""
+    card = await _open(turn, action)
+    if isinstance(card, Text):
+        return card
+    lang = okr_views.language(turn)
+    names = tuple(
+        f(i) for i in range(len(card.key_results)) for f in (value_field, status_field, note_field)
+    )
     values = raw_values(action.data, names)
+    earlier = await _earlier_answers(turn, card)
+    if earlier:
+        # Answered before (a double click, a retry, or pressed again with other
+        # values): the first answer stands, and the record says so if they differ.
+        kept_first = any(
+            _typed_answer(lang, index, kr, values) != _answer_of(kr, earlier.get(kr.id))
+            for index, kr in enumerate(card.key_results)
+        )
+        return _recorded(turn, card, list(earlier.values()), kept_first=kept_first)
     problems: dict[str, str] = {}
     checkins: list[CheckIn] = []
-    for index, kr in enumerate(key_results):
-        checkin = _read_one(turn, lang, index, kr, values, problems, card_id, round_id)
+    for index, kr in enumerate(card.key_results):
+        checkin = _read_one(turn, lang, index, kr, values, problems, card)
         if checkin is not None:
             checkins.append(checkin)
     if not checkins and not problems:
         problems["_all"] = text(lang, "checkin.nothing_entered")
-
-    def again(problems: dict[str, str]) -> Card:
-        composed = CARDS.checkin(
-            turn.member,
-            key_results,
-            objectives,
-            now=turn.now,
-            card_id=card_id,
-            round_id=round_id,
-            settings=team.settings if team else None,
-            values=values,
-            problems=problems,
-            locale=turn.locale,
-        )
-        return Card(composed.content, fallback_text=composed.fallback_text)
-
     if problems:
-        return again(problems)
+        return _again(turn, card, values, problems)
+    return await _record(turn, card, checkins, values)
+
+
+async def no_change(turn: Turn, action: CardAction) -> Replies:
+    """One tap when nothing moved: every key result on the card as it was, with its last status."""
+    card = await _open(turn, action)
+    if isinstance(card, Text):
+        return card
+    earlier = await _earlier_answers(turn, card)
+    if earlier:
+        return _recorded(turn, card, list(earlier.values()), kept_first=True)
+    checkins = [
+        _checkin(turn, card, kr, kr.current, kr.last_status or CheckInStatus.ON_TRACK, "")
+        for kr in card.key_results
+    ]
+    return await _record(turn, card, checkins, {})
+
+
+async def _earlier_answers(turn: Turn, card: _OpenCard) -> dict[str, CheckIn]:
+    """The check-ins this card already recorded, by key result (one point read each)."""
+    found = await asyncio.gather(
+        *(turn.store.get_checkin(turn.tenant_id, _checkin_id(card, kr)) for kr in card.key_results)
+    )
+    return {c.key_result_id: c for c in found if c is not None}
+
+
+def _typed_answer(
+    lang: Language, index: int, kr: KeyResult, values: Mapping[str, str]
+) -> tuple[object, ...] | None:
+    """What the card says for one key result now, or None when it says "left as it was"."""
+    typed = values.get(value_field(index), "").strip()
+    try:
+        value = parse_value(typed, kr.kind, lang, currency=kr.currency) if typed else kr.current
+        status_text = values.get(status_field(index), "")
+        status = CheckInStatus(status_text) if status_text else kr.last_status
+    except (ValueParseError, ValueError):
+        return ("unreadable",)
+    note = values.get(note_field(index), "").strip()
+    return value, status or CheckInStatus.ON_TRACK, note
+
+
+def _answer_of(kr: KeyResult, checkin: CheckIn | None) -> tuple[object, ...] | None:
+    """The answer a stored check-in gave (the key result as it is now, when there is none)."""
+    if checkin is None:
+        return kr.current, kr.last_status or CheckInStatus.ON_TRACK, ""
+    return _answer(checkin)
+
+
+async def _record(
+    turn: Turn, card: _OpenCard, checkins: list[CheckIn], values: Mapping[str, str]
+) -> Replies:
+    """Store the card's check-ins together and answer with the record (or the card again)."""
+    lang = okr_views.language(turn)
     try:
         # The whole card or nothing: a person told "recorded" sees all of it stored.
-        stored = await store.record_checkins(turn.tenant_id, checkins)
+        stored = await turn.store.record_checkins(turn.tenant_id, checkins)
     except NotFoundError:
         return Text(text(lang, "error.card_expired_gone"))
     except StoreUnavailableError as exc:
         log.warning("check-in not recorded: storage unavailable (%s)", exc)
-        return again({"_all": text(lang, "checkin.storage_unavailable")})
-    by_kr = {kr.id: kr for kr in key_results}
+        return _again(turn, card, values, {"_all": text(lang, "checkin.storage_unavailable")})
+    # Two presses at once: the other one stored first, and its answer stands.
+    kept_first = any(_answer(s) != _answer(c) for s, c in zip(stored, checkins, strict=True))
+    return _recorded(turn, card, stored, kept_first=kept_first)
+
+
+def _recorded(turn: Turn, card: _OpenCard, stored: list[CheckIn], *, kept_first: bool) -> Card:
+    """The read-only record of what the card stored."""
+    lang = okr_views.language(turn)
+    by_kr = {kr.id: kr for kr in card.key_results}
     lines = []
     for checkin in stored:
         recorded_kr = by_kr[checkin.key_result_id]
@@ -178,12 +274,17 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
                 progress=float(key_result_progress(_with_value(recorded_kr, checkin)).clamped),
             )
         )
-    recorded_at = format_datetime(stored[0].recorded_at, lang, okr_views.time_zone(turn, team))
-    unchanged = len(key_results) - len(lines)
+    zone = okr_views.time_zone(turn, card.team)
+    recorded_at = format_datetime(stored[0].recorded_at, lang, zone)
+    unchanged = len(card.key_results) - len(lines)
     return Card(
-        recorded_card(lang, lines, recorded_at, unchanged),
+        recorded_card(lang, lines, recorded_at, unchanged, kept_first=kept_first),
         fallback_text=text(lang, "checkin.recorded_title"),
     )
+
+
+def _answer(checkin: CheckIn) -> tuple[object, ...]:
+    return checkin.value, checkin.status, checkin.note
 
 
 async def _may_check_in(
@@ -214,31 +315,44 @@ def _read_one(
     kr: KeyResult,
     values: dict[str, str],
     problems: dict[str, str],
-    card_id: str,
-    round_id: str | None,
+    card: _OpenCard,
 ) -> CheckIn | None:
+    """The check-in for one key result if anything changed, else None (problems noted).
+
+    The card starts at the current value and the last status, so a status
+    change or a note alone is a check-in too: its value stays as it was.
+    """
     typed = values[value_field(index)].strip()
     status_text = values[status_field(index)]
     note = values[note_field(index)].strip()
     if len(note) > NOTE_MAX:
         problems[note_field(index)] = text(lang, "validation.too_long", max=NOTE_MAX)
+    last_status = kr.last_status or CheckInStatus.ON_TRACK
     try:
-        status = CheckInStatus(status_text) if status_text else CheckInStatus.ON_TRACK
+        status = CheckInStatus(status_text) if status_text else last_status
     except ValueError:
         problems[status_field(index)] = text(lang, "validation.invalid_choice")
         return None
-    if not typed:
-        return None
-    try:
-        value = parse_value(typed, kr.kind, lang, currency=kr.currency)
-    except ValueParseError as exc:
-        problems[value_field(index)] = exc.message(lang)
-        return None
+    value = kr.current
+    if typed:
+        try:
+            value = parse_value(typed, kr.kind, lang, currency=kr.currency)
+        except ValueParseError as exc:
+            problems[value_field(index)] = exc.message(lang)
+            return None
     if value_field(index) in problems or note_field(index) in problems:
         return None
+    if value == kr.current and status is last_status and not note:
+        return None  # left as it was
+    return _checkin(turn, card, kr, value, status, note)
+
+
+def _checkin(
+    turn: Turn, card: _OpenCard, kr: KeyResult, value: Decimal, status: CheckInStatus, note: str
+) -> CheckIn:
     return CheckIn(
         tenant_id=turn.tenant_id,
-        id=f"{card_id}|{kr.id}",
+        id=_checkin_id(card, kr),
         key_result_id=kr.id,
         objective_id=kr.objective_id,
         author_id=turn.member.id,
@@ -246,5 +360,10 @@ def _read_one(
         status=status,
         recorded_at=turn.now,
         note=note,
-        round_id=round_id,
+        round_id=card.round_id,
     )
+
+
+def _checkin_id(card: _OpenCard, kr: KeyResult) -> str:
+    # From the card: the same card pressed twice stores nothing twice.
+    return f"{card.card_id}|{kr.id}"

@@ -1,8 +1,9 @@
 """The check-in card: one card per owner with every key result to update.
 
-Three states: the input card (values, a pre-filled status and a note per key
-result), the same card with problems next to the fields, and the read-only
-record of what was sent and when. Also the reminder and the team owners'
+Three states: the input card (per key result the current value and the
+owner's last status to change, a note behind a toggle, and "no change" for
+one tap when nothing moved), the same card with problems next to the fields,
+and the read-only record of what was sent and when. Also the reminder and the team owners'
 summary of missing check-ins. Pure functions of prepared, formatted data.
 """
 
@@ -27,22 +28,38 @@ from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
 from cards.markdown import bold, bullets, join
 from okr.models import CheckInStatus, KeyResult, KeyResultKind
+from okr.pace import PaceStatus
 
 NOTE_MAX = 500
 
 
 @dataclass(frozen=True, slots=True)
 class CheckInItem:
-    """One key result on the card, formatted for the owner's locale."""
+    """One key result on the card, formatted for the owner's locale.
+
+    Attributes:
+        key_result: The key result as stored.
+        objective_title: Its objective's title (shown once over its key results).
+        last_value: The current value, formatted to read ("12.500.000 ₫").
+        target: The target, formatted to read.
+        typed_value: The current value as it is typed back ("12.500.000", "2:37").
+        progress: Progress, clamped 0..1.
+        expected: Where the plan says it should be by now, 0..1 (None: no plan).
+        pace: What the pace suggests (None: no plan); shown as a hint.
+        status: The status the card starts at: the owner's last one.
+        due: The due date of a milestone, formatted ("" when none).
+    """
 
     key_result: KeyResult
     objective_title: str
     last_value: str
     target: str
+    typed_value: str
     progress: float
     expected: float | None
-    suggested_status: CheckInStatus
-    placeholder: str  # how to type a value, e.g. "12.500.000" or "2:37"
+    pace: PaceStatus | None
+    status: CheckInStatus
+    due: str = ""
 
 
 def value_field(index: int) -> str:
@@ -60,30 +77,115 @@ def note_field(index: int) -> str:
     return f"note_{index}"
 
 
-def _item_header(lang: Language, item: CheckInItem) -> list[Element]:
-    kr = item.key_result
-    line = text(
-        lang,
-        "checkin.kr_line",
-        last=item.last_value,
-        target=item.target,
-        progress=format_progress(item.progress, lang),
-    )
-    header = [
-        paragraph(bold(kr.title), spacing="Large", separator=True),
-        paragraph(item.objective_title, isSubtle=True, spacing="None", size="Small"),
-        paragraph(f"{progress_bar(item.progress)} {line}", spacing="Small"),
+def _meta_line(lang: Language, item: CheckInItem) -> str:
+    """``▰▰▱ 42% · $13M → $24M · Plan to date: 66% · Pace: behind · due 31/03``."""
+    parts = [
+        f"{progress_bar(item.progress)} {format_progress(item.progress, lang)}",
+        text(lang, "checkin.now_to_target", current=item.last_value, target=item.target),
     ]
     if item.expected is not None:
-        header.append(
-            paragraph(
-                text(lang, "pace.expected", expected=format_progress(item.expected, lang)),
-                isSubtle=True,
-                spacing="None",
-                size="Small",
-            )
+        parts.append(text(lang, "pace.expected", expected=format_progress(item.expected, lang)))
+    if item.pace is not None:
+        # The pace is a hint beside the owner's own reading, never its default.
+        pace = text(lang, f"pace.{item.pace.name.lower()}")
+        parts.append(text(lang, "checkin.pace_hint", pace=pace))
+    if item.due:
+        parts.append(text(lang, "checkin.due", date=item.due))
+    return join(parts)
+
+
+def _unlabelled(element: Element, placeholder: str = "") -> Element:
+    """An input without its own label: the card names the columns once, at the top."""
+    element.pop("label", None)
+    if placeholder and element["type"] == "Input.Text":
+        element["placeholder"] = placeholder
+    return element
+
+
+def _value_input(lang: Language, item: CheckInItem, field: str, value: str) -> Element:
+    label_text = text(lang, "field.checkin.value")
+    if item.key_result.kind is KeyResultKind.MILESTONE:
+        choices = [(text(lang, "milestone.not_done"), "0"), (text(lang, "milestone.done"), "1")]
+        return _unlabelled(choice_input(field, label_text, choices, value))
+    return _unlabelled(text_input(field, label_text, value, max_length=40), label_text)
+
+
+def _columns_header(lang: Language) -> Element:
+    """ "New value | Status" once over every key result's inputs."""
+
+    def column(key: str) -> Element:
+        label_text = paragraph(text(lang, key), isSubtle=True, size="Small", weight="Bolder")
+        return {"type": "Column", "width": "stretch", "items": [label_text]}
+
+    return {
+        "type": "ColumnSet",
+        "spacing": "Small",
+        "columns": [
+            column("field.checkin.value"),
+            column("field.checkin.status"),
+            {"type": "Column", "width": "auto", "items": [paragraph(" ", size="Small")]},
+        ],
+    }
+
+
+def _item(
+    lang: Language,
+    index: int,
+    item: CheckInItem,
+    values: Mapping[str, str],
+    problems: Mapping[str, str],
+) -> list[Element]:
+    value_id, status_id, note_id = value_field(index), status_field(index), note_field(index)
+    statuses = [(label(lang, s), s.value) for s in CheckInStatus]
+    status_input = _unlabelled(
+        choice_input(
+            status_id,
+            text(lang, "field.checkin.status"),
+            statuses,
+            values.get(status_id, item.status.value),
         )
-    return header
+    )
+    note = values.get(note_id, "")
+    note_label = text(lang, "field.checkin.note")
+    note_input = _unlabelled(text_input(note_id, note_label, note, max_length=NOTE_MAX), note_label)
+    # The note stays folded away until asked for (or already typed, or wrong).
+    note_input["isVisible"] = bool(note) or note_id in problems
+    toggle = {
+        "type": "Column",
+        "width": "auto",
+        "verticalContentAlignment": "Center",
+        "selectAction": {
+            "type": "Action.ToggleVisibility",
+            "title": text(lang, "checkin.add_note"),
+            "targetElements": [note_id],
+        },
+        "items": [paragraph(text(lang, "checkin.add_note"), color="Accent", size="Small")],
+    }
+    return [
+        paragraph(bold(item.key_result.title), spacing="Medium"),
+        paragraph(_meta_line(lang, item), isSubtle=True, size="Small", spacing="None"),
+        {
+            "type": "ColumnSet",
+            "spacing": "Small",
+            "columns": [
+                {
+                    "type": "Column",
+                    "width": "stretch",
+                    "items": checked(
+                        _value_input(lang, item, value_id, values.get(value_id, item.typed_value)),
+                        problems,
+                    ),
+                },
+                {
+                    "type": "Column",
+                    "width": "stretch",
+                    "items": checked(status_input, problems),
+                },
+                toggle,
+            ],
+        },
+        *checked(note_input, problems),
+    ]
 
 
 def checkin_card(
@@ -96,83 +198,45 @@ def checkin_card(
     problems: Mapping[str, str] | None = None,
     reminder: bool = False,
 ) -> Element:
-    """The input card (``problems`` shown next to their fields when given)."""
+    """The input card (``problems`` shown next to their fields when given).
+
+    Each field starts at what is stored: the current value, the owner's last
+    status. Key results are grouped under their objective's title, shown once.
+    """
     values = values or {}
     problems = problems or {}
     title_key = "checkin.reminder_title" if reminder else "checkin.title"
     body: list[Element] = [
         heading(text(lang, title_key)),
-        paragraph(text(lang, "checkin.intro", count=len(items)), isSubtle=True),
+        paragraph(text(lang, "checkin.intro", count=len(items)), isSubtle=True, spacing="None"),
     ]
     if problems:
         body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
     if "_all" in problems:
         body.append(paragraph(problems["_all"], color="Attention"))
-    statuses = [(label(lang, s), s.value) for s in CheckInStatus]
+    body.append(_columns_header(lang))
+    shown_objective: str | None = None
     for index, item in enumerate(items):
-        kr = item.key_result
-        body.extend(_item_header(lang, item))
-        value_id, status_id, note_id = value_field(index), status_field(index), note_field(index)
-        if kr.kind is KeyResultKind.MILESTONE:
-            value_input = choice_input(
-                value_id,
-                text(lang, "field.checkin.value"),
-                [
-                    (text(lang, "milestone.not_done"), "0"),
-                    (text(lang, "milestone.done"), "1"),
-                ],
-                values.get(value_id, ""),
+        if item.objective_title != shown_objective:
+            shown_objective = item.objective_title
+            body.append(
+                paragraph(item.objective_title, weight="Bolder", separator=True, spacing="Medium")
             )
-        else:
-            value_input = text_input(
-                value_id,
-                text(lang, "field.checkin.value"),
-                values.get(value_id, ""),
-                placeholder=item.placeholder,
-                max_length=40,
-            )
-        status_input = choice_input(
-            status_id,
-            text(lang, "field.checkin.status"),
-            statuses,
-            values.get(status_id, item.suggested_status.value),
-        )
-        # Value and status side by side keeps a five-KR card short enough to scan.
-        body.append(
-            {
-                "type": "ColumnSet",
-                "columns": [
-                    {
-                        "type": "Column",
-                        "width": "stretch",
-                        "items": checked(value_input, problems),
-                    },
-                    {
-                        "type": "Column",
-                        "width": "stretch",
-                        "items": checked(status_input, problems),
-                    },
-                ],
-            }
-        )
-        body += checked(
-            text_input(
-                note_id,
-                text(lang, "field.checkin.note"),
-                values.get(note_id, ""),
-                max_length=NOTE_MAX,
-            ),
-            problems,
-        )
+        body.extend(_item(lang, index, item, values, problems))
     data = {
         "card_id": card_id,
         "key_results": [item.key_result.id for item in items],
     }
     if round_id:
         data["round_id"] = round_id
+    still_on_track = all(item.status is CheckInStatus.ON_TRACK for item in items)
+    no_change = text(lang, "checkin.no_change" if still_on_track else "checkin.no_change_since")
     return card(
         body,
-        [execute(text(lang, "checkin.submit"), verbs.CHECKIN_SUBMIT, data, style="positive")],
+        [
+            execute(text(lang, "checkin.submit"), verbs.CHECKIN_SUBMIT, data, style="positive"),
+            execute(no_change, verbs.CHECKIN_NO_CHANGE, data, associatedInputs="none"),
+        ],
     )
 
 
@@ -188,13 +252,23 @@ class RecordedLine:
 
 
 def recorded_card(
-    lang: Language, lines: Sequence[RecordedLine], recorded_at: str, unchanged: int
+    lang: Language,
+    lines: Sequence[RecordedLine],
+    recorded_at: str,
+    unchanged: int,
+    *,
+    kept_first: bool = False,
 ) -> Element:
-    """What the card turns into once sent: what was recorded, and when."""
+    """What the card turns into once sent: what was recorded, and when.
+
+    ``kept_first``: the card was sent before with other answers, and those stay.
+    """
     body: list[Element] = [
         heading(text(lang, "checkin.recorded_title")),
         paragraph(text(lang, "checkin.recorded_at", at=recorded_at), isSubtle=True),
     ]
+    if kept_first:
+        body.append(paragraph(text(lang, "checkin.kept_first", at=recorded_at), color="Warning"))
     for line in lines:
         body.append(paragraph(bold(line.title), spacing="Medium", separator=True))
         body.append(

@@ -15,19 +15,18 @@ from typing import Any
 
 from cards.checkin import CheckInItem, MissingOwner, checkin_card, missing_summary_card
 from cards.i18n import Language, language_of, text
-from cards.locale_format import format_date, format_decimal, format_value
+from cards.locale_format import format_date, format_typed, format_value
 from okr.cadence import owner_zone
 from okr.due import OwnerRound
 from okr.models import (
     CheckInStatus,
     KeyResult,
-    KeyResultKind,
     Member,
     Objective,
     Team,
     TeamSettings,
 )
-from okr.pace import expected_progress, suggest_status, to_checkin_status
+from okr.pace import expected_progress, suggest_status
 from okr.progress import key_result_progress
 
 
@@ -48,13 +47,15 @@ def checkin_items(
 ) -> list[CheckInItem]:
     """The key results as the card shows them, with expected progress and a suggested status."""
     items = []
-    for kr in key_results:
+    # Grouped by objective (the card shows each objective's title once), in order.
+    order = {
+        objective_id: i
+        for i, objective_id in enumerate(dict.fromkeys(kr.objective_id for kr in key_results))
+    }
+    for kr in sorted(key_results, key=lambda k: order[k.objective_id]):
         objective = objectives.get(kr.objective_id)
         progress = key_result_progress(kr).clamped
         expected = expected_progress(objective.period, now, zone) if objective else None
-        status = (
-            to_checkin_status(suggest_status(progress, expected)) if expected is not None else None
-        )
 
         def fmt(value: Any, kr: KeyResult = kr) -> str:
             return format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
@@ -65,19 +66,18 @@ def checkin_items(
                 objective_title=objective.title if objective else "",
                 last_value=fmt(kr.current),
                 target=fmt(kr.target),
+                typed_value=format_typed(kr.current, kr.kind, lang),
                 progress=float(progress),
                 expected=None if expected is None else float(expected),
-                suggested_status=status or kr.last_status or CheckInStatus.ON_TRACK,
-                placeholder=_placeholder(kr, lang),
+                pace=suggest_status(progress, expected) if expected is not None else None,
+                status=kr.last_status or CheckInStatus.ON_TRACK,
+                due=format_date(kr.due_date, lang) if kr.due_date else "",
             )
         )
     return items
 
 
-def _placeholder(kr: KeyResult, lang: Language) -> str:
-    if kr.kind is KeyResultKind.DURATION:
-        return format_value(kr.current, kr.kind, lang)
-    return format_decimal(kr.current, lang, max_fraction_digits=6)
+
 
 
 class DeliveryCards:

@@ -13,7 +13,7 @@ from cards import verbs
 from cards.elements import Element, card, execute, heading, paragraph
 from cards.forms import Field, Form, FormResult, Kind, Row, enum_choice, translate
 from cards.i18n import Language, text
-from cards.locale_format import ValueParseError, format_decimal, format_value, parse_value
+from cards.locale_format import ValueParseError, format_typed, parse_value
 from okr.authoring import TITLE_MAX, UNIT_MAX, Context, KeyResultInput, check_key_result
 from okr.models import KeyResult, KeyResultKind, Objective
 from okr.periods import Period
@@ -26,12 +26,7 @@ def _typed(name: str) -> Any:
     """How a stored value of the key result is typed back into the form, per its kind."""
 
     def show(kr: KeyResult, lang: Language) -> str:
-        value = getattr(kr, name)
-        if kr.kind is KeyResultKind.DURATION:
-            return format_value(value, kr.kind, lang)
-        if kr.kind is KeyResultKind.MILESTONE:
-            return str(int(value))
-        return format_decimal(value, lang, max_fraction_digits=6)
+        return format_typed(getattr(kr, name), kr.kind, lang)
 
     return show
 

@@ -389,6 +389,19 @@ def parse_amount(typed: str, lang: Language) -> ParsedAmount:
         negative = False  # no "-0"
     return ParsedAmount(-number if negative else number, currency, percent)
 
+def format_typed(value: Decimal, kind: KeyResultKind, lang: Language) -> str:
+    """A key-result value as a person types it back into a field, read by :func:`parse_value`.
+
+    ``12.500.000`` (vi) or ``12,500,000.5`` (en) without a currency sign, ``2:37``
+    for durations, ``0``/``1`` for milestones.
+    """
+    if kind is KeyResultKind.DURATION:
+        return format_duration(value)
+    if kind is KeyResultKind.MILESTONE:
+        return str(int(value))
+    return format_decimal(value, lang, max_fraction_digits=6)
+
+
 
 def parse_duration(typed: str) -> Decimal:
     """Read clock text as seconds: ``2:37`` -> 157, ``1:02:03`` -> 3723.

@@ -26,6 +26,7 @@ TEMPLATE_USE = "okr.template.use"
 
 # Check-ins (issue: scheduled check-ins)
 CHECKIN_SUBMIT = "okr.checkin.submit"
+CHECKIN_NO_CHANGE = "okr.checkin.no_change"  # one tap: every key result as it was
 
 # Settings
 SETTINGS_SAVE = "okr.settings.save"  # a team's check-in rhythm and digest (team owners)
@@ -49,6 +50,7 @@ ALL_VERBS = frozenset(
         KPI_EDIT,
         TEMPLATE_USE,
         CHECKIN_SUBMIT,
+        CHECKIN_NO_CHANGE,
         SETTINGS_SAVE,
         PREFERENCES_SAVE,
     }

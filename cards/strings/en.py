@@ -312,10 +312,19 @@ STRINGS: dict[str, str] = {
     "checkin.title": "Time for your OKR check-in",
     "checkin.reminder_title": "Reminder: your OKR check-in is still open",
     "checkin.intro": (
-        "Update the key results you own: type the new value, choose a status, add a note "
-        "if it helps. Leave a value empty to skip that key result. ({count} to update)"
+        "Change what moved since last time (a value, a status, a note) and leave the rest "
+        "as it is. ({count} to update)"
     ),
-    "checkin.kr_line": "last {last} · target {target} · {progress}",
+    "checkin.now_to_target": "{current} → {target}",
+    "checkin.due": "due {date}",
+    "checkin.pace_hint": "Pace: {pace}",
+    "checkin.add_note": "Add a note",
+    "checkin.no_change": "No change, still on track",
+    "checkin.no_change_since": "No change since last time",
+    "checkin.kept_first": (
+        "This card was already sent {at}, and that first answer is kept. "
+        "Type **checkin** for a new card to change it."
+    ),
     "checkin.submit": "Send check-in",
     "checkin.recorded_title": "Check-in recorded",
     "checkin.recorded_at": "Sent {at}. Thank you!",
@@ -324,7 +333,9 @@ STRINGS: dict[str, str] = {
         "You have no key results in active objectives to check in on. Type **my okrs** "
         "to see yours."
     ),
-    "checkin.nothing_entered": "Enter a new value for at least one key result.",
+    "checkin.nothing_entered": (
+        "Nothing changed: change a value or a status, add a note, or press “No change”."
+    ),
     "checkin.card_outdated": (
         "This check-in card is out of date (a key result was removed). Type **checkin** "
         "for a fresh one."

@@ -327,19 +327,31 @@ STRINGS: dict[str, str] = {
     "checkin.title": "Đến giờ cập nhật OKR của bạn",
     "checkin.reminder_title": "Nhắc nhở: bạn chưa cập nhật OKR",
     "checkin.intro": (
-        "Cập nhật các kết quả chính bạn phụ trách: nhập giá trị mới, chọn trạng thái, thêm "
-        "ghi chú nếu cần. Để trống giá trị để bỏ qua kết quả chính đó. (Cần cập nhật: {count})"
+        "Sửa những gì đã thay đổi từ lần trước (giá trị, tình trạng, ghi chú), phần còn lại "
+        "giữ nguyên. (Cần cập nhật: {count})"
     ),
-    "checkin.kr_line": "lần trước {last} · chỉ tiêu {target} · {progress}",
+    "checkin.now_to_target": "{current} → {target}",
+    "checkin.due": "hạn {date}",
+    "checkin.pace_hint": "Tiến độ: {pace}",
+    "checkin.add_note": "Thêm ghi chú",
+    "checkin.no_change": "Không đổi, vẫn đúng tiến độ",
+    "checkin.no_change_since": "Không đổi so với lần trước",
+    "checkin.kept_first": (
+        "Thẻ này đã được gửi {at} và câu trả lời đầu tiên được giữ lại. "
+        "Gõ **cập nhật** để nhận thẻ mới nếu muốn thay đổi."
+    ),
     "checkin.submit": "Gửi cập nhật",
     "checkin.recorded_title": "Đã ghi nhận cập nhật",
     "checkin.recorded_at": "Đã gửi lúc {at}. Cảm ơn bạn!",
     "checkin.skipped": "{count} kết quả chính giữ nguyên.",
     "checkin.nothing": (
-        "Bạn không có kết quả chính nào trong các mục tiêu đang hoạt động để cập nhật. "
-        "Gõ **okr của tôi** để xem OKR của bạn."
+        "Bạn không có kết quả chính nào trong các mục tiêu đang thực hiện để cập nhật. Gõ "
+        "**okr của tôi** để xem OKR của bạn."
     ),
-    "checkin.nothing_entered": "Hãy nhập giá trị mới cho ít nhất một kết quả chính.",
+    "checkin.nothing_entered": (
+        "Chưa có gì thay đổi: hãy sửa giá trị hoặc tình trạng, thêm ghi chú, "
+        "hoặc bấm nút “Không đổi”."
+    ),
     "checkin.card_outdated": (
         "Thẻ cập nhật này đã cũ (một kết quả chính đã bị xóa). Gõ **cập nhật** để nhận thẻ mới."
     ),

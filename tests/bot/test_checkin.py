@@ -93,8 +93,13 @@ async def test_checkin_command_sends_one_card_with_the_persons_key_results(
     assert "24.000.000\xa0₫" in shown  # the target, in Vietnamese money format
     fields = inputs(card)
     assert set(fields) == {"value_0", "status_0", "note_0", "value_1", "status_1", "note_1"}
-    # 27 Nov is 63% through Q4 and nothing moved: the suggestion is off track.
-    assert fields["status_0"]["value"] == CheckInStatus.OFF_TRACK.value
+    # The fields start at what is stored: the current value, the last status
+    # (none yet: on track). The pace is a hint beside it, never the default.
+    assert fields["value_0"]["value"] == "12.000.000"
+    assert fields["status_0"]["value"] == CheckInStatus.ON_TRACK.value
+    assert "Tiến độ:" in shown
+    assert fields["note_0"]["isVisible"] is False  # behind "Add a note"
+    assert shown.count("Tăng doanh thu") == 1  # the objective's title once, over its KRs
 
 
 async def test_submitting_records_one_checkin_per_key_result_and_shows_the_record(
@@ -137,12 +142,12 @@ async def test_empty_values_are_skipped_but_not_all_of_them(
     bot = team_bot
     card = await binh_card(bot, connector)
     nothing = await invoke(bot, connector, verbs.CHECKIN_SUBMIT, submission(card), user=f.BINH)
-    assert "ít nhất một" in card_text(nothing)
+    assert "Chưa có gì thay đổi" in card_text(nothing)
     assert inputs(nothing["value"])
     one = await invoke(
         bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_1="90"), user=f.BINH
     )
-    assert "1 kết quả chính giữ nguyên" in card_text(one)
+    assert "1 kết quả chính" in card_text(one)  # one left unchanged
     assert [c.key_result_id for c in await bot.store.list_checkins(f.TENANT_ID)] == ["kr-tix"]
 
 
@@ -210,3 +215,55 @@ async def test_nothing_to_check_in_is_said_plainly(bot: BotClient, connector: Co
     await bot.post(f.personal_message("checkin", connector.url, user=f.ALICE))
     [reply] = connector.texts()
     assert "no key results in active objectives" in reply
+
+
+async def test_a_status_or_a_note_alone_is_a_check_in_and_the_value_stays(
+    team_bot: BotClient, connector: Connector
+) -> None:
+    bot = team_bot
+    card = await binh_card(bot, connector)
+    data = submission(card, status_0="at_risk", note_1="Khách hàng lớn chậm thanh toán")
+    body = await invoke(bot, connector, verbs.CHECKIN_SUBMIT, data, user=f.BINH)
+    assert "Đã ghi nhận" in card_text(body)
+    [revenue] = await bot.store.list_checkins(f.TENANT_ID, key_result_id="kr-rev")
+    [tickets] = await bot.store.list_checkins(f.TENANT_ID, key_result_id="kr-tix")
+    assert (revenue.value, revenue.status) == (12_000_000, CheckInStatus.AT_RISK)
+    assert (tickets.value, tickets.note) == (120, "Khách hàng lớn chậm thanh toán")
+    kr = await bot.store.get_key_result(f.TENANT_ID, "kr-rev")
+    assert kr is not None and kr.current == 12_000_000 and kr.last_status is CheckInStatus.AT_RISK
+
+
+async def test_no_change_records_every_key_result_as_it_was_in_one_tap(
+    team_bot: BotClient, connector: Connector
+) -> None:
+    bot = team_bot
+    card = await binh_card(bot, connector)
+    no_change = actions(card)[verbs.CHECKIN_NO_CHANGE]
+    assert no_change["title"] == "Không đổi, vẫn đúng tiến độ"
+    assert no_change.get("associatedInputs") == "none"
+    body = await invoke(bot, connector, verbs.CHECKIN_NO_CHANGE, no_change["data"], user=f.BINH)
+    assert "Đã ghi nhận" in card_text(body)
+    stored = {c.key_result_id: c for c in await bot.store.list_checkins(f.TENANT_ID)}
+    assert set(stored) == {"kr-rev", "kr-tix"}
+    assert stored["kr-rev"].value == 12_000_000 and stored["kr-tix"].value == 120
+    assert {c.status for c in stored.values()} == {CheckInStatus.ON_TRACK}
+
+
+async def test_a_card_sent_again_with_other_values_says_the_first_answer_was_kept(
+    team_bot: BotClient, connector: Connector
+) -> None:
+    bot = team_bot
+    card = await binh_card(bot, connector)
+    await invoke(bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_1="100"), user=f.BINH)
+    again = await invoke(
+        bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_1="90"), user=f.BINH
+    )
+    shown = card_text(again)
+    assert "câu trả lời đầu tiên được giữ lại" in shown
+    [tickets] = await bot.store.list_checkins(f.TENANT_ID, key_result_id="kr-tix")
+    assert tickets.value == 100
+    # The same answer again is a double click, not a conflict: no notice.
+    same = await invoke(
+        bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_1="100"), user=f.BINH
+    )
+    assert "câu trả lời đầu tiên" not in card_text(same)

@@ -64,6 +64,7 @@ class RenderedCard:
     problems: list[str]
     png: Path
     text: str
+    height: float  # CSS pixels: the height of the screenshot
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,11 @@ async def _render(
                 )
                 png = out_dir / f"{card['key']}.png"
                 png.write_bytes(base64.b64decode(shot["data"]))
-                rendered.append(RenderedCard(card["key"], card["problems"], png, card["text"]))
+                rendered.append(
+                    RenderedCard(
+                        card["key"], card["problems"], png, card["text"], card["rect"]["height"]
+                    )
+                )
             return Rendering(rendered, page.errors)
 
 

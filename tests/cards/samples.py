@@ -32,12 +32,13 @@ from cards.checkin import (
     missing_summary_card,
     recorded_card,
 )
+from cards.deliveries import checkin_items
 from cards.help import help_card
 from cards.i18n import Language, text
 from cards.initiative_form import initiative_form
 from cards.key_result_form import key_result_form
 from cards.kpi_form import kpi_form
-from cards.locale_format import format_decimal, format_value
+from cards.locale_format import format_value
 from cards.objective_form import Choices, objective_form
 from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, scores_card
 from cards.settings import (
@@ -260,26 +261,52 @@ def _templates(lang: Language) -> Mapping[str, Any]:
 # -- cards/checkin.py ---------------------------------------------------------------
 
 
-def _checkin_items(lang: Language) -> list[CheckInItem]:
-    items = []
-    for kr in KEY_RESULTS:
+# Mid-February: a little under half of Q1 2026 gone, so the plan says ~55%.
+CHECKIN_NOW = datetime(2026, 2, 19, 2, 0, tzinfo=UTC)
+CHECKIN_ZONE = "Asia/Ho_Chi_Minh"
 
-        def fmt(value: Decimal, kr: KeyResult = kr) -> str:
-            return format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
+# A second objective, for a card of five key results under two titles.
+OBJECTIVE_SUPPORT = dataclasses.replace(
+    OBJECTIVE, id="objective-support", title="Delight our customers"
+)
+MORE_KEY_RESULTS = (
+    dataclasses.replace(
+        KEY_RESULTS[1],
+        id="kr-session",
+        objective_id=OBJECTIVE_SUPPORT.id,
+        title="Increase time users are active per session",
+        kind=KeyResultKind.DURATION,
+        start=Decimal(157),
+        target=Decimal(225),
+        current=Decimal(190),
+        unit="",
+        last_status=CheckInStatus.AT_RISK,
+    ),
+    dataclasses.replace(
+        KEY_RESULTS[1],
+        id="kr-nps",
+        objective_id=OBJECTIVE_SUPPORT.id,
+        title="Raise customer satisfaction",
+        kind=KeyResultKind.PERCENTAGE,
+        start=Decimal(80),
+        target=Decimal(90),
+        current=Decimal(83),
+        unit="",
+    ),
+)
 
-        items.append(
-            CheckInItem(
-                key_result=kr,
-                objective_title=OBJECTIVE.title,
-                last_value=fmt(kr.current),
-                target=fmt(kr.target),
-                progress=progress(kr),
-                expected=0.55,
-                suggested_status=CheckInStatus.AT_RISK,
-                placeholder=format_decimal(kr.current, lang),
-            )
-        )
-    return items
+
+def _checkin_items(
+    lang: Language, key_results: tuple[KeyResult, ...] = KEY_RESULTS
+) -> list[CheckInItem]:
+    objectives = {OBJECTIVE.id: OBJECTIVE, OBJECTIVE_SUPPORT.id: OBJECTIVE_SUPPORT}
+    return checkin_items(key_results, objectives, lang, CHECKIN_NOW, CHECKIN_ZONE)
+
+
+@card_sample("checkin.input.five")
+def _checkin_five(lang: Language) -> Mapping[str, Any]:
+    items = _checkin_items(lang, KEY_RESULTS + MORE_KEY_RESULTS)
+    return checkin_card(lang, items, card_id="sample-card", round_id="checkin|team|2026-03-02")
 
 
 @card_sample("checkin.input", in_docs=True)

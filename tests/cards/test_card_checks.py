@@ -103,3 +103,16 @@ def test_card_fits_teams_limits(sample, lang, built, library):
     assert teams_limit_problems(card) == []
     input_ids = library[name]["inputIds"]
     assert len(input_ids) == len(set(input_ids)), f"duplicate input ids: {input_ids}"
+
+
+# A check-in of five key results is read at a glance: no scrolling in a chat on desktop.
+CHECKIN_MAX_HEIGHT = 900
+
+
+@pytest.mark.parametrize("lang", languages(), ids=lambda lang: lang.value)
+def test_a_check_in_card_with_five_key_results_fits_900_px_at_500_px(lang, built, rendering):
+    name = f"checkin.input.five.{lang.value}"
+    card_of(built, name)
+    (rendered,) = [card for card in rendering.cards if card.key == name]
+    assert rendered.png.stat().st_size > 0
+    assert rendered.height <= CHECKIN_MAX_HEIGHT, f"{name} is {rendered.height:.0f} px tall"

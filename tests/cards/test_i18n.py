@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import string
 import unicodedata
 
 import pytest
@@ -76,9 +77,16 @@ def test_vietnamese_is_really_translated() -> None:
     same = {
         key
         for key, value in catalog(Language.VI).items()
-        if value == catalog(Language.EN)[key] and len(value) > 12
+        if value == catalog(Language.EN)[key]
+        and len(value) > 12
+        and any(c.isalpha() for c in _words_of(value))
     }
-    assert same == {"help.line"}
+    assert same == set()
+def _words_of(template: str) -> str:
+    """A catalog string without its placeholders: what a reader reads of it."""
+    return "".join(literal for literal, *_ in string.Formatter().parse(template))
+
+
     diacritics = [v for v in catalog(Language.VI).values() if any(ord(c) > 0x7F for c in v)]
     assert len(diacritics) > 0.8 * len(catalog(Language.VI))
 
