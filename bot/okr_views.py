@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.features import Turn
 from cards.authoring import KeyResultLine, ObjectiveSummary, ObjectiveView
 from cards.i18n import Language, language_for_locale, text
-from cards.locale_format import format_date, format_value
+from cards.locale_format import format_period, format_value
 from okr.cadence import owner_zone
 from okr.guidance import objective_warnings
 from okr.models import KeyResult, Kpi, Member, Objective, ObjectiveState, Team
@@ -137,8 +137,8 @@ def period_choices(
 
 
 def describe_period(period: Period, lang: Language) -> str:
-    """``2026-Q4 (01/10/2026 – 31/12/2026)`` in the locale's date format."""
-    return f"{period.label} ({format_date(period.start, lang)} – {format_date(period.end, lang)})"
+    """``Quý 4/2026 (01/10/2026 – 31/12/2026)``, ``Q4 2026 (10/01/2026 – 12/31/2026)``."""
+    return format_period(period, lang, with_dates=True)
 
 
 def names_by_id(members: list[Member]) -> dict[str, str]:
@@ -147,10 +147,13 @@ def names_by_id(members: list[Member]) -> dict[str, str]:
 
 
 def describe_values(kr: KeyResult, lang: Language) -> str:
-    """``start → target · now current`` formatted for the key result's kind and locale."""
+    """``start → target · now current`` formatted for the key result's kind and locale.
+
+    A meta line read at a glance: money is compact (``15,6 triệu USD``, ``$15.6M``).
+    """
 
     def fmt(value: Decimal) -> str:
-        return format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
+        return format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit, compact=True)
 
     return text(
         lang,

@@ -9,8 +9,7 @@ from __future__ import annotations
 from bot import okr_views
 from bot.command_text import ALIASES, CommandName
 from bot.features import Card, Features, Replies, Turn
-from cards.locale_format import format_decimal
-from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, scores_card
+from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, kpi_value, scores_card
 from okr.kpi import kpi_health
 from okr.models import CheckInStatus, Objective, ObjectiveState
 from okr.permissions import may_change
@@ -70,28 +69,16 @@ async def _kpi_lines(turn: Turn) -> list[KpiLine]:
     for team_id in team_ids:
         team = await turn.store.get_team(turn.tenant_id, team_id)
         for kpi in await turn.store.list_kpis(turn.tenant_id, team_id):
-            threshold = (
-                f"{kpi.comparison.value} {format_decimal(kpi.threshold, lang)}{_unit(kpi.unit)}"
-            )
-            current = (
-                "—"
-                if kpi.current is None
-                else f"{format_decimal(kpi.current, lang)}{_unit(kpi.unit)}"
-            )
             lines.append(
                 KpiLine(
                     kpi_id=kpi.id,
                     title=kpi.title,
-                    value=f"{current} ({threshold})",
+                    value=kpi_value(lang, kpi),
                     health=kpi_health(kpi),
                     can_edit=may_change(turn.member, kpi, team),
                 )
             )
     return lines
-
-
-def _unit(unit: str) -> str:
-    return "" if not unit else (unit if unit == "%" else f" {unit}")
 
 
 async def close(turn: Turn, args: str) -> Replies:

@@ -23,7 +23,7 @@ from cards.elements import (
     with_action,
 )
 from cards.i18n import Language, label, text
-from cards.locale_format import format_list, format_progress
+from cards.locale_format import format_list, format_period, format_progress
 from cards.markdown import bold, bullets, italic, join
 from okr.guidance import GuidanceWarning
 from okr.models import (
@@ -42,7 +42,7 @@ class KeyResultLine:
 
     key_result: KeyResult
     owner_name: str
-    values: str  # e.g. "$12,000,000 → $24,000,000 · now $13,000,000"
+    values: str  # e.g. "$12M → $24M · now $15.6M"
     progress: float  # clamped 0..1
     can_edit: bool
 
@@ -229,7 +229,7 @@ def objective_list_card(
                         " · ".join(
                             (
                                 summary.owner_name,
-                                objective.period.label,
+                                format_period(objective.period, lang),
                                 label(lang, objective.state),
                                 text(lang, "okr.key_result_count", count=summary.key_results),
                             )

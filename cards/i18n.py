@@ -13,6 +13,14 @@ key exists in every language with the same placeholders.
 Key scheme: ``area.item[.detail]`` in lower snake case, e.g. ``command.help.usage``,
 ``validation.target_equals_start``, ``field.key_result.target``. Enum labels are
 ``<enum prefix>.<member name in lower case>`` (see :func:`label`).
+
+Plurals: a string that takes ``{count}`` is written for the general ("other")
+case under its key, and may have a form per CLDR plural category of the
+language under ``<key>.<category>`` (``checkin.skipped.one``: "1 key result left
+unchanged"). :func:`text` picks the form by Babel's plural rule for ``count``, and
+writes the count itself with the language's digit grouping (``1.000`` in
+Vietnamese). Vietnamese nouns do not change with number, so its ``.one`` forms
+read like the general one; they exist so that both catalogs have the same keys.
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from enum import Enum, StrEnum
+
+from babel import Locale, numbers
 
 from cards.markdown import Markdown, safe
 from cards.strings import en, vi
@@ -47,6 +57,14 @@ class Language(StrEnum):
 
 
 DEFAULT_LANGUAGE = Language.EN
+
+_BABEL_LOCALES: Mapping[Language, Locale] = {
+    Language.EN: Locale.parse("en_US"),
+    Language.VI: Locale.parse("vi_VN"),
+}
+
+# The CLDR plural categories a catalog key may end in (see the module docs).
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 _CATALOGS: Mapping[Language, Mapping[str, str]] = {
     Language.EN: en.STRINGS,
@@ -120,6 +138,16 @@ def language_of(member: Member | None, fallback_locale: str | None = None) -> La
     return language_for_locale(person_locale(member, fallback_locale))
 
 
+def babel_locale(lang: Language) -> Locale:
+    """The Babel locale (CLDR data) that writes and reads ``lang``: ``en_US``, ``vi_VN``."""
+    return _BABEL_LOCALES[lang]
+
+
+def plural_category(lang: Language, count: int) -> str:
+    """The CLDR plural category of ``count`` in ``lang``: ``"one"`` or ``"other"``..."""
+    return str(babel_locale(lang).plural_form(abs(count)))
+
+
 def has_key(lang: Language, key: str) -> bool:
     """Return whether ``key`` exists in the catalog of ``lang``."""
     return key in _CATALOGS[lang]
@@ -146,7 +174,9 @@ def text(lang: Language, key: str, **params: object) -> Markdown:
         lang: The language to speak.
         key: Catalog key, e.g. ``"validation.too_long"``.
         **params: Values for the string's ``{placeholders}``; extra ones are ignored
-            so that callers can pass one set of values to several strings.
+            so that callers can pass one set of values to several strings. A whole
+            number ``count`` chooses the plural form (``<key>.one``...) when the
+            catalog has one, and is written with the language's digit grouping.
 
     Returns:
         The formatted string, as Markdown: the catalog's own markup is kept and
@@ -156,10 +186,15 @@ def text(lang: Language, key: str, **params: object) -> Markdown:
         UnknownKeyError: The key is not in the catalog.
         MissingParameterError: A placeholder of the string was not given.
     """
+    strings = _CATALOGS[lang]
     try:
-        template = _CATALOGS[lang][key]
+        template = strings[key]
     except KeyError:
         raise UnknownKeyError(f"no string {key!r} in the {lang.value!r} catalog") from None
+    count = params.get("count")
+    if isinstance(count, int) and not isinstance(count, bool):
+        template = strings.get(f"{key}.{plural_category(lang, count)}", template)
+        params = {**params, "count": numbers.format_decimal(count, locale=babel_locale(lang))}
     try:
         shown = {k: safe(v) if isinstance(v, str) else v for k, v in params.items()}
         return Markdown(template.format(**shown))

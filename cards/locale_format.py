@@ -6,8 +6,17 @@ Writing goes through Babel (CLDR data) with a few pinned choices:
   short formats give two-digit years (``27/11/26``), so the patterns are pinned.
 * Money drops the fraction when the amount is whole (``$12,000,000``, not
   ``$12,000,000.00``) and otherwise shows the currency's digits (``$12.50``).
-  Babel puts a no-break space (U+00A0) between a Vietnamese amount and its symbol
-  (``12.000.000\\u00a0₫``) so the symbol never wraps onto its own line; we keep it.
+  Vietnamese business writing names a foreign currency by its code after the
+  amount (``15.600.000 USD``, not CLDR's ``15.600.000 US$``); đồng keeps its
+  symbol (``12.000.000 ₫``). Babel puts a no-break space (U+00A0) between a
+  Vietnamese amount and its currency so it never wraps onto its own line; we
+  keep it. Compact places (a meta line) write millions and up in words:
+  ``15,6 triệu USD``, ``$15.6M``; đồng stays in full there too.
+* Dates use a four-digit year; a moment reads as a sentence does, with its
+  weekday: ``Thứ Hai, 30/11/2026 lúc 09:00``, ``Monday, 11/30/2026 at 9:00 AM``.
+* Periods are shown by name (``Quý 1/2026``, ``Q1 2026``); their stored label
+  (``2026-Q1``) is data and never shown.
+* Scores have one decimal (``0,6`` / ``0.6``); KPI comparisons use ``≥`` and ``≤``.
 * Percentages take *points*: ``format_percent(80)`` is ``80%``, matching how
   percentage key results store 80% as 80. Progress ratios (0.75) go through
   :func:`format_progress`.
@@ -33,23 +42,37 @@ from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from babel import Locale, lists, numbers
 from babel import dates as babel_dates
+from babel import lists, numbers
 
-from cards.i18n import Language, text
+from cards.i18n import Language, babel_locale, text
 from okr import values
-from okr.models import KeyResultKind
+from okr.models import Comparison, KeyResultKind
+from okr.periods import Period, PeriodKind
 
 MAX_SIGNIFICANT_DIGITS = 15
 MAX_INPUT_CHARS = 64
 
-_BABEL_LOCALES: dict[Language, Locale] = {
-    Language.EN: Locale.parse("en_US"),
-    Language.VI: Locale.parse("vi_VN"),
-}
 _DATE_PATTERNS = {Language.EN: "MM/dd/yyyy", Language.VI: "dd/MM/yyyy"}
-# Vietnamese writes the time first (CLDR: "HH:mm dd/MM/y"); English the date first.
-_DATETIME_PATTERNS = {Language.EN: "MM/dd/yyyy h:mm a", Language.VI: "HH:mm dd/MM/yyyy"}
+# A moment as a sentence says it: weekday, date, then the time ("lúc" / "at").
+_DATETIME_PATTERNS = {
+    Language.EN: "EEEE, MM/dd/yyyy 'at' h:mm a",
+    Language.VI: "EEEE, dd/MM/yyyy 'lúc' HH:mm",
+}
+# How each language writes money. Vietnamese business writing names a foreign
+# currency by its ISO code after the amount and large amounts in words ("15,6 triệu
+# USD"); English keeps CLDR's symbols and short forms ($15.6M). Đồng is always
+# written in full with its symbol ("12.000.000 ₫"), compact places included.
+_MONEY_IN_WORDS: dict[Language, bool] = {Language.EN: False, Language.VI: True}
+_DONG = "VND"
+# Compact money starts at a million: below it the full amount is short enough.
+_COMPACT_FROM = Decimal(1_000_000)
+_COMPARISON_SIGNS: dict[Comparison, str] = {
+    Comparison.AT_LEAST: "≥",
+    Comparison.AT_MOST: "≤",
+    Comparison.ABOVE: ">",
+    Comparison.BELOW: "<",
+}
 
 # The integer part and optional fraction of a CLDR number pattern: "#,##0.00".
 _PATTERN_NUMBER_RE = re.compile(r"#,##0(?:\.[0#]+)?")
@@ -169,11 +192,6 @@ class ParsedAmount:
     percent: bool = False
 
 
-def babel_locale(lang: Language) -> Locale:
-    """The Babel locale used to write and read numbers in ``lang``."""
-    return _BABEL_LOCALES[lang]
-
-
 def format_number(value: Decimal | int, lang: Language) -> str:
     """Write a number exactly, grouped, without trailing zeros: ``12.000.000``, ``12,5``.
 
@@ -202,16 +220,23 @@ def format_decimal(value: Decimal | int, lang: Language, *, max_fraction_digits:
     return format_number(number, lang)
 
 
-def format_currency(amount: Decimal | int, currency: str, lang: Language) -> str:
-    """Write money: ``12.000.000 ₫`` (vi, no-break space), ``$12,000,000``, ``$12.50`` (en).
+def format_currency(
+    amount: Decimal | int, currency: str, lang: Language, *, compact: bool = False
+) -> str:
+    """Write money: ``15.600.000 USD``, ``12.000.000 ₫`` (vi), ``$12,000,000``, ``$12.50`` (en).
 
     Whole amounts are written without a fraction; others with the currency's usual
-    digits (2 for USD, 0 for VND), rounded half-up.
+    digits (2 for USD, 0 for VND), rounded half-up. In Vietnamese a no-break space
+    joins the amount and its currency.
 
     Args:
         amount: The amount in units of ``currency``.
         currency: ISO 4217 code, e.g. ``"VND"``.
         lang: The language to write in.
+        compact: Write a million and more in words, to one decimal rounded
+            half-up: ``15,6 triệu USD``, ``1,5 tỷ EUR``, ``$15.6M``; đồng stays
+            in full. For the places that show an amount at a glance, never
+            where it is edited.
 
     Raises:
         ValueError: Unknown currency code, NaN or infinite amount.
@@ -219,14 +244,36 @@ def format_currency(amount: Decimal | int, currency: str, lang: Language) -> str
     code = currency.upper()
     if code not in _ISO_CURRENCIES:
         raise ValueError(f"unknown currency code {currency!r}")
+    locale = babel_locale(lang)
+    written_as_code = _MONEY_IN_WORDS[lang] and code != _DONG
+    if compact and code != _DONG and abs(_finite(amount)) >= _COMPACT_FROM:
+        return _compact_currency(_finite(amount), code, lang, written_as_code)
     rounded = _round(_finite(amount), numbers.get_currency_precision(code))
     digits = 0 if rounded == rounded.to_integral_value() else max(0, -_exponent(rounded))
-    pattern = _with_fraction(
-        babel_locale(lang).currency_formats["standard"].pattern, digits, digits
-    )
+    pattern = _with_fraction(locale.currency_formats["standard"].pattern, digits, digits)
+    if written_as_code:
+        pattern = pattern.replace("¤", "¤¤")  # CLDR: "¤¤" is the ISO code
     return numbers.format_currency(
-        rounded, code, format=pattern, locale=babel_locale(lang), currency_digits=False
+        rounded, code, format=pattern, locale=locale, currency_digits=False
     )
+
+
+def _compact_currency(amount: Decimal, code: str, lang: Language, written_as_code: bool) -> str:
+    # Round half-up at the magnitude shown (15.65 million -> 15.7), then let Babel
+    # (CLDR) name the magnitude; the rounded value has nothing left for it to round.
+    thousands = max(0, abs(amount).adjusted() // 3)
+    scale = Decimal(10) ** (3 * thousands)
+    shown = _round(amount / scale, 1) * scale
+    locale = babel_locale(lang)
+    if not _MONEY_IN_WORDS[lang]:
+        return numbers.format_compact_currency(
+            shown, code, locale=locale, fraction_digits=1, format_type="short"
+        )
+    words = numbers.format_compact_decimal(
+        shown, format_type="long", locale=locale, fraction_digits=1
+    )
+    unit = code if written_as_code else numbers.get_currency_symbol(code, locale=locale)
+    return f"{words}\u00a0{unit}".replace(" ", "\u00a0")  # never wraps inside
 
 
 def format_percent(points: Decimal | int, lang: Language, *, max_fraction_digits: int = 1) -> str:
@@ -248,13 +295,72 @@ def format_progress(ratio: Decimal | int | float, lang: Language) -> str:
     return format_percent(_finite(exact) * 100, lang, max_fraction_digits=0)
 
 
+def format_score(score: Decimal | int, lang: Language) -> str:
+    """Write a score (0.0 to 1.0) with one decimal, rounded half-up: ``0,6`` (vi), ``0.6`` (en).
+
+    Raises:
+        ValueError: NaN or infinite score.
+    """
+    return _apply(lang, _decimal_pattern(lang, 1, 1), _round(_finite(score), 1))
+
+
+def format_comparison(
+    comparison: Comparison, threshold: Decimal | int, lang: Language, *, unit: str = ""
+) -> str:
+    """Write a KPI's healthy range: ``≥ 99,5%`` (vi), ``≤ 30 tickets`` (en)."""
+    return f"{_COMPARISON_SIGNS[comparison]} {format_measure(threshold, lang, unit=unit)}"
+
+
+def format_measure(value: Decimal | int, lang: Language, *, unit: str = "") -> str:
+    """Write a measured value and its free-text unit: ``99,93%``, ``120 phiếu/tháng``.
+
+    At most two decimals, rounded half-up; ``%`` sticks to the number, other units
+    follow a space.
+    """
+    written = format_decimal(value, lang)
+    if not unit:
+        return written
+    return f"{written}{unit}" if unit == "%" else f"{written} {unit}"
+
+
+def format_period(period: Period, lang: Language, *, with_dates: bool = False) -> str:
+    """Write a period by its name: ``Quý 1/2026``, ``Q1 2026``, ``Năm tài chính 2026``, ``FY2026``.
+
+    Custom periods are their days: ``01/10/2026 – 15/11/2026``. The stored label
+    (:attr:`okr.periods.Period.label`, ``2026-Q1``) is data, never shown.
+
+    Args:
+        period: The period.
+        lang: The language to write in.
+        with_dates: Add the days in brackets for named periods:
+            ``Q1 2026 (01/01/2026 – 03/31/2026)``.
+    """
+    days = text(
+        lang,
+        "period.custom",
+        start=format_date(period.start, lang),
+        end=format_date(period.end, lang),
+    )
+    if period.kind is PeriodKind.CUSTOM:
+        return days
+    name = text(
+        lang,
+        f"period.{period.kind.value}",
+        year=str(period.year_number),
+        quarter=str(period.quarter_number),
+    )
+    return f"{name} ({days})" if with_dates else name
+
+
 def format_date(day: date, lang: Language) -> str:
     """Write a date: ``27/11/2026`` (vi), ``11/27/2026`` (en)."""
     return babel_dates.format_date(day, _DATE_PATTERNS[lang], locale=babel_locale(lang))
 
 
 def format_datetime(moment: datetime, lang: Language, tz: str | tzinfo) -> str:
-    """Write an aware moment in the time zone ``tz``: ``21:05 27/11/2026``, ``11/27/2026 9:05 PM``.
+    """Write an aware moment in the time zone ``tz`` as a sentence says it.
+
+    ``Thứ Hai, 30/11/2026 lúc 09:00`` (vi), ``Monday, 11/30/2026 at 9:00 AM`` (en).
 
     Raises:
         ValueError: ``moment`` is naive (its zone would be a guess).
@@ -290,11 +396,14 @@ def format_value(
     *,
     currency: str | None = None,
     unit: str = "",
+    compact: bool = False,
 ) -> str:
     """Write a key-result value the way its kind reads.
 
     Numbers and durations get their unit after a space (``120 phiếu/tháng``,
     ``2:37 mỗi phiên``); percentages are points; milestones "Done" / "Not done".
+    ``compact`` writes large amounts of money in words (``15,6 triệu USD``; see
+    :func:`format_currency`).
 
     Raises:
         ValueError: A currency value without a currency code.
@@ -302,7 +411,7 @@ def format_value(
     if kind is KeyResultKind.CURRENCY:
         if currency is None:
             raise ValueError("a currency value needs its currency code")
-        return format_currency(value, currency, lang)
+        return format_currency(value, currency, lang, compact=compact)
     if kind is KeyResultKind.PERCENTAGE:
         return format_percent(value, lang, max_fraction_digits=2)
     if kind is KeyResultKind.MILESTONE:
@@ -389,6 +498,7 @@ def parse_amount(typed: str, lang: Language) -> ParsedAmount:
         negative = False  # no "-0"
     return ParsedAmount(-number if negative else number, currency, percent)
 
+
 def format_typed(value: Decimal, kind: KeyResultKind, lang: Language) -> str:
     """A key-result value as a person types it back into a field, read by :func:`parse_value`.
 
@@ -400,7 +510,6 @@ def format_typed(value: Decimal, kind: KeyResultKind, lang: Language) -> str:
     if kind is KeyResultKind.MILESTONE:
         return str(int(value))
     return format_decimal(value, lang, max_fraction_digits=6)
-
 
 
 def parse_duration(typed: str) -> Decimal:

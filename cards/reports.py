@@ -19,10 +19,16 @@ from cards.elements import (
     with_action,
 )
 from cards.i18n import Language, label, text
-from cards.locale_format import format_progress
+from cards.locale_format import (
+    format_comparison,
+    format_measure,
+    format_period,
+    format_progress,
+    format_score,
+)
 from cards.markdown import bold, bullets, join
 from okr.kpi import KpiHealth
-from okr.models import CheckInStatus, Objective, ObjectiveType
+from okr.models import CheckInStatus, Kpi, Objective, ObjectiveType
 from okr.scoring import ScoreReading
 
 
@@ -42,9 +48,16 @@ class KpiLine:
 
     kpi_id: str
     title: str
-    value: str  # e.g. "99.93 % (healthy when ≥ 99.5 %)"
+    value: str  # e.g. "99,93% (≥ 99,5%)"
     health: KpiHealth
     can_edit: bool
+
+
+def kpi_value(lang: Language, kpi: Kpi) -> str:
+    """A KPI's value and healthy range as the digest shows them: ``99,93% (≥ 99,5%)``."""
+    threshold = format_comparison(kpi.comparison, kpi.threshold, lang, unit=kpi.unit)
+    current = "—" if kpi.current is None else format_measure(kpi.current, lang, unit=kpi.unit)
+    return f"{current} ({threshold})"
 
 
 _HEALTH_MARK = {KpiHealth.HEALTHY: "✓", KpiHealth.UNHEALTHY: "✗", KpiHealth.UNKNOWN: "…"}
@@ -156,22 +169,21 @@ def scores_card(lang: Language, lines: Sequence[ScoreLine]) -> Element:
             if objective.type is ObjectiveType.COMMITTED
             else "score.guide.aspirational"
         )
-        score = "—" if line.score is None else f"{line.score:.1f}"
+        score = "—" if line.score is None else format_score(line.score, lang)
         reading = f" · {text(lang, f'score.reading.{line.reading.value}')}" if line.reading else ""
         period = text(lang, "close.period_ended" if line.period_ended else "close.period_running")
         body.append(paragraph(bold(objective.title), spacing="Medium", separator=True))
         body.append(paragraph(f"{text(lang, 'score.value', score=score)}{reading}", spacing="None"))
         body.append(
             paragraph(
-                f"{objective.period.label} · {period} · {text(lang, guide)}",
+                f"{format_period(objective.period, lang)} · {period} · {text(lang, guide)}",
                 isSubtle=True,
                 size="Small",
                 spacing="None",
             )
         )
         body.extend(
-            paragraph(bullets([f"{title}: {kr_score:.1f}"]), spacing="None")
+            paragraph(bullets([f"{title}: {format_score(kr_score, lang)}"]), spacing="None")
             for title, kr_score in line.key_results
         )
     return card(body)
-

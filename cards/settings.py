@@ -38,8 +38,8 @@ from cards.elements import (
     with_problem,
 )
 from cards.forms import FormResult, raw_values
-from cards.i18n import Language, text
-from cards.locale_format import babel_locale, format_datetime
+from cards.i18n import Language, babel_locale, text
+from cards.locale_format import format_datetime
 from okr.models import Cadence, Channel, TeamSettings
 
 # Offered in the time-zone pick-lists (any other IANA zone is still accepted, and a
@@ -639,14 +639,8 @@ def time_zone_choices(current: str, now: datetime) -> list[tuple[str, str]]:
 
 
 def describe_next_checkin(lang: Language, moment: datetime, zone: ZoneInfo) -> str:
-    """``Your next check-in: Monday 11/30/2026 9:00 AM (your time).``"""
-    local = moment.astimezone(zone)
-    return text(
-        lang,
-        "settings.next_checkin",
-        weekday=weekday_name(lang, local.weekday()),
-        when=format_datetime(moment, lang, zone),
-    )
+    """``Your next check-in: Monday, 11/30/2026 at 9:00 AM (your time).``"""
+    return text(lang, "settings.next_checkin", when=format_datetime(moment, lang, zone))
 
 
 def _zone_title(name: str, minutes: int) -> str:
@@ -694,4 +688,3 @@ def _number_input(
 
 def _zone_input(id: str, label: str, choices: list[tuple[str, str]], value: str) -> Element:
     return choice_input(id, label, choices, value, filtered=True)
-

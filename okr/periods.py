@@ -137,20 +137,51 @@ class Period:
 
     @property
     def label(self) -> str:
-        """The period's label, e.g. ``2026-Q4`` or ``FY2026``; see the module docs."""
+        """The period's label, e.g. ``2026-Q4`` or ``FY2026``; see the module docs.
+
+        This is the stored form; cards show a localised one ("Q4 2026", "Quý 4/2026").
+        """
         match self.kind:
             case PeriodKind.QUARTER:
-                return f"{self.start.year:04d}-Q{(self.start.month - 1) // 3 + 1}"
+                return f"{self.year_number:04d}-Q{self.quarter_number}"
             case PeriodKind.YEAR:
-                return f"{self.start.year:04d}"
+                return f"{self.year_number:04d}"
             case PeriodKind.FISCAL_YEAR:
-                return f"FY{self.end.year:04d}"
+                return f"FY{self.year_number:04d}"
             case PeriodKind.FISCAL_QUARTER:
-                year = fiscal_year_of(self.start, self.fiscal_year_start_month)
-                quarter = (self.start.month - self.fiscal_year_start_month) % 12 // 3 + 1
-                return f"FY{year:04d}-Q{quarter}"
+                return f"FY{self.year_number:04d}-Q{self.quarter_number}"
             case PeriodKind.CUSTOM:
                 return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @property
+    def year_number(self) -> int | None:
+        """The year that names the period, or ``None`` for custom days.
+
+        For the fiscal kinds it is the fiscal year: the calendar year it ends in.
+        """
+        match self.kind:
+            case PeriodKind.QUARTER | PeriodKind.YEAR:
+                return self.start.year
+            case PeriodKind.FISCAL_YEAR:
+                return self.end.year
+            case PeriodKind.FISCAL_QUARTER:
+                return fiscal_year_of(self.start, self.fiscal_year_start_month)
+            case PeriodKind.CUSTOM:
+                return None
+
+    @property
+    def quarter_number(self) -> int | None:
+        """The quarter's number, 1-4, or ``None`` when the period is not a quarter.
+
+        Fiscal quarters count from the fiscal year's first month.
+        """
+        match self.kind:
+            case PeriodKind.QUARTER:
+                return (self.start.month - 1) // 3 + 1
+            case PeriodKind.FISCAL_QUARTER:
+                return (self.start.month - self.fiscal_year_start_month) % 12 // 3 + 1
+            case _:
+                return None
 
     @property
     def days(self) -> int:

@@ -236,6 +236,11 @@ STRINGS: dict[str, str] = {
     "score.reading.missed": "Missed",
     "score.guide.committed": "Committed objective: expected to reach 1.0.",
     "score.guide.aspirational": "Aspirational objective: 0.7 is a good result.",
+    "period.quarter": "Q{quarter} {year}",
+    "period.year": "{year}",
+    "period.fiscal_year": "FY{year}",
+    "period.fiscal_quarter": "Q{quarter} FY{year}",
+    "period.custom": "{start} – {end}",
     # --- Guidance from the source (warnings, never blocking) ----------------------
     "guidance.title": "Suggestions",
     "guidance.too_few_key_results": (
@@ -322,13 +327,14 @@ STRINGS: dict[str, str] = {
     "checkin.no_change": "No change, still on track",
     "checkin.no_change_since": "No change since last time",
     "checkin.kept_first": (
-        "This card was already sent {at}, and that first answer is kept. "
-        "Type **checkin** for a new card to change it."
+        "This card was already sent on {at}, and that first answer is kept. Type **checkin** "
+        "for a new card to change it."
     ),
     "checkin.submit": "Send check-in",
     "checkin.recorded_title": "Check-in recorded",
-    "checkin.recorded_at": "Sent {at}. Thank you!",
-    "checkin.skipped": "{count} key result(s) left unchanged.",
+    "checkin.recorded_at": "Sent on {at}. Thank you!",
+    "checkin.skipped": "{count} key results left unchanged.",
+    "checkin.skipped.one": "{count} key result left unchanged.",
     "checkin.nothing": (
         "You have no key results in active objectives to check in on. Type **my okrs** "
         "to see yours."
@@ -340,9 +346,11 @@ STRINGS: dict[str, str] = {
         "This check-in card is out of date (a key result was removed). Type **checkin** "
         "for a fresh one."
     ),
-    "checkin.notification": "Time for your OKR check-in: {count} key result(s) to update.",
-    "checkin.reminder_notification": (
-        "Reminder: {count} key result(s) still wait for your check-in."
+    "checkin.notification": "Time for your OKR check-in: {count} key results to update.",
+    "checkin.notification.one": "Time for your OKR check-in: {count} key result to update.",
+    "checkin.reminder_notification": "Reminder: {count} key results still wait for your check-in.",
+    "checkin.reminder_notification.one": (
+        "Reminder: {count} key result still waits for your check-in."
     ),
     "summary.title": "Missing check-ins in {team}",
     "summary.round": "Check-in round of {round}",
@@ -378,7 +386,7 @@ STRINGS: dict[str, str] = {
     "settings.channel.general": "General",
     "settings.this_team": "this team",
     "settings.saved": "Saved.",
-    "settings.next_checkin": "Your next check-in: {weekday} {when} (your time).",
+    "settings.next_checkin": "Your next check-in: {when} (your time).",
     "settings.prompts_paused_note": "Your check-in prompts are paused.",
     "settings.changed_meanwhile": (
         "Another owner changed these settings while you were editing them. Here are the current "
@@ -392,6 +400,9 @@ STRINGS: dict[str, str] = {
     "settings.not_owner_save": "Only the owners of {team} can change its check-in settings.",
     "settings.more_teams": (
         "You own {count} more teams. Type **settings** in a team's channel to change that team."
+    ),
+    "settings.more_teams.one": (
+        "You own {count} more team. Type **settings** in its channel to change it."
     ),
     "settings.someone_elses": (
         "These are someone else's settings. Type **settings** to change your own."
@@ -412,8 +423,10 @@ STRINGS: dict[str, str] = {
         "An OKR import named these people as owners in this team. Each becomes the owner as "
         "soon as I meet them: when I am added to a team they are in, or when they message me."
     ),
-    "settings.pending.objectives": "{count} objective(s)",
-    "settings.pending.key_results": "{count} key result(s)",
+    "settings.pending.objectives": "{count} objectives",
+    "settings.pending.objectives.one": "{count} objective",
+    "settings.pending.key_results": "{count} key results",
+    "settings.pending.key_results.one": "{count} key result",
     "settings.pending.line": "{email} will own {owns}",
     "settings.pending.more": "…and others not shown here.",
     # --- Digest and close on demand (bot/reports.py) ---------------------------------

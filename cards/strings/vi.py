@@ -246,6 +246,11 @@ STRINGS: dict[str, str] = {
     "score.reading.missed": "Chưa đạt",
     "score.guide.committed": "Mục tiêu cam kết: dự kiến đạt điểm 1,0.",
     "score.guide.aspirational": "Mục tiêu truyền cảm hứng: đạt 0,7 đã là kết quả tốt.",
+    "period.quarter": "Quý {quarter}/{year}",
+    "period.year": "Năm {year}",
+    "period.fiscal_year": "Năm tài chính {year}",
+    "period.fiscal_quarter": "Quý {quarter} năm tài chính {year}",
+    "period.custom": "{start} – {end}",
     # --- Guidance from the source (warnings, never blocking) ----------------------
     "guidance.title": "Gợi ý",
     "guidance.too_few_key_results": (
@@ -337,13 +342,14 @@ STRINGS: dict[str, str] = {
     "checkin.no_change": "Không đổi, vẫn đúng tiến độ",
     "checkin.no_change_since": "Không đổi so với lần trước",
     "checkin.kept_first": (
-        "Thẻ này đã được gửi {at} và câu trả lời đầu tiên được giữ lại. "
-        "Gõ **cập nhật** để nhận thẻ mới nếu muốn thay đổi."
+        "Thẻ này đã được gửi vào {at} và câu trả lời đầu tiên được giữ lại. Gõ **cập nhật** để "
+        "nhận thẻ mới nếu muốn thay đổi."
     ),
     "checkin.submit": "Gửi cập nhật",
     "checkin.recorded_title": "Đã ghi nhận cập nhật",
-    "checkin.recorded_at": "Đã gửi lúc {at}. Cảm ơn bạn!",
-    "checkin.skipped": "{count} kết quả chính giữ nguyên.",
+    "checkin.recorded_at": "Đã gửi vào {at}. Cảm ơn bạn!",
+    "checkin.skipped": "{count} kết quả chính không thay đổi.",
+    "checkin.skipped.one": "{count} kết quả chính không thay đổi.",
     "checkin.nothing": (
         "Bạn không có kết quả chính nào trong các mục tiêu đang thực hiện để cập nhật. Gõ "
         "**okr của tôi** để xem OKR của bạn."
@@ -356,7 +362,9 @@ STRINGS: dict[str, str] = {
         "Thẻ cập nhật này đã cũ (một kết quả chính đã bị xóa). Gõ **cập nhật** để nhận thẻ mới."
     ),
     "checkin.notification": "Đến giờ cập nhật OKR: {count} kết quả chính cần cập nhật.",
+    "checkin.notification.one": "Đến giờ cập nhật OKR: {count} kết quả chính cần cập nhật.",
     "checkin.reminder_notification": "Nhắc nhở: còn {count} kết quả chính chờ bạn cập nhật.",
+    "checkin.reminder_notification.one": "Nhắc nhở: còn {count} kết quả chính chờ bạn cập nhật.",
     "summary.title": "Các cập nhật còn thiếu trong {team}",
     "summary.round": "Đợt cập nhật ngày {round}",
     "summary.everyone": "Mọi người đều đã cập nhật. 🎉",
@@ -394,7 +402,7 @@ STRINGS: dict[str, str] = {
     "settings.channel.general": "Chung",
     "settings.this_team": "nhóm này",
     "settings.saved": "Đã lưu.",
-    "settings.next_checkin": "Lần cập nhật tiếp theo của bạn: {weekday} {when} (giờ của bạn).",
+    "settings.next_checkin": "Lần cập nhật tiếp theo của bạn: {when} (giờ của bạn).",
     "settings.prompts_paused_note": "Bạn đang tạm dừng lời nhắc cập nhật tiến độ.",
     "settings.changed_meanwhile": (
         "Một chủ sở hữu khác đã thay đổi các cài đặt này trong lúc bạn đang sửa. Đây là cài đặt "
@@ -409,6 +417,10 @@ STRINGS: dict[str, str] = {
     "settings.more_teams": (
         "Bạn còn là chủ sở hữu của {count} nhóm khác. Gõ **cài đặt** trong kênh của nhóm đó "
         "để thay đổi."
+    ),
+    "settings.more_teams.one": (
+        "Bạn còn là chủ sở hữu của {count} nhóm khác. Gõ **cài đặt** trong kênh của nhóm đó để "
+        "thay đổi."
     ),
     "settings.someone_elses": (
         "Đây là cài đặt của người khác. Gõ **cài đặt** để thay đổi cài đặt của bạn."
@@ -432,7 +444,9 @@ STRINGS: dict[str, str] = {
         "vào một nhóm có họ, hoặc khi họ nhắn tin cho tôi."
     ),
     "settings.pending.objectives": "{count} mục tiêu",
+    "settings.pending.objectives.one": "{count} mục tiêu",
     "settings.pending.key_results": "{count} kết quả chính",
+    "settings.pending.key_results.one": "{count} kết quả chính",
     "settings.pending.line": "{email} sẽ phụ trách {owns}",
     "settings.pending.more": "…và một số người khác không hiển thị ở đây.",
     # --- Digest and close on demand (bot/reports.py) ---------------------------------

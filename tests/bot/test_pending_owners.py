@@ -73,8 +73,8 @@ async def test_team_owners_see_pending_owners_on_the_settings_card(
 
     at = shown.index("Owners I have not met yet")
     assert shown[at + 2 : at + 4] == [
-        "cuong@contoso.com will own 2 key result(s)",
-        "dung@contoso.com will own 1 key result(s)",
+        "cuong@contoso.com will own 2 key results",
+        "dung@contoso.com will own 1 key result",
     ]
 
 
@@ -97,7 +97,7 @@ async def test_the_roster_brings_a_pending_owner_and_they_become_the_owner(
     pending = await imported.store.list_pending_owners(f.TENANT_ID)
     assert [p.email for p in pending] == ["dung@contoso.com"]
     shown = await team_card(imported, connector)
-    assert "dung@contoso.com will own 1 key result(s)" in shown
+    assert "dung@contoso.com will own 1 key result" in shown
     assert not [line for line in shown if "cuong" in line]
 
 

@@ -152,7 +152,7 @@ async def test_an_owner_saves_a_biweekly_tuesday_cadence_in_berlin(
     shown = card_text(body)
     assert "Saved." in shown
     # Alice lives in Los Angeles: 08:30 her time, on the first round.
-    assert "Your next check-in: Tuesday 12/01/2026 8:30 AM (your time)." in shown
+    assert "Your next check-in: Tuesday, 12/01/2026 at 8:30 AM (your time)." in shown
     # The saved card can be saved again as it is (it carries the new version).
     [save] = body["value"]["actions"]
     assert save["data"]["settings_version"] == settings_version(stored)
@@ -332,7 +332,7 @@ async def test_pausing_my_prompts_is_stored(teams_bot: BotClient, connector: Con
     body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
     member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
     assert member is not None and not member.prompts_paused
-    assert "Your next check-in: Monday 11/30/2026" in card_text(body)
+    assert "Your next check-in: Monday, 11/30/2026" in card_text(body)
 
 
 async def test_choosing_vietnamese_on_the_card_answers_in_vietnamese(

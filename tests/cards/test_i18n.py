@@ -10,9 +10,11 @@ import pytest
 
 from cards.i18n import (
     ENUM_KEY_PREFIXES,
+    PLURAL_CATEGORIES,
     Language,
     MissingParameterError,
     UnknownKeyError,
+    babel_locale,
     catalog,
     enum_key,
     label,
@@ -71,9 +73,15 @@ def test_strings_are_non_empty_nfc_and_trimmed() -> None:
             assert unicodedata.normalize("NFC", value) == value, (lang, key)
 
 
+def _words_of(template: str) -> str:
+    """A catalog string without its placeholders: what a reader reads of it."""
+    return "".join(literal for literal, *_ in string.Formatter().parse(template))
+
+
 def test_vietnamese_is_really_translated() -> None:
     # Guards against an English string pasted into vi.py. Short labels such as "KPI"
-    # are the same in both languages on purpose.
+    # and strings that are only placeholders and signs ("{start} – {end}") are the
+    # same in both languages on purpose.
     same = {
         key
         for key, value in catalog(Language.VI).items()
@@ -82,11 +90,6 @@ def test_vietnamese_is_really_translated() -> None:
         and any(c.isalpha() for c in _words_of(value))
     }
     assert same == set()
-def _words_of(template: str) -> str:
-    """A catalog string without its placeholders: what a reader reads of it."""
-    return "".join(literal for literal, *_ in string.Formatter().parse(template))
-
-
     diacritics = [v for v in catalog(Language.VI).values() if any(ord(c) > 0x7F for c in v)]
     assert len(diacritics) > 0.8 * len(catalog(Language.VI))
 
@@ -150,3 +153,53 @@ def test_a_persons_language_is_their_choice_then_their_clients_then_the_activity
     assert language_of(Member(tenant_id="t", id="m", locale="vi-VN"), "en-US") is Language.VI
     assert language_of(Member(tenant_id="t", id="m"), "vi-VN") is Language.VI
     assert language_of(None) is Language.EN
+
+
+# --- Plurals --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        (Language.EN, 0, "0 key results left unchanged."),
+        (Language.EN, 1, "1 key result left unchanged."),
+        (Language.EN, 2, "2 key results left unchanged."),
+        (Language.EN, 1000, "1,000 key results left unchanged."),
+        (Language.VI, 1, "1 kết quả chính không thay đổi."),
+        (Language.VI, 2, "2 kết quả chính không thay đổi."),
+        (Language.VI, 1000, "1.000 kết quả chính không thay đổi."),
+    ],
+)
+def test_a_count_chooses_the_plural_form_and_is_grouped(
+    lang: Language, count: int, expected: str
+) -> None:
+    assert text(lang, "checkin.skipped", count=count) == expected
+
+
+def test_plural_forms_in_settings_and_notifications() -> None:
+    assert text(Language.EN, "settings.pending.key_results", count=1) == "1 key result"
+    assert text(Language.EN, "settings.pending.objectives", count=3) == "3 objectives"
+    assert text(Language.EN, "checkin.notification", count=1).endswith("1 key result to update.")
+    assert text(Language.EN, "checkin.reminder_notification", count=1).startswith(
+        "Reminder: 1 key result still waits"
+    )
+    assert text(Language.EN, "settings.more_teams", count=1).startswith("You own 1 more team.")
+    assert text(Language.VI, "settings.pending.key_results", count=1) == "1 kết quả chính"
+
+
+def test_no_string_writes_a_plural_with_brackets() -> None:
+    assert [k for k, v in catalog(Language.EN).items() if "(s)" in v] == []
+
+
+def test_plural_forms_belong_to_a_string_that_takes_a_count() -> None:
+    for lang in Language:
+        strings = catalog(lang)
+        categories = set(babel_locale(lang).plural_form.tags) | {"other"}
+        for key, value in strings.items():
+            base, _, category = key.rpartition(".")
+            if category not in PLURAL_CATEGORIES:
+                continue
+            assert category in categories, (lang, key)
+            assert base in strings, (lang, key)
+            assert "count" in placeholders(strings[base]), (lang, base)
+            assert placeholders(value) == placeholders(strings[base]), (lang, key)

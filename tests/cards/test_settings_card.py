@@ -188,8 +188,11 @@ def test_an_unknown_digest_channel_shows_as_general() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        (Language.EN, "Your next check-in: Monday 11/30/2026 9:00 AM (your time)."),
-        (Language.VI, "Lần cập nhật tiếp theo của bạn: Thứ Hai 09:00 30/11/2026 (giờ của bạn)."),
+        (Language.EN, "Your next check-in: Monday, 11/30/2026 at 9:00 AM (your time)."),
+        (
+            Language.VI,
+            "Lần cập nhật tiếp theo của bạn: Thứ Hai, 30/11/2026 lúc 09:00 (giờ của bạn).",
+        ),
     ],
 )
 def test_the_next_check_in_is_written_in_the_persons_time(lang: Language, expected: str) -> None:
