@@ -481,7 +481,10 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
         ),
         (
             "digest_time",
-            [_time_input("digest_time", label("digest_time"), value("digest_time"), lang)],
+            [
+                _time_input("digest_time", label("digest_time"), value("digest_time"), lang),
+                hint("settings.digest.hint"),
+            ],
         ),
     ]
     for name, elements in fields:

@@ -39,9 +39,11 @@ STRINGS: dict[str, str] = {
     "command.digest.usage": "digest",
     "command.digest.description": "the team's progress summary",
     "command.settings.usage": "settings",
-    "command.settings.description": "check-in schedule and digest channel (team owners)",
+    "command.settings.description": "the team's check-in schedule and reminders (team owners)",
     "command.close.usage": "close",
-    "command.close.description": "close the period: score the key results, write a closing note",
+    "command.close.description": (
+        "the suggested scores of the team's objectives, for the period close"
+    ),
     "command.templates.usage": "templates",
     "command.templates.description": "start an objective from one of six examples",
     "command.language.usage": "language en|vi",
@@ -51,7 +53,7 @@ STRINGS: dict[str, str] = {
     "command.see_help": "Type **help** to see every command.",
     "command.coming_soon": "“{command}” is not available yet.",
     # --- Language -----------------------------------------------------------------
-    "language.changed": "Done. I'll speak English with you from now on.",
+    "language.changed": "Switched to English.",
     "language.unknown": (
         "I speak English and Vietnamese. Type **language en** or **language vi**."
     ),
@@ -147,15 +149,15 @@ STRINGS: dict[str, str] = {
     "form.key_result.target_placeholder": "e.g. 30",
     "form.key_result.current_placeholder": "e.g. 95",
     "form.key_result.values_hint": (
-        "Type numbers as usual (12,000,000 or 12.5), percentages as 80, "
-        "durations as m:ss (2:37), milestones as 0 or 1."
+        "Type numbers as usual (12,000,000 or 12.5), percentages as 80, durations as m:ss "
+        "(2:37), milestones as 0 (not done) or 1 (done)."
     ),
     "form.key_result.unit_placeholder": "e.g. tickets/month",
     "form.initiative.new": "New initiative",
     "form.kpi.new": "New KPI",
     "form.kpi.hint": (
-        "A KPI is a health metric watched beside your OKRs (e.g. site uptime at least 99.5%): "
-        "it is healthy or not, never a goal."
+        "A KPI is an operating metric to keep at a level, watched beside your OKRs (e.g. site "
+        "uptime ≥ 99.5%): it is healthy or not, never a goal."
     ),
     # --- Field labels ---------------------------------------------------------------
     "field.objective.title": "Objective",
@@ -225,10 +227,10 @@ STRINGS: dict[str, str] = {
     "kpi.unhealthy": "Needs attention",
     "kpi.unknown": "No value yet",
     # --- Pace against the period, and scores --------------------------------------
-    "pace.on_track": "On track",
-    "pace.behind": "Behind",
-    "pace.at_risk": "At risk",
-    "pace.expected": "Expected by now: {expected}",
+    "pace.on_track": "On pace",
+    "pace.behind": "Behind pace",
+    "pace.at_risk": "Far behind",
+    "pace.expected": "Plan to date: {expected}",
     "score.value": "Score {score}",
     "score.reading.exceeded": "Exceeded: the stretch goal was met",
     "score.reading.achieved": "Achieved",
@@ -375,14 +377,16 @@ STRINGS: dict[str, str] = {
     "settings.field.weekday": "Day",
     "settings.field.time_of_day": "Time (each person's own time)",
     "settings.field.time_zone": "Team time zone",
-    "settings.time_zone.hint": (
-        "Used for people whose time zone Teams has not told me, and for the digest."
-    ),
+    "settings.time_zone.hint": "Used for people whose time zone Teams has not told me.",
     "settings.field.skip_days": ("Don't ask owners who checked in within the last … days (0–14)"),
     "settings.field.reminder_hours": "Remind after … hours without a check-in (1–168)",
-    "settings.field.digest_channel": "Post the digest in",
+    "settings.field.digest_channel": "Digest channel",
     "settings.field.digest_weekday": "Digest day",
     "settings.field.digest_time": "Digest time (team time zone)",
+    "settings.digest.hint": (
+        "Digests are not posted on a schedule yet: these choices are kept for when they are. "
+        "Type **digest** to see the team's progress now."
+    ),
     "settings.channel.general": "General",
     "settings.this_team": "this team",
     "settings.saved": "Saved.",
@@ -432,7 +436,7 @@ STRINGS: dict[str, str] = {
     # --- Digest and close on demand (bot/reports.py) ---------------------------------
     "digest.title": "Team progress",
     "digest.overall": "Overall: {bar} **{percent}**",
-    "digest.at_risk": "At risk",
+    "digest.at_risk": "At risk or off track",
     "digest.nothing_at_risk": "Nothing is marked at risk or off track.",
     "close.title": "Period close: suggested scores",
     "close.intro": (

@@ -23,7 +23,7 @@ STRINGS: dict[str, str] = {
     "help.title": "Tôi có thể giúp gì",
     "help.intro": "Gõ một trong các lệnh sau, bằng tiếng Việt hoặc tiếng Anh:",
     "help.line": "**{usage}**: {description}",
-    "help.channel_hint": "Trong kênh, hãy nhắc đến tôi trước: **@{bot_name} trợ giúp**.",
+    "help.channel_hint": "Trong kênh, hãy @đề cập tôi trước: **@{bot_name} trợ giúp**.",
     "message.only_mention": "Chào bạn! Gõ **trợ giúp** để xem tôi có thể làm gì.",
     # --- Commands: usage (as typed) and one-line description --------------------
     "command.help.usage": "trợ giúp",
@@ -42,10 +42,10 @@ STRINGS: dict[str, str] = {
     "command.digest.description": "bản tổng hợp tiến độ của nhóm",
     "command.settings.usage": "cài đặt",
     "command.settings.description": (
-        "lịch cập nhật tiến độ và kênh nhận bản tổng hợp (dành cho chủ sở hữu nhóm)"
+        "lịch cập nhật tiến độ và lời nhắc của nhóm (dành cho chủ sở hữu nhóm)"
     ),
     "command.close.usage": "kết thúc kỳ",
-    "command.close.description": "kết thúc kỳ: chấm điểm các kết quả chính, viết nhận xét cuối kỳ",
+    "command.close.description": "điểm gợi ý cho các mục tiêu của nhóm khi kết thúc kỳ",
     "command.templates.usage": "mẫu",
     "command.templates.description": "bắt đầu một mục tiêu từ một trong sáu ví dụ",
     "command.language.usage": "ngôn ngữ en|vi",
@@ -55,7 +55,7 @@ STRINGS: dict[str, str] = {
     "command.see_help": "Gõ **trợ giúp** để xem tất cả các lệnh.",
     "command.coming_soon": "Lệnh “{command}” hiện chưa dùng được.",
     # --- Language -----------------------------------------------------------------
-    "language.changed": "Xong. Từ giờ tôi sẽ trò chuyện với bạn bằng tiếng Việt.",
+    "language.changed": "Đã chuyển sang tiếng Việt.",
     "language.unknown": (
         "Tôi nói được tiếng Anh và tiếng Việt. Gõ **ngôn ngữ en** hoặc **ngôn ngữ vi**."
     ),
@@ -63,7 +63,7 @@ STRINGS: dict[str, str] = {
     "language.name.vi": "Tiếng Việt",
     # --- Errors and permissions -------------------------------------------------
     "error.internal": "Xin lỗi, đã có lỗi xảy ra ở phía tôi. Vui lòng thử lại sau ít phút.",
-    "error.card_expired": "Thẻ này đã cũ. Đây là phiên bản mới nhất.",
+    "error.card_expired": "Thẻ này không còn hiệu lực. Đây là phiên bản mới nhất.",
     "error.not_this_app": (
         "Thẻ hoặc thao tác này không thuộc ứng dụng này, hoặc thuộc một phiên bản cũ không còn "
         "dùng nữa. Gõ **trợ giúp** để xem tôi có thể làm gì."
@@ -142,7 +142,7 @@ STRINGS: dict[str, str] = {
         "Cam kết: dự kiến hoàn thành trọn vẹn. Truyền cảm hứng: mục tiêu vươn xa, "
         "đạt 0,7 đã là kết quả tốt."
     ),
-    "form.period.custom": "Tùy chọn ngày",
+    "form.period.custom": "Tự chọn khoảng thời gian",
     "form.period.start": "Ngày đầu tiên",
     "form.period.end": "Ngày cuối cùng",
     "form.parent.none": "Không có",
@@ -152,20 +152,20 @@ STRINGS: dict[str, str] = {
     "form.key_result.hint": (
         "Kết quả chính phải đo được và có một người chịu trách nhiệm theo dõi tiến độ."
     ),
-    "form.key_result.title_placeholder": "VD: Giảm số lượng phiếu hỗ trợ",
+    "form.key_result.title_placeholder": "VD: Giảm số phiếu hỗ trợ",
     "form.key_result.start_placeholder": "VD: 120",
     "form.key_result.target_placeholder": "VD: 30",
     "form.key_result.current_placeholder": "VD: 95",
     "form.key_result.values_hint": (
-        "Nhập số như bình thường (12.000.000 hoặc 12,5), phần trăm như 80, "
-        "thời lượng dạng phút:giây (2:37), cột mốc là 0 hoặc 1."
+        "Nhập số như bình thường (12.000.000 hoặc 12,5), phần trăm như 80, thời lượng dạng "
+        "phút:giây (2:37), cột mốc: 0 = chưa xong, 1 = xong."
     ),
     "form.key_result.unit_placeholder": "VD: phiếu/tháng",
     "form.initiative.new": "Sáng kiến mới",
     "form.kpi.new": "KPI mới",
     "form.kpi.hint": (
-        "KPI là chỉ số theo dõi sức khỏe, đi kèm OKR (ví dụ: website có thời gian chạy "
-        "ít nhất 99,5%): chỉ ổn định hoặc không, không phải là mục tiêu."
+        "KPI là chỉ số vận hành cần duy trì, theo dõi song song với OKR (ví dụ: thời gian chạy "
+        "của website ≥ 99,5%): KPI chỉ đạt ngưỡng hoặc không, không phải là mục tiêu."
     ),
     # --- Field labels ---------------------------------------------------------------
     "field.objective.title": "Mục tiêu",
@@ -194,7 +194,7 @@ STRINGS: dict[str, str] = {
     "field.initiative.state": "Trạng thái",
     "field.kpi.title": "KPI",
     "field.kpi.threshold": "Ngưỡng",
-    "field.kpi.comparison": "Đạt khi giá trị",
+    "field.kpi.comparison": "Đạt ngưỡng khi giá trị",
     "field.kpi.current": "Giá trị hiện tại",
     "field.kpi.unit": "Đơn vị",
     "field.kpi.owner": "Người phụ trách",
@@ -221,7 +221,7 @@ STRINGS: dict[str, str] = {
     "key_result_kind.milestone": "Cột mốc (hoàn thành hay chưa)",
     "checkin_status.on_track": "Đúng tiến độ",
     "checkin_status.at_risk": "Có rủi ro",
-    "checkin_status.off_track": "Chệch hướng",
+    "checkin_status.off_track": "Trễ tiến độ",
     "initiative_state.not_started": "Chưa bắt đầu",
     "initiative_state.in_progress": "Đang thực hiện",
     "initiative_state.done": "Hoàn thành",
@@ -231,19 +231,19 @@ STRINGS: dict[str, str] = {
     "comparison.below": "thấp hơn",
     "milestone.done": "Đã hoàn thành",
     "milestone.not_done": "Chưa hoàn thành",
-    "kpi.healthy": "Ổn định",
+    "kpi.healthy": "Đạt ngưỡng",
     "kpi.unhealthy": "Cần chú ý",
     "kpi.unknown": "Chưa có giá trị",
     # --- Pace against the period, and scores --------------------------------------
-    "pace.on_track": "Đúng tiến độ",
-    "pace.behind": "Chậm tiến độ",
-    "pace.at_risk": "Có nguy cơ không đạt",
-    "pace.expected": "Dự kiến đến nay: {expected}",
+    "pace.on_track": "Theo kịp kế hoạch",
+    "pace.behind": "Chậm hơn kế hoạch",
+    "pace.at_risk": "Chậm xa kế hoạch",
+    "pace.expected": "Kế hoạch đến nay: {expected}",
     "score.value": "Điểm {score}",
     "score.reading.exceeded": "Vượt kỳ vọng: đã đạt cả mục tiêu vươn xa",
     "score.reading.achieved": "Đã đạt",
     "score.reading.partially_achieved": "Đạt một phần",
-    "score.reading.missed": "Chưa đạt",
+    "score.reading.missed": "Không đạt",
     "score.guide.committed": "Mục tiêu cam kết: dự kiến đạt điểm 1,0.",
     "score.guide.aspirational": "Mục tiêu truyền cảm hứng: đạt 0,7 đã là kết quả tốt.",
     "period.quarter": "Quý {quarter}/{year}",
@@ -291,14 +291,14 @@ STRINGS: dict[str, str] = {
     "action.add_key_result": "Thêm kết quả chính",
     "action.add_initiative": "Thêm sáng kiến",
     "action.check_in": "Cập nhật tiến độ",
-    "action.activate": "Kích hoạt",
+    "action.activate": "Bắt đầu thực hiện",
     "action.back": "Quay lại",
     "action.open": "Mở",
     # --- Browsing and authoring replies (bot/authoring.py, bot/browsing.py) ---------
     "card.objective.fallback": "Một mục tiêu và các kết quả chính của nó",
     "error.card_expired_gone": (
-        "Thẻ này đã cũ: nội dung nó nhắc tới không còn nữa hoặc đã thay đổi. "
-        "Gõ **okr của tôi** hoặc **okr của nhóm** để xem OKR hiện tại."
+        "Thẻ này không còn hiệu lực: nội dung trong thẻ đã bị xóa hoặc đã thay đổi. Gõ "
+        "**okr của tôi** hoặc **okr của nhóm** để xem OKR hiện tại."
     ),
     "error.changed_meanwhile": (
         "Có người đã thay đổi mục này trong lúc bạn đang sửa. Đây là phiên bản hiện tại; "
@@ -309,15 +309,15 @@ STRINGS: dict[str, str] = {
     "form.period.this_year": "Năm nay: {period}",
     "form.period.next_year": "Năm sau: {period}",
     "kpi.saved": (
-        "Đã lưu KPI “{title}”. Bản tin tổng hợp của nhóm sẽ cho biết KPI có ổn định hay không."
+        "Đã lưu KPI “{title}”. Bản tổng hợp của nhóm sẽ cho biết KPI có đạt ngưỡng hay không."
     ),
     "list.my_okrs.title": "OKR của bạn",
     "list.my_okrs.empty": (
-        "Bạn chưa phụ trách mục tiêu hay kết quả chính nào đang mở. Gõ **mới** để tạo, "
-        "hoặc **mẫu** để bắt đầu từ một ví dụ."
+        "Bạn chưa phụ trách mục tiêu hay kết quả chính nào đang thực hiện. Gõ **tạo mới** để "
+        "tạo, hoặc **mẫu** để bắt đầu từ một ví dụ."
     ),
     "list.team_okrs.title": "OKR của nhóm",
-    "list.team_okrs.empty": "Nhóm chưa có mục tiêu nào đang mở. Gõ **mới** để tạo.",
+    "list.team_okrs.empty": "Nhóm chưa có mục tiêu nào đang thực hiện. Gõ **tạo mới** để tạo.",
     "okr.values": "{start} → {target} · hiện tại {current}",
     "permission.assign_owner": (
         "Chỉ chủ sở hữu nhóm mới có thể giao cho người khác phụ trách. Hãy chọn chính bạn, "
@@ -359,7 +359,8 @@ STRINGS: dict[str, str] = {
         "hoặc bấm nút “Không đổi”."
     ),
     "checkin.card_outdated": (
-        "Thẻ cập nhật này đã cũ (một kết quả chính đã bị xóa). Gõ **cập nhật** để nhận thẻ mới."
+        "Thẻ cập nhật này không còn hiệu lực (một kết quả chính đã bị xóa). Gõ **cập nhật** để "
+        "nhận thẻ mới."
     ),
     "checkin.notification": "Đến giờ cập nhật OKR: {count} kết quả chính cần cập nhật.",
     "checkin.notification.one": "Đến giờ cập nhật OKR: {count} kết quả chính cần cập nhật.",
@@ -372,8 +373,8 @@ STRINGS: dict[str, str] = {
     # --- Settings (cards/settings.py, bot/team_settings.py) -------------------------
     "settings.team.title": "Cài đặt cập nhật tiến độ của {team}",
     "settings.team.hint": (
-        "Các cài đặt này áp dụng cho cả nhóm. Lời nhắc cập nhật được gửi vào giờ này theo "
-        "múi giờ riêng của từng người."
+        "Các cài đặt này áp dụng cho cả nhóm. Thẻ cập nhật được gửi vào giờ này theo múi giờ "
+        "riêng của từng người."
     ),
     "settings.personal.title": "Cài đặt của bạn",
     "settings.personal.hint": "Các cài đặt này chỉ áp dụng cho riêng bạn.",
@@ -389,16 +390,18 @@ STRINGS: dict[str, str] = {
     "settings.field.weekday": "Ngày",
     "settings.field.time_of_day": "Giờ (theo giờ riêng của từng người)",
     "settings.field.time_zone": "Múi giờ của nhóm",
-    "settings.time_zone.hint": (
-        "Dùng cho những người mà Teams chưa cho tôi biết múi giờ, và cho bản tổng hợp."
-    ),
+    "settings.time_zone.hint": "Dùng cho những người mà Teams chưa cho tôi biết múi giờ.",
     "settings.field.skip_days": (
         "Không nhắc người phụ trách đã cập nhật trong … ngày gần đây (0–14)"
     ),
     "settings.field.reminder_hours": "Nhắc lại sau … giờ nếu chưa cập nhật (1–168)",
-    "settings.field.digest_channel": "Đăng bản tổng hợp vào kênh",
+    "settings.field.digest_channel": "Kênh nhận bản tổng hợp",
     "settings.field.digest_weekday": "Ngày gửi bản tổng hợp",
     "settings.field.digest_time": "Giờ gửi bản tổng hợp (theo múi giờ của nhóm)",
+    "settings.digest.hint": (
+        "Bản tổng hợp chưa được tự động gửi theo lịch: các lựa chọn này được lưu lại cho khi "
+        "có tính năng đó. Gõ **tổng hợp** để xem tiến độ của nhóm ngay bây giờ."
+    ),
     "settings.channel.general": "Chung",
     "settings.this_team": "nhóm này",
     "settings.saved": "Đã lưu.",
@@ -408,10 +411,10 @@ STRINGS: dict[str, str] = {
         "Một chủ sở hữu khác đã thay đổi các cài đặt này trong lúc bạn đang sửa. Đây là cài đặt "
         "hiện tại; vui lòng thực hiện lại thay đổi của bạn."
     ),
-    "settings.card_expired": "Thẻ cài đặt này đã cũ. Gõ **cài đặt** để nhận thẻ mới.",
+    "settings.card_expired": "Thẻ cài đặt này không còn hiệu lực. Gõ **cài đặt** để nhận thẻ mới.",
     "settings.not_owner": (
         "Chỉ chủ sở hữu của {team} mới có thể thay đổi lịch cập nhật và bản tổng hợp của nhóm. "
-        "Thay vào đó, đây là cài đặt của riêng bạn."
+        "Dưới đây là cài đặt cá nhân của bạn."
     ),
     "settings.not_owner_save": "Chỉ chủ sở hữu của {team} mới có thể thay đổi cài đặt này.",
     "settings.more_teams": (
@@ -452,12 +455,12 @@ STRINGS: dict[str, str] = {
     # --- Digest and close on demand (bot/reports.py) ---------------------------------
     "digest.title": "Tiến độ của nhóm",
     "digest.overall": "Tổng thể: {bar} **{percent}**",
-    "digest.at_risk": "Có rủi ro",
-    "digest.nothing_at_risk": "Không có kết quả chính nào được đánh dấu có rủi ro hay chệch hướng.",
+    "digest.at_risk": "Có rủi ro hoặc trễ tiến độ",
+    "digest.nothing_at_risk": "Không có kết quả chính nào được đánh dấu có rủi ro hay trễ tiến độ.",
     "close.title": "Kết thúc kỳ: điểm gợi ý",
     "close.intro": (
         "Điểm từ 0,0 đến 1,0, được gợi ý theo tiến độ. Cách đánh giá khác nhau giữa mục tiêu "
-        "cam kết và mục tiêu tham vọng."
+        "cam kết và mục tiêu truyền cảm hứng."
     ),
     "close.period_ended": "kỳ đã kết thúc",
     "close.period_running": "kỳ vẫn đang diễn ra",
@@ -470,7 +473,7 @@ STRINGS: dict[str, str] = {
     "action.add_kpi": "Thêm KPI",
     "action.update": "Cập nhật",
     "checkin.in_personal_chat": (
-        "Cập nhật OKR là việc riêng của bạn: hãy gõ **cập nhật** trong cuộc trò chuyện riêng "
-        "với tôi (mở từ ảnh đại diện của tôi) và tôi sẽ gửi thẻ ở đó."
+        "Thẻ cập nhật chỉ gửi trong trò chuyện riêng: hãy mở trò chuyện riêng với tôi (từ ảnh "
+        "đại diện của tôi) và gõ **cập nhật**, tôi sẽ gửi thẻ ở đó."
     ),
 }

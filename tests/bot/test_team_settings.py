@@ -389,14 +389,14 @@ async def test_language_vi_then_help_answers_in_vietnamese(
     await teams_bot.post(f.personal_message("language vi", connector.url))
     await teams_bot.post(f.personal_message("help", connector.url))
     [changed] = [t for t in connector.texts() if t]
-    assert changed == "Xong. Từ giờ tôi sẽ trò chuyện với bạn bằng tiếng Việt."
+    assert changed == "Đã chuyển sang tiếng Việt."
     [help_card] = connector.cards()
     assert "Tôi có thể giúp gì" in str(help_card)
 
     connector.calls.clear()
     await teams_bot.post(f.personal_message("ngôn ngữ en", connector.url))
     await teams_bot.post(f.personal_message("help", connector.url))
-    assert connector.texts()[0] == "Done. I'll speak English with you from now on."
+    assert connector.texts()[0] == "Switched to English."
     assert "What I can do" in str(connector.cards()[0])
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+import json
+import re
 import string
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +28,9 @@ from cards.i18n import (
 )
 from okr.guidance import GuidanceCode
 from okr.models import CheckInStatus, Level, Member, ObjectiveType
+from okr.pace import PaceStatus
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -203,3 +209,163 @@ def test_plural_forms_belong_to_a_string_that_takes_a_count() -> None:
             assert base in strings, (lang, key)
             assert "count" in placeholders(strings[base]), (lang, base)
             assert placeholders(value) == placeholders(strings[base]), (lang, key)
+
+
+# --- Vietnamese: the source document's terms, one word per idea -----------------------
+
+
+def test_vietnamese_labels_use_the_source_documents_terms() -> None:
+    assert text(Language.VI, "field.objective.title") == "Mục tiêu"
+    assert text(Language.VI, "field.key_result.title") == "Kết quả chính"
+    assert text(Language.VI, "field.initiative.title") == "Sáng kiến"
+    assert text(Language.VI, "field.kpi.title") == "KPI"
+    assert label(Language.VI, ObjectiveType.COMMITTED) == "Cam kết"
+    assert label(Language.VI, ObjectiveType.ASPIRATIONAL) == "Truyền cảm hứng"
+
+
+# Words the consistency pass retired (issue 9's table), and why.
+RETIRED_VIETNAMESE = {
+    r"chệch hướng": "off track is “Trễ tiến độ”",
+    r"tham vọng": "aspirational is “truyền cảm hứng”",
+    r"đang mở|đang hoạt động": "active is “đang thực hiện”",
+    r"dự kiến đến nay": "the plan to date is “Kế hoạch đến nay”",
+    r"sức khỏe": "a KPI is “chỉ số vận hành cần duy trì”",
+    r"việc riêng": "check-ins are sent in the personal chat",
+    r"^xong\b": "“Đã chuyển sang tiếng Việt.”",
+    r"đã cũ": "an expired card is “không còn hiệu lực”",
+    r"thay vào đó": "a calque",
+    r"@mention|nhắc đến tôi": "Teams in Vietnamese says “@đề cập”",
+    r"chưa đạt": "missed is “Không đạt”",
+    r"cột mốc là 0 hoặc 1": "“0 = chưa xong, 1 = xong”",
+    r"tùy chọn ngày": "“Tự chọn khoảng thời gian”",
+    r"kích hoạt": "activate is “Bắt đầu thực hiện”",
+    r"bản tin": "the digest is “bản tổng hợp”",
+}
+
+
+def test_vietnamese_uses_none_of_the_retired_words() -> None:
+    found = {
+        (key, pattern)
+        for key, value in catalog(Language.VI).items()
+        for pattern in RETIRED_VIETNAMESE
+        if re.search(pattern, value.casefold())
+    }
+    assert found == set()
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("checkin_status.off_track", "Trễ tiến độ"),
+        ("pace.expected", "Kế hoạch đến nay: {expected}"),
+        ("language.changed", "Đã chuyển sang tiếng Việt."),
+        ("score.reading.missed", "Không đạt"),
+        ("form.period.custom", "Tự chọn khoảng thời gian"),
+        ("action.activate", "Bắt đầu thực hiện"),
+        ("objective_state.active", "Đang thực hiện"),
+    ],
+)
+def test_the_consistency_pass_labels(key: str, expected: str) -> None:
+    assert catalog(Language.VI)[key] == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "phrase"),
+    [
+        ("close.intro", "truyền cảm hứng"),
+        ("form.kpi.hint", "chỉ số vận hành cần duy trì"),
+        ("checkin.in_personal_chat", "Thẻ cập nhật chỉ gửi trong trò chuyện riêng"),
+        ("error.card_expired", "không còn hiệu lực"),
+        ("error.card_expired_gone", "không còn hiệu lực"),
+        ("settings.card_expired", "không còn hiệu lực"),
+        ("settings.not_owner", "Dưới đây là cài đặt cá nhân của bạn."),
+        ("help.channel_hint", "@đề cập"),
+        ("form.key_result.values_hint", "0 = chưa xong, 1 = xong"),
+        ("list.my_okrs.empty", "đang thực hiện"),
+        ("list.team_okrs.empty", "đang thực hiện"),
+        ("checkin.nothing", "đang thực hiện"),
+    ],
+)
+def test_the_consistency_pass_sentences(key: str, phrase: str) -> None:
+    assert phrase in catalog(Language.VI)[key]
+
+
+def test_the_check_in_intro_calls_the_status_as_its_field_does() -> None:
+    intro = catalog(Language.VI)["checkin.intro"].casefold()
+    assert catalog(Language.VI)["field.checkin.status"].casefold() in intro
+    assert "trạng thái" not in intro
+    assert intro.count("để") <= 1  # not "để trống giá trị để bỏ qua"
+
+
+# --- Two scales, two vocabularies --------------------------------------------------------
+
+# The words that belong to each scale: the owner's status says how the work is going,
+# the pace compares progress with the plan for the period.
+STATUS_WORDS = {Language.EN: ("track", "risk"), Language.VI: ("tiến độ", "rủi ro")}
+PACE_WORDS = {Language.EN: ("pace", "behind"), Language.VI: ("kế hoạch",)}
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_pace_and_the_owners_status_never_share_a_word(lang: Language) -> None:
+    statuses = [label(lang, s).casefold() for s in CheckInStatus]
+    paces = [label(lang, p).casefold() for p in PaceStatus]
+    assert len(set(statuses)) == len(statuses) and len(set(paces)) == len(paces)
+    for pace in paces:
+        assert not any(word in pace for word in STATUS_WORDS[lang]), pace
+        assert any(word in pace for word in PACE_WORDS[lang]), pace
+    for status in statuses:
+        assert not any(word in status for word in PACE_WORDS[lang]), status
+    expected = text(lang, "pace.expected", expected="50%").casefold()
+    assert not any(word in expected for word in STATUS_WORDS[lang])
+
+
+def test_the_pace_scale_reads_on_pace_behind_pace_far_behind() -> None:
+    assert [label(Language.EN, p) for p in PaceStatus] == ["On pace", "Behind pace", "Far behind"]
+    assert [label(Language.VI, s) for s in CheckInStatus] == [
+        "Đúng tiến độ",
+        "Có rủi ro",
+        "Trễ tiến độ",
+    ]
+
+
+# --- Honest copy -------------------------------------------------------------------------
+
+# What the product does not do today: post digests on a schedule, write a period
+# close (scores, closing notes). Help, the cards and the manifest must not promise it.
+OVER_PROMISES = {
+    Language.EN: (
+        r"write a closing note",
+        r"post(s|ed)? the digest",
+        r"channels get a digest",
+        r"close the period with scores",
+        r"for the digest",
+    ),
+    Language.VI: (
+        r"viết nhận xét",
+        r"đăng bản tổng hợp",
+        r"kênh của nhóm nhận bản tổng hợp",
+        r"kết thúc kỳ bằng việc chấm điểm",
+        r"cho bản tổng hợp",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_nothing_promises_a_scheduled_digest_or_a_written_period_close(lang: Language) -> None:
+    manifest = json.loads((ROOT / "manifest" / f"{lang.value}.json").read_text(encoding="utf-8"))
+    shown = {f"catalog {k}": v for k, v in catalog(lang).items()} | {
+        f"manifest {k}": v for k, v in manifest.items() if "description" in k
+    }
+    found = {
+        (where, pattern)
+        for where, value in shown.items()
+        for pattern in OVER_PROMISES[lang]
+        if re.search(pattern, value.casefold())
+    }
+    assert found == set()
+
+
+def test_the_scores_command_says_it_suggests() -> None:
+    assert "suggested" in catalog(Language.EN)["command.close.description"]
+    assert "gợi ý" in catalog(Language.VI)["command.close.description"]
+    assert "digest" in catalog(Language.EN)["settings.digest.hint"]
