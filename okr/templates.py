@@ -2,15 +2,18 @@
 
 Microsoft's Vietnamese page on OKRs gives six examples: company, business
 operations, product and engineering, customer success, sales and marketing. The
-Vietnamese text here is the source's own wording; the English is a faithful
-translation. Each example is written once with both languages side by side, so the
-numbers and the shape cannot drift apart between languages.
+numbers and the shape are the source's; the Vietnamese is written as a Vietnamese
+colleague would write it, without the source's translation slips ("Cho chạy phiên
+bản 2.0" for "launch", "quy trình" for a sales pipeline, "quý một", "được nhắm mục
+tiêu"), and the English says the same. Each example is written once with both
+languages side by side, so the numbers and the shape cannot drift apart between
+languages.
 
 Choices the source leaves open, made here:
 
 * Key-result titles drop the "from X to Y" part of the source sentence ("Tăng thu
   nhập trung bình hàng năm từ 12 triệu USD lên 24 triệu USD" becomes the title "Tăng
-  thu nhập trung bình hàng năm", start 12,000,000 and target 24,000,000 USD): the
+  thu nhập bình quân hằng năm", start 12,000,000 and target 24,000,000 USD): the
   card shows the numbers, and a title with numbers would go stale when edited.
   Key results stated as an amount to reach ("Chốt 500.000 USD ...") start at 0.
 * The source gives no objective types. Doubling revenue and becoming the
@@ -170,18 +173,19 @@ def _count(title: _Text, start: int, target: int, unit: _Text) -> _KeyResult:
 _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
     (
         TemplateKey.COMPANY,
-        _Text("Company", "Cấp công ty"),
+        _Text("Company", "Toàn công ty"),
         _Objective(
             _Text(
                 "Double annual revenue to build a profitable, sustainable company",
-                "Tăng gấp đôi doanh thu hàng năm để tạo ra một công ty có lợi nhuận và bền vững",
+                "Tăng gấp đôi doanh thu hằng năm để xây dựng một công ty có lãi và phát triển "
+                "bền vững",
             ),
             ObjectiveType.ASPIRATIONAL,
             Level.ORGANIZATION,
             PeriodKind.YEAR,
             (
                 _usd(
-                    _Text("Increase average annual income", "Tăng thu nhập trung bình hàng năm"),
+                    _Text("Increase average annual income", "Tăng thu nhập bình quân hằng năm"),
                     12_000_000,
                     24_000_000,
                 ),
@@ -191,8 +195,8 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                     _Text(
                         "Grow revenue and optimize the sales process so that the company "
                         "reaches its goal of doubling annual revenue",
-                        "Tăng doanh thu và tối ưu hóa quy trình bán hàng để đảm bảo công ty "
-                        "đạt mục tiêu gấp đôi doanh thu hàng năm",
+                        "Tăng doanh thu và tối ưu quy trình bán hàng để công ty đạt mục tiêu "
+                        "tăng gấp đôi doanh thu năm",
                     ),
                     ObjectiveType.COMMITTED,
                     Level.ORGANIZATION,
@@ -201,7 +205,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                         _usd(
                             _Text(
                                 "Increase new product sales in the first quarter",
-                                "Tăng doanh số sản phẩm mới trong quý một",
+                                "Tăng doanh số sản phẩm mới trong quý 1",
                             ),
                             12_000_000,
                             15_000_000,
@@ -210,7 +214,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                     initiatives=(
                         _Text(
                             "Develop new sales enablement materials",
-                            "Phát triển tài liệu hỗ trợ bán hàng mới",
+                            "Soạn bộ tài liệu bán hàng mới",
                         ),
                     ),
                 ),
@@ -219,25 +223,27 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
     ),
     (
         TemplateKey.BUSINESS_OPERATIONS,
-        _Text("Business operations", "Hoạt động doanh nghiệp"),
+        _Text("Business operations", "Vận hành kinh doanh"),
         _Objective(
             _Text(
                 "Provide the most efficient revenue operations to support the GTM teams",
-                "Cung cấp hoạt động doanh thu hiệu quả nhất để hỗ trợ các nhóm GTM",
+                "Vận hành doanh thu hiệu quả nhất để hỗ trợ các nhóm đưa sản phẩm ra thị "
+                "trường (GTM)",
             ),
             ObjectiveType.COMMITTED,
             Level.TEAM,
             None,
             (
                 _usd(
-                    _Text("Increase sales pipeline velocity", "Tăng tốc độ quy trình bán hàng"),
+                    _Text("Increase sales pipeline velocity", "Tăng tốc độ pipeline bán hàng"),
                     30_000,
                     45_000,
                 ),
                 _KeyResult(
                     _Text(
                         "Increase unified customer and user data between Marketo and Salesforce",
-                        "Tăng dữ liệu khách hàng và người dùng hợp nhất giữa Marketo và Salesforce",
+                        "Tăng tỷ lệ dữ liệu khách hàng và người dùng được đồng bộ giữa Marketo "
+                        "và Salesforce",
                     ),
                     KeyResultKind.PERCENTAGE,
                     80,
@@ -247,8 +253,8 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                     _Text(
                         "Reduce weekly hours of manual work by improving the subscription "
                         "management process",
-                        "Giảm số giờ làm việc thủ công hàng tuần bằng cách cải thiện quy trình "
-                        "quản lý gói đăng ký",
+                        "Giảm số giờ làm thủ công mỗi tuần nhờ cải tiến quy trình quản lý "
+                        "gói thuê bao",
                     ),
                     3,
                     1,
@@ -264,15 +270,15 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
             _Text(
                 "Launch version 2.0 of the product to fix bugs, refine the user interface "
                 "and drive user engagement",
-                "Cho chạy phiên bản 2.0 của sản phẩm để sửa lỗi, tinh chỉnh giao diện người "
-                "dùng và thúc đẩy tương tác của người dùng",
+                "Ra mắt phiên bản 2.0 của sản phẩm để sửa lỗi, hoàn thiện giao diện và tăng "
+                "tương tác của người dùng",
             ),
             ObjectiveType.COMMITTED,
             Level.TEAM,
             None,
             (
                 _count(
-                    _Text("Reduce support tickets", "Giảm số lượng phiếu hỗ trợ"),
+                    _Text("Reduce support tickets", "Giảm số phiếu hỗ trợ"),
                     120,
                     30,
                     _Text("tickets/month", "phiếu/tháng"),
@@ -289,7 +295,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _KeyResult(
                     _Text(
                         "Increase the time users are active on the website",
-                        "Tăng thời gian người dùng hoạt động trên trang web",
+                        "Tăng thời gian người dùng ở lại trang web",
                     ),
                     KeyResultKind.DURATION,
                     2 * 60 + 37,
@@ -298,18 +304,18 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 ),
             ),
             initiatives=(
-                _Text("Conduct click research", "Thực hiện nghiên cứu về lượt bấm"),
-                _Text("Build bug reporting", "Xây dựng báo cáo lỗi"),
+                _Text("Conduct click research", "Nghiên cứu hành vi nhấp chuột của người dùng"),
+                _Text("Build bug reporting", "Xây dựng tính năng báo lỗi"),
             ),
         ),
     ),
     (
         TemplateKey.CUSTOMER_SUCCESS,
-        _Text("Customer success", "Thành công của khách hàng"),
+        _Text("Customer success", "Thành công khách hàng"),
         _Objective(
             _Text(
                 "Optimize the training process to increase product adoption",
-                "Tối ưu hóa quy trình đào tạo để tăng mức độ tiếp nhận sản phẩm",
+                "Tối ưu quy trình đào tạo khách hàng để sản phẩm được sử dụng rộng rãi hơn",
             ),
             ObjectiveType.COMMITTED,
             Level.TEAM,
@@ -318,7 +324,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _count(
                     _Text(
                         "Increase monthly active users in key customer accounts",
-                        "Tăng số người dùng hoạt động hàng tháng trong nhóm khách hàng quan trọng",
+                        "Tăng số người dùng hoạt động hằng tháng ở các khách hàng trọng điểm",
                     ),
                     250_000,
                     350_000,
@@ -327,7 +333,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _count(
                     _Text(
                         "Increase customer-facing knowledge base articles",
-                        "Tăng số bài viết cơ sở kiến thức hướng khách hàng",
+                        "Tăng số bài viết trong kho kiến thức dành cho khách hàng",
                     ),
                     25,
                     100,
@@ -336,7 +342,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _count(
                     _Text(
                         "Double the number of employees active during working hours",
-                        "Tăng gấp đôi số lượng nhân viên hoạt động trong giờ làm việc",
+                        "Tăng gấp đôi số nhân viên dùng sản phẩm trong giờ làm việc",
                     ),
                     500,
                     1_000,
@@ -346,7 +352,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
             initiatives=(
                 _Text(
                     "Draft a calendar of customer events for the next two quarters",
-                    "Phác thảo lịch sự kiện dành cho khách hàng trong hai quý tiếp theo",
+                    "Lên lịch sự kiện cho khách hàng trong hai quý tới",
                 ),
             ),
         ),
@@ -358,8 +364,8 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
             _Text(
                 "Add $1 million in average annual profit through sales to new customers "
                 "in fiscal year 2022",
-                "Thêm 1 triệu USD lợi nhuận trung bình hàng năm thông qua doanh số bán hàng "
-                "cho khách hàng mới trong năm tài chính 2022",
+                "Tăng thêm 1 triệu USD lợi nhuận bình quân năm từ doanh số bán cho khách hàng "
+                "mới trong năm tài chính 2022",
             ),
             ObjectiveType.COMMITTED,
             Level.TEAM,
@@ -368,7 +374,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _usd(
                     _Text(
                         "Close new deals with enterprises",
-                        "Chốt các giao dịch mới với doanh nghiệp",
+                        "Chốt hợp đồng mới với khách hàng doanh nghiệp lớn",
                     ),
                     0,
                     500_000,
@@ -376,7 +382,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _usd(
                     _Text(
                         "Close new deals in the mid-market",
-                        "Chốt các giao dịch mới trong thị trường tầm trung",
+                        "Chốt hợp đồng mới ở phân khúc doanh nghiệp tầm trung",
                     ),
                     0,
                     300_000,
@@ -384,7 +390,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _usd(
                     _Text(
                         "Close new deals with small and medium businesses",
-                        "Chốt các giao dịch mới với doanh nghiệp vừa và nhỏ",
+                        "Chốt hợp đồng mới với doanh nghiệp vừa và nhỏ",
                     ),
                     0,
                     200_000,
@@ -398,7 +404,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
         _Objective(
             _Text(
                 "Improve the marketing funnel to become the industry's favorite vendor",
-                "Cải thiện phễu tiếp thị để trở thành nhà cung cấp được yêu thích trong ngành",
+                "Cải thiện phễu tiếp thị để trở thành nhà cung cấp được yêu thích nhất trong ngành",
             ),
             ObjectiveType.ASPIRATIONAL,
             Level.TEAM,
@@ -407,8 +413,8 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _count(
                     _Text(
                         "Run targeted lead generation campaigns in the first quarter",
-                        "Thực thi các chiến dịch thu hút khách hàng tiềm năng được nhắm mục tiêu "
-                        "trong quý một",
+                        "Triển khai các chiến dịch tìm khách hàng tiềm năng nhắm đúng đối tượng "
+                        "trong quý 1",
                     ),
                     0,
                     6,
@@ -417,8 +423,8 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _count(
                     _Text(
                         "Attract new marketing qualified leads for sales in the first quarter",
-                        "Thu hút khách hàng tiềm năng đủ điều kiện tiếp thị mới để bán hàng "
-                        "trong quý một",
+                        "Chuyển cho đội bán hàng thêm khách hàng tiềm năng đạt chuẩn tiếp thị "
+                        "(MQL) trong quý 1",
                     ),
                     0,
                     950,
@@ -427,8 +433,7 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
                 _usd(
                     _Text(
                         "Drive pipeline generated by marketing in the first quarter",
-                        "Thúc đẩy giá trị trong quy trình tạo ra từ hoạt động tiếp thị "
-                        "trong quý một",
+                        "Tạo giá trị pipeline bán hàng từ hoạt động tiếp thị trong quý 1",
                     ),
                     0,
                     10_000_000,
