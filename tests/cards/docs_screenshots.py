@@ -11,21 +11,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.cards.registry import languages, samples
+from tests.cards.registry import languages, locale_of, samples
 from tests.cards.render import render_cards
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cards"
 
 
 def main() -> int:
-    """Render the main cards in every language at 2x and report any problem."""
-    cards = {
-        f"{sample.name}.{lang.value}": dict(sample.build(lang))
-        for sample in samples()
-        if sample.in_docs
-        for lang in languages()
-    }
-    rendering = render_cards(cards, DOCS, scale=2)
+    """Render the main cards in every language (each in its own locale) at 2x; report problems."""
+    main_cards = [(sample, lang) for sample in samples() if sample.in_docs for lang in languages()]
+    cards = {f"{sample.name}.{lang.value}": dict(sample.build(lang)) for sample, lang in main_cards}
+    locales = {f"{sample.name}.{lang.value}": locale_of(lang) for sample, lang in main_cards}
+    rendering = render_cards(cards, DOCS, scale=2, locales=locales)
     problems = rendering.page_errors + [p for card in rendering.cards for p in card.problems]
     for card in rendering.cards:
         print(card.png.relative_to(DOCS.parent.parent))

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import cards
-from cards.i18n import Language
+from cards.i18n import Language, babel_locale
 
 SampleBuilder = Callable[[Language], Mapping[str, Any]]
 
@@ -108,3 +108,8 @@ def samples() -> tuple[CardSample, ...]:
 def languages() -> tuple[Language, ...]:
     """The languages every sample is checked in."""
     return tuple(Language)
+
+
+def locale_of(lang: Language) -> str:
+    """The locale a card in ``lang`` is rendered in (BCP 47): ``en-US``, ``vi-VN``."""
+    return str(babel_locale(lang)).replace("_", "-")

@@ -1,13 +1,16 @@
 """Render Adaptive Cards in headless Chromium with Microsoft's library; one PNG per card.
 
-One Chromium process renders every card: it loads ``tests/cards/js/render.html``
-(the ``adaptivecards`` UMD bundle from ``node_modules`` and ``render.js``), the
-cards are handed to the page's ``renderCards()`` and each card's frame is
-captured with ``Page.captureScreenshot``, all over the DevTools protocol on a
-127.0.0.1 websocket (aiohttp's client; no browser-automation package needed).
+One Chromium process per language renders its cards: it loads
+``tests/cards/js/render.html`` (the ``adaptivecards`` UMD bundle from
+``node_modules`` and ``render.js``), the cards are handed to the page's
+``renderCards()`` and each card's frame is captured with
+``Page.captureScreenshot``, all over the DevTools protocol on a 127.0.0.1
+websocket (aiohttp's client; no browser-automation package needed).
 
-Chromium is Debian's ``chromium`` (``apt-get install chromium``; ``./dev test``
-installs it when it can), started with the flags below and a fresh profile.
+Chromium is Debian's ``chromium`` and ``chromium-l10n`` (its interface languages:
+inputs show dates and times the way the card's language writes them); ``./dev
+test`` installs both when it can. It is started with the flags below, the card's
+language and a fresh profile.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import asyncio
 import base64
 import itertools
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -42,6 +46,7 @@ CHROMIUM_FLAGS = (
     "--remote-debugging-port=0",
 )
 CARD_WIDTH = 500  # CSS pixels: about the width Teams gives a card in a chat on desktop
+DEFAULT_LOCALE = "en-US"
 _LISTENING = re.compile(rb"DevTools listening on (ws://127\.0\.0\.1:\d+/\S+)")
 
 
@@ -65,6 +70,7 @@ class RenderedCard:
     png: Path
     text: str
     height: float  # CSS pixels: the height of the screenshot
+    locale: str = DEFAULT_LOCALE  # the language the browser rendered it in
 
 
 @dataclass(frozen=True)
@@ -94,53 +100,101 @@ def render_cards(
     width: int = CARD_WIDTH,
     scale: float = 1,
     timeout: float = 60,
+    locales: Mapping[str, str] | None = None,
 ) -> Rendering:
-    """Render every card (key -> card JSON) and write ``out_dir/<key>.png`` for each."""
+    """Render every card (key -> card JSON) and write ``out_dir/<key>.png`` for each.
+
+    ``locales`` gives a card's locale by key (BCP 47: ``vi-VN``); the others render
+    in ``en-US``. Each locale gets a Chromium of its own started in that language,
+    so what the browser writes itself (the dates and times of inputs, ``Intl``)
+    reads as it does for a person whose Teams speaks it. Chromium needs the
+    language's resources for that (Debian: ``chromium-l10n``); without them it
+    falls back to English, which :attr:`RenderedCard.locale` shows.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    return asyncio.run(asyncio.wait_for(_render(cards, out_dir, width, scale), timeout))
+    by_locale: dict[str, dict[str, Mapping[str, Any]]] = {}
+    for key, card in cards.items():
+        by_locale.setdefault((locales or {}).get(key, DEFAULT_LOCALE), {})[key] = card
+    rendering = asyncio.run(asyncio.wait_for(_render(by_locale, out_dir, width, scale), timeout))
+    order = {key: index for index, key in enumerate(cards)}
+    rendering.cards.sort(key=lambda rendered: order[rendered.key])
+    return rendering
 
 
 async def _render(
-    cards: Mapping[str, Mapping[str, Any]], out_dir: Path, width: int, scale: float
+    by_locale: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    out_dir: Path,
+    width: int,
+    scale: float,
 ) -> Rendering:
     host_config = json.loads(HOST_CONFIG.read_text(encoding="utf-8"))
+    rendered: list[RenderedCard] = []
+    page_errors: list[str] = []
+    for locale, cards in by_locale.items():
+        with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+            async with _Browser(find_chromium(), Path(profile), locale) as browser:
+                page = await browser.new_page()
+                rendered += await _render_page(page, cards, out_dir, width, scale, host_config)
+                page_errors += page.errors
+    return Rendering(rendered, page_errors)
+
+
+async def _render_page(
+    page: _Page,
+    cards: Mapping[str, Mapping[str, Any]],
+    out_dir: Path,
+    width: int,
+    scale: float,
+    host_config: Any,
+) -> list[RenderedCard]:
     samples = [{"key": key, "card": card} for key, card in cards.items()]
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        async with _Browser(find_chromium(), Path(profile)) as browser:
-            page = await browser.new_page()
-            await page.call(
-                "Emulation.setDeviceMetricsOverride",
-                width=width + 40,
-                height=800,
-                deviceScaleFactor=scale,
-                mobile=False,
+    await page.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=width + 40,
+        height=800,
+        deviceScaleFactor=scale,
+        mobile=False,
+    )
+    await page.navigate(PAGE.as_uri())
+    expression = f"renderCards({json.dumps(samples)}, {json.dumps(host_config)}, {width})"
+    laid_out = await page.evaluate(expression)
+    rendered = []
+    for card in laid_out:
+        shot = await page.call(
+            "Page.captureScreenshot",
+            format="png",
+            clip={**card["rect"], "scale": 1},
+            captureBeyondViewport=True,
+        )
+        png = out_dir / f"{card['key']}.png"
+        png.write_bytes(base64.b64decode(shot["data"]))
+        rendered.append(
+            RenderedCard(
+                card["key"],
+                card["problems"],
+                png,
+                card["text"],
+                card["rect"]["height"],
+                locale=card["locale"],
             )
-            await page.navigate(PAGE.as_uri())
-            expression = f"renderCards({json.dumps(samples)}, {json.dumps(host_config)}, {width})"
-            laid_out = await page.evaluate(expression)
-            rendered = []
-            for card in laid_out:
-                shot = await page.call(
-                    "Page.captureScreenshot",
-                    format="png",
-                    clip={**card["rect"], "scale": 1},
-                    captureBeyondViewport=True,
-                )
-                png = out_dir / f"{card['key']}.png"
-                png.write_bytes(base64.b64decode(shot["data"]))
-                rendered.append(
-                    RenderedCard(
-                        card["key"], card["problems"], png, card["text"], card["rect"]["height"]
-                    )
-                )
-            return Rendering(rendered, page.errors)
+        )
+    return rendered
 
 
 class _Browser:
     """A Chromium process and its DevTools websocket."""
 
-    def __init__(self, executable: str, profile: Path) -> None:
-        self._args = (executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank")
+    def __init__(self, executable: str, profile: Path, locale: str = DEFAULT_LOCALE) -> None:
+        self._args = (
+            executable,
+            *CHROMIUM_FLAGS,
+            f"--lang={locale}",
+            f"--user-data-dir={profile}",
+            "about:blank",
+        )
+        # On Linux Chromium takes its interface language (which writes the dates and
+        # times of inputs) from LANGUAGE; --lang is for the other platforms.
+        self._env = {**os.environ, "LANGUAGE": locale.replace("-", "_")}
         self._process: asyncio.subprocess.Process | None = None
         self._session: aiohttp.ClientSession | None = None
         self._socket: aiohttp.ClientWebSocketResponse | None = None
@@ -154,6 +208,7 @@ class _Browser:
     async def __aenter__(self) -> _Browser:
         self._process = await asyncio.create_subprocess_exec(
             *self._args,
+            env=self._env,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,

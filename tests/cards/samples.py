@@ -38,9 +38,9 @@ from cards.i18n import Language, text
 from cards.initiative_form import initiative_form
 from cards.key_result_form import key_result_form
 from cards.kpi_form import kpi_form
-from cards.locale_format import format_value
+from cards.locale_format import format_date, format_datetime, format_period, format_value
 from cards.objective_form import Choices, objective_form
-from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, scores_card
+from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, kpi_value, scores_card
 from cards.settings import (
     PendingOwnerLine,
     PersonalSettingsView,
@@ -58,10 +58,12 @@ from okr.kpi import KpiHealth
 from okr.models import (
     Channel,
     CheckInStatus,
+    Comparison,
     Initiative,
     InitiativeState,
     KeyResult,
     KeyResultKind,
+    Kpi,
     Level,
     Objective,
     ObjectiveState,
@@ -155,12 +157,18 @@ def progress(key_result: KeyResult) -> float:
     return min(max(raw, 0.0), 1.0)
 
 
+def period_choices(lang: Language) -> tuple[tuple[str, str], ...]:
+    """The sample period as the objective form offers it: shown by name, stored by label."""
+    shown = format_period(PERIOD, lang, with_dates=True)
+    return ((text(lang, "form.period.this_quarter", period=shown), PERIOD.label),)
+
+
 def objective_view(lang: Language) -> ObjectiveView:
-    """The sample objective as the objective card shows it."""
+    """The sample objective as the objective card shows it (as bot/okr_views.py formats it)."""
     lines = []
     for kr in KEY_RESULTS:
         shown = [
-            format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
+            format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit, compact=True)
             for value in (kr.start, kr.target, kr.current)
         ]
         values = text(lang, "okr.values", start=shown[0], target=shown[1], current=shown[2])
@@ -168,7 +176,7 @@ def objective_view(lang: Language) -> ObjectiveView:
     return ObjectiveView(
         objective=OBJECTIVE,
         owner_name=owner_name(OBJECTIVE.owner_id),
-        period_text=PERIOD.label,
+        period_text=format_period(PERIOD, lang, with_dates=True),
         progress=sum(line.progress for line in lines) / len(lines),
         expected=0.5,
         pace=PaceStatus.BEHIND,
@@ -192,16 +200,14 @@ def _welcome(lang: Language) -> Mapping[str, Any]:
 
 @card_sample("objective.form.new")
 def _objective_form_new(lang: Language) -> Mapping[str, Any]:
-    return objective_form(
-        lang, {}, {}, Choices(members=MEMBERS, periods=((PERIOD.label, PERIOD.label),))
-    )
+    return objective_form(lang, {}, {}, Choices(members=MEMBERS, periods=period_choices(lang)))
 
 
 @card_sample("objective.form.problems", in_docs=True)
 def _objective_form_problems(lang: Language) -> Mapping[str, Any]:
     values = {"title": "", "owner": "member-lan", "period": PERIOD.label}
     problems = {"title": text(lang, "validation.required")}
-    choices = Choices(members=MEMBERS, periods=((PERIOD.label, PERIOD.label),))
+    choices = Choices(members=MEMBERS, periods=period_choices(lang))
     return objective_form(lang, values, problems, choices, objective_id=OBJECTIVE.id)
 
 
@@ -335,6 +341,11 @@ def _checkin_reminder(lang: Language) -> Mapping[str, Any]:
     )
 
 
+# The round of Monday 2 March 2026; the owner answered at 09:14 their time.
+ROUND_DATE = date(2026, 3, 2)
+RECORDED_AT = datetime(2026, 3, 2, 2, 14, tzinfo=UTC)
+
+
 @card_sample("checkin.recorded", in_docs=True)
 def _checkin_recorded(lang: Language) -> Mapping[str, Any]:
     kr = KEY_RESULTS[0]
@@ -345,7 +356,8 @@ def _checkin_recorded(lang: Language) -> Mapping[str, Any]:
         note="Partner deals closed early.",
         progress=0.5,
     )
-    return recorded_card(lang, [line], "03/02/2026 09:14", unchanged=2)
+    sent = format_datetime(RECORDED_AT, lang, CHECKIN_ZONE)
+    return recorded_card(lang, [line], sent, unchanged=2)
 
 
 @card_sample("checkin.summary", in_docs=True)
@@ -354,12 +366,12 @@ def _missing_summary(lang: Language) -> Mapping[str, Any]:
         MissingOwner("Minh Trần", ["Reduce support tickets"], unreachable=False),
         MissingOwner("Alex Kim", ["Launch one-page checkout"], unreachable=True),
     ]
-    return missing_summary_card(lang, "Sales", "02/03/2026", missing)
+    return missing_summary_card(lang, "Sales", format_date(ROUND_DATE, lang), missing)
 
 
 @card_sample("checkin.summary.everyone")
 def _missing_summary_empty(lang: Language) -> Mapping[str, Any]:
-    return missing_summary_card(lang, "Sales", "02/03/2026", [])
+    return missing_summary_card(lang, "Sales", format_date(ROUND_DATE, lang), [])
 
 
 # -- cards/help.py -------------------------------------------------------------------
@@ -378,11 +390,22 @@ def _help_channel(lang: Language) -> Mapping[str, Any]:
 # -- cards/reports.py ----------------------------------------------------------------
 
 
+UPTIME = Kpi(
+    tenant_id=TENANT,
+    id="kpi-uptime",
+    title="Site uptime",
+    threshold=Decimal("99.5"),
+    comparison=Comparison.AT_LEAST,
+    current=Decimal("99.93"),
+    unit="%",
+)
+
+
 @card_sample("digest", in_docs=True)
 def _digest(lang: Language) -> Mapping[str, Any]:
     summary = ObjectiveSummary(OBJECTIVE, 0.42, len(KEY_RESULTS), "Lan Nguyễn")
     risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
-    kpi = KpiLine("kpi-uptime", "Site uptime", "99.93% (≥ 99.5%)", KpiHealth.HEALTHY, True)
+    kpi = KpiLine("kpi-uptime", UPTIME.title, kpi_value(lang, UPTIME), KpiHealth.HEALTHY, True)
     return digest_card(lang, [summary], [risk], 0.42, [kpi])
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.cards.checks import library_reports, teams_limit_problems
-from tests.cards.registry import CardSample, languages, samples
+from tests.cards.registry import CardSample, languages, locale_of, samples
 from tests.cards.render import Rendering, render_cards
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +60,8 @@ def library(built: dict[str, dict[str, Any] | Exception]) -> dict[str, dict[str,
 
 @pytest.fixture(scope="module")
 def rendering(built: dict[str, dict[str, Any] | Exception]) -> Rendering:
-    return render_cards(good(built), SCREENSHOTS)
+    locales = {key(sample, lang): locale_of(lang) for sample, lang in CASES}
+    return render_cards(good(built), SCREENSHOTS, locales=locales)
 
 
 def card_of(built: dict[str, dict[str, Any] | Exception], name: str) -> dict[str, Any]:
@@ -93,6 +94,7 @@ def test_card_renders_in_chromium(sample, lang, built, rendering):
     (rendered,) = [card for card in rendering.cards if card.key == name]
     assert rendered.problems == []
     assert rendered.text.strip(), "the rendered card shows no text"
+    assert rendered.locale == locale_of(lang), "rendered in another language's locale"
     assert rendered.png.stat().st_size > 0
 
 

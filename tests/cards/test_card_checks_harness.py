@@ -150,6 +150,18 @@ def test_chromium_renders_a_card_to_a_png(tmp_path: Path):
     assert width == 500 and height > 80
 
 
+def test_chromium_renders_each_card_in_its_language(tmp_path: Path):
+    rendering = render_cards(
+        {"good.vi": GOOD, "good.en": GOOD}, tmp_path, locales={"good.vi": "vi-VN"}
+    )
+    # A Vietnamese browser writes an input's date 30/11/2026; without chromium-l10n
+    # it would fall back to English and say en-US here.
+    assert [(card.key, card.locale) for card in rendering.cards] == [
+        ("good.vi", "vi-VN"),
+        ("good.en", "en-US"),
+    ]
+
+
 # --- The registry ------------------------------------------------------------------------------
 
 

@@ -32,8 +32,12 @@ function teamsMarkdown(text) {
 }
 
 // samples: [{key, card}]; hostConfig: the host config JSON; width: CSS pixels per card.
-// Returns [{key, problems: [...], rect: {x, y, width, height}, text}] once laid out.
+// Returns [{key, locale, problems: [...], rect: {x, y, width, height}, text}] once laid out.
 async function renderCards(samples, hostConfig, width) {
+  // The language the browser writes dates, times and numbers in (render.py starts
+  // Chromium in the cards' language).
+  const locale = navigator.language;
+  document.documentElement.lang = locale;
   const root = document.getElementById("cards");
   root.innerHTML = "";
   AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
@@ -69,6 +73,7 @@ async function renderCards(samples, hostConfig, width) {
     const box = frame.getBoundingClientRect();
     return {
       key,
+      locale,
       problems,
       rect: { x: box.left + scrollX, y: box.top + scrollY, width: box.width, height: box.height },
       text: frame.innerText,
