@@ -146,6 +146,9 @@ def build_app(
 
 def main(argv: list[str]) -> int:
     """Entry point: serve (no arguments), or an operator command (see cli/main.py)."""
+    if argv[:1] == ["package"]:
+        # The Teams package needs only the bot's app id: serving rules don't apply.
+        return cli.main.run_package(argv[1:], Settings.app_id_from_env())
     try:
         settings = Settings.from_env()
     except SettingsError as exc:

@@ -33,6 +33,15 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; the message names it."""
 
 
+def _collect(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
+    """``env_file`` (for local runs) overlaid by ``environ`` (the environment wins)."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
 _SDK = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 CLIENT_ID = _SDK + "CLIENTID"
 CLIENT_SECRET = _SDK + "CLIENTSECRET"
@@ -112,11 +121,18 @@ class Settings:
         cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
     ) -> Settings:
         """Build settings from ``environ`` (default: the process environment) and ``env_file``."""
-        values: dict[str, str] = {}
-        if env_file is not None and env_file.is_file():
-            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-        values.update(os.environ if environ is None else environ)
-        return cls._parse(values)
+        return cls._parse(_collect(environ, env_file))
+
+    @staticmethod
+    def app_id_from_env(
+        environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    ) -> str | None:
+        """The Azure Bot's app id alone, read as :meth:`from_env` reads it.
+
+        Building the Teams package needs nothing else, so the rules for serving
+        (storage, tenants, credentials) do not stop it.
+        """
+        return dict(_agent_connections(_collect(environ, env_file))).get(CLIENT_ID) or None
 
     @classmethod
     def _parse(cls, env: Mapping[str, str]) -> Settings:

@@ -23,6 +23,7 @@ from cards import verbs
 from cards.checkin import (
     NOTE_MAX,
     RecordedLine,
+    later_set_card,
     note_field,
     recorded_card,
     status_field,
@@ -32,10 +33,20 @@ from cards.deliveries import DeliveryCards
 from cards.forms import raw_values
 from cards.i18n import Language, text
 from cards.locale_format import ValueParseError, format_datetime, format_value, parse_value
-from okr.models import CheckIn, CheckInStatus, KeyResult, Objective, ObjectiveState, Team
+from okr.cadence import RemindLater, remind_later_at
+from okr.due import DeliveryKind, delivery_id
+from okr.models import (
+    CheckIn,
+    CheckInStatus,
+    DeliveryState,
+    KeyResult,
+    Objective,
+    ObjectiveState,
+    Team,
+)
 from okr.permissions import may_change
 from okr.progress import key_result_progress
-from storage.errors import NotFoundError, StoreUnavailableError
+from storage.errors import ConflictError, NotFoundError, StoreUnavailableError
 from storage.ids import new_id
 
 log = logging.getLogger("okr.checkin")
@@ -52,6 +63,7 @@ def register(features: Features) -> None:
     features.add_command("checkin", checkin_command, aliases=ALIASES[CommandName.CHECKIN][1:])
     features.add_verb(verbs.CHECKIN_SUBMIT, submit_checkin)
     features.add_verb(verbs.CHECKIN_NO_CHANGE, no_change)
+    features.add_verb(verbs.CHECKIN_LATER, remind_later)
 
 
 async def open_key_results(turn: Turn) -> list[KeyResult]:
@@ -202,6 +214,42 @@ async def no_change(turn: Turn, action: CardAction) -> Replies:
         for kr in card.key_results
     ]
     return await _record(turn, card, checkins, {})
+
+
+async def remind_later(turn: Turn, action: CardAction) -> Replies:
+    """ "Remind me later": this round's card comes back at the chosen time, as its reminder."""
+    lang = okr_views.language(turn)
+    ids = _card_ids(action.data) if action.is_current else None
+    choice = action.data.get("later")
+    if ids is None or choice not in {c.value for c in RemindLater}:
+        return Text(text(lang, "error.card_expired_gone"))
+    _card_id, _kr_ids, round_id = ids
+    if round_id is None:
+        return Text(text(lang, "checkin.later.unavailable"))
+    store = turn.store
+    # Only the person's own scheduled card: its record is keyed by their id.
+    card_record = await store.get_delivery(
+        turn.tenant_id, delivery_id(round_id, turn.member.id, DeliveryKind.CHECKIN)
+    )
+    if card_record is None:
+        return Text(text(lang, "checkin.later.unavailable"))
+    reminded = await store.get_delivery(
+        turn.tenant_id, delivery_id(round_id, turn.member.id, DeliveryKind.REMINDER)
+    )
+    if reminded is not None and reminded.state is DeliveryState.SENT:
+        return Text(text(lang, "checkin.later.already"))
+    team = await okr_views.team_of(turn)
+    zone = okr_views.time_zone(turn, team)
+    at = remind_later_at(RemindLater(choice), turn.now, zone)
+    try:
+        await store.save_delivery(dataclasses.replace(card_record, remind_at=at))
+    except ConflictError:  # the scheduler wrote the record meanwhile: once more
+        fresh = await store.get_delivery(turn.tenant_id, card_record.id)
+        if fresh is None:
+            return Text(text(lang, "checkin.later.unavailable"))
+        await store.save_delivery(dataclasses.replace(fresh, remind_at=at))
+    shown = format_datetime(at, lang, zone)
+    return Card(later_set_card(lang, shown), fallback_text=text(lang, "checkin.later.title"))
 
 
 async def _earlier_answers(turn: Turn, card: _OpenCard) -> dict[str, CheckIn]:

@@ -27,6 +27,7 @@ from cards.elements import (
 from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
 from cards.markdown import bold, bullets, join
+from okr.cadence import RemindLater
 from okr.models import CheckInStatus, KeyResult, KeyResultKind
 from okr.pace import PaceStatus
 
@@ -231,12 +232,47 @@ def checkin_card(
         data["round_id"] = round_id
     still_on_track = all(item.status is CheckInStatus.ON_TRACK for item in items)
     no_change = text(lang, "checkin.no_change" if still_on_track else "checkin.no_change_since")
+    actions = [
+        execute(text(lang, "checkin.submit"), verbs.CHECKIN_SUBMIT, data, style="positive"),
+        execute(no_change, verbs.CHECKIN_NO_CHANGE, data, associatedInputs="none"),
+    ]
+    if round_id and not reminder:
+        # A scheduled card can come back later once: that is the round's reminder.
+        actions.append(_later(lang, data))
+    return card(body, actions)
+
+
+def _later(lang: Language, data: Mapping[str, object]) -> Element:
+    """ "Remind me later", opening the choices (in one hour, in three, tomorrow morning)."""
+    choices = [
+        execute(
+            text(lang, f"checkin.later.{choice.name.lower()}"),
+            verbs.CHECKIN_LATER,
+            {**data, "later": choice.value},
+            associatedInputs="none",
+        )
+        for choice in RemindLater
+    ]
+    return {
+        "type": "Action.ShowCard",
+        "title": text(lang, "checkin.later"),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [
+                paragraph(text(lang, "checkin.later.hint"), isSubtle=True, size="Small"),
+                {"type": "ActionSet", "actions": choices},
+            ],
+        },
+    }
+
+
+def later_set_card(lang: Language, at: str) -> Element:
+    """What the card turns into once "Remind me later" is chosen: when it comes back."""
     return card(
-        body,
         [
-            execute(text(lang, "checkin.submit"), verbs.CHECKIN_SUBMIT, data, style="positive"),
-            execute(no_change, verbs.CHECKIN_NO_CHANGE, data, associatedInputs="none"),
-        ],
+            heading(text(lang, "checkin.later.title"), size="Medium"),
+            paragraph(text(lang, "checkin.later.set", at=at)),
+        ]
     )
 
 

@@ -27,6 +27,7 @@ TEMPLATE_USE = "okr.template.use"
 # Check-ins (issue: scheduled check-ins)
 CHECKIN_SUBMIT = "okr.checkin.submit"
 CHECKIN_NO_CHANGE = "okr.checkin.no_change"  # one tap: every key result as it was
+CHECKIN_LATER = "okr.checkin.later"  # "Remind me later": this round's card again, later
 
 # Settings
 SETTINGS_SAVE = "okr.settings.save"  # a team's check-in rhythm and digest (team owners)
@@ -51,6 +52,7 @@ ALL_VERBS = frozenset(
         TEMPLATE_USE,
         CHECKIN_SUBMIT,
         CHECKIN_NO_CHANGE,
+        CHECKIN_LATER,
         SETTINGS_SAVE,
         PREFERENCES_SAVE,
     }

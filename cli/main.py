@@ -94,9 +94,19 @@ def run(argv: list[str], settings: Settings) -> int:
         return exc.exit_code
 
 
-def _package(args: argparse.Namespace, settings: Settings) -> int:
+def run_package(argv: list[str], app_id: str | None) -> int:
+    """``package``: the Teams app zip, from ``--app-id`` or the configured ``app_id`` alone."""
+    args = build_parser().parse_args(["package", *argv])
     try:
-        path = build_package(args.app_id or settings, args.out, valid_domains=tuple(args.domain))
+        return _package(args, app_id)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _package(args: argparse.Namespace, configured: Settings | str | None) -> int:
+    try:
+        path = build_package(args.app_id or configured, args.out, valid_domains=tuple(args.domain))
     except PackageError as exc:
         raise CommandError(f"cannot build the package: {exc}", 2) from None
     except OSError as exc:

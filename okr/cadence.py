@@ -45,6 +45,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from okr.models import Cadence, Member, TeamSettings
@@ -268,3 +269,32 @@ def _transition_between(before: datetime, after: datetime, zone: ZoneInfo) -> da
 def _check_aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"naive datetime {moment!r}: pass an aware instant")
+
+
+class RemindLater(StrEnum):
+    """When an owner asks to get this round's card again ("Remind me later")."""
+
+    IN_ONE_HOUR = "1h"
+    IN_THREE_HOURS = "3h"
+    TOMORROW_MORNING = "tomorrow"
+
+
+# Tomorrow morning is the start of a working day on the owner's clock.
+MORNING = time(9, 0)
+
+
+def remind_later_at(choice: RemindLater, now: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant the card comes back: in one or three hours, or tomorrow at 09:00
+    on the owner's own clock (daylight-saving changes included).
+
+    Raises:
+        ValueError: ``now`` is naive.
+    """
+    if now.tzinfo is None:
+        raise ValueError("remind_later_at needs an aware datetime")
+    if choice is RemindLater.IN_ONE_HOUR:
+        return (now + timedelta(hours=1)).astimezone(UTC)
+    if choice is RemindLater.IN_THREE_HOURS:
+        return (now + timedelta(hours=3)).astimezone(UTC)
+    tomorrow = now.astimezone(zone).date() + _ONE_DAY
+    return wall_time_instant(tomorrow, MORNING, zone)

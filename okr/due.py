@@ -40,7 +40,7 @@ stable: :func:`delivery_id` of (round, member, kind).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -312,22 +312,41 @@ def reminder_due(
     return _aware(now) >= reminder_at(_aware(owner_due_at), reminder_delay_hours)
 
 
-def reminders_due(now: datetime, snapshot: TeamSnapshot) -> list[OwnerRound]:
+def reminders_due(
+    now: datetime,
+    snapshot: TeamSnapshot,
+    remind_at: Mapping[str, datetime] | None = None,
+) -> list[OwnerRound]:
     """The owners who should have a reminder at ``now``, each listing what is still missing.
 
     The caller reminds only owners whose check-in card was sent in that round,
     and each one once (``delivery_id(DeliveryKind.REMINDER)``).
 
+    Args:
+        now: The pass's moment (aware).
+        snapshot: The team.
+        remind_at: ``{delivery id of an owner's check-in card: when}`` for owners
+            who asked to be reminded later ("Remind me later"): their reminder is
+            due then instead of after the team's delay, earlier or later. It is
+            the round's one reminder.
+
     Raises:
         ValueError: ``now`` is naive, or the team's settings are invalid.
     """
     delay = snapshot.team.settings.reminder_delay_hours
-    return [
-        entry
-        for entry in current_owner_rounds(now, snapshot)
-        # Current rounds are never superseded; "asked" means something is missing.
-        if entry.asked and reminder_due(entry.due_at, delay, now, checked_in_since_due=False)
-    ]
+    asked_later = remind_at or {}
+    due = []
+    for entry in current_owner_rounds(now, snapshot):
+        if not entry.asked:  # "asked" means something is still missing
+            continue
+        later = asked_later.get(entry.delivery_id(DeliveryKind.CHECKIN))
+        if later is not None:
+            if _aware(now) >= _aware(later):
+                due.append(entry)
+        # Current rounds are never superseded.
+        elif reminder_due(entry.due_at, delay, now, checked_in_since_due=False):
+            due.append(entry)
+    return due
 
 
 def summary_due_at(settings: TeamSettings, entries: Iterable[OwnerRound]) -> datetime | None:

@@ -355,6 +355,8 @@ class Delivery:
     attempts: int = 0
     last_error: str = ""
     activity_id: str | None = None
+    # On a check-in card: the owner asked to be reminded then ("Remind me later").
+    remind_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     etag: str | None = None

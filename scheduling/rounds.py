@@ -39,6 +39,7 @@ from okr.due import (
     OwnerRound,
     RoundSummary,
     TeamSnapshot,
+    current_owner_rounds,
     due_owners,
     reminders_due,
     summary_due,
@@ -301,11 +302,18 @@ class DeliveryEngine:
     async def _reminder_work(self, now: datetime, snapshot: TeamSnapshot) -> list[Work]:
         objectives = {o.id: o for o in snapshot.objectives}
         work = []
-        for entry in reminders_due(now, snapshot):
+        # The round's records (one query per current round) say whose card went
+        # out, and who asked to be reminded at another time.
+        rounds = {e.round_id for e in current_owner_rounds(now, snapshot) if e.asked}
+        cards: dict[str, Delivery] = {}
+        for round_id in rounds:
+            for record in await self._store.list_deliveries(snapshot.team.tenant_id, round_id):
+                if record.kind == DeliveryKind.CHECKIN.value:
+                    cards[record.id] = record
+        later = {d.id: d.remind_at for d in cards.values() if d.remind_at is not None}
+        for entry in reminders_due(now, snapshot, later):
             # Only people whose card actually went out are reminded.
-            card = await self._store.get_delivery(
-                snapshot.team.tenant_id, entry.delivery_id(DeliveryKind.CHECKIN)
-            )
+            card = cards.get(entry.delivery_id(DeliveryKind.CHECKIN))
             if card is not None and card.state is DeliveryState.SENT:
                 work.append(
                     self._owner_work(entry, DeliveryKind.REMINDER, now, snapshot, objectives)

@@ -39,6 +39,10 @@ from tests.connector import Connector
 # `./dev test --hypothesis-profile=long` for a thorough run of every property test
 # (the hostile-input tests run 25 examples each otherwise).
 hypothesis_settings.register_profile("long", max_examples=2000, deadline=None)
+# No example may fail for being slow: these machines are shared, and timing is the
+# benchmarks' job, never an assertion here (Hypothesis' default deadline is 200 ms).
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.load_profile("default")
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost", "0.0.0.0", "::"}
 

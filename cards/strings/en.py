@@ -326,6 +326,21 @@ STRINGS: dict[str, str] = {
     "checkin.due": "due {date}",
     "checkin.pace_hint": "Pace: {pace}",
     "checkin.add_note": "Add a note",
+    "checkin.later": "Remind me later",
+    "checkin.later.hint": (
+        "This card comes back once, when you choose: it is this round's reminder."
+    ),
+    "checkin.later.in_one_hour": "In 1 hour",
+    "checkin.later.in_three_hours": "In 3 hours",
+    "checkin.later.tomorrow_morning": "Tomorrow at 9:00",
+    "checkin.later.title": "Check-in moved",
+    "checkin.later.set": "OK: I'll bring this check-in back on {at} (your time).",
+    "checkin.later.unavailable": (
+        "Only your scheduled check-in card can be moved. Type **checkin** for your card now."
+    ),
+    "checkin.later.already": (
+        "I've already reminded you this round, so the card stays as it is. Send it when you can."
+    ),
     "checkin.no_change": "No change, still on track",
     "checkin.no_change_since": "No change since last time",
     "checkin.kept_first": (

@@ -339,6 +339,21 @@ STRINGS: dict[str, str] = {
     "checkin.due": "hạn {date}",
     "checkin.pace_hint": "Tiến độ: {pace}",
     "checkin.add_note": "Thêm ghi chú",
+    "checkin.later": "Nhắc tôi sau",
+    "checkin.later.hint": (
+        "Thẻ này sẽ được gửi lại một lần vào lúc bạn chọn; đó là lời nhắc của đợt này."
+    ),
+    "checkin.later.in_one_hour": "Sau 1 giờ",
+    "checkin.later.in_three_hours": "Sau 3 giờ",
+    "checkin.later.tomorrow_morning": "9:00 sáng mai",
+    "checkin.later.title": "Đã dời lịch cập nhật",
+    "checkin.later.set": "Được, tôi sẽ gửi lại thẻ cập nhật này vào {at} (giờ của bạn).",
+    "checkin.later.unavailable": (
+        "Chỉ có thể dời thẻ cập nhật định kỳ của chính bạn. Gõ **cập nhật** để nhận thẻ ngay."
+    ),
+    "checkin.later.already": (
+        "Tôi đã nhắc bạn trong đợt này rồi nên thẻ được giữ nguyên. Bạn gửi khi tiện nhé."
+    ),
     "checkin.no_change": "Không đổi, vẫn đúng tiến độ",
     "checkin.no_change_since": "Không đổi so với lần trước",
     "checkin.kept_first": (

@@ -73,6 +73,24 @@ def test_package_needs_only_the_app_id(tmp_path: Path) -> None:
     assert not (tmp_path / "unused.sqlite3").exists()  # no storage needed either
 
 
+def test_package_builds_where_the_app_itself_would_refuse_to_start(tmp_path: Path) -> None:
+    """A client id without STORAGE or ALLOWED_TENANTS stops the app, not the packaging."""
+    app_id = "7b0f3f6e-2a4b-4c59-9b8e-3f1d2c4a5b6c"
+    configured = {
+        "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID": app_id,
+        "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__AUTHTYPE": "UserManagedIdentity",
+        "STORAGE": "",
+        "ALLOWED_TENANTS": "",
+    }
+    out = tmp_path / "okr-checkins.zip"
+    built = app(tmp_path / "unused.sqlite3", "package", "--out", str(out), env=configured)
+    assert built.returncode == 0, built.stderr
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("manifest.json"))["id"] == app_id
+    serving = app(tmp_path / "unused.sqlite3", "export", "--tenant", TENANT, env=configured)
+    assert serving.returncode == 2 and "configuration error" in serving.stderr
+
+
 def test_package_with_a_wrong_app_id_says_so(tmp_path: Path) -> None:
     result = app(tmp_path / "x.sqlite3", "package", "--app-id", "28:not-a-guid")
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from okr.cadence import (
     DEFAULT_ANCHOR_DATE,
+    RemindLater,
     current_round_date,
     due_at,
     next_due_at,
     next_round_date,
     owner_zone,
     previous_round_date,
+    remind_later_at,
     round_date_on_or_before,
     round_dates,
     round_id,
@@ -364,3 +366,33 @@ def test_a_persons_zone_is_their_choice_then_their_clients_then_the_teams() -> N
     assert owner_zone(team, broken).key == "Asia/Ho_Chi_Minh"
     assert owner_zone(team, Member(tenant_id="t", id="m")).key == "Europe/Berlin"
     assert owner_zone(None, Member(tenant_id="t", id="m", time_zone="../etc")).key == "UTC"
+
+
+# --- "Remind me later" ----------------------------------------------------------------
+
+
+def test_remind_me_later_in_hours_or_tomorrow_morning_on_the_owners_clock() -> None:
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    now = datetime(2026, 11, 30, 8, 15, tzinfo=UTC)  # 15:15 in Hanoi
+    assert remind_later_at(RemindLater.IN_ONE_HOUR, now, hanoi) == now + timedelta(hours=1)
+    assert remind_later_at(RemindLater.IN_THREE_HOURS, now, hanoi) == now + timedelta(hours=3)
+    tomorrow = remind_later_at(RemindLater.TOMORROW_MORNING, now, hanoi)
+    assert tomorrow.astimezone(hanoi).isoformat() == "2026-12-01T09:00:00+07:00"
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(2025, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
+    ),
+    st.sampled_from(
+        ["Europe/Berlin", "America/Los_Angeles", "Asia/Ho_Chi_Minh", "Australia/Lord_Howe"]
+    ),
+)
+def test_tomorrow_morning_is_always_nine_oclock_the_next_local_day(
+    now: datetime, zone_name: str
+) -> None:
+    zone = ZoneInfo(zone_name)
+    back = remind_later_at(RemindLater.TOMORROW_MORNING, now, zone).astimezone(zone)
+    assert back.date() == now.astimezone(zone).date() + timedelta(days=1)
+    assert (back.hour, back.minute) == (9, 0)
+    assert back > now

@@ -352,6 +352,22 @@ def test_reminders_lapse_when_the_next_round_starts() -> None:
     assert reminders_due(next_round, team_snapshot) == []  # the new round's delay runs
 
 
+def test_remind_me_later_moves_the_reminder_earlier_or_later_and_is_the_only_one() -> None:
+    team_snapshot = snapshot(key_result("kr", HANOI.id))
+    card = f"{ROUND_ID}|29:hanoi|checkin"
+    earlier = {card: HANOI_DUE + timedelta(hours=3)}
+    assert reminders_due(HANOI_DUE + timedelta(hours=2, minutes=59), team_snapshot, earlier) == []
+    [entry] = reminders_due(HANOI_DUE + timedelta(hours=3), team_snapshot, earlier)
+    assert entry.member.id == HANOI.id
+    # Asked for later than the team's delay: nothing at the usual time.
+    later = {card: HANOI_DUE + timedelta(hours=30)}
+    assert reminders_due(HANOI_DUE + timedelta(hours=24), team_snapshot, later) == []
+    assert len(reminders_due(HANOI_DUE + timedelta(hours=30), team_snapshot, later)) == 1
+    # Another owner's "later" changes nothing for this one.
+    other = {f"{ROUND_ID}|29:berlin|checkin": HANOI_DUE + timedelta(hours=1)}
+    assert reminders_due(HANOI_DUE + timedelta(hours=1), team_snapshot, other) == []
+
+
 def test_paused_and_unreachable_members_get_no_reminder() -> None:
     entries = reminders_due(LA_DUE + timedelta(days=1), one_each())
     assert {entry.member.id for entry in entries} == {HANOI.id, BERLIN.id, LOS_ANGELES.id}

@@ -7,7 +7,7 @@ connector; the card that arrived there is submitted back through
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from okr.models import KeyResult, KeyResultKind, Objective, ObjectiveState
 from okr.periods import Period
 from scheduling.rounds import PassKind, card_id_for
 from tests import factories as f
-from tests.bot.test_authoring import actions, card_text, inputs
+from tests.bot.test_authoring import actions, all_actions, card_text, inputs
 from tests.conftest import BotClient, Clock
 from tests.connector import Connector, Member
 
@@ -40,9 +40,8 @@ TEAM = f.TeamInfo(
 MONDAY_10_HCM = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
 
 
-async def test_a_scheduled_card_is_answered_and_recorded(
-    bot: BotClient, connector: Connector, clock: Clock
-) -> None:
+async def _owner_with_one_key_result(bot: BotClient, connector: Connector) -> None:
+    """Hà owns Kinh doanh and one key result in an active objective."""
     roster = [
         Member(
             LONG_USER.id,
@@ -82,6 +81,13 @@ async def test_a_scheduled_card_is_answered_and_recorded(
     )
     connector.calls.clear()
 
+
+async def test_a_scheduled_card_is_answered_and_recorded(
+    bot: BotClient, connector: Connector, clock: Clock
+) -> None:
+    await _owner_with_one_key_result(bot, connector)
+    store = bot.store
+
     settings = bot.app[SETTINGS_KEY]
     async with delivery_engine(settings, store) as engine:
         counts = await engine.run(PassKind.CHECKINS, MONDAY_10_HCM)
@@ -108,6 +114,43 @@ async def test_a_scheduled_card_is_answered_and_recorded(
     async with delivery_engine(settings, store) as engine:
         later = await engine.run(PassKind.REMINDERS, datetime(2026, 12, 1, 4, tzinfo=UTC))
     assert later.sent == 0
+
+
+async def test_remind_me_later_brings_the_card_back_once_at_the_chosen_time(
+    bot: BotClient, connector: Connector, clock: Clock
+) -> None:
+    await _owner_with_one_key_result(bot, connector)
+    settings = bot.app[SETTINGS_KEY]
+    async with delivery_engine(settings, bot.store) as engine:
+        assert (await engine.run(PassKind.CHECKINS, MONDAY_10_HCM)).sent == 1
+    [card] = connector.cards()
+    later = [a for a in all_actions(card) if a["verb"] == verbs.CHECKIN_LATER]
+    assert [a["title"] for a in later] == ["Sau 1 giờ", "Sau 3 giờ", "9:00 sáng mai"]
+    clock.now = MONDAY_10_HCM + timedelta(minutes=10)
+    response = await bot.post(
+        f.card_action(verbs.CHECKIN_LATER, later[1]["data"], connector.url, user=LONG_USER)
+    )
+    body = await response.json()
+    assert "Đã dời lịch cập nhật" in card_text(body)
+    assert "13:10" in card_text(body)  # 3 hours after 10:10, her time
+    # Someone else pressing the same button moves nothing.
+    other = f.User(id="29:1-other", aad_object_id="aad-other", name="Người khác")
+    refused = await bot.post(
+        f.card_action(verbs.CHECKIN_LATER, later[0]["data"], connector.url, user=other)
+    )
+    assert (await refused.json())["type"] == "application/vnd.microsoft.activity.message"
+    connector.calls.clear()
+    async with delivery_engine(settings, bot.store) as engine:
+        early = await engine.run(PassKind.REMINDERS, MONDAY_10_HCM + timedelta(hours=3, minutes=9))
+        assert early.sent == 0
+        back = await engine.run(PassKind.REMINDERS, MONDAY_10_HCM + timedelta(hours=3, minutes=10))
+        assert back.sent == 1
+        # It was the round's reminder: the usual one a day later is not sent again.
+        usual = await engine.run(PassKind.REMINDERS, MONDAY_10_HCM + timedelta(hours=25))
+        assert usual.sent == 0
+    [again] = connector.cards()
+    assert "Nhắc nhở" in card_text({"value": again})
+    assert not [a for a in all_actions(again) if a["verb"] == verbs.CHECKIN_LATER]
 
 
 def test_card_ids_stay_short_whatever_the_ids_teams_uses() -> None:
