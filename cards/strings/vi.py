@@ -337,7 +337,7 @@ STRINGS: dict[str, str] = {
     ),
     "checkin.now_to_target": "{current} → {target}",
     "checkin.due": "hạn {date}",
-    "checkin.pace_hint": "Tiến độ: {pace}",
+    "checkin.pace_hint": "Nhịp độ: {pace}",
     "checkin.add_note": "Thêm ghi chú",
     "checkin.later": "Nhắc tôi sau",
     "checkin.later.hint": (

@@ -97,7 +97,7 @@ async def test_checkin_command_sends_one_card_with_the_persons_key_results(
     # (none yet: on track). The pace is a hint beside it, never the default.
     assert fields["value_0"]["value"] == "12.000.000"
     assert fields["status_0"]["value"] == CheckInStatus.ON_TRACK.value
-    assert "Tiến độ:" in shown
+    assert "Nhịp độ:" in shown  # the pace's own word, not the status's "tiến độ"
     assert fields["note_0"]["isVisible"] is False  # behind "Add a note"
     assert shown.count("Tăng doanh thu") == 1  # the objective's title once, over its KRs
 
