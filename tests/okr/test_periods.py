@@ -268,3 +268,22 @@ def test_kind_given_as_text_is_read_as_the_enum() -> None:
     assert period == Period.fiscal_year(2026, 7)
     with pytest.raises(PeriodError):
         Period(date(2026, 1, 1), date(2026, 3, 31), "season")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("period", "year", "quarter"),
+    [
+        (Period.quarter(2026, 4), 2026, 4),
+        (Period.calendar_year(2026), 2026, None),
+        (Period.fiscal_year(2026, 7), 2026, None),  # July 2025 to June 2026
+        (Period.fiscal_quarter(2026, 1, 7), 2026, 1),  # July to September 2025
+        (Period.fiscal_quarter(2026, 4, 4), 2026, 4),  # January to March 2026
+        (Period.custom(date(2026, 10, 1), date(2026, 12, 31)), None, None),
+    ],
+)
+def test_a_period_names_its_year_and_quarter(
+    period: Period, year: int | None, quarter: int | None
+) -> None:
+    # What cards show ("Quý 1 năm tài chính 2026") comes from these, as the label does.
+    assert (period.year_number, period.quarter_number) == (year, quarter)
+    assert period == parse_period(period.label, period.fiscal_year_start_month)
