@@ -27,6 +27,7 @@ from cards.elements import (
 from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
 from cards.markdown import bold, bullets, join
+from cards.teams_elements import progress_element, status_badge
 from okr.cadence import RemindLater
 from okr.models import CheckInStatus, KeyResult, KeyResultKind
 from okr.pace import PaceStatus
@@ -306,13 +307,32 @@ def recorded_card(
     if kept_first:
         body.append(paragraph(text(lang, "checkin.kept_first", at=recorded_at), color="Warning"))
     for line in lines:
-        body.append(paragraph(bold(line.title), spacing="Medium", separator=True))
+        # What was sent, and the status as a badge: seen, not read.
         body.append(
-            paragraph(
-                f"{progress_bar(line.progress)} {line.value} · {label(lang, line.status)}",
-                spacing="None",
-            )
+            {
+                "type": "ColumnSet",
+                "spacing": "Medium",
+                "separator": True,
+                "columns": [
+                    {
+                        "type": "Column",
+                        "width": "stretch",
+                        "verticalContentAlignment": "Center",
+                        "items": [
+                            paragraph(bold(line.title)),
+                            paragraph(line.value, spacing="None"),
+                        ],
+                    },
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "verticalContentAlignment": "Center",
+                        "items": [status_badge(lang, line.status)],
+                    },
+                ],
+            }
         )
+        body.append(progress_element(lang, line.progress, line.status))
         if line.note:
             body.append(paragraph(f"“{line.note}”", isSubtle=True, spacing="None"))
     if unchanged:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from cli.okr_csv import KeyResultReport, write_csv
 from cli.tenants import require_tenant
-from okr.models import PendingOwner
+from okr.models import CheckIn, KeyResult, Objective, PendingOwner
 from okr.progress import key_result_progress
 from storage.store import OkrStore
 
@@ -42,23 +43,36 @@ async def export_csv(store: OkrStore, tenant_id: str) -> Export:
         member = members.get(member_id)
         return (member.email or member.id) if member else member_id
 
+    key_results_of: dict[str, list[KeyResult]] = defaultdict(list)
+    for kr in await store.list_key_results(tenant_id):  # one query, in creation order
+        key_results_of[kr.objective_id].append(kr)
+
     rows = []
-    key_results = 0
     for objective in objectives:
-        reports = []
-        for kr in await store.list_key_results(tenant_id, objective_id=objective.id):
-            history = await store.list_checkins(tenant_id, key_result_id=kr.id)
-            reports.append(
-                KeyResultReport(
-                    key_result=kr,
-                    owner_email=email(kr.owner_id, objective.id, kr.id),
-                    progress=float(key_result_progress(kr).clamped),
-                    status=kr.last_status.value if kr.last_status else "",
-                    checkins=len(history),
-                    last_checkin=history[0].recorded_at if history else None,
-                )
+        history = await _checkins_by_key_result(store, objective, key_results_of[objective.id])
+        reports = [
+            KeyResultReport(
+                key_result=kr,
+                owner_email=email(kr.owner_id, objective.id, kr.id),
+                progress=float(key_result_progress(kr).clamped),
+                status=kr.last_status.value if kr.last_status else "",
+                checkins=len(history[kr.id]),
+                last_checkin=history[kr.id][0].recorded_at if history[kr.id] else None,
             )
-        key_results += len(reports)
+            for kr in key_results_of[objective.id]
+        ]
         parent = titles.get(objective.parent_id or "", "")
         rows.append((objective, email(objective.owner_id, objective.id), parent, reports))
+    key_results = sum(len(reports) for *_, reports in rows)
     return Export(write_csv(rows), objectives=len(objectives), key_results=key_results)
+
+
+async def _checkins_by_key_result(
+    store: OkrStore, objective: Objective, key_results: list[KeyResult]
+) -> dict[str, list[CheckIn]]:
+    """Each key result's check-ins, newest first: one query per objective that has any."""
+    history: dict[str, list[CheckIn]] = defaultdict(list)
+    if any(kr.last_checkin_at is not None for kr in key_results):
+        for checkin in await store.list_checkins(objective.tenant_id, objective_id=objective.id):
+            history[checkin.key_result_id].append(checkin)
+    return history

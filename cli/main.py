@@ -31,7 +31,7 @@ from cli.package import DEFAULT_OUT, PackageError, build_package
 from cli.tenants import tenant_argument
 from scheduling.rounds import DeliveryEngine, PassKind
 from settings import CLIENT_ID, Settings
-from storage.backend import CreatesAtomically
+from storage.backend import CALL_DEADLINE_S, CreatesAtomically
 from storage.errors import StoreError
 from storage.factory import store_from_settings
 from storage.store import OkrStore
@@ -115,9 +115,15 @@ def _package(args: argparse.Namespace, configured: Settings | str | None) -> int
     return 0
 
 
+# One storage call of import or export may read or write a whole tenant (100,000
+# key results); the request deadline would cut it off. A pass keeps the default.
+CSV_DEADLINE_S = 600.0
+
+
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    deadline_s = CSV_DEADLINE_S if args.command in ("import", "export") else CALL_DEADLINE_S
     try:
-        async with store_from_settings(settings) as store:
+        async with store_from_settings(settings, deadline_s=deadline_s) as store:
             if args.command == "import":
                 return await _import(args, store)
             if args.command == "export":

@@ -29,6 +29,7 @@ from cards.checkin import (
     MissingOwner,
     RecordedLine,
     checkin_card,
+    later_set_card,
     missing_summary_card,
     recorded_card,
 )
@@ -484,3 +485,11 @@ def _personal_settings(lang: Language) -> Mapping[str, Any]:
     values = {"prompts_paused": "false", "language": lang.value, "time_zone": "Asia/Ho_Chi_Minh"}
     view = PersonalSettingsView(member_id="29:1-lan", values=values)
     return personal_settings_card(lang, view, SETTINGS_NOW)
+
+
+@card_sample("checkin.later")
+def _checkin_later(lang: Language) -> Mapping[str, Any]:
+    return later_set_card(
+        lang,
+        "Thứ Hai, 02/03/2026 lúc 13:10" if lang is Language.VI else "Monday, 3/2/2026 at 1:10 PM",
+    )

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.cards.checks import library_reports, teams_limit_problems
+from tests.cards.checks import library_reports, teams_limit_problems, teams_only_problems
 from tests.cards.registry import CardSample, languages, locale_of, samples
 from tests.cards.render import Rendering, render_cards
 
@@ -103,6 +103,7 @@ def test_card_fits_teams_limits(sample, lang, built, library):
     name = key(sample, lang)
     card = card_of(built, name)
     assert teams_limit_problems(card) == []
+    assert teams_only_problems(card) == []
     input_ids = library[name]["inputIds"]
     assert len(input_ids) == len(set(input_ids)), f"duplicate input ids: {input_ids}"
 

@@ -18,7 +18,12 @@ import pytest
 
 from cards.i18n import Language
 from tests.cards import registry
-from tests.cards.checks import TEAMS_MAX_PAYLOAD_BYTES, library_reports, teams_limit_problems
+from tests.cards.checks import (
+    TEAMS_MAX_PAYLOAD_BYTES,
+    library_reports,
+    teams_limit_problems,
+    teams_only_problems,
+)
 from tests.cards.registry import card_modules, card_sample, register_sample, samples
 from tests.cards.render import render_cards
 from tests.png import png_size
@@ -95,6 +100,23 @@ def test_library_reports_what_is_wrong(broken: dict[str, Any], reported: str):
 
 
 # --- Teams' limits -----------------------------------------------------------------------------
+
+
+def test_a_teams_only_element_needs_a_fallback_and_a_valid_model():
+    good = {
+        "type": "Badge",
+        "text": "On track",
+        "style": "Good",
+        "fallback": text("On track", color="Good"),
+    }
+    assert teams_only_problems(card(good)) == []
+    assert library_reports({"badge": card(good)})["badge"]["problems"] == []
+    no_fallback = {k: v for k, v in good.items() if k != "fallback"}
+    assert "has no fallback" in teams_only_problems(card(no_fallback))[0]
+    wrong = {**good, "style": "Purple"}
+    assert "is not valid" in teams_only_problems(card(wrong))[0]
+    unknown = {**good, "blink": True}
+    assert "does not know" in teams_only_problems(card(unknown))[0]
 
 
 def test_teams_limits_accept_a_good_card():

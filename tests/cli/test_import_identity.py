@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
+import cli.main
 from cli.csv_import import import_csv, summary
 from cli.okr_csv import COLUMNS, CsvError
 from okr.models import KeyResult, Objective
 from okr.periods import Period
-from storage.backend import DocumentBackend
+from settings import Settings
+from storage.backend import CALL_DEADLINE_S, DocumentBackend
+from storage.errors import StoreUnavailableError
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
 from tests.cli.operator import GOOD, TEAM, TENANT, app, seed, seed_file
@@ -224,3 +227,29 @@ async def test_an_interrupted_cosmos_import_is_completed_by_running_it_again(
     assert len(krs) == 5 and len({(k.objective_id, k.title) for k in krs}) == 5
     ship = next(o for o in objectives if o.title == "Ship the app")
     assert ship.parent_id == next(o.id for o in objectives if o.title.startswith("Tăng"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "deadline_s"),
+    [
+        (["import", "x.csv", "--tenant", TENANT, "--team", TEAM], cli.main.CSV_DEADLINE_S),
+        (["export", "--tenant", TENANT], cli.main.CSV_DEADLINE_S),
+        (["run", "checkins", "--tenant", TENANT], CALL_DEADLINE_S),
+    ],
+)
+def test_import_and_export_get_minutes_per_storage_call_where_a_request_gets_seconds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str], deadline_s: float
+) -> None:
+    """Reading a whole tenant (100,000 key results: about 20 s on SQLite) is one call."""
+    asked: list[float] = []
+
+    def store(settings: Settings, *, deadline_s: float) -> OkrStore:
+        asked.append(deadline_s)
+        raise StoreUnavailableError("not needed here")
+
+    monkeypatch.setattr(cli.main, "store_from_settings", store)
+    settings = Settings.from_env({"SQLITE_PATH": str(tmp_path / "okr.sqlite3")}, env_file=None)
+
+    assert cli.main.run(argv, settings) == 2
+    assert asked == [deadline_s]
+    assert cli.main.CSV_DEADLINE_S >= 100 * CALL_DEADLINE_S

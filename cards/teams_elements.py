@@ -1,0 +1,53 @@
+"""Teams-only card elements (badges, progress bars), built with Microsoft's typed models.
+
+Teams renders ``Badge`` and ``ProgressBar``; other hosts (and the open Adaptive
+Cards renderer the card checks use) do not know them, so each carries a
+``fallback`` that says the same thing in plain elements: a coloured word for a
+badge, the text bar and percentage for a progress bar. The elements are built
+with ``microsoft-teams-cards`` (Microsoft's typed models), so a wrong property
+fails when the card is built, not in someone's chat.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from microsoft_teams.cards import Badge, ProgressBar, TextBlock
+
+from cards.elements import Element, progress_text
+from cards.i18n import Language, label
+from okr.models import CheckInStatus
+
+type _Color = Literal["Good", "Warning", "Attention"]
+
+# The owner's status, coloured as it is read: fine, worth a look, needs help.
+_STATUS_COLORS: dict[CheckInStatus, _Color] = {
+    CheckInStatus.ON_TRACK: "Good",
+    CheckInStatus.AT_RISK: "Warning",
+    CheckInStatus.OFF_TRACK: "Attention",
+}
+
+
+def status_badge(lang: Language, status: CheckInStatus) -> Element:
+    """The owner's status as a coloured badge; a coloured bold word where badges don't render."""
+    word = label(lang, status)
+    color = _STATUS_COLORS[status]
+    fallback = TextBlock(text=word, color=color, weight="Bolder", size="Small", wrap=True)
+    badge = Badge(text=word, style=color, appearance="Tint", size="Medium", fallback=fallback)
+    return badge.model_dump(exclude_none=True)
+
+
+def progress_element(
+    lang: Language, fraction: float, status: CheckInStatus | None = None
+) -> Element:
+    """Progress as a bar (0..1, clamped), coloured by the status when there is one.
+
+    Falls back to the text bar and percentage (``▰▰▰▱▱▱▱▱▱▱ 30%``).
+    """
+    clamped = max(0.0, min(1.0, fraction))
+    color: Literal["Accent", "Good", "Warning", "Attention"] = (
+        _STATUS_COLORS[status] if status is not None else "Accent"
+    )
+    fallback = TextBlock(text=progress_text(clamped, lang), wrap=True, spacing="None")
+    bar = ProgressBar(value=round(clamped * 100, 1), max=100, color=color, fallback=fallback)
+    return bar.model_dump(exclude_none=True)
