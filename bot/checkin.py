@@ -64,6 +64,7 @@ def register(features: Features) -> None:
     features.add_verb(verbs.CHECKIN_SUBMIT, submit_checkin)
     features.add_verb(verbs.CHECKIN_NO_CHANGE, no_change)
     features.add_verb(verbs.CHECKIN_LATER, remind_later)
+    features.add_verb(verbs.CHECKIN_OPEN, open_checkin)
 
 
 async def open_key_results(turn: Turn) -> list[KeyResult]:
@@ -92,6 +93,36 @@ async def checkin_command(turn: Turn, args: str) -> Replies:
         turn.member,
         key_results,
         await okr_views.objectives_of(turn, key_results),
+        now=turn.now,
+        card_id=new_id(),
+        round_id=None,
+        settings=team.settings if team else None,
+        locale=turn.locale,
+    )
+    return Card(composed.content, fallback_text=composed.fallback_text)
+
+
+async def open_checkin(turn: Turn, action: CardAction) -> Replies:
+    """ "Check in" on one key result of the objective card: its check-in card, here and now."""
+    lang = okr_views.language(turn)
+    if not turn.is_personal:
+        return Text(text(lang, "checkin.in_personal_chat"))
+    kr_id = action.data.get("key_result_id")
+    kr = (
+        await turn.store.get_key_result(turn.tenant_id, kr_id)
+        if isinstance(kr_id, str) and 0 < len(kr_id) <= _MAX_ID
+        else None
+    )
+    if kr is None:
+        return Text(text(lang, "error.card_expired_gone"))
+    objectives = await okr_views.objectives_of(turn, [kr])
+    if not await _may_check_in(turn, [kr], objectives):
+        return Text(text(lang, "permission.key_result"))
+    team = await okr_views.team_of(turn)
+    composed = CARDS.checkin(
+        turn.member,
+        [kr],
+        objectives,
         now=turn.now,
         card_id=new_id(),
         round_id=None,

@@ -184,6 +184,7 @@ async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
             values=describe_values(kr, lang),
             progress=float(key_result_progress(kr).clamped),
             can_edit=may_change_rule(turn.member, kr, team, objective),
+            can_check_in=kr.owner_id == turn.member.id and objective.state is ObjectiveState.ACTIVE,
         )
         for kr in key_results
     ]

@@ -23,8 +23,9 @@ from cards.elements import (
     with_action,
 )
 from cards.i18n import Language, label, text
-from cards.locale_format import format_list, format_period, format_progress
-from cards.markdown import bold, bullets, italic, join
+from cards.locale_format import format_period, format_progress
+from cards.markdown import bold, bullets, join
+from cards.teams_elements import progress_element, status_badge
 from okr.guidance import GuidanceWarning
 from okr.models import (
     Initiative,
@@ -45,6 +46,7 @@ class KeyResultLine:
     values: str  # e.g. "$12M → $24M · now $15.6M"
     progress: float  # clamped 0..1
     can_edit: bool
+    can_check_in: bool = False  # the reader owns it, and the objective is active
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,26 +66,41 @@ class ObjectiveView:
     parent_title: str | None = None
 
 
-def okr_sentence(lang: Language, view: ObjectiveView) -> str:
-    """The source's sentence: I will [objective] as measured by [KRs] through [initiatives]."""
+def okr_block(lang: Language, view: ObjectiveView) -> Element:
+    """The source's OKR formula as a block that reads at a glance.
+
+    Objective / Measured by / Through, each with its titles as typed: gluing
+    titles into one sentence ("I will … as measured by … through …") reads
+    badly whatever the titles are.
+    """
+    rows = [("okr.block.objective", [view.objective.title])]
+    if view.key_results:
+        rows.append(("okr.block.measured_by", [line.key_result.title for line in view.key_results]))
+    if view.initiatives:
+        rows.append(("okr.block.through", [initiative.title for initiative in view.initiatives]))
+
+    def row(key: str, titles: list[str]) -> Element:
+        return {
+            "type": "ColumnSet",
+            "spacing": "Small",
+            "columns": [
+                {
+                    "type": "Column",
+                    "width": 30,
+                    "items": [paragraph(text(lang, key), isSubtle=True, weight="Bolder")],
+                },
+                {
+                    "type": "Column",
+                    "width": 70,
+                    "items": [paragraph(titles[0] if len(titles) == 1 else bullets(titles))],
+                },
+            ],
+        }
+
+    items = [row(key, titles) for key, titles in rows]
     if not view.key_results:
-        return text(lang, "okr.no_key_results")
-    krs = format_list([_in_sentence(line.key_result.title) for line in view.key_results], lang)
-    if not view.initiatives:
-        return text(
-            lang,
-            "okr.sentence.no_initiatives",
-            objective=_in_sentence(view.objective.title),
-            key_results=krs,
-        )
-    initiatives = format_list([_in_sentence(i.title) for i in view.initiatives], lang)
-    return text(
-        lang,
-        "okr.sentence",
-        objective=_in_sentence(view.objective.title),
-        key_results=krs,
-        initiatives=initiatives,
-    )
+        items.append(paragraph(text(lang, "okr.no_key_results"), isSubtle=True, size="Small"))
+    return {"type": "Container", "style": "emphasis", "spacing": "Medium", "items": items}
 
 
 def _in_sentence(title: str) -> str:
@@ -96,8 +113,41 @@ def _in_sentence(title: str) -> str:
     return title
 
 
+def _key_result_item(lang: Language, objective: Objective, line: KeyResultLine) -> Element:
+    """A key result: title and status badge, a progress bar, its values and owner, buttons."""
+    kr = line.key_result
+    heading_row: list[Element] = [
+        {"type": "Column", "width": "stretch", "items": [paragraph(bold(kr.title))]}
+    ]
+    if kr.last_status is not None:
+        heading_row.append(
+            {"type": "Column", "width": "auto", "items": [status_badge(lang, kr.last_status)]}
+        )
+    buttons = []
+    if line.can_check_in:
+        buttons.append(
+            execute(text(lang, "action.check_in"), verbs.CHECKIN_OPEN, {"key_result_id": kr.id})
+        )
+    if line.can_edit:
+        buttons.append(
+            execute(
+                text(lang, "action.edit"),
+                verbs.KEY_RESULT_EDIT,
+                {"objective_id": objective.id, "key_result_id": kr.id},
+            )
+        )
+    items: list[Element] = [
+        {"type": "ColumnSet", "columns": heading_row},
+        progress_element(lang, line.progress, kr.last_status),
+        paragraph(join([line.values, line.owner_name]), isSubtle=True, spacing="None"),
+    ]
+    if buttons:
+        items.append({"type": "ActionSet", "spacing": "Small", "actions": buttons})
+    return {"type": "Container", "spacing": "Medium", "separator": True, "items": items}
+
+
 def objective_card(lang: Language, view: ObjectiveView) -> Element:
-    """One objective: the OKR sentence, each key result's progress, guidance, actions."""
+    """One objective: the OKR block, each key result's status and progress, guidance, actions."""
     objective = view.objective
     meta = [
         label(lang, objective.level),
@@ -126,32 +176,9 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
             expected = text(lang, "pace.expected", expected=format_progress(view.expected, lang))
             line = join([line, pace, expected])
         body.append(paragraph(line))
-    body.append(paragraph(italic(okr_sentence(lang, view))))
+    body.append(okr_block(lang, view))
     for kr_line in view.key_results:
-        kr = kr_line.key_result
-        status = f" · {label(lang, kr.last_status)}" if kr.last_status else ""
-        item: Element = {
-            "type": "Container",
-            "spacing": "Medium",
-            "items": [
-                paragraph(bold(kr.title)),
-                paragraph(
-                    f"{progress_text(kr_line.progress, lang)}{status}",
-                    spacing="None",
-                ),
-                paragraph(
-                    f"{kr_line.values} · {kr_line.owner_name}", isSubtle=True, spacing="None"
-                ),
-            ],
-        }
-        if kr_line.can_edit:
-            edit = execute(
-                text(lang, "action.edit"),
-                verbs.KEY_RESULT_EDIT,
-                {"objective_id": objective.id, "key_result_id": kr.id},
-            )
-            item = with_action(item, edit)
-        body.append(item)
+        body.append(_key_result_item(lang, objective, kr_line))
     if view.initiatives:
         body.append(heading(text(lang, "okr.initiatives"), size="Medium"))
         for initiative in view.initiatives:
@@ -180,15 +207,19 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
     actions: list[Element] = []
     data = {"objective_id": objective.id}
     if view.can_edit and objective.state is not ObjectiveState.CLOSED:
-        actions.append(execute(text(lang, "action.add_key_result"), verbs.KEY_RESULT_NEW, data))
-        actions.append(execute(text(lang, "action.add_initiative"), verbs.INITIATIVE_NEW, data))
-        actions.append(execute(text(lang, "action.edit"), verbs.OBJECTIVE_EDIT, data))
         if objective.state is ObjectiveState.DRAFT:
             actions.append(
                 execute(
                     text(lang, "action.activate"), verbs.OBJECTIVE_ACTIVATE, data, style="positive"
                 )
             )
+        # Changes are kept out of the way: Teams shows secondary actions behind "…".
+        for key, verb in (
+            ("action.add_key_result", verbs.KEY_RESULT_NEW),
+            ("action.add_initiative", verbs.INITIATIVE_NEW),
+            ("action.edit", verbs.OBJECTIVE_EDIT),
+        ):
+            actions.append(execute(text(lang, key), verb, data, mode="secondary"))
     else:
         body.append(paragraph(text(lang, "permission.read_only_hint"), isSubtle=True, size="Small"))
     return card(body, actions)

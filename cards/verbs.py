@@ -28,6 +28,7 @@ TEMPLATE_USE = "okr.template.use"
 CHECKIN_SUBMIT = "okr.checkin.submit"
 CHECKIN_NO_CHANGE = "okr.checkin.no_change"  # one tap: every key result as it was
 CHECKIN_LATER = "okr.checkin.later"  # "Remind me later": this round's card again, later
+CHECKIN_OPEN = "okr.checkin.open"  # "Check in" on a key result of the objective card
 
 # Settings
 SETTINGS_SAVE = "okr.settings.save"  # a team's check-in rhythm and digest (team owners)
@@ -53,6 +54,7 @@ ALL_VERBS = frozenset(
         CHECKIN_SUBMIT,
         CHECKIN_NO_CHANGE,
         CHECKIN_LATER,
+        CHECKIN_OPEN,
         SETTINGS_SAVE,
         PREFERENCES_SAVE,
     }

@@ -267,6 +267,9 @@ STRINGS: dict[str, str] = {
     "okr.sentence.no_initiatives": "I will {objective} as measured by {key_results}.",
     "okr.no_key_results": "No key results yet.",
     "okr.initiatives": "Initiatives",
+    "okr.block.objective": "Objective",
+    "okr.block.measured_by": "Measured by",
+    "okr.block.through": "Through",
     "okr.key_result_count": "Key results: {count}",
     # --- Templates ----------------------------------------------------------------
     "templates.title": "Start from an example",

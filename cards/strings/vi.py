@@ -276,6 +276,9 @@ STRINGS: dict[str, str] = {
     "okr.sentence.no_initiatives": "Tôi sẽ {objective} được đo bằng {key_results}.",
     "okr.no_key_results": "Chưa có kết quả chính nào.",
     "okr.initiatives": "Sáng kiến",
+    "okr.block.objective": "Mục tiêu",
+    "okr.block.measured_by": "Đo bằng",
+    "okr.block.through": "Thông qua",
     "okr.key_result_count": "Kết quả chính: {count}",
     # --- Templates ----------------------------------------------------------------
     "templates.title": "Bắt đầu từ một ví dụ",

@@ -173,10 +173,9 @@ async def test_creating_an_objective_with_key_results_from_cards(
 
     shown = card_text(saved)
     assert "$12M → $24M" in shown  # a meta line: money in short
-    assert (
-        "I will double revenue as measured by revenue, support tickets a month, and session"
-        " length." in shown
-    )
+    # The source's formula as a block: Objective / Measured by / Through.
+    assert "Objective\nDouble revenue\nMeasured by\n- Revenue\n- Support tickets a month" in shown
+    assert "I will" not in shown
     assert "Aim for 3 to 5" not in shown
 
     activated = await invoke(

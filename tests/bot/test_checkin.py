@@ -17,7 +17,7 @@ from okr.models import (
 )
 from okr.periods import Period
 from tests import factories as f
-from tests.bot.test_authoring import actions, card_text, inputs, invoke
+from tests.bot.test_authoring import actions, all_actions, card_text, inputs, invoke
 from tests.bot.test_install import ROSTER
 from tests.conftest import BotClient
 from tests.connector import Connector
@@ -267,3 +267,21 @@ async def test_a_card_sent_again_with_other_values_says_the_first_answer_was_kep
         bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_1="100"), user=f.BINH
     )
     assert "câu trả lời đầu tiên" not in card_text(same)
+
+
+async def test_key_result_owners_check_in_from_the_objective_card(
+    team_bot: BotClient, connector: Connector
+) -> None:
+    bot = team_bot
+    objective = await invoke(
+        bot, connector, verbs.OBJECTIVE_VIEW, {"objective_id": "obj"}, user=f.BINH
+    )
+    check_ins = [a for a in all_actions(objective["value"]) if a["verb"] == verbs.CHECKIN_OPEN]
+    assert [a["data"]["key_result_id"] for a in check_ins] == ["kr-rev", "kr-tix"]  # his own
+    opened = await invoke(bot, connector, verbs.CHECKIN_OPEN, check_ins[0]["data"], user=f.BINH)
+    card = opened["value"]
+    assert set(inputs(card)) == {"value_0", "status_0", "note_0"}  # just that key result
+    assert actions(card)[verbs.CHECKIN_SUBMIT]["data"]["key_results"] == ["kr-rev"]
+    chi = f.User(id="29:1-chi", aad_object_id="aad-chi", name="Chi Lê", locale="en-US")
+    refused = await invoke(bot, connector, verbs.CHECKIN_OPEN, check_ins[0]["data"], user=chi)
+    assert refused["type"] == "application/vnd.microsoft.activity.message"

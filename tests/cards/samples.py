@@ -173,7 +173,10 @@ def objective_view(lang: Language) -> ObjectiveView:
             for value in (kr.start, kr.target, kr.current)
         ]
         values = text(lang, "okr.values", start=shown[0], target=shown[1], current=shown[2])
-        lines.append(KeyResultLine(kr, owner_name(kr.owner_id), values, progress(kr), True))
+        can_check_in = kr.owner_id == OBJECTIVE.owner_id  # the reader owns this one
+        lines.append(
+            KeyResultLine(kr, owner_name(kr.owner_id), values, progress(kr), True, can_check_in)
+        )
     return ObjectiveView(
         objective=OBJECTIVE,
         owner_name=owner_name(OBJECTIVE.owner_id),
