@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from bot import okr_views
 from bot.command_text import ALIASES, CommandName, suggest
-from bot.features import Card, Features, Replies, Text, Turn
-from cards.help import help_card
+from bot.features import Card, CardAction, Features, Replies, Text, Turn, as_reply_list
+from cards import verbs
+from cards.help import HELP_ORDER, NEEDS_ARGUMENT, help_card
 from cards.i18n import text
 from cards.locale_format import format_list
 from cards.markdown import Markdown
 
 
 def register(features: Features) -> None:
-    """Register ``help`` (``trợ giúp``) and make it the answer to unknown text."""
+    """Register ``help`` (``trợ giúp``), its command buttons, and the answer to unknown text."""
     features.add_command("help", show_help, aliases=ALIASES[CommandName.HELP][1:])
     features.on_unknown(unknown)
+
+    async def run_command(turn: Turn, action: CardAction) -> Replies:
+        """A command button (help, welcome): the command's answer, as if it had been typed."""
+        lang = okr_views.language(turn)
+        name = action.data.get("command")
+        if not isinstance(name, str) or name not in HELP_ORDER or name in NEEDS_ARGUMENT:
+            return Text(text(lang, "error.card_expired_gone"))
+        command = features.command_named(name.replace("_", " "))
+        if command is None:
+            return Text(text(lang, "error.card_expired_gone"))
+        # The pressed card stays as it was; the answer arrives as the command's would.
+        said = Text(text(lang, "command.running", usage=text(lang, f"command.{name}.usage")))
+        return [said, *as_reply_list(await command.handler(turn, ""))]
+
+    features.add_verb(verbs.COMMAND_RUN, run_command)
 
 
 async def show_help(turn: Turn, args: str) -> Replies:

@@ -30,6 +30,9 @@ CHECKIN_NO_CHANGE = "okr.checkin.no_change"  # one tap: every key result as it w
 CHECKIN_LATER = "okr.checkin.later"  # "Remind me later": this round's card again, later
 CHECKIN_OPEN = "okr.checkin.open"  # "Check in" on a key result of the objective card
 
+# Chat commands as buttons (help, welcome): the command runs as if typed.
+COMMAND_RUN = "okr.command.run"
+
 # Settings
 SETTINGS_SAVE = "okr.settings.save"  # a team's check-in rhythm and digest (team owners)
 PREFERENCES_SAVE = "okr.preferences.save"  # a person's own: pause prompts, language, zone
@@ -55,6 +58,7 @@ ALL_VERBS = frozenset(
         CHECKIN_NO_CHANGE,
         CHECKIN_LATER,
         CHECKIN_OPEN,
+        COMMAND_RUN,
         SETTINGS_SAVE,
         PREFERENCES_SAVE,
     }

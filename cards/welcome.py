@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cards import verbs
 from cards.elements import Element, card, execute, heading, paragraph
+from cards.help import command_button
 from cards.i18n import Language, text
 
 
@@ -15,7 +16,12 @@ def welcome_card(lang: Language, name: str | None = None) -> Element:
     ]
     if name:
         body.append(paragraph(text(lang, "welcome.personal", name=name)))
+    # The first three steps, one tap each.
     return card(
         body,
-        [execute(text(lang, "action.create"), verbs.OBJECTIVE_NEW, {}, style="positive")],
+        [
+            command_button(lang, "settings", style="positive"),
+            execute(text(lang, "action.create"), verbs.OBJECTIVE_NEW, {}),
+            command_button(lang, "templates"),
+        ],
     )

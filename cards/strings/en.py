@@ -21,6 +21,7 @@ STRINGS: dict[str, str] = {
     "help.title": "What I can do",
     "help.intro": "Type one of these commands, in English or Vietnamese:",
     "help.line": "**{usage}**: {description}",
+    "command.running": "**{usage}**: here it comes.",
     "help.channel_hint": "In a channel, mention me first: **@{bot_name} help**.",
     "message.only_mention": "Hi! Type **help** to see what I can do.",
     # --- Commands: usage (as typed) and one-line description --------------------

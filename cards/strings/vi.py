@@ -22,6 +22,7 @@ STRINGS: dict[str, str] = {
     ),
     "help.title": "Tôi có thể giúp gì",
     "help.intro": "Gõ một trong các lệnh sau, bằng tiếng Việt hoặc tiếng Anh:",
+    "command.running": "**{usage}**: có ngay đây.",
     "help.line": "**{usage}**: {description}",
     "help.channel_hint": "Trong kênh, hãy @đề cập tôi trước: **@{bot_name} trợ giúp**.",
     "message.only_mention": "Chào bạn! Gõ **trợ giúp** để xem tôi có thể làm gì.",
