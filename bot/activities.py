@@ -10,7 +10,7 @@ from microsoft_agents.activity.teams import TeamsChannelData
 from pydantic import BaseModel, ValidationError
 
 from bot.people import SeenPerson
-from okr.models import ConversationKind, ConversationRef
+from okr.models import ConversationKind, ConversationRef, tenant_key
 from okr.text import clean_text
 
 # Deeper than this, nothing of an activity is read (the edge refuses far deeper bodies).
@@ -78,7 +78,7 @@ def tenant_of(activity: Activity) -> str | None:
     tenant: str | None = data.tenant.id if data.tenant is not None else None
     if not tenant and activity.conversation is not None:
         tenant = activity.conversation.tenant_id
-    return tenant.lower() if tenant else None
+    return tenant_key(tenant) if tenant else None
 
 
 def team_of(activity: Activity) -> tuple[str, str] | None:

@@ -75,6 +75,7 @@ class OkrAgent:
         self._features = features
         self._clock = clock
         self._known_tenants: set[str] = set()
+        self._profiles_asked: set[tuple[str, str]] = set()
 
     async def on_turn(self, context: TurnContext) -> None:
         """Handle one activity; a failure is logged and answered with an apology."""
@@ -111,7 +112,7 @@ class OkrAgent:
             await ensure_tenant(self._store, tenant_id, now)
             self._known_tenants.add(tenant_id)
         seen = activities.sender_of(activity)
-        member = await learn_person(self._store, tenant_id, seen, now) if seen else None
+        member = await self._learn(context, tenant_id, seen, now) if seen else None
 
         if activity.type == ActivityTypes.message:
             if member is not None:
@@ -226,8 +227,8 @@ class OkrAgent:
         else:
             team_id = team[0] if team else None
             for account in added:
-                await learn_person(
-                    self._store,
+                await self._learn(
+                    context,
                     tenant_id,
                     SeenPerson(
                         id=account.id,
@@ -258,6 +259,35 @@ class OkrAgent:
             deleted=event == "channelDeleted",
         )
         log.info("team channel event: %s", event)
+
+    async def _learn(
+        self, context: TurnContext, tenant_id: str, seen: SeenPerson, now: datetime
+    ) -> Member:
+        """Learn the person; the first time one is seen without an e-mail, ask Teams for it.
+
+        Messages and "members added" events carry no e-mail, and an import may be
+        waiting for it (pending owners). Teams is asked once per person per
+        process, and only while some owner is pending; a failure is logged and
+        the turn goes on.
+        """
+        member = await learn_person(self._store, tenant_id, seen, now)
+        key = (tenant_id, member.id)
+        if member.email or key in self._profiles_asked:
+            return member
+        self._profiles_asked.add(key)
+        # Only worth a call to Teams while an import waits for someone by e-mail.
+        if not await self._store.list_pending_owners(tenant_id, limit=1):
+            return member
+        try:
+            email = await teams_api.member_email(context, member.id)
+        except Exception as exc:
+            log.warning("could not read a member's profile (%s)", type(exc).__name__)
+            return member
+        if not email:
+            return member
+        return await learn_person(
+            self._store, tenant_id, dataclasses.replace(seen, email=email), now
+        )
 
     async def _on_installation_update(
         self, context: TurnContext, tenant_id: str, now: datetime

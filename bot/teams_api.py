@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from microsoft_agents.activity.teams import TeamsChannelAccount
 from microsoft_agents.hosting.core import TurnContext
@@ -32,6 +33,11 @@ MAX_ROSTER_PAGES = 500
 
 # ``GET`` a connector path with query parameters; the parsed JSON answer.
 JsonGet = Callable[[str, Mapping[str, str]], Awaitable[Any]]
+
+
+def _segment(value: str) -> str:
+    """An id as one URL path segment: ids come from activities, so "/", "?" and "#" are escaped."""
+    return quote(value, safe=":@.;=,-_~")
 
 
 class RosterError(Exception):
@@ -80,6 +86,22 @@ async def team_roster(context: TurnContext, team_id: str) -> Roster:
     return await read_roster(turn_get(context), team_id, team_id)
 
 
+async def member_email(context: TurnContext, member_id: str) -> str | None:
+    """A member's e-mail or UPN, from Teams (``GET …/members/{id}`` in the turn's conversation)."""
+    conversation = context.activity.conversation
+    if conversation is None or not conversation.id:
+        return None
+    conversation_id = conversation.id.split(";messageid=")[0]
+    path = f"v3/conversations/{_segment(conversation_id)}/members/{_segment(member_id)}"
+    found = await turn_get(context)(path, {})
+    try:
+        account = TeamsChannelAccount.model_validate(found)
+    except ValidationError:
+        return None
+    email = account.email or account.user_principal_name
+    return email if isinstance(email, str) and email else None
+
+
 async def read_roster(get: JsonGet, conversation_id: str, team_id: str | None) -> Roster:
     """Every member of a team (or group chat: ``team_id`` None), page by page.
 
@@ -92,7 +114,7 @@ async def read_roster(get: JsonGet, conversation_id: str, team_id: str | None) -
     token = ""
     for _page in range(MAX_ROSTER_PAGES):
         page = await get(
-            f"v3/conversations/{conversation_id}/pagedMembers",
+            f"v3/conversations/{_segment(conversation_id)}/pagedMembers",
             {"pageSize": str(ROSTER_PAGE_SIZE), "continuationToken": token},
         )
         if not isinstance(page, dict) or not isinstance(page.get("members") or [], list):

@@ -119,6 +119,23 @@ async def test_a_first_message_that_carries_the_upn_links_the_pending_owner(
     assert not [line for line in shown if "dung" in line]
 
 
+async def test_a_first_message_without_an_email_asks_teams_and_links_the_pending_owner(
+    imported: BotClient, connector: Connector
+) -> None:
+    # Teams' messages carry no e-mail; the member's profile in the chat does.
+    connector.conversation_members[f.personal_conversation_id(DUNG)] = [
+        Member(
+            id=DUNG.id, name=DUNG.name, aad_object_id=DUNG.aad_object_id, email="dung@contoso.com"
+        )
+    ]
+    await imported.post(f.personal_message("help", connector.url, user=DUNG))
+    assert (await owners(imported))["Deals"] == DUNG.id
+    assert len(connector.calls_to("member")) == 1
+    # Asked once: later messages cost nothing more.
+    await imported.post(f.personal_message("help", connector.url, user=DUNG))
+    assert len(connector.calls_to("member")) == 1
+
+
 async def test_without_pending_owners_the_card_has_no_such_section(
     bot: BotClient, connector: Connector
 ) -> None:

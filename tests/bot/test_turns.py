@@ -93,7 +93,8 @@ async def test_help_lists_registered_commands(start_bot: StartBot, connector: Co
 
     english, vietnamese = (str(card) for card in connector.cards())
     assert "What I can do" in english
-    assert "'help'" in english and "'status <objective>'" in english  # usage facts
+    # Commands are buttons; those that need words after them are shown as text.
+    assert "'title': 'help'" in english and "status <objective>" in english
     assert "Tôi có thể giúp gì" in vietnamese and "trạng thái" in vietnamese
 
 
