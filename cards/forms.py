@@ -17,6 +17,7 @@ already in the person's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +41,8 @@ _MAX_RAW = 2000
 # A pick-list this long gets a search box.
 _FILTER_OVER = 8
 CUSTOM_PERIOD = "custom"
+TOGGLE_ON, TOGGLE_OFF = "true", "false"
+_WALL_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?")
 # The value of "nobody" / "no parent" choices: Adaptive Cards refuse empty choice values.
 NONE = "none"
 
@@ -82,6 +85,12 @@ def translate(lang: Language, problem: Problem) -> str:
     return text(lang, f"validation.{problem.code}", **params)
 
 
+def is_wall_time(value: str) -> bool:
+    """Whether ``value`` is a time of day as inputs send it ("09:30", "9:30", "09:30:00")."""
+    match = _WALL_TIME.fullmatch(value)
+    return match is not None and int(match[1]) < 24 and int(match[2]) < 60
+
+
 def enum_choice[E: StrEnum](cls: type[E], raw: str, default: E) -> E | None:
     """The member of ``cls`` a choice names; ``default`` when none was made; None if unknown."""
     if not raw:
@@ -100,6 +109,9 @@ class Kind(StrEnum):
     CHOICE = "choice"  # a compact pick-list
     OPTIONS = "options"  # every choice shown (radio buttons)
     DATE = "date"
+    TIME = "time"  # a wall time, "HH:MM"
+    NUMBER = "number"  # a whole number within ``bounds``
+    TOGGLE = "toggle"  # on or off: "true" / "false"
 
 
 # How a field shows a stored object: the object and the reader's language in, text out.
@@ -123,6 +135,9 @@ class Field:
         default: The value chosen when nothing was typed.
         hint: Catalog key of a small line shown under the input.
         stored: How a stored object fills this field in (None: not from an object).
+        bounds: The smallest and largest whole number a NUMBER takes.
+        error: Catalog key of the message Teams shows when a required input is
+            empty or out of bounds (TIME, NUMBER); it gets ``min`` and ``max``.
     """
 
     name: str
@@ -138,6 +153,8 @@ class Field:
     default: str = ""
     hint: str | None = None
     stored: Stored | None = None
+    bounds: tuple[int, int] | None = None
+    error: str | None = None
 
     def element(
         self, lang: Language, value: str, choices: Sequence[tuple[str, str]] = ()
@@ -146,6 +163,17 @@ class Field:
         title = text(lang, self.label)
         if self.kind is Kind.DATE:
             return date_input(self.name, title, value)
+        if self.kind is Kind.TOGGLE:
+            return {
+                "type": "Input.Toggle",
+                "id": self.name,
+                "title": title,
+                "value": TOGGLE_ON if value == TOGGLE_ON else TOGGLE_OFF,
+                "valueOn": TOGGLE_ON,
+                "valueOff": TOGGLE_OFF,
+            }
+        if self.kind in (Kind.TIME, Kind.NUMBER):
+            return self._required(lang, title, value)
         if self.kind in (Kind.CHOICE, Kind.OPTIONS):
             offered = list(choices)
             if self.options is not None:
@@ -173,6 +201,26 @@ class Field:
             max_length=self.max_length,
             required=self.required,
         )
+
+    def _required(self, lang: Language, title: str, value: str) -> Element:
+        low, high = self.bounds or (0, 0)
+        element: Element = {
+            "type": "Input.Time" if self.kind is Kind.TIME else "Input.Number",
+            "id": self.name,
+            "label": title,
+            "isRequired": True,
+        }
+        if self.kind is Kind.NUMBER:
+            element |= {"min": low, "max": high}
+        if self.error:
+            element["errorMessage"] = text(lang, self.error, min=low, max=high)
+        # Renderers refuse a value of the wrong shape: what was typed stays out
+        # (its problem, shown under the input, says what is wrong).
+        if self.kind is Kind.TIME and is_wall_time(value):
+            element["value"] = value
+        elif self.kind is Kind.NUMBER and re.fullmatch(r"-?[0-9]{1,9}", value):
+            element["value"] = int(value)
+        return element
 
 
 @dataclass(frozen=True, slots=True)

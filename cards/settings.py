@@ -15,7 +15,6 @@ is recognised instead of silently undoing that owner's change.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import re
@@ -31,13 +30,11 @@ from cards import verbs
 from cards.elements import (
     Element,
     card,
-    choice_input,
     execute,
     heading,
     paragraph,
-    with_problem,
 )
-from cards.forms import FormResult, raw_values
+from cards.forms import NONE, TOGGLE_OFF, TOGGLE_ON, Field, Form, FormResult, Kind
 from cards.i18n import Language, babel_locale, text
 from cards.locale_format import format_datetime
 from okr.models import Cadence, Channel, TeamSettings
@@ -86,23 +83,102 @@ TIME_ZONES: tuple[str, ...] = (
 SKIP_DAYS_RANGE = (0, 14)
 REMINDER_HOURS_RANGE = (1, 168)
 
-TEAM_FIELDS = (
-    "cadence",
-    "weekday",
-    "time_of_day",
-    "time_zone",
-    "skip_days",
-    "reminder_hours",
-    "digest_channel",
-    "digest_weekday",
-    "digest_time",
-)
-PERSONAL_FIELDS = ("prompts_paused", "time_zone", "language")
 # The personal time-zone choice meaning "not set" (a choice's value may not be empty).
-NO_TIME_ZONE = "none"
+NO_TIME_ZONE = NONE
+
+
+def _hh_mm(at: time) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"
+
+
+def _field(name: str) -> str:
+    return f"settings.field.{name}"
+
+
+TEAM_SETTINGS_FORM = Form(
+    items=(
+        Field(
+            "cadence",
+            Kind.CHOICE,
+            _field("cadence"),
+            hint="settings.cadence.monthly_hint",
+            stored=lambda s, _: s.cadence.value,
+        ),
+        Field("weekday", Kind.CHOICE, _field("weekday"), stored=lambda s, _: str(s.weekday)),
+        Field(
+            "time_of_day",
+            Kind.TIME,
+            _field("time_of_day"),
+            error="settings.problem.time",
+            stored=lambda s, _: _hh_mm(s.time_of_day),
+        ),
+        Field(
+            "time_zone",
+            Kind.CHOICE,
+            _field("time_zone"),
+            hint="settings.time_zone.hint",
+            stored=lambda s, _: s.time_zone,
+        ),
+        Field(
+            "skip_days",
+            Kind.NUMBER,
+            _field("skip_days"),
+            bounds=SKIP_DAYS_RANGE,
+            error="settings.problem.range",
+            stored=lambda s, _: str(s.skip_if_checked_in_within_days),
+        ),
+        Field(
+            "reminder_hours",
+            Kind.NUMBER,
+            _field("reminder_hours"),
+            bounds=REMINDER_HOURS_RANGE,
+            error="settings.problem.range",
+            stored=lambda s, _: str(s.reminder_delay_hours),
+        ),
+        Field(
+            "digest_channel",
+            Kind.CHOICE,
+            _field("digest_channel"),
+            stored=lambda s, _: s.digest_channel_id or "",
+        ),
+        Field(
+            "digest_weekday",
+            Kind.CHOICE,
+            _field("digest_weekday"),
+            stored=lambda s, _: str(s.digest_weekday),
+        ),
+        Field(
+            "digest_time",
+            Kind.TIME,
+            _field("digest_time"),
+            error="settings.problem.time",
+            hint="settings.digest.hint",
+            stored=lambda s, _: _hh_mm(s.digest_time),
+        ),
+    )
+)
+
+PERSONAL_SETTINGS_FORM = Form(
+    items=(
+        Field(
+            "prompts_paused",
+            Kind.TOGGLE,
+            _field("prompts_paused"),
+            hint="settings.prompts_paused.hint",
+            stored=lambda m, _: TOGGLE_ON if m.prompts_paused else TOGGLE_OFF,
+        ),
+        Field("language", Kind.OPTIONS, _field("language")),
+        Field(
+            "time_zone",
+            Kind.CHOICE,
+            _field("my_time_zone"),
+            none_option="settings.my_time_zone.none",
+            stored=lambda m, _: m.preferred_time_zone or m.time_zone or "",
+        ),
+    )
+)
 
 _TIME_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?")
-_TRUE, _FALSE = "true", "false"
 
 
 # -- reading what Teams sends ---------------------------------------------------------
@@ -141,7 +217,7 @@ def read_team_settings_form(
         The typed values, the new settings when every field is valid, and the
         problems by field otherwise.
     """
-    values = raw_values(data, TEAM_FIELDS)
+    values = TEAM_SETTINGS_FORM.raw(data)
     problems: dict[str, str] = {}
     cadence = _enum(Cadence, values["cadence"], "cadence", lang, problems)
     weekday = _weekday(values["weekday"], "weekday", lang, problems)
@@ -187,11 +263,11 @@ def read_personal_settings_form(
     data: Mapping[str, Any], lang: Language
 ) -> FormResult[PersonalSettingsInput]:
     """Read the personal settings card; :data:`NO_TIME_ZONE` (or nothing) means "not set"."""
-    values = raw_values(data, PERSONAL_FIELDS)
+    values = PERSONAL_SETTINGS_FORM.raw(data)
     problems: dict[str, str] = {}
     paused: bool | None = None
-    if values["prompts_paused"] in (_TRUE, _FALSE):
-        paused = values["prompts_paused"] == _TRUE
+    if values["prompts_paused"] in (TOGGLE_ON, TOGGLE_OFF):
+        paused = values["prompts_paused"] == TOGGLE_ON
     else:
         problems["prompts_paused"] = text(lang, "validation.invalid_choice")
     language = _enum(Language, values["language"], "language", lang, problems)
@@ -309,21 +385,12 @@ def team_settings_values(settings: TeamSettings, channels: Sequence[Channel]) ->
     A digest channel that is unset or no longer among the team's channels shows
     as the first channel (General, whose id Teams gives the team itself).
     """
+    # The values are the same in every language: times as HH:MM, numbers as digits.
+    values = TEAM_SETTINGS_FORM.prefill(settings, Language.EN)
     ids = [c.id for c in channels]
-    channel = settings.digest_channel_id
-    if channel not in ids:
-        channel = ids[0] if ids else ""
-    return {
-        "cadence": settings.cadence.value,
-        "weekday": str(settings.weekday),
-        "time_of_day": _hh_mm(settings.time_of_day),
-        "time_zone": settings.time_zone,
-        "skip_days": str(settings.skip_if_checked_in_within_days),
-        "reminder_hours": str(settings.reminder_delay_hours),
-        "digest_channel": channel or "",
-        "digest_weekday": str(settings.digest_weekday),
-        "digest_time": _hh_mm(settings.digest_time),
-    }
+    if values["digest_channel"] not in ids:
+        values["digest_channel"] = ids[0] if ids else ""
+    return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,87 +475,14 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
         *_status(lang, problems, view.notice, view.saved, view.next_checkin),
     ]
     weekdays = weekday_choices(lang)
-    cadences = [(text(lang, f"settings.cadence.{c.value}"), c.value) for c in Cadence]
-    zones = time_zone_choices(values.get("time_zone", ""), now)
-
-    def label(name: str) -> str:
-        return text(lang, f"settings.field.{name}")
-
-    def value(name: str) -> str:
-        return values.get(name, "")
-
-    def hint(key: str) -> Element:
-        return paragraph(text(lang, key), isSubtle=True, size="Small")
-
-    fields: list[tuple[str, list[Element]]] = [
-        (
-            "cadence",
-            [
-                choice_input("cadence", label("cadence"), cadences, value("cadence")),
-                hint("settings.cadence.monthly_hint"),
-            ],
-        ),
-        ("weekday", [choice_input("weekday", label("weekday"), weekdays, value("weekday"))]),
-        (
-            "time_of_day",
-            [_time_input("time_of_day", label("time_of_day"), value("time_of_day"), lang)],
-        ),
-        (
-            "time_zone",
-            [
-                _zone_input("time_zone", label("time_zone"), zones, value("time_zone")),
-                hint("settings.time_zone.hint"),
-            ],
-        ),
-        (
-            "skip_days",
-            [
-                _number_input(
-                    "skip_days", label("skip_days"), value("skip_days"), SKIP_DAYS_RANGE, lang
-                )
-            ],
-        ),
-        (
-            "reminder_hours",
-            [
-                _number_input(
-                    "reminder_hours",
-                    label("reminder_hours"),
-                    value("reminder_hours"),
-                    REMINDER_HOURS_RANGE,
-                    lang,
-                )
-            ],
-        ),
-        (
-            "digest_channel",
-            [
-                choice_input(
-                    "digest_channel",
-                    label("digest_channel"),
-                    channel_choices(lang, view.channels),
-                    value("digest_channel"),
-                )
-            ],
-        ),
-        (
-            "digest_weekday",
-            [
-                choice_input(
-                    "digest_weekday", label("digest_weekday"), weekdays, value("digest_weekday")
-                )
-            ],
-        ),
-        (
-            "digest_time",
-            [
-                _time_input("digest_time", label("digest_time"), value("digest_time"), lang),
-                hint("settings.digest.hint"),
-            ],
-        ),
-    ]
-    for name, elements in fields:
-        body += with_problem(elements, name, problems)
+    choices: dict[str, list[tuple[str, str]]] = {
+        "cadence": [(text(lang, f"settings.cadence.{c.value}"), c.value) for c in Cadence],
+        "weekday": weekdays,
+        "time_zone": time_zone_choices(values.get("time_zone", ""), now),
+        "digest_channel": channel_choices(lang, view.channels),
+        "digest_weekday": weekdays,
+    }
+    body += TEAM_SETTINGS_FORM.inputs(lang, values, problems, choices)
     body += _pending_owners(lang, view.pending_owners, view.more_pending)
     data = {"team_id": view.team_id, "settings_version": view.version}
     save = execute(text(lang, "action.save"), verbs.SETTINGS_SAVE, data, style="positive")
@@ -537,51 +531,12 @@ def personal_settings_card(lang: Language, view: PersonalSettingsView, now: date
         paragraph(text(lang, "settings.personal.hint"), isSubtle=True),
         *_status(lang, problems, None, view.saved, view.next_checkin),
     ]
-    zone = values.get("time_zone", "")
-    fields: list[tuple[str, list[Element]]] = [
-        (
-            "prompts_paused",
-            [
-                {
-                    "type": "Input.Toggle",
-                    "id": "prompts_paused",
-                    "title": text(lang, "settings.field.prompts_paused"),
-                    "value": _TRUE if values.get("prompts_paused") == _TRUE else _FALSE,
-                    "valueOn": _TRUE,
-                    "valueOff": _FALSE,
-                },
-                paragraph(text(lang, "settings.prompts_paused.hint"), isSubtle=True, size="Small"),
-            ],
-        ),
-        (
-            "language",
-            [
-                choice_input(
-                    "language",
-                    text(lang, "settings.field.language"),
-                    [(text(lang, f"language.name.{code.value}"), code.value) for code in Language],
-                    values.get("language", lang.value),
-                    compact=False,
-                )
-            ],
-        ),
-        (
-            "time_zone",
-            [
-                _zone_input(
-                    "time_zone",
-                    text(lang, "settings.field.my_time_zone"),
-                    [
-                        (text(lang, "settings.my_time_zone.none"), NO_TIME_ZONE),
-                        *time_zone_choices(zone, now),
-                    ],
-                    zone,
-                )
-            ],
-        ),
-    ]
-    for name, elements in fields:
-        body += with_problem(elements, name, problems)
+    shown = {"language": lang.value, **values}
+    choices: dict[str, list[tuple[str, str]]] = {
+        "language": [(text(lang, f"language.name.{code.value}"), code.value) for code in Language],
+        "time_zone": time_zone_choices(values.get("time_zone", ""), now),
+    }
+    body += PERSONAL_SETTINGS_FORM.inputs(lang, shown, problems, choices)
     data = {"member_id": view.member_id}
     save = execute(text(lang, "action.save"), verbs.PREFERENCES_SAVE, data, style="positive")
     return card(body, [save])
@@ -650,44 +605,3 @@ def _zone_title(name: str, minutes: int) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, rest = divmod(abs(minutes), 60)
     return f"(UTC{sign}{hours:02d}:{rest:02d}) {name.replace('_', ' ')}"
-
-
-def _hh_mm(at: time) -> str:
-    return f"{at.hour:02d}:{at.minute:02d}"
-
-
-def _time_input(id: str, label: str, value: str, lang: Language) -> Element:
-    element: Element = {
-        "type": "Input.Time",
-        "id": id,
-        "label": label,
-        "isRequired": True,
-        "errorMessage": text(lang, "settings.problem.time"),
-    }
-    # Renderers refuse a value that is not a time: what was typed stays out (its
-    # problem says what is wrong) rather than breaking the card.
-    if _parse_time(value) is not None:
-        element["value"] = value
-    return element
-
-
-def _number_input(
-    id: str, label: str, value: str, bounds: tuple[int, int], lang: Language
-) -> Element:
-    element: Element = {
-        "type": "Input.Number",
-        "id": id,
-        "label": label,
-        "min": bounds[0],
-        "max": bounds[1],
-        "isRequired": True,
-        "errorMessage": text(lang, "settings.problem.range", min=bounds[0], max=bounds[1]),
-    }
-    # Shown empty when the typed text is not a whole number (its problem says so).
-    with contextlib.suppress(ValueError):
-        element["value"] = int(value)
-    return element
-
-
-def _zone_input(id: str, label: str, choices: list[tuple[str, str]], value: str) -> Element:
-    return choice_input(id, label, choices, value, filtered=True)

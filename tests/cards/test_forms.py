@@ -172,3 +172,43 @@ def test_an_initiative_and_a_kpi_read_back_as_themselves(lang: Language) -> None
 def test_a_new_initiative_does_not_ask_for_its_state() -> None:
     card = initiative_form(Language.EN, OBJECTIVE, KEY_RESULTS, {}, {}, MEMBERS)
     assert "state" not in inputs(card)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_team_and_personal_settings_read_back_as_themselves(lang: Language) -> None:
+    from datetime import time
+
+    from cards.settings import (
+        PERSONAL_SETTINGS_FORM,
+        TEAM_SETTINGS_FORM,
+        read_personal_settings_form,
+        read_team_settings_form,
+        team_settings_values,
+    )
+    from okr.models import Cadence, Channel, Member, TeamSettings
+
+    channels = (Channel("19:general@thread.tacv2", ""), Channel("19:pipe@thread.tacv2", "Pipe"))
+    stored = TeamSettings(
+        cadence=Cadence.BIWEEKLY,
+        weekday=1,
+        time_of_day=time(8, 30),
+        time_zone="Europe/Berlin",
+        skip_if_checked_in_within_days=3,
+        reminder_delay_hours=48,
+        digest_channel_id="19:pipe@thread.tacv2",
+        digest_weekday=4,
+        digest_time=time(16, 0),
+    )
+    values = team_settings_values(stored, channels)
+    assert set(values) == set(TEAM_SETTINGS_FORM.names)
+    read = read_team_settings_form(values, lang, stored, channels)
+    assert read.ok and read.parsed is not None
+    assert read.parsed.cadence is Cadence.BIWEEKLY and read.parsed.time_of_day == time(8, 30)
+    assert read.parsed.digest_channel_id == "19:pipe@thread.tacv2"
+    assert read.parsed.reminder_delay_hours == 48 and read.parsed.time_zone == "Europe/Berlin"
+
+    person = Member(tenant_id="t", id="m", prompts_paused=True, preferred_time_zone="Asia/Tokyo")
+    mine = {**PERSONAL_SETTINGS_FORM.prefill(person, lang), "language": lang.value}
+    chosen = read_personal_settings_form(mine, lang)
+    assert chosen.ok and chosen.parsed is not None
+    assert (chosen.parsed.prompts_paused, chosen.parsed.time_zone) == (True, "Asia/Tokyo")
