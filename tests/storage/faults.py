@@ -143,9 +143,10 @@ class CosmosProcess:
 
     def kill(self) -> None:
         """SIGKILL, and wait until it is gone (its data goes with it)."""
-        assert self._process is not None
+        assert self._process is not None and self._process.stdin is not None
         self._process.kill()
         self._process.wait()
+        self._process.stdin.close()
         self._close_log()
 
     def stop(self) -> None:

@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -170,7 +171,7 @@ async def test_a_deleted_database_is_put_back_from_the_open_copy_and_loses_nothi
         assert await checkin_ids(restarted) == ["ci-2", "ci-1"]
         key_result = await restarted.get_key_result(TENANT, "kr-1")
         assert key_result is not None and key_result.last_checkin_id == "ci-2"
-    with sqlite3.connect(db_path) as db:
+    with closing(sqlite3.connect(db_path)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,7 +42,7 @@ async def test_new_file_is_migrated_to_the_latest_schema_in_wal_mode(tmp_path: P
     backend = SqliteBackend(tmp_path / "nested" / "okr.sqlite3")
     async with OkrStore(backend):
         assert await backend.schema_version() == len(MIGRATIONS)
-    with sqlite3.connect(tmp_path / "nested" / "okr.sqlite3") as db:
+    with closing(sqlite3.connect(tmp_path / "nested" / "okr.sqlite3")) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -55,7 +56,7 @@ async def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
 
 async def test_file_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "okr.sqlite3"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     backend = SqliteBackend(path)
     with pytest.raises(StoreError, match="newer than this app knows"):
