@@ -33,18 +33,19 @@ from cards.deliveries import DeliveryCards
 from cards.forms import raw_values
 from cards.i18n import Language, text
 from cards.locale_format import ValueParseError, format_datetime, format_value, parse_value
-from okr.cadence import RemindLater, remind_later_at
-from okr.due import DeliveryKind, delivery_id
+from okr.cadence import ROUND_KIND, RemindLater, remind_later_at
+from okr.due import DeliveryKind, delivery_id, nudge_request_id
 from okr.models import (
     CheckIn,
     CheckInStatus,
+    Delivery,
     DeliveryState,
     KeyResult,
     Objective,
     ObjectiveState,
     Team,
 )
-from okr.permissions import may_change
+from okr.permissions import is_team_owner, may_change
 from okr.progress import key_result_progress
 from storage.errors import ConflictError, NotFoundError, StoreUnavailableError
 from storage.ids import new_id
@@ -65,6 +66,7 @@ def register(features: Features) -> None:
     features.add_verb(verbs.CHECKIN_NO_CHANGE, no_change)
     features.add_verb(verbs.CHECKIN_LATER, remind_later)
     features.add_verb(verbs.CHECKIN_OPEN, open_checkin)
+    features.add_verb(verbs.CHECKIN_NUDGE, nudge)
 
 
 async def open_key_results(turn: Turn) -> list[KeyResult]:
@@ -281,6 +283,38 @@ async def remind_later(turn: Turn, action: CardAction) -> Replies:
         await store.save_delivery(dataclasses.replace(fresh, remind_at=at))
     shown = format_datetime(at, lang, zone)
     return Card(later_set_card(lang, shown), fallback_text=text(lang, "checkin.later.title"))
+
+
+async def nudge(turn: Turn, action: CardAction) -> Replies:
+    """A team owner's "Nudge them": one more reminder to those still missing, once a round.
+
+    Only the team's own owners, only the team's own rounds. The next reminder
+    pass sends it (the engine's records keep it to one per person).
+    """
+    lang = okr_views.language(turn)
+    team_id, round_id = action.data.get("team_id"), action.data.get("round_id")
+    if not action.is_current or not isinstance(team_id, str) or not isinstance(round_id, str):
+        return Text(text(lang, "error.card_expired_gone"))
+    team = await turn.store.get_team(turn.tenant_id, team_id) if len(team_id) <= _MAX_ID else None
+    if team is None or not round_id.startswith(f"{ROUND_KIND}|{team.id}|"):
+        return Text(text(lang, "error.card_expired_gone"))
+    if not is_team_owner(turn.member.id, team):
+        return Text(text(lang, "summary.nudge.not_owner"))
+    request = Delivery(
+        tenant_id=turn.tenant_id,
+        id=nudge_request_id(round_id),
+        round_id=round_id,
+        member_id=turn.member.id,
+        kind=DeliveryKind.NUDGE_REQUEST.value,
+        state=DeliveryState.SENT,
+        created_at=turn.now,
+        updated_at=turn.now,
+    )
+    try:
+        await turn.store.save_delivery(request)
+    except ConflictError:  # the record exists: this round was nudged
+        return Text(text(lang, "summary.nudge.already"))
+    return Text(text(lang, "summary.nudge.sent"))
 
 
 async def _earlier_answers(turn: Turn, card: _OpenCard) -> dict[str, CheckIn]:

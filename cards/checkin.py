@@ -350,9 +350,18 @@ class MissingOwner:
 
 
 def missing_summary_card(
-    lang: Language, team_name: str, round_label: str, missing: Sequence[MissingOwner]
+    lang: Language,
+    team_name: str,
+    round_label: str,
+    missing: Sequence[MissingOwner],
+    *,
+    nudge: Mapping[str, str] | None = None,
 ) -> Element:
-    """To team owners: who has not checked in this round (and who cannot be reached)."""
+    """To team owners: who has not checked in this round (and who cannot be reached).
+
+    ``nudge`` (the team and round ids) adds a button that sends those still
+    missing one more reminder, once per round.
+    """
     body: list[Element] = [
         heading(text(lang, "summary.title", team=team_name)),
         paragraph(text(lang, "summary.round", round=round_label), isSubtle=True),
@@ -363,4 +372,7 @@ def missing_summary_card(
         note = [text(lang, "summary.unreachable")] if person.unreachable else []
         body.append(paragraph(join([bold(person.name), *note]), spacing="Medium", separator=True))
         body.append(paragraph(bullets(person.key_results), spacing="None"))
-    return card(body)
+    actions = []
+    if nudge and any(not person.unreachable for person in missing):
+        actions.append(execute(text(lang, "summary.nudge"), verbs.CHECKIN_NUDGE, dict(nudge)))
+    return card(body, actions)

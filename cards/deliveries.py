@@ -77,9 +77,6 @@ def checkin_items(
     return items
 
 
-
-
-
 class DeliveryCards:
     """Composes check-in, reminder and summary cards in each recipient's language and zone."""
 
@@ -123,9 +120,15 @@ class DeliveryCards:
         return ComposedCard(content, fallback)
 
     def summary(
-        self, team: Team, recipient: Member | None, round_date: date, missing: Sequence[OwnerRound]
+        self,
+        team: Team,
+        recipient: Member | None,
+        round_date: date,
+        missing: Sequence[OwnerRound],
+        *,
+        round_id: str,
     ) -> ComposedCard:
-        """The missing-check-in summary for one team owner."""
+        """The missing-check-in summary for one team owner, with a nudge for that round."""
         lang = language_of(recipient)
         people = [
             MissingOwner(
@@ -135,5 +138,11 @@ class DeliveryCards:
             )
             for entry in missing
         ]
-        content = missing_summary_card(lang, team.name, format_date(round_date, lang), people)
+        content = missing_summary_card(
+            lang,
+            team.name,
+            format_date(round_date, lang),
+            people,
+            nudge={"team_id": team.id, "round_id": round_id},
+        )
         return ComposedCard(content, text(lang, "summary.title", team=team.name))

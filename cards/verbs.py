@@ -29,6 +29,7 @@ CHECKIN_SUBMIT = "okr.checkin.submit"
 CHECKIN_NO_CHANGE = "okr.checkin.no_change"  # one tap: every key result as it was
 CHECKIN_LATER = "okr.checkin.later"  # "Remind me later": this round's card again, later
 CHECKIN_OPEN = "okr.checkin.open"  # "Check in" on a key result of the objective card
+CHECKIN_NUDGE = "okr.checkin.nudge"  # a team owner: one more reminder to those still missing
 
 # Chat commands as buttons (help, welcome): the command runs as if typed.
 COMMAND_RUN = "okr.command.run"
@@ -58,6 +59,7 @@ ALL_VERBS = frozenset(
         CHECKIN_NO_CHANGE,
         CHECKIN_LATER,
         CHECKIN_OPEN,
+        CHECKIN_NUDGE,
         COMMAND_RUN,
         SETTINGS_SAVE,
         PREFERENCES_SAVE,

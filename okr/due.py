@@ -40,7 +40,7 @@ stable: :func:`delivery_id` of (round, member, kind).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -64,6 +64,22 @@ class DeliveryKind(StrEnum):
     CHECKIN = "checkin"
     REMINDER = "reminder"
     SUMMARY = "summary"
+    NUDGE = "nudge"  # one more reminder, asked for by a team owner from the summary
+    NUDGE_REQUEST = "nudge_request"  # the team owner's ask, kept with the round's records
+
+
+def nudge_request_id(round_id: str) -> str:
+    """The id of a round's one nudge request: a second press finds it taken."""
+    return f"{round_id}|{DeliveryKind.NUDGE_REQUEST.value}"
+
+
+def nudges_due(entries: Iterable[OwnerRound], nudged_round_ids: Set[str]) -> list[OwnerRound]:
+    """The owners a team owner's nudge reaches: still missing something in a nudged round.
+
+    Each gets it once (``delivery_id(DeliveryKind.NUDGE)``), and only if their
+    card of that round was sent (the caller checks).
+    """
+    return [e for e in entries if e.asked and e.round_id in nudged_round_ids]
 
 
 class SkipReason(StrEnum):

@@ -45,6 +45,12 @@ class Composer(Protocol):
         """The check-in (or reminder) card for one owner."""
 
     def summary(
-        self, team: Team, recipient: Member | None, round_date: date, missing: Sequence[OwnerRound]
+        self,
+        team: Team,
+        recipient: Member | None,
+        round_date: date,
+        missing: Sequence[OwnerRound],
+        *,
+        round_id: str,
     ) -> Composed:
-        """The missing-check-in summary for one team owner."""
+        """The missing-check-in summary for one team owner (with a nudge for that round)."""

@@ -41,6 +41,7 @@ from okr.due import (
     TeamSnapshot,
     current_owner_rounds,
     due_owners,
+    nudges_due,
     reminders_due,
     summary_due,
 )
@@ -304,12 +305,20 @@ class DeliveryEngine:
         work = []
         # The round's records (one query per current round) say whose card went
         # out, and who asked to be reminded at another time.
-        rounds = {e.round_id for e in current_owner_rounds(now, snapshot) if e.asked}
+        current = current_owner_rounds(now, snapshot)
+        rounds = {e.round_id for e in current if e.asked}
         cards: dict[str, Delivery] = {}
+        nudged: set[str] = set()
         for round_id in rounds:
             for record in await self._store.list_deliveries(snapshot.team.tenant_id, round_id):
                 if record.kind == DeliveryKind.CHECKIN.value:
                     cards[record.id] = record
+                elif record.kind == DeliveryKind.NUDGE_REQUEST.value:
+                    nudged.add(record.round_id)
+        for entry in nudges_due(current, nudged):
+            card = cards.get(entry.delivery_id(DeliveryKind.CHECKIN))
+            if card is not None and card.state is DeliveryState.SENT:
+                work.append(self._owner_work(entry, DeliveryKind.NUDGE, now, snapshot, objectives))
         later = {d.id: d.remind_at for d in cards.values() if d.remind_at is not None}
         for entry in reminders_due(now, snapshot, later):
             # Only people whose card actually went out are reminded.
@@ -352,7 +361,7 @@ class DeliveryEngine:
                 card_id=card_id_for(entry.delivery_id(kind)),
                 round_id=entry.round_id,
                 settings=team.settings,
-                reminder=kind is DeliveryKind.REMINDER,
+                reminder=kind in (DeliveryKind.REMINDER, DeliveryKind.NUDGE),
             )
 
         return Work(entry.delivery_id(kind), entry.round_id, entry.member, kind, build)
@@ -364,7 +373,11 @@ class DeliveryEngine:
 
             async def build(recipient: Member = recipient) -> Composed:
                 return self._composer.summary(
-                    snapshot.team, recipient, summary.round_date, summary.missing
+                    snapshot.team,
+                    recipient,
+                    summary.round_date,
+                    summary.missing,
+                    round_id=summary.round_id,
                 )
 
             work.append(Work(delivery_id, summary.round_id, recipient, DeliveryKind.SUMMARY, build))

@@ -330,6 +330,12 @@ STRINGS: dict[str, str] = {
     "checkin.due": "due {date}",
     "checkin.pace_hint": "Pace: {pace}",
     "checkin.add_note": "Add a note",
+    "summary.nudge": "Nudge them",
+    "summary.nudge.sent": (
+        "I'll send one more reminder to those still missing within a minute. Once a round."
+    ),
+    "summary.nudge.already": "They have been nudged this round already: once per round.",
+    "summary.nudge.not_owner": "Only the team's owners can nudge its members.",
     "checkin.later": "Remind me later",
     "checkin.later.hint": (
         "This card comes back once, when you choose: it is this round's reminder."

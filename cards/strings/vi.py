@@ -343,6 +343,13 @@ STRINGS: dict[str, str] = {
     "checkin.due": "hạn {date}",
     "checkin.pace_hint": "Nhịp độ: {pace}",
     "checkin.add_note": "Thêm ghi chú",
+    "summary.nudge": "Nhắc họ",
+    "summary.nudge.sent": (
+        "Tôi sẽ gửi thêm một lời nhắc cho những người còn thiếu trong vòng một phút. "
+        "Mỗi đợt chỉ một lần."
+    ),
+    "summary.nudge.already": "Đợt này đã nhắc họ rồi: mỗi đợt chỉ nhắc thêm một lần.",
+    "summary.nudge.not_owner": "Chỉ chủ sở hữu nhóm mới có thể nhắc các thành viên.",
     "checkin.later": "Nhắc tôi sau",
     "checkin.later.hint": (
         "Thẻ này sẽ được gửi lại một lần vào lúc bạn chọn; đó là lời nhắc của đợt này."

@@ -370,7 +370,8 @@ def _missing_summary(lang: Language) -> Mapping[str, Any]:
         MissingOwner("Minh Trần", ["Reduce support tickets"], unreachable=False),
         MissingOwner("Alex Kim", ["Launch one-page checkout"], unreachable=True),
     ]
-    return missing_summary_card(lang, "Sales", format_date(ROUND_DATE, lang), missing)
+    nudge = {"team_id": OBJECTIVE.team_id or "", "round_id": "checkin|team|2026-03-02"}
+    return missing_summary_card(lang, "Sales", format_date(ROUND_DATE, lang), missing, nudge=nudge)
 
 
 @card_sample("checkin.summary.everyone")

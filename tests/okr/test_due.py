@@ -18,6 +18,8 @@ from okr.due import (
     current_owner_rounds,
     delivery_id,
     due_owners,
+    nudge_request_id,
+    nudges_due,
     owner_rounds,
     reminder_due,
     reminders_due,
@@ -173,7 +175,24 @@ def test_delivery_ids_name_round_member_and_kind() -> None:
     assert delivery_id(ROUND_ID, "29:hanoi", DeliveryKind.REMINDER) == (
         f"{ROUND_ID}|29:hanoi|reminder"
     )
-    assert len({delivery_id(ROUND_ID, "29:hanoi", kind) for kind in DeliveryKind}) == 3
+    assert len({delivery_id(ROUND_ID, "29:hanoi", kind) for kind in DeliveryKind}) == len(
+        DeliveryKind
+    )
+    # A round's one nudge request cannot be taken for anyone's delivery.
+    assert nudge_request_id(ROUND_ID) not in {
+        delivery_id(ROUND_ID, "29:hanoi", kind) for kind in DeliveryKind
+    }
+
+
+def test_a_nudge_reaches_those_still_missing_in_the_nudged_round_only() -> None:
+    team_snapshot = snapshot(
+        key_result("kr-done", HANOI.id, last_checkin_at=HANOI_DUE + timedelta(hours=3)),
+        key_result("kr-missing", BERLIN.id),
+    )
+    entries = current_owner_rounds(HANOI_DUE + timedelta(days=2), team_snapshot)
+    nudged = nudges_due(entries, {ROUND_ID})
+    assert [e.member.id for e in nudged] == [BERLIN.id]
+    assert nudges_due(entries, {"checkin|another|2026-11-30"}) == []
 
 
 def test_paused_and_unreachable_members_are_skipped_with_a_reason() -> None:

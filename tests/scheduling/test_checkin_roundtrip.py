@@ -158,3 +158,45 @@ def test_card_ids_stay_short_whatever_the_ids_teams_uses() -> None:
     assert len(card_id_for(long_delivery)) == 32
     assert card_id_for(long_delivery) == card_id_for(long_delivery)
     assert card_id_for(long_delivery) != card_id_for(long_delivery.replace("11-30", "12-07"))
+
+
+async def test_a_team_owner_nudges_those_still_missing_once_a_round(
+    bot: BotClient, connector: Connector, clock: Clock
+) -> None:
+    await _owner_with_one_key_result(bot, connector)  # Hà owns the team and the key result
+    settings = bot.app[SETTINGS_KEY]
+    async with delivery_engine(settings, bot.store) as engine:
+        assert (await engine.run(PassKind.CHECKINS, MONDAY_10_HCM)).sent == 1
+        assert (await engine.run(PassKind.REMINDERS, MONDAY_10_HCM + timedelta(days=1))).sent == 1
+        summary_pass = await engine.run(PassKind.REMINDERS, MONDAY_10_HCM + timedelta(days=2))
+    assert summary_pass.sent == 1  # the summary of who is missing, to the team's owner
+    summary = connector.cards()[-1]
+    [nudge] = [a for a in all_actions(summary) if a["verb"] == verbs.CHECKIN_NUDGE]
+    assert nudge["title"] == "Nhắc họ"
+
+    someone = f.User(id="29:1-someone", aad_object_id="aad-someone", name="Ai đó")
+    refused = await bot.post(
+        f.card_action(verbs.CHECKIN_NUDGE, nudge["data"], connector.url, user=someone)
+    )
+    assert "Only the team's owners" in (await refused.json())["value"]  # he reads English
+    pressed = await bot.post(
+        f.card_action(verbs.CHECKIN_NUDGE, nudge["data"], connector.url, user=LONG_USER)
+    )
+    assert "một lời nhắc" in (await pressed.json())["value"]
+    again = await bot.post(
+        f.card_action(verbs.CHECKIN_NUDGE, nudge["data"], connector.url, user=LONG_USER)
+    )
+    assert "đã nhắc họ rồi" in (await again.json())["value"]
+    forged = {**nudge["data"], "round_id": "checkin|19:another-team@thread.tacv2|2026-11-30"}
+    other_team = await bot.post(
+        f.card_action(verbs.CHECKIN_NUDGE, forged, connector.url, user=LONG_USER)
+    )
+    assert (await other_team.json())["type"] == "application/vnd.microsoft.activity.message"
+
+    connector.calls.clear()
+    async with delivery_engine(settings, bot.store) as engine:
+        first = await engine.run(PassKind.REMINDERS, MONDAY_10_HCM + timedelta(days=2, minutes=1))
+        second = await engine.run(PassKind.REMINDERS, MONDAY_10_HCM + timedelta(days=2, minutes=2))
+    assert (first.sent, second.sent) == (1, 0)
+    [nudged] = connector.cards()
+    assert "Nhắc nhở" in card_text({"value": nudged})
