@@ -68,7 +68,8 @@ STRINGS: dict[str, str] = {
         "Type **help** to see what I can do."
     ),
     "error.storage_unavailable": (
-        "I couldn't save that just now: my storage isn't answering. Please try again in a moment."
+        "My storage isn't answering just now, so that didn't go through. Nothing was changed: "
+        "please try again in a moment."
     ),
     "checkin.storage_unavailable": (
         "I couldn't save your check-in just now, so nothing was recorded. Your values are "

@@ -70,7 +70,8 @@ STRINGS: dict[str, str] = {
         "dùng nữa. Gõ **trợ giúp** để xem tôi có thể làm gì."
     ),
     "error.storage_unavailable": (
-        "Tôi chưa lưu được: kho dữ liệu đang không phản hồi. Vui lòng thử lại sau ít phút."
+        "Kho dữ liệu đang không phản hồi nên thao tác chưa thực hiện được và chưa có gì thay "
+        "đổi. Vui lòng thử lại sau ít phút."
     ),
     "checkin.storage_unavailable": (
         "Tôi chưa lưu được cập nhật của bạn nên chưa có gì được ghi nhận. Các giá trị vẫn còn "

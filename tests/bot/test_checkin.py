@@ -16,6 +16,7 @@ from okr.models import (
     ObjectiveState,
 )
 from okr.periods import Period
+from storage.errors import StoreUnavailableError
 from tests import factories as f
 from tests.bot.test_authoring import actions, all_actions, card_text, inputs, invoke
 from tests.bot.test_install import ROSTER
@@ -285,3 +286,38 @@ async def test_key_result_owners_check_in_from_the_objective_card(
     chi = f.User(id="29:1-chi", aad_object_id="aad-chi", name="Chi Lê", locale="en-US")
     refused = await invoke(bot, connector, verbs.CHECKIN_OPEN, check_ins[0]["data"], user=chi)
     assert refused["type"] == "application/vnd.microsoft.activity.message"
+
+
+async def test_storage_gone_keeps_the_values_on_the_card_and_records_nothing(
+    team_bot: BotClient, connector: Connector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = team_bot
+    card = await binh_card(bot, connector)
+
+    async def unavailable(*args: object, **kwargs: object) -> object:
+        raise StoreUnavailableError("no answer within 3 s")
+
+    monkeypatch.setattr(bot.store, "record_checkins", unavailable)
+    data = submission(card, value_0="13.000.000", note_0="Ký thêm hợp đồng")
+    body = await invoke(bot, connector, verbs.CHECKIN_SUBMIT, data, user=f.BINH)
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    shown = inputs(body["value"])
+    assert shown["value_0"]["value"] == "13.000.000"  # what she typed is still there
+    assert shown["note_0"]["value"] == "Ký thêm hợp đồng"
+    assert "chưa có gì được ghi nhận" in card_text(body)
+    monkeypatch.undo()
+    assert await bot.store.list_checkins(f.TENANT_ID) == []
+
+
+async def test_storage_gone_during_any_turn_is_said_plainly_not_as_a_bug(
+    team_bot: BotClient, connector: Connector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = team_bot
+
+    async def unavailable(*args: object, **kwargs: object) -> object:
+        raise StoreUnavailableError("database is locked")
+
+    monkeypatch.setattr(bot.store, "list_key_results", unavailable)
+    await bot.post(f.personal_message("my okrs", connector.url, user=f.ALICE))
+    [said] = connector.texts()
+    assert "storage isn't answering" in said and "Sorry, something went wrong" not in said
