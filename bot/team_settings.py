@@ -21,7 +21,6 @@ from bot.command_text import ALIASES, CommandName, language_choice
 from bot.features import Card, CardAction, Features, Replies, Reply, Text, Turn
 from bot.upsert import upsert
 from cards import verbs
-from cards.elements import CARD_SCHEMA
 from cards.i18n import Language, text
 from cards.settings import (
     NO_TIME_ZONE,
@@ -116,7 +115,7 @@ async def save_team_settings(turn: Turn, action: CardAction) -> Replies:
     team_id = _id(action.data, "team_id")
     version = _id(action.data, "settings_version")
     team = await turn.store.get_team(turn.tenant_id, team_id) if team_id else None
-    if not _is_current_card(action) or team is None or version is None:
+    if not action.is_current or team is None or version is None:
         return Text(text(lang, "settings.card_expired"))
     for _attempt in range(2):
         if not is_team_owner(turn.member.id, team):
@@ -234,7 +233,7 @@ async def save_personal_settings(turn: Turn, action: CardAction) -> Replies:
     """Store a person's own settings; answer with their card in the language they chose."""
     lang = okr_views.language(turn)
     owner = _id(action.data, "member_id")
-    if not _is_current_card(action) or owner is None:
+    if not action.is_current or owner is None:
         return Text(text(lang, "settings.card_expired"))
     if owner != turn.member.id:
         return Text(text(lang, "settings.someone_elses"))
@@ -308,7 +307,3 @@ async def _save_member(turn: Turn, change: Callable[[Member], Member]) -> Member
 def _id(data: Mapping[str, Any], name: str) -> str | None:
     value = data.get(name)
     return value if isinstance(value, str) and 0 < len(value) <= 200 else None
-
-
-def _is_current_card(action: CardAction) -> bool:
-    return action.data.get("schema") == CARD_SCHEMA

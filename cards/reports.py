@@ -18,7 +18,7 @@ from cards.elements import (
     progress_text,
     with_action,
 )
-from cards.i18n import Language, label, text
+from cards.i18n import Language, text
 from cards.locale_format import (
     format_comparison,
     format_measure,
@@ -27,6 +27,7 @@ from cards.locale_format import (
     format_score,
 )
 from cards.markdown import bold, bullets, join
+from cards.teams_elements import status_badge
 from okr.kpi import KpiHealth
 from okr.models import CheckInStatus, Kpi, Objective, ObjectiveType
 from okr.scoring import ScoreReading
@@ -103,18 +104,32 @@ def digest_card(
     if not at_risk:
         body.append(paragraph(text(lang, "digest.nothing_at_risk")))
     for line in at_risk:
+        # The owner's status as a badge beside the title: seen, not read.
         body.append(
-            paragraph(
-                join(
-                    [
-                        join(["⚠", bold(line.title)], " "),
-                        label(lang, line.status),
-                        format_progress(line.progress, lang),
-                        line.owner,
-                    ]
-                ),
-                spacing="Small",
-            )
+            {
+                "type": "ColumnSet",
+                "spacing": "Small",
+                "columns": [
+                    {
+                        "type": "Column",
+                        "width": "stretch",
+                        "items": [
+                            paragraph(bold(line.title)),
+                            paragraph(
+                                join([format_progress(line.progress, lang), line.owner]),
+                                isSubtle=True,
+                                spacing="None",
+                            ),
+                        ],
+                    },
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "verticalContentAlignment": "Center",
+                        "items": [status_badge(lang, line.status)],
+                    },
+                ],
+            }
         )
     body += _kpi_section(lang, kpis)
     return card(body, actions)
