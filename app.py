@@ -31,6 +31,7 @@ from bot.hosting import messages_app
 from bot.logs import configure_logging
 from okr.text import fold
 from settings import CLIENT_ID, Settings, SettingsError
+from storage.backend import PASS_DEADLINE_S
 from storage.errors import StoreUnavailableError
 from storage.factory import store_from_settings
 from storage.store import OkrStore
@@ -117,7 +118,10 @@ def build_app(
     if settings.scheduler:
 
         async def scheduler_lifecycle(_app: web.Application) -> AsyncIterator[None]:
-            async with app_scheduler(settings, store) as scheduler:
+            # Passes get a store of their own: its calls may wait longer than a
+            # person's turn (PASS_DEADLINE_S), and the turns' store keeps its deadline.
+            pass_store = store_from_settings(settings, deadline_s=PASS_DEADLINE_S)
+            async with pass_store, app_scheduler(settings, pass_store) as scheduler:
                 scheduler.start()
                 yield
                 # Before the store closes: a pass releases its leases through it.

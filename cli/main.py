@@ -31,7 +31,7 @@ from cli.package import DEFAULT_OUT, PackageError, build_package
 from cli.tenants import tenant_argument
 from scheduling.rounds import DeliveryEngine, PassKind
 from settings import CLIENT_ID, Settings
-from storage.backend import CALL_DEADLINE_S, CreatesAtomically
+from storage.backend import PASS_DEADLINE_S, CreatesAtomically
 from storage.errors import StoreError
 from storage.factory import store_from_settings
 from storage.store import OkrStore
@@ -121,7 +121,7 @@ CSV_DEADLINE_S = 600.0
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    deadline_s = CSV_DEADLINE_S if args.command in ("import", "export") else CALL_DEADLINE_S
+    deadline_s = CSV_DEADLINE_S if args.command in ("import", "export") else PASS_DEADLINE_S
     try:
         async with store_from_settings(settings, deadline_s=deadline_s) as store:
             if args.command == "import":

@@ -58,7 +58,7 @@ from okr.models import (
 )
 from scheduling.composer import Composed, Composer
 from scheduling.sender import PersonalTarget, Sender, SendOutcome, SendResult
-from storage.errors import ConflictError, NotFoundError
+from storage.errors import ConflictError, NotFoundError, StoreUnavailableError
 from storage.ids import new_id
 from storage.store import OkrStore
 
@@ -224,6 +224,11 @@ class DeliveryEngine:
                     members = tuple(await self._store.list_members(tenant_id))
                 snapshot = await self._snapshot(team, objectives, members)
                 await self._run_team(kind, now, snapshot, counts)
+            except StoreUnavailableError as exc:
+                # An outage, not a bug: its message says enough, and the trace of the
+                # storage SDK underneath would carry item addresses into the logs.
+                log.warning("pass %s skipped team %s: %s", kind.value, team.id, exc)
+                counts.errors.append(f"{team.id}: {type(exc).__name__}")
             except Exception as exc:  # one team's trouble must not stop the others
                 log.exception("pass %s failed for team %s", kind.value, team.id)
                 counts.errors.append(f"{team.id}: {type(exc).__name__}")
@@ -541,6 +546,9 @@ class _LeaseKeeper:
                 renewed = await self._store.acquire_lease(
                     self._lease.tenant_id, self._lease.id, self._holder, self._ttl, self._clock()
                 )
+            except StoreUnavailableError as exc:
+                log.warning("renewing lease %s failed: %s", self._lease.id, exc)
+                renewed = None
             except Exception:
                 log.exception("renewing lease %s failed", self._lease.id)
                 renewed = None

@@ -19,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduling.rounds import DeliveryEngine, PassKind
+from storage.errors import StoreUnavailableError
 
 log = logging.getLogger("okr.scheduling")
 
@@ -77,6 +78,9 @@ class PassScheduler:
         with self._tracked():
             try:
                 counts = await self._engine.run(kind, self._clock())
+            except StoreUnavailableError as exc:
+                log.warning("%s pass skipped: %s", kind.value, exc)
+                return
             except Exception:
                 log.exception("%s pass failed", kind.value)
                 return
@@ -88,6 +92,8 @@ class PassScheduler:
         with self._tracked():
             try:
                 await self._tasks[name](self._clock())
+            except StoreUnavailableError as exc:
+                log.warning("%s task skipped: %s", name, exc)
             except Exception:
                 log.exception("%s task failed", name)
 

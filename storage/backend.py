@@ -23,6 +23,9 @@ SYSTEM_PARTITION = "_system"
 # few storage calls, so each gets a few seconds: long enough for a busy
 # database, short enough that the person hears "please try again" in time.
 CALL_DEADLINE_S = 3.0
+# Scheduler passes answer nobody waiting: a busy database or a round's records
+# for a large team (thousands of documents) must slow a pass down, not fail it.
+PASS_DEADLINE_S = 30.0
 # /readyz must answer within 2 s; its heartbeat write gets this long.
 PING_DEADLINE_S = 1.0
 # The document ``ping`` writes to prove that storage takes writes: one per

@@ -68,12 +68,13 @@ STRINGS: dict[str, str] = {
         "Type **help** to see what I can do."
     ),
     "error.storage_unavailable": (
-        "My storage isn't answering just now, so that didn't go through. Nothing was changed: "
-        "please try again in a moment."
+        "My storage isn't answering just now, so I can't tell whether that went through. "
+        "Please try again in a moment."
     ),
     "checkin.storage_unavailable": (
-        "I couldn't save your check-in just now, so nothing was recorded. Your values are "
-        "still on the card: press **Send check-in** again in a moment."
+        "My storage isn't answering, so I can't confirm your check-in was saved. Your values "
+        "are still on the card: press **Send check-in** again in a moment, and it is "
+        "recorded once."
     ),
     "permission.objective": (
         "Only the objective's owner or a team owner can change this objective."

@@ -70,12 +70,13 @@ STRINGS: dict[str, str] = {
         "dùng nữa. Gõ **trợ giúp** để xem tôi có thể làm gì."
     ),
     "error.storage_unavailable": (
-        "Kho dữ liệu đang không phản hồi nên thao tác chưa thực hiện được và chưa có gì thay "
-        "đổi. Vui lòng thử lại sau ít phút."
+        "Kho dữ liệu đang không phản hồi nên tôi chưa chắc thao tác đã được thực hiện. "
+        "Vui lòng thử lại sau ít phút."
     ),
     "checkin.storage_unavailable": (
-        "Tôi chưa lưu được cập nhật của bạn nên chưa có gì được ghi nhận. Các giá trị vẫn còn "
-        "trên thẻ: vui lòng bấm **Gửi cập nhật** lại sau ít phút."
+        "Kho dữ liệu đang không phản hồi nên tôi chưa xác nhận được cập nhật đã được lưu. Các "
+        "giá trị vẫn còn trên thẻ: vui lòng bấm **Gửi cập nhật** lại sau ít phút, cập nhật chỉ "
+        "được ghi nhận một lần."
     ),
     "permission.objective": (
         "Chỉ người phụ trách mục tiêu hoặc chủ sở hữu nhóm mới có thể thay đổi mục tiêu này."

@@ -304,7 +304,7 @@ async def test_storage_gone_keeps_the_values_on_the_card_and_records_nothing(
     shown = inputs(body["value"])
     assert shown["value_0"]["value"] == "13.000.000"  # what she typed is still there
     assert shown["note_0"]["value"] == "Ký thêm hợp đồng"
-    assert "chưa có gì được ghi nhận" in card_text(body)
+    assert "chưa xác nhận được" in card_text(body)
     monkeypatch.undo()
     assert await bot.store.list_checkins(f.TENANT_ID) == []
 
