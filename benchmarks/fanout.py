@@ -82,6 +82,7 @@ from okr.periods import Period
 from scheduling.rounds import DeliveryEngine, PassCounts, PassKind, card_id_for
 from scheduling.throttle import TENANT_WINDOWS, TeamsRateLimiter, Window
 from settings import Settings
+from storage.backend import PASS_DEADLINE_S
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
 
@@ -393,7 +394,8 @@ async def _run_engine(
         {"SQLITE_PATH": str(folder / "okr.sqlite3"), "SCHEDULER": "off", "LOG_LEVEL": "WARNING"},
         env_file=None,
     )
-    async with OkrStore(SqliteBackend(settings.sqlite_path)) as store:
+    # The deadline the app's scheduler passes use (app.py), not a person's turn's.
+    async with OkrStore(SqliteBackend(settings.sqlite_path, deadline_s=PASS_DEADLINE_S)) as store:
         started = time.perf_counter()
         await seed(store, connector.url, owners, tenants, scenario.stored_chats)
         result.seed_s = time.perf_counter() - started
