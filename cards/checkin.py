@@ -112,20 +112,24 @@ def _value_input(lang: Language, item: CheckInItem, field: str, value: str) -> E
     return _unlabelled(text_input(field, label_text, value, max_length=40), label_text)
 
 
+# The shares of the width the value and the status take, over every key result alike:
+# on a phone, "Chưa hoàn thành" (a milestone's value) and "Đúng tiến độ" both fit.
+_VALUE_WIDTH, _STATUS_WIDTH = 55, 45
+
+
 def _columns_header(lang: Language) -> Element:
     """ "New value | Status" once over every key result's inputs."""
 
-    def column(key: str) -> Element:
+    def column(key: str, width: int) -> Element:
         label_text = paragraph(text(lang, key), isSubtle=True, size="Small", weight="Bolder")
-        return {"type": "Column", "width": "stretch", "items": [label_text]}
+        return {"type": "Column", "width": width, "items": [label_text]}
 
     return {
         "type": "ColumnSet",
         "spacing": "Small",
         "columns": [
-            column("field.checkin.value"),
-            column("field.checkin.status"),
-            {"type": "Column", "width": "auto", "items": [paragraph(" ", size="Small")]},
+            column("field.checkin.value", _VALUE_WIDTH),
+            column("field.checkin.status", _STATUS_WIDTH),
         ],
     }
 
@@ -152,10 +156,11 @@ def _item(
     note_input = _unlabelled(text_input(note_id, note_label, note, max_length=NOTE_MAX), note_label)
     # The note stays folded away until asked for (or already typed, or wrong).
     note_input["isVisible"] = bool(note) or note_id in problems
+    # "Add a note" sits beside the title, so that on a phone the two inputs below
+    # share the whole width.
     toggle = {
         "type": "Column",
         "width": "auto",
-        "verticalContentAlignment": "Center",
         "selectAction": {
             "type": "Action.ToggleVisibility",
             "title": text(lang, "checkin.add_note"),
@@ -163,8 +168,13 @@ def _item(
         },
         "items": [paragraph(text(lang, "checkin.add_note"), color="Accent", size="Small")],
     }
+    title = {
+        "type": "Column",
+        "width": "stretch",
+        "items": [paragraph(bold(item.key_result.title))],
+    }
     return [
-        paragraph(bold(item.key_result.title), spacing="Medium"),
+        {"type": "ColumnSet", "spacing": "Medium", "columns": [title, toggle]},
         paragraph(_meta_line(lang, item), isSubtle=True, size="Small", spacing="None"),
         {
             "type": "ColumnSet",
@@ -172,7 +182,7 @@ def _item(
             "columns": [
                 {
                     "type": "Column",
-                    "width": "stretch",
+                    "width": _VALUE_WIDTH,
                     "items": checked(
                         _value_input(lang, item, value_id, values.get(value_id, item.typed_value)),
                         problems,
@@ -180,10 +190,9 @@ def _item(
                 },
                 {
                     "type": "Column",
-                    "width": "stretch",
+                    "width": _STATUS_WIDTH,
                     "items": checked(status_input, problems),
                 },
-                toggle,
             ],
         },
         *checked(note_input, problems),
@@ -233,10 +242,16 @@ def checkin_card(
         data["round_id"] = round_id
     still_on_track = all(item.status is CheckInStatus.ON_TRACK for item in items)
     no_change = text(lang, "checkin.no_change" if still_on_track else "checkin.no_change_since")
-    actions = [
-        execute(text(lang, "checkin.submit"), verbs.CHECKIN_SUBMIT, data, style="positive"),
-        execute(no_change, verbs.CHECKIN_NO_CHANGE, data, associatedInputs="none"),
-    ]
+    # "No change" gets a row of its own over the card's buttons: the three side by side
+    # run past the card on a phone, and in English past a desktop card too.
+    body.append(
+        {
+            "type": "ActionSet",
+            "spacing": "Medium",
+            "actions": [execute(no_change, verbs.CHECKIN_NO_CHANGE, data, associatedInputs="none")],
+        }
+    )
+    actions = [execute(text(lang, "checkin.submit"), verbs.CHECKIN_SUBMIT, data, style="positive")]
     if round_id and not reminder:
         # A scheduled card can come back later once: that is the round's reminder.
         actions.append(_later(lang, data))
@@ -259,9 +274,10 @@ def _later(lang: Language, data: Mapping[str, object]) -> Element:
         "title": text(lang, "checkin.later"),
         "card": {
             "type": "AdaptiveCard",
+            # One choice a row: side by side they run past the card on a phone.
             "body": [
                 paragraph(text(lang, "checkin.later.hint"), isSubtle=True, size="Small"),
-                {"type": "ActionSet", "actions": choices},
+                *({"type": "ActionSet", "spacing": "Small", "actions": [c]} for c in choices),
             ],
         },
     }

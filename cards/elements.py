@@ -115,6 +115,8 @@ def choice_input(
         "style": style,
         "choices": [{"title": t, "value": v} for t, v in choices],
     }
+    if style == "expanded":
+        element["wrap"] = True  # a long choice on a phone: on two lines, not cut
     if value:
         element["value"] = value
     return element

@@ -168,6 +168,7 @@ class Field:
                 "type": "Input.Toggle",
                 "id": self.name,
                 "title": title,
+                "wrap": True,  # a long title on a phone: on two lines, not cut
                 "value": TOGGLE_ON if value == TOGGLE_ON else TOGGLE_OFF,
                 "valueOn": TOGGLE_ON,
                 "valueOff": TOGGLE_OFF,

@@ -71,7 +71,8 @@ OBJECTIVE_FORM = Form(
         ),
         Field(
             "period",
-            Kind.CHOICE,
+            # Every period in view: in a closed pick-list on a phone, its dates are cut.
+            Kind.OPTIONS,
             "field.objective.period",
             extra_option=("form.period.custom", CUSTOM_PERIOD),
             stored=lambda o, _: o.period.label,

@@ -1,11 +1,16 @@
-"""Render Adaptive Cards in headless Chromium with Microsoft's library; one PNG per card.
+"""Render Adaptive Cards in headless Chromium with Microsoft's library; one PNG per card and view.
 
 One Chromium process per language renders its cards: it loads
 ``tests/cards/js/render.html`` (the ``adaptivecards`` UMD bundle from
 ``node_modules`` and ``render.js``), the cards are handed to the page's
-``renderCards()`` and each card's frame is captured with
+``renderCards()`` in every :class:`View` asked for (a width and a host theme, all
+in the one page) and each card's frame is captured with
 ``Page.captureScreenshot``, all over the DevTools protocol on a 127.0.0.1
 websocket (aiohttp's client; no browser-automation package needed).
+
+Once laid out, the page checks each card as a person would look at it (the
+card's ``problems``): nothing sticks out past the card or is cut off inside it,
+and all text stands out from what is behind it (``render.js``).
 
 Chromium is Debian's ``chromium`` and ``chromium-l10n`` (its interface languages:
 inputs show dates and times the way the card's language writes them); ``./dev
@@ -23,17 +28,22 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 
 JS = Path(__file__).resolve().parent / "js"
 PAGE = JS / "render.html"
-HOST_CONFIG = JS / "teams-host-config.json"
+Theme = Literal["light", "dark"]
+# Teams' look for cards in each theme: fonts, spacing, colours of text and containers.
+HOST_CONFIGS: dict[Theme, Path] = {
+    "light": JS / "teams-host-config.json",
+    "dark": JS / "teams-host-config-dark.json",
+}
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -46,12 +56,37 @@ CHROMIUM_FLAGS = (
     "--remote-debugging-port=0",
 )
 CARD_WIDTH = 500  # CSS pixels: about the width Teams gives a card in a chat on desktop
+PHONE_WIDTH = 360  # CSS pixels: a common phone's screen, which Teams mobile fills
 DEFAULT_LOCALE = "en-US"
+# How long one view of every card may take to render (one Chromium per language).
+SECONDS_PER_VIEW = 60
 _LISTENING = re.compile(rb"DevTools listening on (ws://127\.0\.0\.1:\d+/\S+)")
 
 
 class ChromiumError(RuntimeError):
     """Chromium is missing, did not start, or a DevTools call failed."""
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """How a card is seen: the width Teams gives it and the theme of the host.
+
+    Attributes:
+        name: Names the view in test ids (``500``, ``360``, ``dark``).
+        width: CSS pixels of the card's frame (the chat bubble is 24 px narrower).
+        theme: The host's theme: its host config and the colours of the page.
+        folder: Where its screenshots go inside the output directory ("": there).
+    """
+
+    name: str
+    width: int = CARD_WIDTH
+    theme: Theme = "light"
+    folder: str = ""
+
+
+DESKTOP = View("500")
+PHONE = View(str(PHONE_WIDTH), width=PHONE_WIDTH, folder=str(PHONE_WIDTH))
+DARK = View("dark", theme="dark", folder="dark")
 
 
 @dataclass(frozen=True)
@@ -60,7 +95,9 @@ class RenderedCard:
 
     Attributes:
         key: The key the card was given under (``name.language``).
-        problems: Errors from the library or the page while rendering.
+        problems: Errors from the library or the page while rendering, and what
+            the page found wrong in the laid-out card (``overflow: ...``,
+            ``unreadable: ...``).
         png: The screenshot of the card as a Teams chat bubble.
         text: The visible text of the rendered card.
     """
@@ -71,6 +108,7 @@ class RenderedCard:
     text: str
     height: float  # CSS pixels: the height of the screenshot
     locale: str = DEFAULT_LOCALE  # the language the browser rendered it in
+    view: View = DESKTOP
 
 
 @dataclass(frozen=True)
@@ -79,6 +117,11 @@ class Rendering:
 
     cards: list[RenderedCard]
     page_errors: list[str]
+
+    def card(self, key: str, view: View = DESKTOP) -> RenderedCard:
+        """The card given under ``key``, as rendered in ``view``."""
+        (found,) = [card for card in self.cards if card.key == key and card.view == view]
+        return found
 
 
 def find_chromium() -> str:
@@ -97,44 +140,55 @@ def render_cards(
     cards: Mapping[str, Mapping[str, Any]],
     out_dir: Path,
     *,
-    width: int = CARD_WIDTH,
+    views: Sequence[View] = (DESKTOP,),
     scale: float = 1,
-    timeout: float = 60,
+    timeout: float | None = None,
     locales: Mapping[str, str] | None = None,
 ) -> Rendering:
-    """Render every card (key -> card JSON) and write ``out_dir/<key>.png`` for each.
+    """Render every card (key -> card JSON) in every view; write ``out_dir/<folder>/<key>.png``.
 
-    ``locales`` gives a card's locale by key (BCP 47: ``vi-VN``); the others render
-    in ``en-US``. Each locale gets a Chromium of its own started in that language,
-    so what the browser writes itself (the dates and times of inputs, ``Intl``)
-    reads as it does for a person whose Teams speaks it. Chromium needs the
-    language's resources for that (Debian: ``chromium-l10n``); without them it
-    falls back to English, which :attr:`RenderedCard.locale` shows.
+    ``views`` are the widths and themes to render in (each writes its screenshots
+    to its folder inside ``out_dir``); ``timeout`` defaults to
+    :data:`SECONDS_PER_VIEW` per view. ``locales`` gives a card's locale by key
+    (BCP 47: ``vi-VN``); the others render in ``en-US``. Each locale gets a
+    Chromium of its own started in that language, so what the browser writes
+    itself (the dates and times of inputs, ``Intl``) reads as it does for a person
+    whose Teams speaks it. Chromium needs the language's resources for that
+    (Debian: ``chromium-l10n``); without them it falls back to English, which
+    :attr:`RenderedCard.locale` shows.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    by_name = {view.name: view for view in views}
+    if len(by_name) != len(views):
+        raise ValueError(f"two views share a name: {[view.name for view in views]}")
+    for view in views:
+        (out_dir / view.folder).mkdir(parents=True, exist_ok=True)
     by_locale: dict[str, dict[str, Mapping[str, Any]]] = {}
     for key, card in cards.items():
         by_locale.setdefault((locales or {}).get(key, DEFAULT_LOCALE), {})[key] = card
-    rendering = asyncio.run(asyncio.wait_for(_render(by_locale, out_dir, width, scale), timeout))
+    seconds = timeout if timeout is not None else SECONDS_PER_VIEW * len(views)
+    rendering = asyncio.run(asyncio.wait_for(_render(by_locale, out_dir, views, scale), seconds))
     order = {key: index for index, key in enumerate(cards)}
-    rendering.cards.sort(key=lambda rendered: order[rendered.key])
+    view_order = {view: index for index, view in enumerate(views)}
+    rendering.cards.sort(key=lambda rendered: (view_order[rendered.view], order[rendered.key]))
     return rendering
 
 
 async def _render(
     by_locale: Mapping[str, Mapping[str, Mapping[str, Any]]],
     out_dir: Path,
-    width: int,
+    views: Sequence[View],
     scale: float,
 ) -> Rendering:
-    host_config = json.loads(HOST_CONFIG.read_text(encoding="utf-8"))
+    host_configs = {
+        theme: json.loads(path.read_text(encoding="utf-8")) for theme, path in HOST_CONFIGS.items()
+    }
     rendered: list[RenderedCard] = []
     page_errors: list[str] = []
     for locale, cards in by_locale.items():
         with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
             async with _Browser(find_chromium(), Path(profile), locale) as browser:
                 page = await browser.new_page()
-                rendered += await _render_page(page, cards, out_dir, width, scale, host_config)
+                rendered += await _render_page(page, cards, out_dir, views, scale, host_configs)
                 page_errors += page.errors
     return Rendering(rendered, page_errors)
 
@@ -143,30 +197,33 @@ async def _render_page(
     page: _Page,
     cards: Mapping[str, Mapping[str, Any]],
     out_dir: Path,
-    width: int,
+    views: Sequence[View],
     scale: float,
-    host_config: Any,
+    host_configs: Mapping[Theme, Any],
 ) -> list[RenderedCard]:
     samples = [{"key": key, "card": card} for key, card in cards.items()]
+    shown = [{"name": view.name, "width": view.width, "theme": view.theme} for view in views]
     await page.call(
         "Emulation.setDeviceMetricsOverride",
-        width=width + 40,
+        width=max(view.width for view in views) + 40,
         height=800,
         deviceScaleFactor=scale,
         mobile=False,
     )
     await page.navigate(PAGE.as_uri())
-    expression = f"renderCards({json.dumps(samples)}, {json.dumps(host_config)}, {width})"
-    laid_out = await page.evaluate(expression)
+    arguments = ", ".join(json.dumps(value) for value in (samples, shown, host_configs))
+    laid_out = await page.evaluate(f"renderCards({arguments})")
+    by_name = {view.name: view for view in views}
     rendered = []
-    for card in laid_out:
+    for index, card in enumerate(laid_out):
+        view = by_name[card["view"]]
         shot = await page.call(
             "Page.captureScreenshot",
             format="png",
-            clip={**card["rect"], "scale": 1},
+            clip={**await page.evaluate(f"showOnly({index})"), "scale": 1},
             captureBeyondViewport=True,
         )
-        png = out_dir / f"{card['key']}.png"
+        png = out_dir / view.folder / f"{card['key']}.png"
         png.write_bytes(base64.b64decode(shot["data"]))
         rendered.append(
             RenderedCard(
@@ -176,6 +233,7 @@ async def _render_page(
                 card["text"],
                 card["rect"]["height"],
                 locale=card["locale"],
+                view=view,
             )
         )
     return rendered

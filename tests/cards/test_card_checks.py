@@ -6,12 +6,18 @@ language this test
 
 1. parses and validates the card with Microsoft's ``adaptivecards`` library in
    node, failing on any parse or validation event it reports;
-2. renders it in headless Chromium with the same library and saves a PNG to
-   ``build/card-screenshots/<name>.<language>.png``;
+2. renders it in headless Chromium with the same library, as Teams shows it on
+   desktop (500 px), on a phone (360 px) and in Teams' dark theme, and saves a
+   PNG of each to ``build/card-screenshots/<name>.<language>.png``,
+   ``build/card-screenshots/360/...`` and ``build/card-screenshots/dark/...``;
+   in each, nothing may stick out of the card or be cut off inside it, even once
+   its hidden parts are opened, and all text must stand out from its background
+   (``tests/cards/js/render.js``);
 3. checks Teams' limits: version 1.5 or lower, payload under 28 KB, every
    ``Action.Execute`` verb routed by the bot, every input id unique.
 
-All cards are parsed by one node process and rendered by one Chromium launch.
+All cards are parsed by one node process and rendered by one Chromium launch per
+language.
 """
 
 from __future__ import annotations
@@ -24,13 +30,16 @@ import pytest
 
 from tests.cards.checks import library_reports, teams_limit_problems, teams_only_problems
 from tests.cards.registry import CardSample, languages, locale_of, samples
-from tests.cards.render import Rendering, render_cards
+from tests.cards.render import DARK, DESKTOP, PHONE, Rendering, render_cards
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "card-screenshots"
 SAMPLES = samples()
 CASES = [(sample, lang) for sample in SAMPLES for lang in languages()]
 IDS = [f"{sample.name}.{lang.value}" for sample, lang in CASES]
+VIEWS = (DESKTOP, PHONE, DARK)
+VIEW_CASES = [(sample, lang, view) for view in VIEWS for sample, lang in CASES]
+VIEW_IDS = [f"{sample.name}.{lang.value}-{view.name}" for sample, lang, view in VIEW_CASES]
 
 
 def key(sample: CardSample, lang: Any) -> str:
@@ -61,7 +70,7 @@ def library(built: dict[str, dict[str, Any] | Exception]) -> dict[str, dict[str,
 @pytest.fixture(scope="module")
 def rendering(built: dict[str, dict[str, Any] | Exception]) -> Rendering:
     locales = {key(sample, lang): locale_of(lang) for sample, lang in CASES}
-    return render_cards(good(built), SCREENSHOTS, locales=locales)
+    return render_cards(good(built), SCREENSHOTS, views=VIEWS, locales=locales)
 
 
 def card_of(built: dict[str, dict[str, Any] | Exception], name: str) -> dict[str, Any]:
@@ -86,12 +95,12 @@ def test_card_passes_microsofts_parser_and_validator(sample, lang, built, librar
     assert library[name]["problems"] == []
 
 
-@pytest.mark.parametrize(("sample", "lang"), CASES, ids=IDS)
-def test_card_renders_in_chromium(sample, lang, built, rendering):
+@pytest.mark.parametrize(("sample", "lang", "view"), VIEW_CASES, ids=VIEW_IDS)
+def test_card_renders_in_chromium_and_fits(sample, lang, view, built, rendering):
     name = key(sample, lang)
     card_of(built, name)
     assert rendering.page_errors == []
-    (rendered,) = [card for card in rendering.cards if card.key == name]
+    rendered = rendering.card(name, view)
     assert rendered.problems == []
     assert rendered.text.strip(), "the rendered card shows no text"
     assert rendered.locale == locale_of(lang), "rendered in another language's locale"
@@ -116,6 +125,6 @@ CHECKIN_MAX_HEIGHT = 900
 def test_a_check_in_card_with_five_key_results_fits_900_px_at_500_px(lang, built, rendering):
     name = f"checkin.input.five.{lang.value}"
     card_of(built, name)
-    (rendered,) = [card for card in rendering.cards if card.key == name]
+    rendered = rendering.card(name, DESKTOP)
     assert rendered.png.stat().st_size > 0
     assert rendered.height <= CHECKIN_MAX_HEIGHT, f"{name} is {rendered.height:.0f} px tall"

@@ -25,7 +25,7 @@ from tests.cards.checks import (
     teams_only_problems,
 )
 from tests.cards.registry import card_modules, card_sample, register_sample, samples
-from tests.cards.render import render_cards
+from tests.cards.render import DARK, DESKTOP, PHONE, Rendering, render_cards
 from tests.png import png_size
 
 VERB = "okr.test.routed"
@@ -170,6 +170,118 @@ def test_chromium_renders_a_card_to_a_png(tmp_path: Path):
     assert "Grow revenue" in rendered.text and "Save" in rendered.text
     width, height = png_size(tmp_path / "good.en.png")
     assert width == 500 and height > 80
+
+
+def column(width: str, *items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Column", "width": width, "items": list(items)}
+
+
+# Each is wrong in one way the page must see in a laid-out card (render.js).
+MISFITS = {
+    # Three columns of 150 px cannot share a card 336 px wide.
+    "fixed_columns": card(
+        {
+            "type": "ColumnSet",
+            "columns": [
+                column("150px", text("First")),
+                column("150px", text("Second")),
+                column("150px", text("Third")),
+            ],
+        }
+    ),
+    # A word too long for a line, in a TextBlock that does not wrap.
+    "unbroken_word": card(text("Supercalifragilisticexpialidocious" * 3, wrap=False)),
+    # The choice "Far longer than the column it sits in" cannot show in a narrow pick-list.
+    "narrow_pick_list": card(
+        {
+            "type": "ColumnSet",
+            "columns": [
+                column("stretch", text("Status")),
+                column(
+                    "80px",
+                    {
+                        "type": "Input.ChoiceSet",
+                        "id": "status",
+                        "label": "Status",
+                        "choices": [
+                            {"title": "Fine", "value": "a"},
+                            {"title": "Far longer than the column it sits in", "value": "b"},
+                        ],
+                        "value": "a",
+                    },
+                ),
+            ],
+        }
+    ),
+    # Only once "More" is opened do its buttons run past the card.
+    "opened": card(
+        text("Fits while closed"),
+        actions=(
+            {
+                "type": "Action.ShowCard",
+                "title": "More",
+                "card": card(
+                    actions=tuple(execute(f"A long button title {n}", VERB) for n in range(4))
+                ),
+            },
+        ),
+    ),
+    # Teams' "dark" text on a dark card, "light" text on a light one.
+    "dark_on_dark": card(text("Hard to read", color="Dark")),
+    "light_on_light": card(text("Hard to read", color="Light")),
+}
+
+
+@pytest.fixture(scope="module")
+def misfits(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
+    """The good card and every misfit, rendered in every view by one Chromium."""
+    out = tmp_path_factory.mktemp("views")
+    return render_cards({"good.en": GOOD, **MISFITS}, out, views=(DESKTOP, PHONE, DARK))
+
+
+def test_chromium_renders_each_view_into_its_folder(misfits: Rendering):
+    assert misfits.page_errors == []
+    good = [card for card in misfits.cards if card.key == "good.en"]
+    assert [(card.view, card.problems) for card in good] == [(DESKTOP, []), (PHONE, []), (DARK, [])]
+    out = good[0].png.parent
+    assert png_size(out / "good.en.png")[0] == 500
+    assert png_size(out / "360" / "good.en.png")[0] == 360
+    assert png_size(out / "dark" / "good.en.png")[0] == 500
+
+
+def test_columns_wider_than_the_card_are_caught(misfits: Rendering):
+    (problem,) = misfits.card("fixed_columns", PHONE).problems
+    assert problem.startswith('overflow: Column "Third" runs'), problem
+    assert problem.endswith("px past the card's edge")
+
+
+def test_a_word_that_does_not_fit_a_line_that_does_not_wrap_is_caught(misfits: Rendering):
+    for view in (DESKTOP, PHONE, DARK):
+        (problem,) = misfits.card("unbroken_word", view).problems
+        assert problem.startswith('overflow: TextBlock "Supercalifragilistic'), problem
+        assert "is cut off" in problem
+
+
+def test_a_pick_list_too_narrow_for_one_of_its_choices_is_caught(misfits: Rendering):
+    (problem,) = misfits.card("narrow_pick_list", DESKTOP).problems
+    assert problem.startswith("overflow: Input.ChoiceSet #status"), problem
+    assert '"Far longer than the column it sits in"' in problem
+
+
+def test_what_overflows_only_once_opened_is_caught(misfits: Rendering):
+    assert misfits.card("opened", DESKTOP).problems != []
+    problems = misfits.card("opened", PHONE).problems
+    assert problems and all(p.endswith("(once opened)") for p in problems), problems
+    assert any('Action.Execute "A long button title' in p for p in problems), problems
+
+
+def test_text_the_colour_of_its_background_is_caught(misfits: Rendering):
+    assert misfits.card("dark_on_dark", DESKTOP).problems == []
+    (problem,) = misfits.card("dark_on_dark", DARK).problems
+    assert problem.startswith('unreadable: TextBlock "Hard to read" is #201f1f on #292929')
+    assert misfits.card("light_on_light", DARK).problems == []
+    (problem,) = misfits.card("light_on_light", DESKTOP).problems
+    assert problem.startswith('unreadable: TextBlock "Hard to read" is #ffffff on #ffffff')
 
 
 def test_chromium_renders_each_card_in_its_language(tmp_path: Path):
