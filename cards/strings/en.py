@@ -330,7 +330,7 @@ STRINGS: dict[str, str] = {
     ),
     "checkin.now_to_target": "{current} → {target}",
     "checkin.due": "due {date}",
-    "checkin.pace_hint": "Pace: {pace}",
+    "checkin.pace_hint": "{pace}",  # the labels already say "pace": "Behind pace"
     "checkin.add_note": "Add a note",
     "summary.nudge": "Nudge them",
     "summary.nudge.sent": (
