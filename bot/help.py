@@ -7,9 +7,11 @@ from bot.command_text import ALIASES, CommandName, suggest
 from bot.features import Card, CardAction, Features, Replies, Text, Turn, as_reply_list
 from cards import verbs
 from cards.help import HELP_ORDER, NEEDS_ARGUMENT, help_card
-from cards.i18n import text
+from cards.i18n import Language, text
 from cards.locale_format import format_list
 from cards.markdown import Markdown
+from cards.welcome import GREETINGS, greeting_card
+from okr.text import fold
 
 
 def register(features: Features) -> None:
@@ -42,8 +44,13 @@ async def show_help(turn: Turn, args: str) -> Replies:
 
 
 async def unknown(turn: Turn, args: str) -> Replies:
-    """Not a command: say so briefly and offer the closest commands, not a wall of text."""
+    """Not a command: a greeting is greeted; otherwise say so briefly and offer the
+    closest commands, not a wall of text."""
     lang = okr_views.language(turn)
+    if fold(args).strip(" !.,?") in GREETINGS:
+        first_name = (turn.member.name or "").split(" ")[-1 if lang is Language.VI else 0]
+        card = greeting_card(lang, first_name)
+        return Card(card, fallback_text=text(lang, "greeting.hello", name=first_name))
     typed = args.strip()[:60]
     lines = [text(lang, "command.unknown", text=typed)]
     close = suggest(typed)

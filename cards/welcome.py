@@ -25,3 +25,28 @@ def welcome_card(lang: Language, name: str | None = None) -> Element:
             command_button(lang, "templates"),
         ],
     )
+
+
+# What people type to say hello, folded (no case, no accents): English and Vietnamese.
+GREETINGS = frozenset(
+    {"hi", "hello", "hey", "hi there", "good morning", "good afternoon", "yo"}
+    | {"xin chao", "chao", "chao ban", "chao bot", "alo", "chao buoi sang"}
+)
+
+
+def greeting_card(lang: Language, name: str) -> Element:
+    """The answer to "hi" or "xin chào": a friendly line and the main things to do."""
+    return card(
+        [
+            paragraph(
+                text(lang, "greeting.hello", name=name)
+                if name
+                else text(lang, "greeting.hello_anonymous")
+            )
+        ],
+        [
+            command_button(lang, "checkin", style="positive"),
+            command_button(lang, "my_okrs"),
+            command_button(lang, "help"),
+        ],
+    )

@@ -8,6 +8,8 @@ case. Text may use Teams markdown (``**bold**``); placeholders are filled with
 
 STRINGS: dict[str, str] = {
     # --- Welcome and help -------------------------------------------------------
+    "greeting.hello": "Hi {name}! Here is what I can do for you right now:",
+    "greeting.hello_anonymous": "Hi! Here is what I can do for you right now:",
     "welcome.title": "Hi, I'm the OKR check-in bot",
     "welcome.body": (
         "I help your team run its OKRs right here in Teams: objectives, key results, "

@@ -9,6 +9,8 @@ Numbers written inside strings use the Vietnamese decimal comma (0,7).
 
 STRINGS: dict[str, str] = {
     # --- Welcome and help -------------------------------------------------------
+    "greeting.hello": "Chào {name}! Đây là những việc tôi có thể giúp bạn ngay:",
+    "greeting.hello_anonymous": "Xin chào! Đây là những việc tôi có thể giúp bạn ngay:",
     "welcome.title": "Xin chào, tôi là bot theo dõi OKR",
     "welcome.body": (
         "Tôi giúp nhóm của bạn quản lý OKR ngay trong Teams: mục tiêu, kết quả chính, "

@@ -50,3 +50,19 @@ async def test_the_welcome_card_offers_the_first_three_steps(
     assert titles == ["settings", "Create an objective", "templates"] or len(titles) == 3
     verbs_ = [a["verb"] for a in all_actions(welcome)]
     assert verbs_ == [verbs.COMMAND_RUN, verbs.OBJECTIVE_NEW, verbs.COMMAND_RUN]
+
+
+async def test_a_greeting_is_greeted_with_the_main_buttons_in_either_language(
+    bot: BotClient, connector: Connector
+) -> None:
+    for text_, user in (("hi", f.ALICE), ("Xin chào!", f.BINH), ("chao ban", f.BINH)):
+        connector.calls.clear()
+        await bot.post(f.personal_message(text_, connector.url, user=user))
+        [card] = connector.cards()
+        shown = card_text({"value": card})
+        assert ("Hi Alice!" in shown) if user is f.ALICE else ("Chào Bình!" in shown)
+        commands = [a["data"]["command"] for a in all_actions(card)]
+        assert commands == ["checkin", "my_okrs", "help"]
+    connector.calls.clear()
+    await bot.post(f.personal_message("hi there, what is my okr", connector.url))
+    assert connector.cards() == [] and "help" in connector.texts()[0]  # not a greeting: unknown

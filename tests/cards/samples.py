@@ -53,7 +53,7 @@ from cards.settings import (
     team_settings_card,
     team_settings_values,
 )
-from cards.welcome import welcome_card
+from cards.welcome import greeting_card, welcome_card
 from okr.guidance import objective_warnings
 from okr.kpi import KpiHealth
 from okr.models import (
@@ -497,3 +497,8 @@ def _checkin_later(lang: Language) -> Mapping[str, Any]:
         lang,
         "Thứ Hai, 02/03/2026 lúc 13:10" if lang is Language.VI else "Monday, 3/2/2026 at 1:10 PM",
     )
+
+
+@card_sample("greeting")
+def _greeting(lang: Language) -> Mapping[str, Any]:
+    return greeting_card(lang, "Bình" if lang is Language.VI else "Alice")
