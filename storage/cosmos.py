@@ -39,7 +39,6 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from aiohttp import ClientError
 from azure.core import MatchConditions
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.cosmos import PartitionKey
@@ -110,8 +109,9 @@ _CONNECTION_ERRORS = (
     ServiceRequestError,
     ServiceResponseError,
     CosmosClientTimeoutError,
-    ClientError,
-    OSError,  # includes TimeoutError
+    # azure-core's transport wraps aiohttp's own errors into the two above; a
+    # socket error that escapes it is an OSError (TimeoutError included).
+    OSError,
 )
 
 
