@@ -3,8 +3,8 @@
 Each fault is made for real: another process holding SQLite's write lock, a
 file whose mode forbids writing, the database folder deleted; the Cosmos test
 server frozen with SIGSTOP, and killed and started again. Every call then
-raises ``StoreUnavailableError`` within ``PROMPT_S`` (a generous bound: these
-calls used to hang for 30 to 60 s; speed is not tested here), ``/readyz``
+raises ``StoreUnavailableError`` while the fault lasts (these calls used to wait
+on the fault; nothing here is timed), ``/readyz``
 answers 503, nothing is stored half-way, and once the fault is gone the same
 store works again without a restart.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
-import time
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import closing
 from datetime import timedelta
@@ -32,22 +31,24 @@ from tests.storage.faults import CosmosProcess, LockHolder, unprivileged
 from tests.storage.samples import T0
 
 TENANT = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
-PROMPT_S = 10.0
+# Not a measurement: a guard so that a call waiting on the fault (as the old code
+# did, 22 to 60 s, until the fault was cleared) fails the test instead of hanging
+# it. Each fault is held until the call has answered. How fast calls give up is
+# the storage deadline's job (CALL_DEADLINE_S), not something timed here.
+HANG_GUARD_S = 60.0
 
 
 async def assert_unavailable(call: Awaitable[object]) -> None:
-    """``call`` raises StoreUnavailableError, and long before the old 30 to 60 s hangs."""
-    started = time.monotonic()
+    """``call`` gives up with StoreUnavailableError while the fault lasts."""
     with pytest.raises(StoreUnavailableError):
-        await call
-    assert time.monotonic() - started < PROMPT_S
+        async with asyncio.timeout(HANG_GUARD_S):
+            await call
 
 
 async def readyz(bot: BotClient) -> int:
-    """The status /readyz answers, which it must do promptly."""
-    started = time.monotonic()
-    response = await bot.get("readyz")
-    assert time.monotonic() - started < PROMPT_S
+    """The status /readyz answers while the fault lasts (it must answer, not wait)."""
+    async with asyncio.timeout(HANG_GUARD_S):
+        response = await bot.get("readyz")
     return response.status
 
 
