@@ -354,7 +354,7 @@ async def _record(
     lang = okr_views.language(turn)
     try:
         # The whole card or nothing: a person told "recorded" sees all of it stored.
-        stored = await turn.store.record_checkins(turn.tenant_id, checkins)
+        stored = await turn.store.record_checkins(turn.tenant_id, checkins, card.key_results)
     except NotFoundError:
         return Text(text(lang, "error.card_expired_gone"))
     except StoreUnavailableError as exc:

@@ -402,7 +402,12 @@ class OkrStore:
         await self._mirror_latest(key_result, stored)
         return stored, created
 
-    async def record_checkins(self, tenant_id: str, checkins: Sequence[CheckIn]) -> list[CheckIn]:
+    async def record_checkins(
+        self,
+        tenant_id: str,
+        checkins: Sequence[CheckIn],
+        key_results: Sequence[KeyResult] = (),
+    ) -> list[CheckIn]:
         """Record one card's check-ins together, all or none; return them as stored.
 
         Like :meth:`record_checkin` for each (idempotent by id: a replayed card
@@ -412,6 +417,10 @@ class OkrStore:
         fails. Only then does each key result mirror its newest check-in; if
         that fails, calling again with the same check-ins completes it.
 
+        ``key_results`` the caller has just read are used instead of reading
+        them again (a stale one only costs the mirror a retry). Nothing else is
+        read unless a check-in already existed (a card submitted twice at once).
+
         Raises:
             NotFoundError: a key result does not exist in this tenant.
             ValueError: a check-in is of another tenant, or names another
@@ -419,31 +428,37 @@ class OkrStore:
         """
         if any(c.tenant_id != tenant_id for c in checkins):
             raise ValueError("a check-in is not of this tenant")
-        key_results = await asyncio.gather(
-            *(self.get_key_result(tenant_id, c.key_result_id) for c in checkins)
+        known = {kr.id: kr for kr in key_results if kr.tenant_id == tenant_id}
+        found = await asyncio.gather(
+            *(
+                _ready(known[c.key_result_id])
+                if c.key_result_id in known
+                else self.get_key_result(tenant_id, c.key_result_id)
+                for c in checkins
+            )
         )
-        for checkin, key_result in zip(checkins, key_results, strict=True):
+        for checkin, key_result in zip(checkins, found, strict=True):
             if key_result is None:
                 raise NotFoundError(f"key result {checkin.key_result_id!r} not found")
             if key_result.objective_id != checkin.objective_id:
                 raise ValueError("check-in objective does not match its key result")
-        earlier = await asyncio.gather(*(self._get(CHECKIN, tenant_id, c.id) for c in checkins))
-        await self._create_together(
-            tenant_id, [c for c, e in zip(checkins, earlier, strict=True) if e is None]
-        )
-        stored = [e or c for c, e in zip(checkins, earlier, strict=True)]
-        for key_result, checkin in zip(key_results, stored, strict=True):
+        stored = list(checkins)
+        if not await self._create_together(tenant_id, checkins):
+            # Some were there already: what stays is what was stored first.
+            earlier = await asyncio.gather(*(self._get(CHECKIN, tenant_id, c.id) for c in checkins))
+            stored = [e or c for c, e in zip(checkins, earlier, strict=True)]
+        for key_result, checkin in zip(found, stored, strict=True):
             assert key_result is not None  # checked above
             await self._mirror_latest(key_result, checkin)
         return stored
 
-    async def _create_together(self, tenant_id: str, checkins: Sequence[CheckIn]) -> None:
+    async def _create_together(self, tenant_id: str, checkins: Sequence[CheckIn]) -> bool:
+        """Create the check-ins not stored yet, together; True if this call created all."""
         documents = [(CHECKIN.name, c.id, to_document(c)) for c in checkins]
         if not documents:
-            return
+            return True
         if isinstance(self._backend, CreatesAtomically):
-            await self._backend.create_missing(tenant_id, documents)
-            return
+            return await self._backend.create_missing(tenant_id, documents) == len(documents)
         created: list[str] = []
         try:
             for kind, id_, body in documents:
@@ -452,6 +467,7 @@ class OkrStore:
                 except AlreadyExistsError:
                     continue  # the same card, submitted twice at once
                 created.append(id_)
+            return len(created) == len(documents)
         except BaseException:
             # Undo this call's part: a card is recorded whole or not at all. If
             # storage is gone this may fail too; the retry then completes the card.
@@ -576,3 +592,8 @@ class OkrStore:
         """Give a lease up early (no-op if someone else has taken it since)."""
         with contextlib.suppress(ConflictError, NotFoundError):
             await self._delete(LEASE, lease.tenant_id, lease.id, lease.etag)
+
+
+async def _ready[T](value: T) -> T:
+    """``value`` as an awaitable, to gather it with reads."""
+    return value

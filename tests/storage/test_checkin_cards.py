@@ -91,3 +91,19 @@ async def test_a_card_naming_a_missing_key_result_stores_nothing(store: OkrStore
     with pytest.raises(NotFoundError):
         await store.record_checkins(A, card)
     assert await store.list_checkins(A, key_result_id="kr-1") == []
+
+
+async def test_a_card_with_its_key_results_in_hand_reads_nothing_more(store: OkrStore) -> None:
+    """The submit handler has just read the key results: recording costs only the writes."""
+    from storage.counting import CountingBackend
+
+    await _two_key_results(store)
+    key_results = [await store.get_key_result(A, k) for k in ("kr-1", "kr-2")]
+    counting = CountingBackend(store.backend)
+    card = [
+        samples.checkin(A, "card|kr-1", value="13000000", kr_id="kr-1"),
+        samples.checkin(A, "card|kr-2", value="14000000", kr_id="kr-2"),
+    ]
+    await OkrStore(counting).record_checkins(A, card, [k for k in key_results if k])
+    assert counting.counts.point_reads == 0 and counting.counts.queries == 0
+    assert counting.counts.writes == 4  # two check-ins, two key results mirrored
