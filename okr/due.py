@@ -40,7 +40,7 @@ stable: :func:`delivery_id` of (round, member, kind).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -332,6 +332,8 @@ def reminders_due(
     now: datetime,
     snapshot: TeamSnapshot,
     remind_at: Mapping[str, datetime] | None = None,
+    *,
+    entries: Sequence[OwnerRound] | None = None,
 ) -> list[OwnerRound]:
     """The owners who should have a reminder at ``now``, each listing what is still missing.
 
@@ -345,6 +347,8 @@ def reminders_due(
             who asked to be reminded later ("Remind me later"): their reminder is
             due then instead of after the team's delay, earlier or later. It is
             the round's one reminder.
+        entries: ``current_owner_rounds(now, snapshot)`` when the caller has
+            them already (they are not worked out twice).
 
     Raises:
         ValueError: ``now`` is naive, or the team's settings are invalid.
@@ -352,7 +356,7 @@ def reminders_due(
     delay = snapshot.team.settings.reminder_delay_hours
     asked_later = remind_at or {}
     due = []
-    for entry in current_owner_rounds(now, snapshot):
+    for entry in entries if entries is not None else current_owner_rounds(now, snapshot):
         if not entry.asked:  # "asked" means something is still missing
             continue
         later = asked_later.get(entry.delivery_id(DeliveryKind.CHECKIN))

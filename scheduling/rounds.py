@@ -325,7 +325,7 @@ class DeliveryEngine:
             if card is not None and card.state is DeliveryState.SENT:
                 work.append(self._owner_work(entry, DeliveryKind.NUDGE, now, snapshot, objectives))
         later = {d.id: d.remind_at for d in cards.values() if d.remind_at is not None}
-        for entry in reminders_due(now, snapshot, later):
+        for entry in reminders_due(now, snapshot, later, entries=current):
             # Only people whose card actually went out are reminded.
             card = cards.get(entry.delivery_id(DeliveryKind.CHECKIN))
             if card is not None and card.state is DeliveryState.SENT:
