@@ -90,18 +90,8 @@ async def checkin_command(turn: Turn, args: str) -> Replies:
     key_results = await open_key_results(turn)
     if not key_results:
         return Text(text(lang, "checkin.nothing"))
-    team = await okr_views.team_of(turn)
-    composed = CARDS.checkin(
-        turn.member,
-        key_results,
-        await okr_views.objectives_of(turn, key_results),
-        now=turn.now,
-        card_id=new_id(),
-        round_id=None,
-        settings=team.settings if team else None,
-        locale=turn.locale,
-    )
-    return Card(composed.content, fallback_text=composed.fallback_text)
+    objectives = await okr_views.objectives_of(turn, key_results)
+    return _card(turn, key_results, objectives, await okr_views.team_of(turn))
 
 
 async def open_checkin(turn: Turn, action: CardAction) -> Replies:
@@ -120,18 +110,7 @@ async def open_checkin(turn: Turn, action: CardAction) -> Replies:
     objectives = await okr_views.objectives_of(turn, [kr])
     if not await _may_check_in(turn, [kr], objectives):
         return Text(text(lang, "permission.key_result"))
-    team = await okr_views.team_of(turn)
-    composed = CARDS.checkin(
-        turn.member,
-        [kr],
-        objectives,
-        now=turn.now,
-        card_id=new_id(),
-        round_id=None,
-        settings=team.settings if team else None,
-        locale=turn.locale,
-    )
-    return Card(composed.content, fallback_text=composed.fallback_text)
+    return _card(turn, [kr], objectives, await okr_views.team_of(turn))
 
 
 def _card_ids(data: Mapping[str, Any]) -> tuple[str, list[str], str | None] | None:
@@ -184,22 +163,47 @@ async def _open(turn: Turn, action: CardAction) -> _OpenCard | Text:
     return _OpenCard(card_id, round_id, key_results, objectives, team)
 
 
-def _again(
-    turn: Turn, card: _OpenCard, values: Mapping[str, str], problems: Mapping[str, str]
+def _card(
+    turn: Turn,
+    key_results: list[KeyResult],
+    objectives: Mapping[str, Objective],
+    team: Team | None,
+    *,
+    card_id: str | None = None,
+    round_id: str | None = None,
+    values: Mapping[str, str] | None = None,
+    problems: Mapping[str, str] | None = None,
 ) -> Card:
+    """The person's check-in card (a new one unless ``card_id``), composed as rounds do."""
     composed = CARDS.checkin(
         turn.member,
-        card.key_results,
-        card.objectives,
+        key_results,
+        objectives,
         now=turn.now,
-        card_id=card.card_id,
-        round_id=card.round_id,
-        settings=card.team.settings if card.team else None,
+        card_id=card_id or new_id(),
+        round_id=round_id,
+        settings=team.settings if team else None,
         values=values,
         problems=problems,
         locale=turn.locale,
     )
     return Card(composed.content, fallback_text=composed.fallback_text)
+
+
+def _again(
+    turn: Turn, card: _OpenCard, values: Mapping[str, str], problems: Mapping[str, str]
+) -> Card:
+    """The submitted card again, as typed, with its problems."""
+    return _card(
+        turn,
+        card.key_results,
+        card.objectives,
+        card.team,
+        card_id=card.card_id,
+        round_id=card.round_id,
+        values=values,
+        problems=problems,
+    )
 
 
 async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
@@ -217,16 +221,18 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
         # Answered before (a double click, a retry, or pressed again with other
         # values): the first answer stands, and the record says so if they differ.
         kept_first = any(
-            _typed_answer(lang, index, kr, values) != _answer_of(kr, earlier.get(kr.id))
+            _said(_answer_on_card(lang, index, kr, values)) != _answer_of(kr, earlier.get(kr.id))
             for index, kr in enumerate(card.key_results)
         )
         return _recorded(turn, card, list(earlier.values()), kept_first=kept_first)
     problems: dict[str, str] = {}
     checkins: list[CheckIn] = []
     for index, kr in enumerate(card.key_results):
-        checkin = _read_one(turn, lang, index, kr, values, problems, card)
-        if checkin is not None:
-            checkins.append(checkin)
+        answer = _answer_on_card(lang, index, kr, values)
+        if isinstance(answer, dict):
+            problems |= answer
+        elif answer.changes(kr):  # a status or a note alone is a check-in too
+            checkins.append(_checkin(turn, card, kr, answer.value, answer.status, answer.note))
     if not checkins and not problems:
         problems["_all"] = text(lang, "checkin.nothing_entered")
     if problems:
@@ -325,22 +331,14 @@ async def _earlier_answers(turn: Turn, card: _OpenCard) -> dict[str, CheckIn]:
     return {c.key_result_id: c for c in found if c is not None}
 
 
-def _typed_answer(
-    lang: Language, index: int, kr: KeyResult, values: Mapping[str, str]
-) -> tuple[object, ...] | None:
-    """What the card says for one key result now, or None when it says "left as it was"."""
-    typed = values.get(value_field(index), "").strip()
-    try:
-        value = parse_value(typed, kr.kind, lang, currency=kr.currency) if typed else kr.current
-        status_text = values.get(status_field(index), "")
-        status = CheckInStatus(status_text) if status_text else kr.last_status
-    except (ValueParseError, ValueError):
+def _said(answer: _Answer | dict[str, str]) -> tuple[object, ...]:
+    """An answer as compared with a stored one (an unreadable one differs from any)."""
+    if isinstance(answer, dict):
         return ("unreadable",)
-    note = values.get(note_field(index), "").strip()
-    return value, status or CheckInStatus.ON_TRACK, note
+    return answer.value, answer.status, answer.note
 
 
-def _answer_of(kr: KeyResult, checkin: CheckIn | None) -> tuple[object, ...] | None:
+def _answer_of(kr: KeyResult, checkin: CheckIn | None) -> tuple[object, ...]:
     """The answer a stored check-in gave (the key result as it is now, when there is none)."""
     if checkin is None:
         return kr.current, kr.last_status or CheckInStatus.ON_TRACK, ""
@@ -421,43 +419,46 @@ def _with_value(kr: KeyResult, checkin: CheckIn) -> KeyResult:
     return dataclasses.replace(kr, current=checkin.value)
 
 
-def _read_one(
-    turn: Turn,
-    lang: Language,
-    index: int,
-    kr: KeyResult,
-    values: dict[str, str],
-    problems: dict[str, str],
-    card: _OpenCard,
-) -> CheckIn | None:
-    """The check-in for one key result if anything changed, else None (problems noted).
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What the card says for one key result: value, status, note (read, not yet judged)."""
 
-    The card starts at the current value and the last status, so a status
-    change or a note alone is a check-in too: its value stays as it was.
+    value: Decimal
+    status: CheckInStatus
+    note: str
+
+    def changes(self, kr: KeyResult) -> bool:
+        """Whether it says anything new: the card starts at the value and the last status."""
+        last = kr.last_status or CheckInStatus.ON_TRACK
+        return self.value != kr.current or self.status is not last or bool(self.note)
+
+
+def _answer_on_card(
+    lang: Language, index: int, kr: KeyResult, values: Mapping[str, str]
+) -> _Answer | dict[str, str]:
+    """The ``index``-th key result's answer, or its problems by field (in ``lang``).
+
+    An empty value keeps the current one; an empty status, the last one.
     """
-    typed = values[value_field(index)].strip()
-    status_text = values[status_field(index)]
-    note = values[note_field(index)].strip()
+    problems: dict[str, str] = {}
+    typed = values.get(value_field(index), "").strip()
+    status_text = values.get(status_field(index), "")
+    note = values.get(note_field(index), "").strip()
     if len(note) > NOTE_MAX:
         problems[note_field(index)] = text(lang, "validation.too_long", max=NOTE_MAX)
-    last_status = kr.last_status or CheckInStatus.ON_TRACK
-    try:
-        status = CheckInStatus(status_text) if status_text else last_status
-    except ValueError:
-        problems[status_field(index)] = text(lang, "validation.invalid_choice")
-        return None
+    status = kr.last_status or CheckInStatus.ON_TRACK
+    if status_text:
+        try:
+            status = CheckInStatus(status_text)
+        except ValueError:
+            problems[status_field(index)] = text(lang, "validation.invalid_choice")
     value = kr.current
     if typed:
         try:
             value = parse_value(typed, kr.kind, lang, currency=kr.currency)
         except ValueParseError as exc:
             problems[value_field(index)] = exc.message(lang)
-            return None
-    if value_field(index) in problems or note_field(index) in problems:
-        return None
-    if value == kr.current and status is last_status and not note:
-        return None  # left as it was
-    return _checkin(turn, card, kr, value, status, note)
+    return problems or _Answer(value, status, note)
 
 
 def _checkin(
