@@ -22,6 +22,7 @@ import bot.key_results
 import bot.kpis
 import bot.objectives
 import bot.reports
+import bot.round_actions
 import bot.team_settings
 import cli.main
 from bot.agent import OkrAgent
@@ -49,6 +50,7 @@ FEATURES: tuple[Callable[[Features], None], ...] = (
     bot.browsing.register,
     bot.checkin.register,
     bot.reports.register,
+    bot.round_actions.register,
     bot.team_settings.register,
 )
 

@@ -23,7 +23,6 @@ from cards import verbs
 from cards.checkin import (
     NOTE_MAX,
     RecordedLine,
-    later_set_card,
     note_field,
     recorded_card,
     status_field,
@@ -33,21 +32,17 @@ from cards.deliveries import DeliveryCards
 from cards.forms import raw_values
 from cards.i18n import Language, text
 from cards.locale_format import ValueParseError, format_datetime, format_value, parse_value
-from okr.cadence import ROUND_KIND, RemindLater, remind_later_at
-from okr.due import DeliveryKind, delivery_id, nudge_request_id
 from okr.models import (
     CheckIn,
     CheckInStatus,
-    Delivery,
-    DeliveryState,
     KeyResult,
     Objective,
     ObjectiveState,
     Team,
 )
-from okr.permissions import is_team_owner, may_change
+from okr.permissions import may_change
 from okr.progress import key_result_progress
-from storage.errors import ConflictError, NotFoundError, StoreUnavailableError
+from storage.errors import NotFoundError, StoreUnavailableError
 from storage.ids import new_id
 
 log = logging.getLogger("okr.checkin")
@@ -64,9 +59,7 @@ def register(features: Features) -> None:
     features.add_command("checkin", checkin_command, aliases=ALIASES[CommandName.CHECKIN][1:])
     features.add_verb(verbs.CHECKIN_SUBMIT, submit_checkin)
     features.add_verb(verbs.CHECKIN_NO_CHANGE, no_change)
-    features.add_verb(verbs.CHECKIN_LATER, remind_later)
     features.add_verb(verbs.CHECKIN_OPEN, open_checkin)
-    features.add_verb(verbs.CHECKIN_NUDGE, nudge)
 
 
 async def open_key_results(turn: Turn) -> list[KeyResult]:
@@ -113,7 +106,7 @@ async def open_checkin(turn: Turn, action: CardAction) -> Replies:
     return _card(turn, [kr], objectives, await okr_views.team_of(turn))
 
 
-def _card_ids(data: Mapping[str, Any]) -> tuple[str, list[str], str | None] | None:
+def card_ids(data: Mapping[str, Any]) -> tuple[str, list[str], str | None] | None:
     card_id = data.get("card_id")
     kr_ids = data.get("key_results")
     round_id = data.get("round_id")
@@ -142,7 +135,7 @@ class _OpenCard:
 async def _open(turn: Turn, action: CardAction) -> _OpenCard | Text:
     """The card's key results if it is current and the person may check in on all of them."""
     lang = okr_views.language(turn)
-    ids = _card_ids(action.data) if action.is_current else None
+    ids = card_ids(action.data) if action.is_current else None
     if ids is None:
         return Text(text(lang, "error.card_expired_gone"))
     card_id, kr_ids, round_id = ids
@@ -253,74 +246,6 @@ async def no_change(turn: Turn, action: CardAction) -> Replies:
         for kr in card.key_results
     ]
     return await _record(turn, card, checkins, {})
-
-
-async def remind_later(turn: Turn, action: CardAction) -> Replies:
-    """ "Remind me later": this round's card comes back at the chosen time, as its reminder."""
-    lang = okr_views.language(turn)
-    ids = _card_ids(action.data) if action.is_current else None
-    choice = action.data.get("later")
-    if ids is None or choice not in {c.value for c in RemindLater}:
-        return Text(text(lang, "error.card_expired_gone"))
-    _card_id, _kr_ids, round_id = ids
-    if round_id is None:
-        return Text(text(lang, "checkin.later.unavailable"))
-    store = turn.store
-    # Only the person's own scheduled card: its record is keyed by their id.
-    card_record = await store.get_delivery(
-        turn.tenant_id, delivery_id(round_id, turn.member.id, DeliveryKind.CHECKIN)
-    )
-    if card_record is None:
-        return Text(text(lang, "checkin.later.unavailable"))
-    reminded = await store.get_delivery(
-        turn.tenant_id, delivery_id(round_id, turn.member.id, DeliveryKind.REMINDER)
-    )
-    if reminded is not None and reminded.state is DeliveryState.SENT:
-        return Text(text(lang, "checkin.later.already"))
-    team = await okr_views.team_of(turn)
-    zone = okr_views.time_zone(turn, team)
-    at = remind_later_at(RemindLater(choice), turn.now, zone)
-    try:
-        await store.save_delivery(dataclasses.replace(card_record, remind_at=at))
-    except ConflictError:  # the scheduler wrote the record meanwhile: once more
-        fresh = await store.get_delivery(turn.tenant_id, card_record.id)
-        if fresh is None:
-            return Text(text(lang, "checkin.later.unavailable"))
-        await store.save_delivery(dataclasses.replace(fresh, remind_at=at))
-    shown = format_datetime(at, lang, zone)
-    return Card(later_set_card(lang, shown), fallback_text=text(lang, "checkin.later.title"))
-
-
-async def nudge(turn: Turn, action: CardAction) -> Replies:
-    """A team owner's "Nudge them": one more reminder to those still missing, once a round.
-
-    Only the team's own owners, only the team's own rounds. The next reminder
-    pass sends it (the engine's records keep it to one per person).
-    """
-    lang = okr_views.language(turn)
-    team_id, round_id = action.data.get("team_id"), action.data.get("round_id")
-    if not action.is_current or not isinstance(team_id, str) or not isinstance(round_id, str):
-        return Text(text(lang, "error.card_expired_gone"))
-    team = await turn.store.get_team(turn.tenant_id, team_id) if len(team_id) <= _MAX_ID else None
-    if team is None or not round_id.startswith(f"{ROUND_KIND}|{team.id}|"):
-        return Text(text(lang, "error.card_expired_gone"))
-    if not is_team_owner(turn.member.id, team):
-        return Text(text(lang, "summary.nudge.not_owner"))
-    request = Delivery(
-        tenant_id=turn.tenant_id,
-        id=nudge_request_id(round_id),
-        round_id=round_id,
-        member_id=turn.member.id,
-        kind=DeliveryKind.NUDGE_REQUEST.value,
-        state=DeliveryState.SENT,
-        created_at=turn.now,
-        updated_at=turn.now,
-    )
-    try:
-        await turn.store.save_delivery(request)
-    except ConflictError:  # the record exists: this round was nudged
-        return Text(text(lang, "summary.nudge.already"))
-    return Text(text(lang, "summary.nudge.sent"))
 
 
 async def _earlier_answers(turn: Turn, card: _OpenCard) -> dict[str, CheckIn]:
