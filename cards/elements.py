@@ -77,8 +77,9 @@ def text_input(
     multiline: bool = False,
     max_length: int | None = None,
     required: bool = False,
+    error_message: str = "",
 ) -> Element:
-    """An Input.Text with a label."""
+    """An Input.Text with a label; a required one says in ``error_message`` what to enter."""
     element: Element = {"type": "Input.Text", "id": id, "label": label, "value": value}
     if placeholder:
         element["placeholder"] = placeholder
@@ -88,7 +89,7 @@ def text_input(
         element["maxLength"] = max_length
     if required:
         element["isRequired"] = True
-        element["errorMessage"] = label
+        element["errorMessage"] = error_message or label
     return element
 
 

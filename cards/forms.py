@@ -137,7 +137,9 @@ class Field:
         stored: How a stored object fills this field in (None: not from an object).
         bounds: The smallest and largest whole number a NUMBER takes.
         error: Catalog key of the message Teams shows when a required input is
-            empty or out of bounds (TIME, NUMBER); it gets ``min`` and ``max``.
+            empty or out of bounds (TIME, NUMBER); it gets ``min`` and ``max``. A
+            sentence saying what to enter ("Enter the objective's title"), never
+            the label again: every required field must have one.
     """
 
     name: str
@@ -155,6 +157,10 @@ class Field:
     stored: Stored | None = None
     bounds: tuple[int, int] | None = None
     error: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.required or self.kind in (Kind.TIME, Kind.NUMBER)) and not self.error:
+            raise ValueError(f"required field {self.name!r} has no error message")
 
     def element(
         self, lang: Language, value: str, choices: Sequence[tuple[str, str]] = ()
@@ -201,6 +207,7 @@ class Field:
             multiline=self.kind is Kind.LONG_TEXT,
             max_length=self.max_length,
             required=self.required,
+            error_message=text(lang, self.error) if self.error else "",
         )
 
     def _required(self, lang: Language, title: str, value: str) -> Element:

@@ -20,6 +20,7 @@ INITIATIVE_FORM = Form(
             "field.initiative.title",
             max_length=TITLE_MAX,
             required=True,
+            error="form.required.initiative_title",
             stored=lambda i, _: i.title,
         ),
         Field(

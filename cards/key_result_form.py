@@ -40,6 +40,7 @@ KEY_RESULT_FORM = Form(
             placeholder="form.key_result.title_placeholder",
             max_length=TITLE_MAX,
             required=True,
+            error="form.required.key_result_title",
             stored=lambda kr, _: kr.title,
         ),
         Field(

@@ -22,6 +22,7 @@ KPI_FORM = Form(
             "field.kpi.title",
             max_length=TITLE_MAX,
             required=True,
+            error="form.required.kpi_title",
             stored=lambda k, _: k.title,
         ),
         Field(

@@ -42,6 +42,7 @@ OBJECTIVE_FORM = Form(
             placeholder="form.objective.title_placeholder",
             max_length=TITLE_MAX,
             required=True,
+            error="form.required.objective_title",
             stored=lambda o, _: o.title,
         ),
         Field(

@@ -130,6 +130,22 @@ STRINGS: dict[str, str] = {
     "validation.negative_duration": "A duration cannot be negative.",
     # --- Authoring forms --------------------------------------------------------------
     "form.fix_problems": "Please fix the fields marked below.",
+    # Issue 15 (forms without dead ends): what to enter, where the first problem is.
+    "form.required.objective_title": "Enter the objective's title.",
+    "form.required.key_result_title": "Enter the key result's title.",
+    "form.required.initiative_title": "Enter the initiative's title.",
+    "form.required.kpi_title": "Enter the KPI's name.",
+    "form.fix_first": "Check “{field}”: {problem}",
+    "form.fix_first_of_many": "Check “{field}”: {problem} ({count} fields to fix, marked below.)",
+    "form.nothing_changed": "Nothing was changed.",
+    "form.not_yours": "Someone else opened this card; nothing was changed.",
+    "form.template.title": "New objective from the “{template}” example",
+    "form.template.key_results": "Key results it will create",
+    "form.template.key_results_hint": "Choose who owns each one; you can change them later.",
+    "action.edit_objective": "Edit objective",
+    "action.edit_named": "Edit “{title}”",
+    "action.edit_key_result_tip": "Edit key result “{title}”",
+    "action.edit_initiative_tip": "Edit initiative “{title}”",
     "form.objective.new": "New objective",
     "form.objective.edit": "Edit objective",
     "form.objective.hint": (

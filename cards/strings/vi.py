@@ -136,6 +136,26 @@ STRINGS: dict[str, str] = {
     "validation.negative_duration": "Thời lượng không được là số âm.",
     # --- Authoring forms --------------------------------------------------------------
     "form.fix_problems": "Vui lòng sửa các trường được đánh dấu bên dưới.",
+    # Issue 15 (forms without dead ends): what to enter, where the first problem is.
+    "form.required.objective_title": "Hãy nhập tên mục tiêu.",
+    "form.required.key_result_title": "Hãy nhập tên kết quả chính.",
+    "form.required.initiative_title": "Hãy nhập tên sáng kiến.",
+    "form.required.kpi_title": "Hãy nhập tên KPI.",
+    "form.fix_first": "Kiểm tra “{field}”: {problem}",
+    "form.fix_first_of_many": (
+        "Kiểm tra “{field}”: {problem} (cần sửa {count} trường, được đánh dấu bên dưới.)"
+    ),
+    "form.nothing_changed": "Không có gì thay đổi.",
+    "form.not_yours": "Thẻ này do người khác mở; không có gì thay đổi.",
+    "form.template.title": "Mục tiêu mới theo mẫu “{template}”",
+    "form.template.key_results": "Các kết quả chính sẽ được tạo",
+    "form.template.key_results_hint": (
+        "Chọn người phụ trách cho từng kết quả chính; có thể đổi sau."
+    ),
+    "action.edit_objective": "Sửa mục tiêu",
+    "action.edit_named": "Sửa “{title}”",
+    "action.edit_key_result_tip": "Sửa kết quả chính “{title}”",
+    "action.edit_initiative_tip": "Sửa sáng kiến “{title}”",
     "form.objective.new": "Mục tiêu mới",
     "form.objective.edit": "Sửa mục tiêu",
     "form.objective.hint": (

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from cards.forms import Form
+from cards.forms import Field, Form, Kind
 from cards.i18n import Language
 from cards.initiative_form import INITIATIVE_FORM, initiative_form, read_initiative_form
 from cards.key_result_form import KEY_RESULT_FORM, key_result_form, read_key_result_form
@@ -212,3 +212,19 @@ def test_team_and_personal_settings_read_back_as_themselves(lang: Language) -> N
     chosen = read_personal_settings_form(mine, lang)
     assert chosen.ok and chosen.parsed is not None
     assert (chosen.parsed.prompts_paused, chosen.parsed.time_zone) == (True, "Asia/Tokyo")
+
+
+def test_a_required_field_cannot_be_declared_without_a_sentence_saying_what_to_enter() -> None:
+    with pytest.raises(ValueError, match="no error message"):
+        Field("title", Kind.TEXT, "field.objective.title", required=True)
+    with pytest.raises(ValueError, match="no error message"):
+        Field("at", Kind.TIME, "settings.field.time_of_day")
+
+
+@pytest.mark.parametrize("lang", list(Language))
+@pytest.mark.parametrize("form", [OBJECTIVE_FORM, KEY_RESULT_FORM, INITIATIVE_FORM, KPI_FORM])
+def test_every_required_input_says_more_than_its_label(form: Form, lang: Language) -> None:
+    for declared in form.fields:
+        element = declared.element(lang, "")
+        if element.get("isRequired"):
+            assert element["errorMessage"] not in ("", element["label"]), declared.name
