@@ -308,7 +308,9 @@ class CheckIn:
     """One update of one key result by one person. Append-only.
 
     ``id`` is chosen by the caller (e.g. from the card submission) so that a
-    retried write is stored once.
+    retried write is stored once. A correction within the round is a check-in
+    of its own that names the one it replaces (``supersedes``); the replaced
+    one is kept, marked ``superseded_by``, and history leaves it out.
     """
 
     tenant_id: str
@@ -326,6 +328,10 @@ class CheckIn:
 
 
 @dataclass(frozen=True, slots=True)
+    supersedes: str | None = None  # on a correction: the check-in it replaces
+    superseded_by: str | None = None  # set on the replaced check-in, once
+    # Read with the check-in; only marking it superseded writes it back.
+    etag: str | None = field(default=None, compare=False)
 class Round:
     """One scheduled check-in round of a team (or digest), identified by its due slot."""
 

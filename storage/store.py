@@ -503,6 +503,102 @@ class OkrStore:
                 key_result = fresh
         raise ConflictError(f"key result {key_result.id!r} too contended to update")
 
+    async def correct_checkins(
+        self,
+        tenant_id: str,
+        corrections: Sequence[CheckIn],
+        key_results: Sequence[KeyResult] = (),
+    ) -> list[CheckIn]:
+        """Record corrections, each in place of the check-in it names; return those that stand.
+
+        Each correction names the check-in it replaces (``supersedes``). It is
+        created (idempotent by id, like :meth:`record_checkins`), then the
+        replaced check-in is marked ``superseded_by`` it (ETag-protected, so
+        it is marked once), then the key result mirrors it. When two
+        corrections of one check-in race, the first to mark it stands: the
+        other is deleted again and the standing one is returned in its place.
+        If storage fails between the create and the mark, the correction is
+        deleted again where possible; calling again completes it.
+
+        Raises:
+            NotFoundError: the corrected check-in or the key result does not exist.
+            ValueError: a correction is of another tenant, names no check-in,
+                or names one of another key result.
+        """
+        known = {kr.id: kr for kr in key_results if kr.tenant_id == tenant_id}
+        stored = []
+        for correction in corrections:
+            if correction.tenant_id != tenant_id or correction.supersedes is None:
+                raise ValueError("not a correction of this tenant")
+            key_result = known.get(correction.key_result_id) or await self.get_key_result(
+                tenant_id, correction.key_result_id
+            )
+            if key_result is None:
+                raise NotFoundError(f"key result {correction.key_result_id!r} not found")
+            if key_result.objective_id != correction.objective_id:
+                raise ValueError("check-in objective does not match its key result")
+            standing = await self._supersede(correction)
+            await self._mirror_latest(key_result, standing)
+            stored.append(standing)
+        return stored
+
+    async def _supersede(self, correction: CheckIn) -> CheckIn:
+        """Create ``correction`` and mark the check-in it replaces; the correction that stands."""
+        tenant_id = correction.tenant_id
+        assert correction.supersedes is not None
+        earlier = await self._get(CHECKIN, tenant_id, correction.supersedes)
+        if earlier is None:
+            raise NotFoundError(f"check-in {correction.supersedes!r} not found")
+        if earlier.key_result_id != correction.key_result_id:
+            raise ValueError("a correction must be of the same key result")
+        if earlier.superseded_by not in (None, correction.id):
+            return await self._standing(tenant_id, earlier)
+        created = True
+        try:
+            await self._backend.create(
+                tenant_id, CHECKIN.name, correction.id, to_document(correction)
+            )
+            stored = correction
+        except AlreadyExistsError:  # the same correction, submitted again
+            existing = await self._get(CHECKIN, tenant_id, correction.id)
+            if existing is None:
+                raise
+            stored, created = existing, False
+        try:
+            for _ in range(_MIRROR_RETRIES):
+                if earlier.superseded_by == stored.id:
+                    return stored
+                if earlier.superseded_by is not None:
+                    # Another correction marked it first: that one stands.
+                    if created:
+                        await self._backend.delete(tenant_id, CHECKIN.name, stored.id)
+                    return await self._standing(tenant_id, earlier)
+                try:
+                    await self._save(
+                        CHECKIN, tenant_id, dataclasses.replace(earlier, superseded_by=stored.id)
+                    )
+                    return stored
+                except ConflictError:
+                    fresh = await self._get(CHECKIN, tenant_id, earlier.id)
+                    if fresh is None:
+                        raise NotFoundError(f"check-in {earlier.id!r} vanished") from None
+                    earlier = fresh
+            raise ConflictError(f"check-in {earlier.id!r} too contended to correct")
+        except BaseException:
+            if created:
+                # Undo: a correction stands only once the check-in it replaces says so.
+                with contextlib.suppress(StoreError, NotFoundError):
+                    await self._backend.delete(tenant_id, CHECKIN.name, stored.id)
+            raise
+
+    async def _standing(self, tenant_id: str, earlier: CheckIn) -> CheckIn:
+        """The correction that replaced ``earlier``."""
+        assert earlier.superseded_by is not None
+        standing = await self._get(CHECKIN, tenant_id, earlier.superseded_by)
+        if standing is None:
+            raise NotFoundError(f"check-in {earlier.superseded_by!r} not found")
+        return standing
+
     async def get_checkin(self, tenant_id: str, checkin_id: str) -> CheckIn | None:
         """One check-in by id."""
         return await self._get(CHECKIN, tenant_id, checkin_id)
@@ -516,9 +612,15 @@ class OkrStore:
         author_id: str | None = None,
         since: datetime | None = None,
         limit: int | None = None,
+        include_superseded: bool = False,
     ) -> list[CheckIn]:
-        """Check-in history, newest first, filtered by whichever arguments are given."""
+        """Check-in history, newest first, filtered by whichever arguments are given.
+
+        Check-ins replaced by a correction are left out unless ``include_superseded``.
+        """
         where: dict[str, Scalar] = {}
+        if not include_superseded:
+            where["superseded_by"] = None
         if key_result_id is not None:
             where["key_result_id"] = key_result_id
         if objective_id is not None:
