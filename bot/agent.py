@@ -23,7 +23,7 @@ from microsoft_agents.activity import (
 )
 from microsoft_agents.hosting.core import TurnContext
 
-from bot import activities, teams_api
+from bot import activities, onboarding, teams_api
 from bot.command_text import CommandMatch, clean_message, parse_command
 from bot.features import (
     Card,
@@ -39,6 +39,7 @@ from bot.installation import (
     activate_conversation,
     change_channel,
     deactivate_conversation,
+    default_team_zone,
     ensure_tenant,
     install_team,
     record_roster,
@@ -50,8 +51,9 @@ from bot.upsert import upsert
 from cards.i18n import language_for_locale, person_locale
 from cards.i18n import text as catalog_text
 from cards.markdown import safe
-from cards.welcome import welcome_card
-from okr.models import Channel, ConversationKind, Member
+from cards.welcome import FirstRound, welcome_card
+from okr.cadence import team_default_zone
+from okr.models import Channel, ConversationKind, ConversationRef, Member, Team
 from storage.errors import StoreUnavailableError
 from storage.store import OkrStore
 
@@ -302,18 +304,61 @@ class OkrAgent:
         activity = context.activity
         ref = activities.conversation_ref(activity, tenant_id, now)
         newly = await activate_conversation(self._store, ref)
-        team = activities.team_of(activity)
-        if team is not None:
-            await self._learn_team(context, tenant_id, team[0], team[1], ref.id, now)
+        team_of = activities.team_of(activity)
+        team: Team | None = None
+        if team_of is not None:
+            team = await self._learn_team(context, tenant_id, team_of[0], team_of[1], ref.id, now)
         elif ref.kind is ConversationKind.GROUP_CHAT and newly:
             await self._learn_group_chat(context, tenant_id, now)
         log.info("installed in a %s conversation%s", ref.kind.value, "" if newly else " (again)")
-        if newly:
-            lang = language_for_locale(activity.locale or DEFAULT_LOCALE)
-            personal = ref.kind is ConversationKind.PERSONAL
-            name = activity.from_property.name if personal and activity.from_property else None
-            welcome = welcome_card(lang, name)
-            await _send(context, [Card(welcome, fallback_text=catalog_text(lang, "welcome.title"))])
+        if not newly:
+            return  # Teams announces an install twice: one welcome per install
+        lang = language_for_locale(activity.locale or DEFAULT_LOCALE)
+        installer = activities.sender_of(activity)
+        name: str | None = None
+        first: FirstRound | None = None
+        if ref.kind is ConversationKind.PERSONAL and installer is not None:
+            member = await self._store.get_member(tenant_id, installer.id)
+            name = activity.from_property.name if activity.from_property else None
+            if member is not None:
+                first = await onboarding.member_first_round(self._store, member, now)
+        elif team is not None:
+            first = onboarding.first_round(team.settings, now)
+        welcome = welcome_card(lang, name, first)
+        await _send(context, [Card(welcome, fallback_text=catalog_text(lang, "welcome.title"))])
+        if team is not None:
+            await onboarding.welcome_owners(
+                self._store,
+                team,
+                installer.id if installer is not None else None,
+                now,
+                lambda member_id, card: self._send_personal(context, tenant_id, member_id, card),
+            )
+
+    async def _send_personal(
+        self, context: TurnContext, tenant_id: str, member_id: str, reply: Reply
+    ) -> None:
+        """Send ``reply`` into the person's 1:1 chat (opened if needed) and keep its reference."""
+        now = self._clock()
+        conversation_id = await teams_api.send_to_personal_chat(
+            context, tenant_id, member_id, _message(reply)
+        )
+        activity = context.activity
+        await activate_conversation(
+            self._store,
+            ConversationRef(
+                tenant_id=tenant_id,
+                id=member_id,
+                kind=ConversationKind.PERSONAL,
+                conversation_id=conversation_id,
+                service_url=activity.service_url or "",
+                bot_id=activity.recipient.id if activity.recipient else "",
+                channel_id=str(activity.channel_id or "msteams"),
+                member_id=member_id,
+                active=True,
+                updated_at=now,
+            ),
+        )
 
     async def _learn_team(
         self,
@@ -323,8 +368,11 @@ class OkrAgent:
         team_name: str,
         channel_id: str,
         now: datetime,
-    ) -> None:
-        """Store the team, its channels and its roster; Teams failing here is not fatal."""
+    ) -> Team:
+        """Store the team, its channels, its roster and its default zone; returns the team.
+
+        Teams failing here is not fatal.
+        """
         try:
             channels = await teams_api.team_channels(context, team_id)
         except Exception:
@@ -335,7 +383,7 @@ class OkrAgent:
         except Exception as exc:
             log.warning("could not read the team's roster (%s)", type(exc).__name__)
             roster = None
-        await install_team(
+        team = await install_team(
             self._store,
             tenant_id,
             team_id,
@@ -344,20 +392,25 @@ class OkrAgent:
             owner_ids=roster.owner_ids if roster is not None else None,
             now=now,
         )
+        members: list[Member] = []
         if roster is None:
             log.warning(
                 "team installed with %d channels; roster NOT read: the scheduler tries again "
                 "on its next pass",
                 len(channels),
             )
-            return
-        await record_roster(self._store, tenant_id, team_id, roster, now)
-        log.info(
-            "team roster read: %d members, %d owners, %d channels",
-            len(roster.people),
-            len(roster.owner_ids),
-            len(channels),
-        )
+        else:
+            members = await record_roster(self._store, tenant_id, team_id, roster, now)
+            log.info(
+                "team roster read: %d members, %d owners, %d channels",
+                len(roster.people),
+                len(roster.owner_ids),
+                len(channels),
+            )
+        # The installer's zone, else the team's most common: never a zone owners chose.
+        installer = activities.sender_of(context.activity)
+        zone = team_default_zone(installer.time_zone if installer else None, members)
+        return await default_team_zone(self._store, tenant_id, team_id, zone) or team
 
     async def _learn_group_chat(self, context: TurnContext, tenant_id: str, now: datetime) -> None:
         """Learn who is in a group chat the bot was added to (so imports can name them)."""

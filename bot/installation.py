@@ -16,7 +16,8 @@ from datetime import datetime
 from bot.people import learn_person
 from bot.teams_api import Roster
 from bot.upsert import upsert
-from okr.models import Channel, ConversationRef, Team, Tenant
+from okr.cadence import team_zone_chosen
+from okr.models import Channel, ConversationRef, Member, Team, Tenant
 from storage.store import OkrStore
 
 
@@ -103,8 +104,11 @@ async def install_team(
 
 async def record_roster(
     store: OkrStore, tenant_id: str, team_id: str, roster: Roster, now: datetime
-) -> None:
-    """A team's roster was read (on install, or later by the scheduler): owners and people."""
+) -> list[Member]:
+    """A team's roster was read (on install, or later by the scheduler): owners and people.
+
+    Returns the team's people as stored now (for the team's default zone).
+    """
 
     def read(team: Team | None) -> Team | None:
         if team is None:
@@ -113,8 +117,27 @@ async def record_roster(
         return None if wanted == team else wanted
 
     await upsert(store.save_team, lambda: store.get_team(tenant_id, team_id), read)
-    for person in roster.people:
-        await learn_person(store, tenant_id, person, now)
+    return [await learn_person(store, tenant_id, person, now) for person in roster.people]
+
+
+async def default_team_zone(
+    store: OkrStore, tenant_id: str, team_id: str, zone: str | None
+) -> Team | None:
+    """Give the team ``zone`` unless somebody chose one already; returns the team as stored.
+
+    See :func:`okr.cadence.team_default_zone` for which zone a new team gets, and
+    :func:`okr.cadence.team_zone_chosen` for which zones are never overwritten.
+    """
+
+    def defaulted(team: Team | None) -> Team | None:
+        if team is None or zone is None or team_zone_chosen(team.settings):
+            return None
+        return dataclasses.replace(
+            team, settings=dataclasses.replace(team.settings, time_zone=zone)
+        )
+
+    stored = await upsert(store.save_team, lambda: store.get_team(tenant_id, team_id), defaulted)
+    return stored.after
 
 
 async def change_channel(

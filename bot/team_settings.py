@@ -28,6 +28,7 @@ from cards.settings import (
     PersonalSettingsView,
     TeamSettingsView,
     describe_next_checkin,
+    describe_next_round,
     personal_settings_card,
     read_personal_settings_form,
     read_team_settings_form,
@@ -35,7 +36,7 @@ from cards.settings import (
     team_settings_card,
     team_settings_values,
 )
-from okr.cadence import next_due_at, owner_zone, zone_or
+from okr.cadence import current_round_date, due_at, next_due_at, owner_zone, zone_or
 from okr.models import Cadence, Member, Team, TeamSettings
 from okr.permissions import is_team_owner
 from storage.errors import ConflictError
@@ -60,6 +61,7 @@ def register(features: Features) -> None:
     features.add_command("language", language_command, aliases=ALIASES[CommandName.LANGUAGE][1:])
     features.add_verb(verbs.SETTINGS_SAVE, save_team_settings)
     features.add_verb(verbs.PREFERENCES_SAVE, save_personal_settings)
+    features.add_verb(verbs.TEAM_SETTINGS_OPEN, open_team_settings)
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -107,6 +109,26 @@ async def language_command(turn: Turn, args: str) -> Replies:
 
 
 # -- team settings -------------------------------------------------------------------------
+
+
+async def open_team_settings(turn: Turn, action: CardAction) -> Replies:
+    """One team's settings card, from a button (the owners' welcome); owners only.
+
+    ``focus: digest`` opens it with a line pointing at the digest fields.
+    """
+    lang = okr_views.language(turn)
+    team_id = _id(action.data, "team_id")
+    team = await turn.store.get_team(turn.tenant_id, team_id) if team_id else None
+    if not action.is_current or team is None or not team.installed:
+        return Text(text(lang, "settings.card_expired"))
+    if not is_team_owner(turn.member.id, team):
+        return Text(
+            text(
+                lang, "settings.not_owner_save", team=team.name or text(lang, "settings.this_team")
+            )
+        )
+    notice = text(lang, "settings.digest_focus") if action.data.get("focus") == "digest" else None
+    return await _team_card(turn, team, lang, notice=notice)
 
 
 async def save_team_settings(turn: Turn, action: CardAction) -> Replies:
@@ -187,7 +209,7 @@ async def _team_card(
         problems=problems or {},
         notice=notice,
         saved=saved,
-        next_checkin=_next_checkin(turn, lang, team.settings, turn.member) if saved else None,
+        next_round=_next_round(turn, lang, team.settings),
         pending_owners=pending,
         more_pending=more_pending,
     )
@@ -213,6 +235,21 @@ async def _pending_owners(turn: Turn, team: Team) -> tuple[list[PendingOwnerLine
     ]
     more = len(records) == MAX_PENDING_RECORDS or len(lines) > MAX_PENDING_SHOWN
     return lines[:MAX_PENDING_SHOWN], more
+
+
+def _next_round(turn: Turn, lang: Language, settings: TeamSettings) -> str | None:
+    """When the team's next round is, in the team's zone (the first of a new rhythm said so)."""
+    try:
+        at = next_due_at(settings, turn.now)
+        latest = due_at(settings, current_round_date(settings, turn.now))
+    except ValueError:  # stored settings from before validation; nothing sensible to show
+        return None
+    changed = settings.rhythm_changed_at
+    # No round has come since the rhythm changed: the next is the new rhythm's first.
+    first_of_new_rhythm = changed is not None and latest <= changed
+    return describe_next_round(
+        lang, at, owner_zone(settings), turn.now, first_of_new_rhythm=first_of_new_rhythm
+    )
 
 
 def _next_checkin(turn: Turn, lang: Language, settings: TeamSettings, member: Member) -> str | None:

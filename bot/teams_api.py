@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from microsoft_agents.activity import (
+    Activity,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+)
 from microsoft_agents.activity.teams import TeamsChannelAccount
 from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
@@ -100,6 +106,35 @@ async def member_email(context: TurnContext, member_id: str) -> str | None:
         return None
     email = account.email or account.user_principal_name
     return email if isinstance(email, str) and email else None
+
+
+async def send_to_personal_chat(
+    context: TurnContext, tenant_id: str, member_id: str, activity: Activity
+) -> str:
+    """Open (or find) the bot's 1:1 chat with ``member_id`` and send ``activity`` there.
+
+    Through the turn's connector client, so its service URL and token; Teams
+    answers ``POST /v3/conversations`` with the existing chat when there is one.
+    Returns the chat's conversation id.
+
+    Raises:
+        aiohttp.ClientError: Teams could not be reached or refused.
+    """
+    bot_id = context.activity.recipient.id if context.activity.recipient else ""
+    parameters = ConversationParameters(
+        is_group=False,
+        bot=ChannelAccount(id=bot_id),
+        members=[ChannelAccount(id=member_id)],
+        tenant_id=tenant_id,
+        channel_data={"tenant": {"id": tenant_id}},
+    )
+    conversations = _client(context).conversations
+    created = await conversations.create_conversation(parameters)
+    if not created.id:
+        raise RuntimeError("Teams created a conversation without an id")
+    activity.conversation = ConversationAccount(id=created.id, tenant_id=tenant_id)
+    await conversations.send_to_conversation(created.id, activity)
+    return created.id
 
 
 async def read_roster(get: JsonGet, conversation_id: str, team_id: str | None) -> Roster:

@@ -20,7 +20,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -422,6 +422,7 @@ class TeamSettingsView:
         notice: A sentence shown above the fields (e.g. "changed meanwhile").
         saved: Show the card in its "saved" state.
         next_checkin: The saving person's next check-in, already formatted.
+        next_round: The team's next round (:func:`describe_next_round`).
         pending_owners: Owners of the team's OKRs the bot has not met yet.
         more_pending: There are more pending owners than ``pending_owners`` shows.
     """
@@ -435,6 +436,7 @@ class TeamSettingsView:
     notice: str | None = None
     saved: bool = False
     next_checkin: str | None = None
+    next_round: str | None = None
     pending_owners: Sequence[PendingOwnerLine] = ()
     more_pending: bool = False
 
@@ -474,6 +476,8 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
         paragraph(text(lang, "settings.team.hint"), isSubtle=True),
         *_status(lang, problems, view.notice, view.saved, view.next_checkin),
     ]
+    if view.next_round:
+        body.append(paragraph(view.next_round, weight="Bolder"))
     weekdays = weekday_choices(lang)
     choices: dict[str, list[tuple[str, str]]] = {
         "cadence": [(text(lang, f"settings.cadence.{c.value}"), c.value) for c in Cadence],
@@ -599,6 +603,28 @@ def time_zone_choices(current: str, now: datetime) -> list[tuple[str, str]]:
 def describe_next_checkin(lang: Language, moment: datetime, zone: ZoneInfo) -> str:
     """``Your next check-in: Monday, 11/30/2026 at 9:00 AM (your time).``"""
     return text(lang, "settings.next_checkin", when=format_datetime(moment, lang, zone))
+
+
+def describe_next_round(
+    lang: Language, at: datetime, zone: ZoneInfo, now: datetime, *, first_of_new_rhythm: bool
+) -> str:
+    """The team's next round, in the team's zone.
+
+    ``Next round: Monday, 11/30/2026 at 9:00 AM (Asia/Ho_Chi_Minh) …``; the first
+    round of a new rhythm more than a week away says how far:
+    ``The first round with the new rhythm is on …, in 5 weeks.``
+    """
+    when = format_datetime(at, lang, zone)
+    wait = at - now
+    if first_of_new_rhythm and wait > timedelta(days=7):
+        days = round(wait / timedelta(days=1))
+        if days < 14:
+            return text(
+                lang, "settings.first_round_new_rhythm.days", when=when, zone=zone.key, count=days
+            )
+        weeks = round(wait / timedelta(weeks=1))
+        return text(lang, "settings.first_round_new_rhythm", when=when, zone=zone.key, count=weeks)
+    return text(lang, "settings.next_round", when=when, zone=zone.key)
 
 
 def _zone_title(name: str, minutes: int) -> str:

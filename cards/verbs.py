@@ -37,6 +37,7 @@ COMMAND_RUN = "okr.command.run"
 # Settings
 SETTINGS_SAVE = "okr.settings.save"  # a team's check-in rhythm and digest (team owners)
 PREFERENCES_SAVE = "okr.preferences.save"  # a person's own: pause prompts, language, zone
+TEAM_SETTINGS_OPEN = "okr.settings.open"  # one team's settings card (the owners' welcome)
 
 ALL_VERBS = frozenset(
     {
@@ -63,5 +64,6 @@ ALL_VERBS = frozenset(
         COMMAND_RUN,
         SETTINGS_SAVE,
         PREFERENCES_SAVE,
+        TEAM_SETTINGS_OPEN,
     }
 )

@@ -43,7 +43,8 @@ bad name never raises: time zones come from Teams activities and old settings.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -90,6 +91,39 @@ def owner_zone(settings: TeamSettings | None, member: Member | None = None) -> Z
     if member is None:
         return zone_or(None, team_zone)
     return zone_or(member.preferred_time_zone, member.time_zone, team_zone)
+
+
+def known_zone(name: str | None) -> str | None:
+    """``name`` if it names a time zone (:func:`zone_or` would use it), else None."""
+    return name if name and zone_or(name).key == name else None
+
+
+def team_zone_chosen(settings: TeamSettings) -> bool:
+    """Whether the team's zone is one somebody set (owners, or the install's default).
+
+    A zone is left alone once it differs from the model's default or the rhythm
+    was changed in settings (an owner may well choose UTC).
+    """
+    return settings.time_zone != TeamSettings().time_zone or settings.rhythm_changed_at is not None
+
+
+def team_default_zone(installer_zone: str | None, members: Iterable[Member]) -> str | None:
+    """The zone a newly installed team starts with, or None to keep the default (UTC).
+
+    The installer's zone (as their Teams client reports it) when it names one;
+    else the most common zone among the team's members the bot knows (ties go
+    to the alphabetically first, so every instance picks the same).
+    """
+    if known_zone(installer_zone):
+        return installer_zone
+    counts = Counter(
+        zone
+        for member in members
+        if (zone := known_zone(member.preferred_time_zone) or known_zone(member.time_zone))
+    )
+    if not counts:
+        return None
+    return min(counts, key=lambda zone: (-counts[zone], zone))
 
 
 def anchor_date(settings: TeamSettings) -> date:

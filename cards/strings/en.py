@@ -20,6 +20,35 @@ STRINGS: dict[str, str] = {
         "Hi {name}! I'll ask you for a check-in on your key results on your team's schedule. "
         "Type **help** to see what else I can do."
     ),
+    "welcome.team_zone": "Team time zone: **{zone}** (owners can change it in **settings**).",
+    "welcome.first_round": (
+        "**What to expect:** the first check-in round is on {when} ({zone}). Everyone who owns "
+        "key results gets a card then, at that time in their own time zone."
+    ),
+    "welcome.your_first_checkin": (
+        "**What to expect:** your first check-in comes on {when} (your time, {zone}), "
+        "for the key results you own."
+    ),
+    "welcome.before_then": (
+        "Before then: create your objectives and key results, start from a template, or ask "
+        "your team lead which key results are yours."
+    ),
+    "owner_welcome.title": "{team} is ready for OKR check-ins",
+    "owner_welcome.intro": (
+        "You own {team}, so here are three steps to get it going. The team time zone is "
+        "**{zone}**; the first check-in round is on {when}."
+    ),
+    "owner_welcome.schedule.title": "1. Set the check-in schedule",
+    "owner_welcome.schedule.body": "How often, which day and what time people are asked.",
+    "owner_welcome.schedule.button": "Set the schedule",
+    "owner_welcome.digest.title": "2. Choose the digest channel",
+    "owner_welcome.digest.body": "Where the team's progress is posted.",
+    "owner_welcome.digest.button": "Choose the channel",
+    "owner_welcome.objectives.title": "3. Create or import the first objectives",
+    "owner_welcome.objectives.body": (
+        "Start from scratch or from a template. To import many at once, the person who runs "
+        "the bot can load a CSV file with **python app.py import** (see docs/csv.md)."
+    ),
     "help.title": "What I can do",
     "help.intro": "Type one of these commands, in English or Vietnamese:",
     "help.line": "**{usage}**: {description}",
@@ -435,6 +464,17 @@ STRINGS: dict[str, str] = {
     "settings.channel.general": "General",
     "settings.this_team": "this team",
     "settings.saved": "Saved.",
+    "settings.next_round": (
+        "Next round: {when} ({zone}). Everyone who owns key results is asked at that time in "
+        "their own time zone."
+    ),
+    "settings.first_round_new_rhythm": (
+        "The first round with the new rhythm is on {when} ({zone}), in {count} weeks."
+    ),
+    "settings.first_round_new_rhythm.days": (
+        "The first round with the new rhythm is on {when} ({zone}), in {count} days."
+    ),
+    "settings.digest_focus": "Choose the digest channel, day and time at the end of this card.",
     "settings.next_checkin": "Your next check-in: {when} (your time).",
     "settings.prompts_paused_note": "Your check-in prompts are paused.",
     "settings.changed_meanwhile": (

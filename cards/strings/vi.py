@@ -22,6 +22,37 @@ STRINGS: dict[str, str] = {
         "Chào {name}! Tôi sẽ nhắc bạn cập nhật tiến độ các kết quả chính theo lịch của nhóm. "
         "Gõ **trợ giúp** để xem tôi còn làm được gì nữa."
     ),
+    "welcome.team_zone": (
+        "Múi giờ của nhóm: **{zone}** (chủ sở hữu nhóm có thể đổi trong **cài đặt**)."
+    ),
+    "welcome.first_round": (
+        "**Sắp tới:** đợt cập nhật tiến độ đầu tiên vào {when} ({zone}). Ai phụ trách kết quả "
+        "chính sẽ nhận thẻ cập nhật vào giờ đó, theo múi giờ của mình."
+    ),
+    "welcome.your_first_checkin": (
+        "**Sắp tới:** lần cập nhật tiến độ đầu tiên của bạn vào {when} (giờ của bạn, {zone}), "
+        "cho các kết quả chính bạn phụ trách."
+    ),
+    "welcome.before_then": (
+        "Trước đó: hãy tạo mục tiêu và kết quả chính, bắt đầu từ một mẫu, hoặc hỏi trưởng nhóm "
+        "những kết quả chính nào do bạn phụ trách."
+    ),
+    "owner_welcome.title": "{team} đã sẵn sàng cập nhật OKR",
+    "owner_welcome.intro": (
+        "Bạn là chủ sở hữu của {team}, đây là ba bước để bắt đầu. Múi giờ của nhóm là "
+        "**{zone}**; đợt cập nhật tiến độ đầu tiên vào {when}."
+    ),
+    "owner_welcome.schedule.title": "1. Đặt lịch cập nhật tiến độ",
+    "owner_welcome.schedule.body": "Bao lâu một lần, vào ngày nào và mấy giờ.",
+    "owner_welcome.schedule.button": "Đặt lịch",
+    "owner_welcome.digest.title": "2. Chọn kênh nhận bản tổng hợp",
+    "owner_welcome.digest.body": "Nơi đăng tiến độ của nhóm.",
+    "owner_welcome.digest.button": "Chọn kênh",
+    "owner_welcome.objectives.title": "3. Tạo hoặc nhập các mục tiêu đầu tiên",
+    "owner_welcome.objectives.body": (
+        "Tạo từ đầu hoặc từ một mẫu. Để nhập nhiều mục tiêu cùng lúc, người vận hành bot có "
+        "thể nạp tệp CSV bằng **python app.py import** (xem docs/csv.md)."
+    ),
     "help.title": "Tôi có thể giúp gì",
     "help.intro": "Gõ một trong các lệnh sau, bằng tiếng Việt hoặc tiếng Anh:",
     "command.running": "**{usage}**: có ngay đây.",
@@ -455,6 +486,17 @@ STRINGS: dict[str, str] = {
     "settings.channel.general": "Chung",
     "settings.this_team": "nhóm này",
     "settings.saved": "Đã lưu.",
+    "settings.next_round": (
+        "Đợt cập nhật tiếp theo: {when} ({zone}). Ai phụ trách kết quả chính sẽ nhận thẻ vào "
+        "giờ đó, theo múi giờ của mình."
+    ),
+    "settings.first_round_new_rhythm": (
+        "Đợt cập nhật đầu tiên theo lịch mới vào {when} ({zone}), sau {count} tuần nữa."
+    ),
+    "settings.first_round_new_rhythm.days": (
+        "Đợt cập nhật đầu tiên theo lịch mới vào {when} ({zone}), sau {count} ngày nữa."
+    ),
+    "settings.digest_focus": "Chọn kênh, ngày và giờ nhận bản tổng hợp ở cuối thẻ này.",
     "settings.next_checkin": "Lần cập nhật tiếp theo của bạn: {when} (giờ của bạn).",
     "settings.prompts_paused_note": "Bạn đang tạm dừng lời nhắc cập nhật tiến độ.",
     "settings.changed_meanwhile": (

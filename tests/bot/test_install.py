@@ -86,7 +86,10 @@ async def test_install_announced_twice_greets_once(bot: BotClient, connector: Co
     await bot.post(f.bot_added_to_team(connector.url))
     await bot.post(f.installation_update("add", connector.url, team=f.SALES))
 
-    assert len(connector.cards()) == 1
+    assert len(connector.cards(f.SALES.channel_id)) == 1
+    # and Alice (installer and owner) gets her first steps once
+    assert len(connector.calls_to("create_conversation")) == 1
+    assert len(connector.cards()) == 2
 
 
 async def test_personal_install_stores_the_chat_and_greets_in_the_users_language(
@@ -163,4 +166,4 @@ async def test_install_survives_teams_failing_to_list_channels_and_roster(
     assert team is not None and team.installed
     assert team.channels == (Channel(id=f.SALES.channel_id, name=""),)
     assert team.owner_ids == ()
-    assert len(connector.cards()) == 1  # still greeted
+    assert len(connector.cards(f.SALES.channel_id)) == 1  # still greeted

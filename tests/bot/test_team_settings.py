@@ -31,6 +31,9 @@ MARKETING_ROSTER = [
     Member(id=f.BINH.id, name=f.BINH.name, aad_object_id=f.BINH.aad_object_id, user_role="owner"),
 ]
 
+# What a team has once Alice installed it: the defaults, in her time zone.
+INSTALLED = TeamSettings(time_zone="America/Los_Angeles")
+
 # Biweekly on Tuesday at 08:30, Berlin: what the owner types into the card.
 BIWEEKLY_TUESDAY = {
     "cadence": "biweekly",
@@ -151,8 +154,8 @@ async def test_an_owner_saves_a_biweekly_tuesday_cadence_in_berlin(
     assert stored.anchor_date == "2026-11-27"
     shown = card_text(body)
     assert "Saved." in shown
-    # Alice lives in Los Angeles: 08:30 her time, on the first round.
-    assert "Your next check-in: Tuesday, 12/01/2026 at 8:30 AM (your time)." in shown
+    # The team's next round, in the team's zone, less than a week away.
+    assert "Next round: Tuesday, 12/01/2026 at 8:30 AM (Europe/Berlin)." in shown
     # The saved card can be saved again as it is (it carries the new version).
     [save] = body["value"]["actions"]
     assert save["data"]["settings_version"] == settings_version(stored)
@@ -199,7 +202,7 @@ async def test_a_card_missing_fields_lists_each_one(
     data = {"team_id": team.id, "settings_version": settings_version(team.settings)}
     body = await press(teams_bot, connector, verbs.SETTINGS_SAVE, data)
     assert problems_shown(body["value"]).count("This field is required.") == 9
-    assert (await sales(teams_bot)).settings == TeamSettings()
+    assert (await sales(teams_bot)).settings == INSTALLED
 
 
 async def test_a_card_from_an_older_version_is_refused(
@@ -208,7 +211,7 @@ async def test_a_card_from_an_older_version_is_refused(
     data = {"team_id": f.SALES.id, "settings_version": "x", **BIWEEKLY_TUESDAY}
     body = await press(teams_bot, connector, verbs.SETTINGS_SAVE, data, schema=CARD_SCHEMA - 1)
     assert body["type"] == MESSAGE and "out of date" in body["value"]
-    assert (await sales(teams_bot)).settings == TeamSettings()
+    assert (await sales(teams_bot)).settings == INSTALLED
 
 
 async def test_a_card_older_than_another_owners_save_shows_the_current_settings(
@@ -288,7 +291,7 @@ async def test_a_member_who_is_not_an_owner_cannot_save_team_settings(
 ) -> None:
     body = await save_sales(teams_bot, connector, user=f.BINH)
     assert body["type"] == MESSAGE and "Sales" in body["value"]
-    assert (await sales(teams_bot)).settings == TeamSettings()
+    assert (await sales(teams_bot)).settings == INSTALLED
 
 
 async def test_in_the_personal_chat_an_owner_gets_their_card_and_each_team_they_own(
