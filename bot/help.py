@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import okr_views
 from bot.command_text import ALIASES, CommandName, suggest
 from bot.features import Card, CardAction, Features, Replies, Text, Turn, as_reply_list
@@ -43,11 +45,17 @@ async def show_help(turn: Turn, args: str) -> Replies:
     )
 
 
+def is_greeting(typed: str) -> bool:
+    """Whether ``typed`` says hello: case, accents, punctuation and emoji aside ("Xin chào 👋!")."""
+    words = re.sub(r"[^\w\s]|_", " ", fold(typed)).split()
+    return " ".join(words) in GREETINGS
+
+
 async def unknown(turn: Turn, args: str) -> Replies:
     """Not a command: a greeting is greeted; otherwise say so briefly and offer the
     closest commands, not a wall of text."""
     lang = okr_views.language(turn)
-    if fold(args).strip(" !.,?") in GREETINGS:
+    if is_greeting(args):
         first_name = (turn.member.name or "").split(" ")[-1 if lang is Language.VI else 0]
         card = greeting_card(lang, first_name)
         return Card(card, fallback_text=text(lang, "greeting.hello", name=first_name))
