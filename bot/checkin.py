@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot import okr_views
 from bot.command_text import ALIASES, CommandName
@@ -22,7 +23,9 @@ from bot.features import Card, CardAction, Features, Replies, Text, Turn
 from cards import verbs
 from cards.checkin import (
     NOTE_MAX,
+    DoneLine,
     RecordedLine,
+    all_done_card,
     note_field,
     recorded_card,
     status_field,
@@ -31,7 +34,14 @@ from cards.checkin import (
 from cards.deliveries import DeliveryCards
 from cards.forms import raw_values
 from cards.i18n import Language, text
-from cards.locale_format import ValueParseError, format_datetime, format_value, parse_value
+from cards.locale_format import (
+    ValueParseError,
+    format_datetime,
+    format_typed,
+    format_value,
+    parse_value,
+)
+from okr.due import in_open_round, updated_this_round
 from okr.models import (
     CheckIn,
     CheckInStatus,
@@ -60,6 +70,7 @@ def register(features: Features) -> None:
     features.add_verb(verbs.CHECKIN_SUBMIT, submit_checkin)
     features.add_verb(verbs.CHECKIN_NO_CHANGE, no_change)
     features.add_verb(verbs.CHECKIN_OPEN, open_checkin)
+    features.add_verb(verbs.CHECKIN_CORRECT, correct_checkin)
 
 
 async def open_key_results(turn: Turn) -> list[KeyResult]:
@@ -84,7 +95,30 @@ async def checkin_command(turn: Turn, args: str) -> Replies:
     if not key_results:
         return Text(text(lang, "checkin.nothing"))
     objectives = await okr_views.objectives_of(turn, key_results)
-    return _card(turn, key_results, objectives, await okr_views.team_of(turn))
+    teams = await _teams_of(turn, objectives.values())
+    # Key results already updated this round are shown done (with "Correct"), not asked again.
+    done = [
+        kr
+        for kr in key_results
+        if kr.last_checkin_id is not None
+        and (o := objectives.get(kr.objective_id)) is not None
+        and updated_this_round(kr, o, teams.get(o.team_id or ""), turn.member, turn.now)
+    ]
+    lines = [_done_line(lang, kr) for kr in done]
+    to_update = [kr for kr in key_results if kr not in done]
+    if not to_update:
+        return Card(all_done_card(lang, lines), fallback_text=text(lang, "checkin.done.title"))
+    return _card(turn, to_update, objectives, await okr_views.team_of(turn), done=lines)
+
+
+def _done_line(lang: Language, kr: KeyResult) -> DoneLine:
+    assert kr.last_checkin_id is not None
+    return DoneLine(
+        title=kr.title,
+        value=format_value(kr.current, kr.kind, lang, currency=kr.currency, unit=kr.unit),
+        status=kr.last_status or CheckInStatus.ON_TRACK,
+        checkin_id=kr.last_checkin_id,
+    )
 
 
 async def open_checkin(turn: Turn, action: CardAction) -> Replies:
@@ -101,7 +135,7 @@ async def open_checkin(turn: Turn, action: CardAction) -> Replies:
     if kr is None:
         return Text(text(lang, "error.card_expired_gone"))
     objectives = await okr_views.objectives_of(turn, [kr])
-    if not await _may_check_in(turn, [kr], objectives):
+    if not _may_check_in(turn, [kr], objectives, await _teams_of(turn, objectives.values())):
         return Text(text(lang, "permission.key_result"))
     return _card(turn, [kr], objectives, await okr_views.team_of(turn))
 
@@ -130,6 +164,9 @@ class _OpenCard:
     key_results: list[KeyResult]
     objectives: dict[str, Objective]
     team: Team | None
+    teams: dict[str, Team]
+    # On a correction card: the check-in each key result's answer replaces, by key result.
+    corrects: dict[str, CheckIn] = dataclasses.field(default_factory=dict)
 
 
 async def _open(turn: Turn, action: CardAction) -> _OpenCard | Text:
@@ -148,12 +185,108 @@ async def _open(turn: Turn, action: CardAction) -> _OpenCard | Text:
         # longer line up with a fresh card, so ask for a new one.
         return Text(text(lang, "checkin.card_outdated"))
     objectives = await okr_views.objectives_of(turn, key_results)
+    teams = await _teams_of(turn, objectives.values())
     # Who may check in follows from each key result's own objective and team,
     # never from the conversation the card was submitted in.
-    if not await _may_check_in(turn, key_results, objectives):
+    if not _may_check_in(turn, key_results, objectives, teams):
         return Text(text(lang, "permission.key_result"))
     team = await okr_views.team_of(turn)
-    return _OpenCard(card_id, round_id, key_results, objectives, team)
+    card = _OpenCard(card_id, round_id, key_results, objectives, team, teams)
+    if "corrects" not in action.data:
+        return card
+    corrects = await _corrected(turn, card, action.data["corrects"])
+    if isinstance(corrects, Text):
+        return corrects
+    return dataclasses.replace(card, corrects=corrects)
+
+
+async def _corrected(turn: Turn, card: _OpenCard, ids: object) -> dict[str, CheckIn] | Text:
+    """The check-ins a correction card replaces, by key result, if they may still be corrected."""
+    lang = okr_views.language(turn)
+    if not _checkin_ids(ids) or len(ids) != len(card.key_results):
+        return Text(text(lang, "error.card_expired_gone"))
+    found = await asyncio.gather(*(turn.store.get_checkin(turn.tenant_id, i) for i in ids))
+    corrects: dict[str, CheckIn] = {}
+    for kr, checkin in zip(card.key_results, found, strict=True):
+        if checkin is None or checkin.key_result_id != kr.id:
+            return Text(text(lang, "error.card_expired_gone"))
+        # Replaced by this very card is a double click; by another, the record moved on.
+        if checkin.superseded_by not in (None, _checkin_id(card, kr)):
+            return Text(text(lang, "checkin.correct.since"))
+        corrects[kr.id] = checkin
+    if not all(_open_round(turn, card, c) for c in corrects.values()):
+        return Text(text(lang, "checkin.correct.closed"))
+    return corrects
+
+
+def _checkin_ids(ids: object) -> TypeGuard[list[str]]:
+    """Whether ``ids`` is a list of check-in ids of a size a card can hold."""
+    return (
+        isinstance(ids, list)
+        and 0 < len(ids) <= MAX_KEY_RESULTS
+        and all(isinstance(i, str) and 0 < len(i) <= 2 * _MAX_ID for i in ids)
+    )
+
+
+def _open_round(turn: Turn, card: _OpenCard, checkin: CheckIn) -> bool:
+    """Whether ``checkin``'s round is still open (so it may be corrected)."""
+    objective = card.objectives.get(checkin.objective_id)
+    if objective is None:
+        return False
+    team = card.teams.get(objective.team_id or "")
+    return in_open_round(checkin, objective, team, turn.member, turn.now)
+
+
+async def correct_checkin(turn: Turn, action: CardAction) -> Replies:
+    """ "Correct": the card again with what the check-ins recorded, while their round is open.
+
+    The correction card's id comes from the check-ins it corrects, so opening it
+    twice gives one card, and its check-ins are stored once.
+    """
+    lang = okr_views.language(turn)
+    if not turn.is_personal:
+        return Text(text(lang, "checkin.in_personal_chat"))
+    ids = action.data.get("checkins") if action.is_current else None
+    if not _checkin_ids(ids):
+        return Text(text(lang, "error.card_expired_gone"))
+    found = await asyncio.gather(*(turn.store.get_checkin(turn.tenant_id, i) for i in ids))
+    earlier = [c for c in found if c is not None]
+    if len(earlier) != len(ids) or len({c.key_result_id for c in earlier}) != len(ids):
+        return Text(text(lang, "error.card_expired_gone"))
+    if any(c.superseded_by is not None for c in earlier):
+        return Text(text(lang, "checkin.correct.since"))  # correct the newest record instead
+    card_id = hashlib.sha256("|".join(["correct", *ids]).encode()).hexdigest()[:32]
+    opened = await _open(
+        turn,
+        CardAction(
+            verbs.CHECKIN_SUBMIT,
+            {
+                **action.data,
+                "card_id": card_id,
+                "key_results": [c.key_result_id for c in earlier],
+                "round_id": earlier[0].round_id,
+                "corrects": ids,
+            },
+        ),
+    )
+    if isinstance(opened, Text):
+        return opened
+    values: dict[str, str] = {}
+    for index, kr in enumerate(opened.key_results):
+        recorded = opened.corrects[kr.id]
+        values[value_field(index)] = format_typed(recorded.value, kr.kind, lang)
+        values[status_field(index)] = recorded.status.value
+        values[note_field(index)] = recorded.note
+    return _card(
+        turn,
+        opened.key_results,
+        opened.objectives,
+        opened.team,
+        card_id=card_id,
+        round_id=opened.round_id,
+        values=values,
+        corrects=[opened.corrects[kr.id].id for kr in opened.key_results],
+    )
 
 
 def _card(
@@ -166,6 +299,8 @@ def _card(
     round_id: str | None = None,
     values: Mapping[str, str] | None = None,
     problems: Mapping[str, str] | None = None,
+    done: Sequence[DoneLine] = (),
+    corrects: Sequence[str] = (),
 ) -> Card:
     """The person's check-in card (a new one unless ``card_id``), composed as rounds do."""
     composed = CARDS.checkin(
@@ -179,6 +314,8 @@ def _card(
         values=values,
         problems=problems,
         locale=turn.locale,
+        done=done,
+        corrects=corrects,
     )
     return Card(composed.content, fallback_text=composed.fallback_text)
 
@@ -196,6 +333,7 @@ def _again(
         round_id=card.round_id,
         values=values,
         problems=problems,
+        corrects=[card.corrects[kr.id].id for kr in card.key_results] if card.corrects else (),
     )
 
 
@@ -214,7 +352,8 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
         # Answered before (a double click, a retry, or pressed again with other
         # values): the first answer stands, and the record says so if they differ.
         kept_first = any(
-            _said(_answer_on_card(lang, index, kr, values)) != _answer_of(kr, earlier.get(kr.id))
+            _said(_answer_on_card(lang, index, kr, values))
+            != _answer_of(kr, earlier.get(kr.id) or card.corrects.get(kr.id))
             for index, kr in enumerate(card.key_results)
         )
         return _recorded(turn, card, list(earlier.values()), kept_first=kept_first)
@@ -222,12 +361,18 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
     checkins: list[CheckIn] = []
     for index, kr in enumerate(card.key_results):
         answer = _answer_on_card(lang, index, kr, values)
+        replaced = card.corrects.get(kr.id)
         if isinstance(answer, dict):
             problems |= answer
+        elif replaced is not None:  # a correction: what differs from what was recorded
+            if _said(answer) != _answer(replaced):
+                checkin = _checkin(turn, card, kr, answer.value, answer.status, answer.note)
+                checkins.append(_correcting(checkin, replaced))
         elif answer.changes(kr):  # a status or a note alone is a check-in too
             checkins.append(_checkin(turn, card, kr, answer.value, answer.status, answer.note))
     if not checkins and not problems:
-        problems["_all"] = text(lang, "checkin.nothing_entered")
+        key = "checkin.correct.nothing" if card.corrects else "checkin.nothing_entered"
+        problems["_all"] = text(lang, key)
     if problems:
         return _again(turn, card, values, problems)
     return await _record(turn, card, checkins, values)
@@ -238,6 +383,8 @@ async def no_change(turn: Turn, action: CardAction) -> Replies:
     card = await _open(turn, action)
     if isinstance(card, Text):
         return card
+    if card.corrects:  # a correction card has no "No change": it would replace nothing
+        return Text(text(okr_views.language(turn), "error.card_expired_gone"))
     earlier = await _earlier_answers(turn, card)
     if earlier:
         return _recorded(turn, card, list(earlier.values()), kept_first=True)
@@ -276,8 +423,11 @@ async def _record(
     """Store the card's check-ins together and answer with the record (or the card again)."""
     lang = okr_views.language(turn)
     try:
-        # The whole card or nothing: a person told "recorded" sees all of it stored.
-        stored = await turn.store.record_checkins(turn.tenant_id, checkins, card.key_results)
+        if card.corrects:
+            stored = await turn.store.correct_checkins(turn.tenant_id, checkins, card.key_results)
+        else:
+            # The whole card or nothing: a person told "recorded" sees all of it stored.
+            stored = await turn.store.record_checkins(turn.tenant_id, checkins, card.key_results)
     except NotFoundError:
         return Text(text(lang, "error.card_expired_gone"))
     except StoreUnavailableError as exc:
@@ -313,8 +463,10 @@ def _recorded(turn: Turn, card: _OpenCard, stored: list[CheckIn], *, kept_first:
     zone = okr_views.time_zone(turn, card.team)
     recorded_at = format_datetime(stored[0].recorded_at, lang, zone)
     unchanged = len(card.key_results) - len(lines)
+    # "Correct" while the round is open, for what still stands.
+    correct = [c.id for c in stored if c.superseded_by is None and _open_round(turn, card, c)]
     return Card(
-        recorded_card(lang, lines, recorded_at, unchanged, kept_first=kept_first),
+        recorded_card(lang, lines, recorded_at, unchanged, kept_first=kept_first, correct=correct),
         fallback_text=text(lang, "checkin.recorded_title"),
     )
 
@@ -323,16 +475,23 @@ def _answer(checkin: CheckIn) -> tuple[object, ...]:
     return checkin.value, checkin.status, checkin.note
 
 
-async def _may_check_in(
-    turn: Turn, key_results: list[KeyResult], objectives: Mapping[str, Objective]
+async def _teams_of(turn: Turn, objectives: Iterable[Objective]) -> dict[str, Team]:
+    """The objectives' own teams by id, each read once, all at the same time."""
+    team_ids = sorted({o.team_id for o in objectives if o.team_id})
+    found = await asyncio.gather(*(turn.store.get_team(turn.tenant_id, t) for t in team_ids))
+    return {t.id: t for t in found if t is not None}
+
+
+def _may_check_in(
+    turn: Turn,
+    key_results: list[KeyResult],
+    objectives: Mapping[str, Objective],
+    teams: Mapping[str, Team],
 ) -> bool:
     """Whether the person may check in on every key result, each judged by its own team."""
     homes = [objectives.get(kr.objective_id) for kr in key_results]
     if any(o is None for o in homes):
         return False
-    team_ids = sorted({o.team_id for o in homes if o is not None and o.team_id})
-    found = await asyncio.gather(*(turn.store.get_team(turn.tenant_id, t) for t in team_ids))
-    teams = {t.id: t for t in found if t is not None}
     return all(
         may_change(turn.member, kr, teams.get(o.team_id or ""), o)
         for kr, o in zip(key_results, homes, strict=True)
@@ -400,6 +559,16 @@ def _checkin(
         recorded_at=turn.now,
         note=note,
         round_id=card.round_id,
+    )
+
+
+def _correcting(checkin: CheckIn, replaced: CheckIn) -> CheckIn:
+    """``checkin`` as the correction of ``replaced``: of its round, with its confidence."""
+    return dataclasses.replace(
+        checkin,
+        supersedes=replaced.id,
+        round_id=replaced.round_id,
+        confidence=replaced.confidence,  # the card has no confidence input: it is kept
     )
 
 

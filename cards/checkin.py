@@ -26,7 +26,7 @@ from cards.elements import (
 )
 from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
-from cards.markdown import bold, bullets, join
+from cards.markdown import Markdown, bold, bullets, join
 from cards.teams_elements import progress_element, status_badge
 from okr.cadence import RemindLater
 from okr.models import CheckInStatus, KeyResult, KeyResultKind
@@ -208,15 +208,24 @@ def checkin_card(
     values: Mapping[str, str] | None = None,
     problems: Mapping[str, str] | None = None,
     reminder: bool = False,
+    done: Sequence[DoneLine] = (),
+    corrects: Sequence[str] = (),
 ) -> Element:
     """The input card (``problems`` shown next to their fields when given).
 
     Each field starts at what is stored: the current value, the owner's last
     status. Key results are grouped under their objective's title, shown once.
+    ``done``: key results already updated this round, one compact line each
+    (with "Correct") under the inputs. ``corrects``: the ids of the check-ins
+    this card corrects, one per key result (values then start at what they
+    recorded, given in ``values``); a correction has no "No change" and no
+    "Remind me later".
     """
     values = values or {}
     problems = problems or {}
     title_key = "checkin.reminder_title" if reminder else "checkin.title"
+    if corrects:
+        title_key = "checkin.correct.title"
     body: list[Element] = [
         heading(text(lang, title_key)),
         paragraph(text(lang, "checkin.intro", count=len(items)), isSubtle=True, spacing="None"),
@@ -234,12 +243,17 @@ def checkin_card(
                 paragraph(item.objective_title, weight="Bolder", separator=True, spacing="Medium")
             )
         body.extend(_item(lang, index, item, values, problems))
-    data = {
+    body.extend(_done_lines(lang, done))
+    data: dict[str, object] = {
         "card_id": card_id,
         "key_results": [item.key_result.id for item in items],
     }
     if round_id:
         data["round_id"] = round_id
+    if corrects:
+        data["corrects"] = list(corrects)
+        submit = execute(text(lang, "checkin.submit"), verbs.CHECKIN_SUBMIT, data, style="positive")
+        return card(body, [submit])
     still_on_track = all(item.status is CheckInStatus.ON_TRACK for item in items)
     no_change = text(lang, "checkin.no_change" if still_on_track else "checkin.no_change_since")
     # "No change" gets a row of its own over the card's buttons: the three side by side
@@ -256,6 +270,74 @@ def checkin_card(
         # A scheduled card can come back later once: that is the round's reminder.
         actions.append(_later(lang, data))
     return card(body, actions)
+
+
+@dataclass(frozen=True, slots=True)
+class DoneLine:
+    """A key result already updated this round, as one compact line with "Correct"."""
+
+    title: str
+    value: str
+    status: CheckInStatus
+    checkin_id: str
+
+
+def _correct(lang: Language, checkin_ids: Sequence[str]) -> Element:
+    """ "Correct": the card again with what these check-ins recorded, to change it."""
+    return execute(
+        text(lang, "checkin.correct"),
+        verbs.CHECKIN_CORRECT,
+        {"checkins": list(checkin_ids)},
+        associatedInputs="none",
+    )
+
+
+def _done_lines(lang: Language, done: Sequence[DoneLine]) -> list[Element]:
+    if not done:
+        return []
+    lines: list[Element] = [
+        paragraph(
+            text(lang, "checkin.done.heading"),
+            weight="Bolder",
+            separator=True,
+            spacing="Medium",
+        )
+    ]
+    for line in done:
+        said = join([bold(line.title), line.value, label(lang, line.status)])
+        lines.append(
+            {
+                "type": "ColumnSet",
+                "spacing": "Small",
+                "columns": [
+                    {
+                        "type": "Column",
+                        "width": "stretch",
+                        "verticalContentAlignment": "Center",
+                        "items": [paragraph(Markdown(f"✓ {said}"), size="Small")],
+                    },
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "items": [
+                            {"type": "ActionSet", "actions": [_correct(lang, [line.checkin_id])]}
+                        ],
+                    },
+                ],
+            }
+        )
+    return lines
+
+
+def all_done_card(lang: Language, done: Sequence[DoneLine]) -> Element:
+    """``checkin`` when every key result is updated this round: said so, each one correctable."""
+    return card(
+        [
+            heading(text(lang, "checkin.done.title")),
+            paragraph(text(lang, "checkin.done.intro"), isSubtle=True, spacing="None"),
+            *_done_lines(lang, done),
+        ]
+    )
 
 
 def _later(lang: Language, data: Mapping[str, object]) -> Element:
@@ -311,10 +393,13 @@ def recorded_card(
     unchanged: int,
     *,
     kept_first: bool = False,
+    correct: Sequence[str] = (),
 ) -> Element:
     """What the card turns into once sent: what was recorded, and when.
 
     ``kept_first``: the card was sent before with other answers, and those stay.
+    ``correct``: the recorded check-ins' ids, while their round is open: "Correct"
+    reopens the card with what they recorded.
     """
     body: list[Element] = [
         heading(text(lang, "checkin.recorded_title")),
@@ -353,7 +438,7 @@ def recorded_card(
             body.append(paragraph(f"“{line.note}”", isSubtle=True, spacing="None"))
     if unchanged:
         body.append(paragraph(text(lang, "checkin.skipped", count=unchanged), isSubtle=True))
-    return card(body)
+    return card(body, [_correct(lang, correct)] if correct else [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,10 +456,12 @@ def missing_summary_card(
     round_label: str,
     missing: Sequence[MissingOwner],
     *,
+    asked: int | None = None,
     nudge: Mapping[str, str] | None = None,
 ) -> Element:
     """To team owners: who has not checked in this round (and who cannot be reached).
 
+    ``asked``: how many people the round asked, for "9 of 12 checked in".
     ``nudge`` (the team and round ids) adds a button that sends those still
     missing one more reminder, once per round.
     """
@@ -382,6 +469,9 @@ def missing_summary_card(
         heading(text(lang, "summary.title", team=team_name)),
         paragraph(text(lang, "summary.round", round=round_label), isSubtle=True),
     ]
+    if asked:
+        done = max(0, asked - len(missing))
+        body.append(paragraph(bold(text(lang, "summary.count", done=done, total=asked))))
     if not missing:
         body.append(paragraph(text(lang, "summary.everyone")))
     for person in missing:

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from cards.checkin import CheckInItem, MissingOwner, checkin_card, missing_summary_card
+from cards.checkin import (
+    CheckInItem,
+    DoneLine,
+    MissingOwner,
+    checkin_card,
+    missing_summary_card,
+)
 from cards.i18n import Language, language_of, text
 from cards.locale_format import format_date, format_typed, format_value
 from okr.cadence import owner_zone
@@ -97,11 +103,14 @@ class DeliveryCards:
     ) -> ComposedCard:
         """The check-in card for ``member`` listing ``key_results``.
 
+        done: Sequence[DoneLine] = (),
+        corrects: Sequence[str] = (),
         ``values`` and ``problems`` show it again as submitted, with what to fix;
         ``locale`` is the activity's, for a person whose own is not known.
         """
         lang = language_of(member, locale)
         zone = str(owner_zone(settings, member))
+        ``done`` and ``corrects`` are as in :func:`cards.checkin.checkin_card`.
         items = checkin_items(key_results, objectives, lang, now, zone)
         content = checkin_card(
             lang,
@@ -114,6 +123,8 @@ class DeliveryCards:
         )
         if problems:
             fallback = problems.get("_all") or text(lang, "form.fix_problems")
+            done=done,
+            corrects=corrects,
         else:
             key = "checkin.reminder_notification" if reminder else "checkin.notification"
             fallback = text(lang, key, count=len(items))

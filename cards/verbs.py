@@ -31,6 +31,7 @@ CHECKIN_LATER = "okr.checkin.later"  # "Remind me later": this round's card agai
 CHECKIN_OPEN = "okr.checkin.open"  # "Check in" on a key result of the objective card
 CHECKIN_NUDGE = "okr.checkin.nudge"  # a team owner: one more reminder to those still missing
 
+CHECKIN_CORRECT = "okr.checkin.correct"  # a recorded check-in, reopened within its round
 # Chat commands as buttons (help, welcome): the command runs as if typed.
 COMMAND_RUN = "okr.command.run"
 
@@ -63,6 +64,7 @@ ALL_VERBS = frozenset(
         CHECKIN_NUDGE,
         COMMAND_RUN,
         SETTINGS_SAVE,
+        CHECKIN_CORRECT,
         PREFERENCES_SAVE,
         TEAM_SETTINGS_OPEN,
     }

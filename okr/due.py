@@ -52,7 +52,15 @@ from okr.cadence import (
     round_date_on_or_before,
     round_id,
 )
-from okr.models import KeyResult, Member, Objective, ObjectiveState, Team, TeamSettings
+from okr.models import (
+    CheckIn,
+    KeyResult,
+    Member,
+    Objective,
+    ObjectiveState,
+    Team,
+    TeamSettings,
+)
 
 SUMMARY_LOOKBACK_ROUNDS = 4
 """How many rounds back :func:`summary_due` looks for a round whose summary is due."""
@@ -414,6 +422,49 @@ def summary_due(now: datetime, snapshot: TeamSnapshot) -> RoundSummary | None:
             )
         candidate = previous_round_date(settings, candidate)
     return None
+
+
+def round_at(team: Team | None, objective: Objective, moment: datetime, member: Member) -> str:
+    """The id of ``member``'s round of ``objective``'s team current at ``moment``.
+
+    A team the bot does not know (yet) rounds with the default settings.
+
+    Raises:
+        ValueError: ``moment`` is naive.
+    """
+    settings = team.settings if team is not None else TeamSettings()
+    team_id = team.id if team is not None else objective.team_id or ""
+    return round_id(team_id, current_round_date(settings, moment, member))
+
+
+def updated_this_round(
+    key_result: KeyResult, objective: Objective, team: Team | None, member: Member, now: datetime
+) -> bool:
+    """Whether ``key_result``'s latest check-in was made in ``member``'s round current at ``now``.
+
+    Raises:
+        ValueError: ``now`` or the check-in time is naive.
+    """
+    if key_result.last_checkin_at is None:
+        return False
+    at = _aware(key_result.last_checkin_at)
+    return round_at(team, objective, at, member) == round_at(team, objective, now, member)
+
+
+def in_open_round(
+    checkin: CheckIn, objective: Objective, team: Team | None, member: Member, now: datetime
+) -> bool:
+    """Whether ``checkin``'s round is still open at ``now``, so it may be corrected: its
+    objective is active and its round (the card's, else the one it was recorded in) is
+    ``member``'s current one.
+
+    Raises:
+        ValueError: ``now`` or the check-in time is naive.
+    """
+    if objective.state is not ObjectiveState.ACTIVE:
+        return False
+    own = checkin.round_id or round_at(team, objective, _aware(checkin.recorded_at), member)
+    return own == round_at(team, objective, now, member)
 
 
 def _skip_reason(member: Member, anything_to_ask: bool) -> SkipReason | None:

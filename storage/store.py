@@ -479,9 +479,13 @@ class OkrStore:
     async def _mirror_latest(self, key_result: KeyResult, checkin: CheckIn) -> None:
         for attempt in range(_MIRROR_RETRIES):
             latest = key_result.last_checkin_at, key_result.last_checkin_id or ""
-            if key_result.last_checkin_at is not None and latest >= (
-                checkin.recorded_at,
-                checkin.id,
+            replaces_latest = checkin.supersedes is not None and (
+                key_result.last_checkin_id == checkin.supersedes
+            )
+            if (
+                key_result.last_checkin_at is not None
+                and latest >= (checkin.recorded_at, checkin.id)
+                and not replaces_latest  # a correction takes its place, even in the same instant
             ):
                 return  # a newer (or this same) check-in is already mirrored
             updated = dataclasses.replace(

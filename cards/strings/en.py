@@ -420,6 +420,24 @@ STRINGS: dict[str, str] = {
     ),
     "checkin.card_outdated": (
         "This check-in card is out of date (a key result was removed). Type **checkin** "
+    "checkin.correct": "Correct",
+    "checkin.correct.title": "Correct your check-in",
+    "checkin.correct.closed": (
+        "This check-in's round is over (or its objective is closed), so it can no longer be "
+        "corrected. Your next check-in will carry the new values."
+    ),
+    "checkin.correct.since": (
+        "This check-in has been corrected since. Press “Correct” on the newest record, or type "
+        "**checkin**."
+    ),
+    "checkin.correct.nothing": (
+        "Nothing differs from what was recorded: change a value, a status or the note."
+    ),
+    "checkin.done.heading": "Already updated this round",
+    "checkin.done.title": "You're up to date",
+    "checkin.done.intro": (
+        "Every key result is updated for this round. To change an answer, press “Correct”."
+    ),
         "for a fresh one."
     ),
     "checkin.notification": "Time for your OKR check-in: {count} key results to update.",
@@ -444,6 +462,7 @@ STRINGS: dict[str, str] = {
     "settings.cadence.weekly": "Every week",
     "settings.cadence.biweekly": "Every 2 weeks",
     "settings.cadence.triweekly": "Every 3 weeks",
+    "summary.count": "{done} of {total} checked in",
     "settings.cadence.monthly": "Every month",
     "settings.cadence.monthly_hint": (
         "“Every month” means the first chosen weekday of each month, e.g. the first Monday."

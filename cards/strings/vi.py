@@ -442,6 +442,25 @@ STRINGS: dict[str, str] = {
     "checkin.card_outdated": (
         "Thẻ cập nhật này không còn hiệu lực (một kết quả chính đã bị xóa). Gõ **cập nhật** để "
         "nhận thẻ mới."
+    "checkin.correct": "Sửa lại",
+    "checkin.correct.title": "Sửa cập nhật của bạn",
+    "checkin.correct.closed": (
+        "Đợt cập nhật này đã kết thúc (hoặc mục tiêu đã đóng) nên không sửa được nữa. "
+        "Bạn hãy nhập giá trị mới ở lần cập nhật sau."
+    ),
+    "checkin.correct.since": (
+        "Cập nhật này đã được sửa sau đó. Hãy bấm “Sửa lại” trên bản ghi nhận mới nhất, "
+        "hoặc gõ **cập nhật**."
+    ),
+    "checkin.correct.nothing": (
+        "Không có gì khác so với bản đã ghi nhận: hãy sửa giá trị, tình trạng hoặc ghi chú."
+    ),
+    "checkin.done.heading": "Đã cập nhật trong đợt này",
+    "checkin.done.title": "Bạn đã cập nhật đầy đủ",
+    "checkin.done.intro": (
+        "Tất cả kết quả chính đều đã được cập nhật trong đợt này. Muốn đổi câu trả lời, "
+        "hãy bấm “Sửa lại”."
+    ),
     ),
     "checkin.notification": "Đến giờ cập nhật OKR: {count} kết quả chính cần cập nhật.",
     "checkin.notification.one": "Đến giờ cập nhật OKR: {count} kết quả chính cần cập nhật.",
@@ -465,6 +484,7 @@ STRINGS: dict[str, str] = {
     "settings.cadence.triweekly": "3 tuần một lần",
     "settings.cadence.monthly": "Hằng tháng",
     "settings.cadence.monthly_hint": (
+    "summary.count": "{done}/{total} người đã cập nhật",
         "“Hằng tháng” nghĩa là vào ngày trong tuần đã chọn đầu tiên của mỗi tháng, "
         "ví dụ Thứ Hai đầu tiên."
     ),

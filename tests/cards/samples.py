@@ -26,8 +26,10 @@ from cards.authoring import (
 )
 from cards.checkin import (
     CheckInItem,
+    DoneLine,
     MissingOwner,
     RecordedLine,
+    all_done_card,
     checkin_card,
     later_set_card,
     missing_summary_card,
@@ -350,14 +352,13 @@ ROUND_DATE = date(2026, 3, 2)
 RECORDED_AT = datetime(2026, 3, 2, 2, 14, tzinfo=UTC)
 
 
-@card_sample("checkin.recorded", in_docs=True)
-def _checkin_recorded(lang: Language) -> Mapping[str, Any]:
+def _recorded_line(lang: Language, status: CheckInStatus, note: str) -> RecordedLine:
     kr = KEY_RESULTS[0]
-    line = RecordedLine(
+    return RecordedLine(
         title=kr.title,
         value=format_value(Decimal(18_000_000), kr.kind, lang, currency=kr.currency),
-        status=CheckInStatus.ON_TRACK,
-        note="Partner deals closed early.",
+        status=status,
+        note=note,
         progress=0.5,
     )
     sent = format_datetime(RECORDED_AT, lang, CHECKIN_ZONE)
@@ -371,7 +372,10 @@ def _missing_summary(lang: Language) -> Mapping[str, Any]:
         MissingOwner("Alex Kim", ["Launch one-page checkout"], unreachable=True),
     ]
     nudge = {"team_id": OBJECTIVE.team_id or "", "round_id": "checkin|team|2026-03-02"}
-    return missing_summary_card(lang, "Sales", format_date(ROUND_DATE, lang), missing, nudge=nudge)
+    # Twelve asked, three missing: "9 of 12 checked in".
+    return missing_summary_card(
+        lang, "Sales", format_date(ROUND_DATE, lang), missing, asked=12, nudge=nudge
+    )
 
 
 @card_sample("checkin.summary.everyone")
@@ -407,15 +411,67 @@ UPTIME = Kpi(
 
 
 @card_sample("digest", in_docs=True)
+
+
+@card_sample("checkin.recorded", in_docs=True)
+def _checkin_recorded(lang: Language) -> Mapping[str, Any]:
+    line = _recorded_line(lang, CheckInStatus.ON_TRACK, "Partner deals closed early.")
 def _digest(lang: Language) -> Mapping[str, Any]:
     summary = ObjectiveSummary(OBJECTIVE, 0.42, len(KEY_RESULTS), "Lan Nguyễn")
     risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
     kpi = KpiLine("kpi-uptime", UPTIME.title, kpi_value(lang, UPTIME), KpiHealth.HEALTHY, True)
+@card_sample("checkin.recorded.correct")
+def _checkin_recorded_correctable(lang: Language) -> Mapping[str, Any]:
+    line = _recorded_line(lang, CheckInStatus.AT_RISK, "")
+    sent = format_datetime(RECORDED_AT, lang, CHECKIN_ZONE)
+    return recorded_card(lang, [line], sent, unchanged=0, correct=["sample-card|kr-revenue"])
+
+
+@card_sample("checkin.correct")
+def _checkin_correction(lang: Language) -> Mapping[str, Any]:
+    items = _checkin_items(lang)[:1]
+    values = {"value_0": "18000000", "status_0": "at_risk", "note_0": "Partner deals closed early."}
+    return checkin_card(
+        lang,
+        items,
+        card_id="sample-correction",
+        round_id="checkin|team|2026-03-02",
+        values=values,
+        corrects=["sample-card|kr-revenue"],
+    )
+
+
+def _done_lines(lang: Language) -> list[DoneLine]:
+    return [
+        DoneLine(
+            title=kr.title,
+            value=format_value(kr.current, kr.kind, lang, currency=kr.currency, unit=kr.unit),
+            status=kr.last_status or CheckInStatus.ON_TRACK,
+            checkin_id=f"sample-card|{kr.id}",
+        )
+        for kr in KEY_RESULTS
+    ]
+
+
+@card_sample("checkin.input.done")
+def _checkin_with_done(lang: Language) -> Mapping[str, Any]:
+    items = _checkin_items(lang, MORE_KEY_RESULTS)
+    return checkin_card(
+        lang, items, card_id="sample-card", round_id=None, done=_done_lines(lang)[:2]
+    )
+
+
+@card_sample("checkin.all_done")
+def _checkin_all_done(lang: Language) -> Mapping[str, Any]:
+    return all_done_card(lang, _done_lines(lang))
+
+
     return digest_card(lang, [summary], [risk], 0.42, [kpi])
 
 
 @card_sample("close.scores")
 def _scores(lang: Language) -> Mapping[str, Any]:
+        MissingOwner("Lan Phạm", ["Raise customer satisfaction"], unreachable=False),
     line = ScoreLine(
         objective=OBJECTIVE,
         score=Decimal("0.6"),
