@@ -33,6 +33,7 @@ from bot.features import (
     Reply,
     Text,
     Turn,
+    VerbHandler,
     as_reply_list,
 )
 from bot.installation import (
@@ -48,6 +49,8 @@ from bot.installation import (
 from bot.logs import turn_log_context
 from bot.people import SeenPerson, learn_person, leave_team
 from bot.upsert import upsert
+from cards import verbs
+from cards.help import APP_NAME
 from cards.i18n import language_for_locale, person_locale
 from cards.i18n import text as catalog_text
 from cards.markdown import safe
@@ -165,6 +168,9 @@ class OkrAgent:
         if found is not None:
             command, args = found
             log.info("command %s", command.name)
+            if command.private and not turn.is_personal:
+                await self._command_privately(context, turn, command, args)
+                return
             replies = await command.handler(turn, args)
         elif self._features.unknown_handler is not None:
             log.info("unknown command")
@@ -205,9 +211,71 @@ class OkrAgent:
             await self._not_ours(context, turn.locale)
             return
         log.info("card verb %s", action.verb)
+        if not turn.is_personal and action.verb not in verbs.ANSWERED_IN_PLACE:
+            await self._open_privately(context, turn, handler, action)
+            return
         replies = as_reply_list(await handler(turn, action))
         await _invoke_response(context, replies[0] if replies else None)
         await _send(context, replies[1:])
+
+    # -- shared conversations: answers for one person go to their personal chat -----
+
+    async def _open_privately(
+        self, context: TurnContext, turn: Turn, handler: VerbHandler, action: CardAction
+    ) -> None:
+        """A button on a card shared in a channel or group chat that opens something.
+
+        Teams would show a card answer in place of the shared card, for the clicker
+        alone: they would lose the shared card and nobody else would see anything.
+        So the answer goes to the clicker's personal chat, and the invoke is answered
+        with a message, which leaves the shared card as it is. A single line (a
+        refusal, "out of date") is shown to the clicker as it is.
+        """
+        replies = as_reply_list(await handler(_in_personal_chat(turn), action))
+        if len(replies) <= 1 and not any(isinstance(r, Card) for r in replies):
+            await _invoke_response(context, replies[0] if replies else None)
+            return
+        sent = await self._send_privately(context, turn, replies)
+        key = "shared.sent_to_chat" if sent else "shared.chat_unreachable"
+        await _invoke_response(context, Text(_shared_line(turn, key)))
+
+    async def _command_privately(
+        self, context: TurnContext, turn: Turn, command: Command, args: str
+    ) -> None:
+        """A private command typed in a channel or group chat: answered in the personal chat.
+
+        The channel gets one short line and nothing personal (``settings`` would
+        otherwise show a person's time zone to everyone).
+        """
+        replies = as_reply_list(await command.handler(_in_personal_chat(turn), args))
+        if not replies:
+            return
+        sent = await self._send_privately(context, turn, replies)
+        key = "shared.command_sent" if sent else "shared.chat_unreachable"
+        await _send(context, [Text(_shared_line(turn, key))])
+
+    async def _send_privately(self, context: TurnContext, turn: Turn, replies: list[Reply]) -> bool:
+        """Send ``replies`` to the person's personal chat; False if it could not be reached.
+
+        Teams creates the 1:1 chat when there is none yet; it fails when the
+        person's organisation or the person blocks the bot (403/404).
+        """
+        first, *rest = replies
+        try:
+            await self._send_personal(context, turn.tenant_id, turn.member.id, first)
+            # The rest into the chat just opened (and stored): one request to Teams each.
+            chat = await self._store.get_conversation(turn.tenant_id, turn.member.id)
+            for reply in rest:
+                if chat is None:
+                    await self._send_personal(context, turn.tenant_id, turn.member.id, reply)
+                else:
+                    await teams_api.send_to_conversation(
+                        context, chat.conversation_id, _message(reply)
+                    )
+        except Exception as exc:
+            log.warning("could not reach the person's personal chat (%s)", type(exc).__name__)
+            return False
+        return True
 
     # -- installation ------------------------------------------------------------
 
@@ -483,6 +551,16 @@ def _removes_bot(activity: Activity) -> bool:
     return False
 
 
+def _in_personal_chat(turn: Turn) -> Turn:
+    """``turn`` answered in the person's personal chat (its team, if any, is still the team)."""
+    return dataclasses.replace(turn, is_personal=True)
+
+
+def _shared_line(turn: Turn, key: str) -> str:
+    """The short line of a shared conversation (catalog ``key``) in the person's language."""
+    return catalog_text(language_for_locale(turn.locale), key, app=APP_NAME)
+
+
 def _card_action(activity: Activity) -> CardAction | None:
     """The ``Action.Execute`` in an ``adaptiveCard/action`` invoke, or None if malformed."""
     value = activity.value
@@ -502,11 +580,13 @@ def _message(reply: Reply) -> Activity:
     if isinstance(reply, Text):
         # Our strings are Markdown; anything else is shown as typed.
         return Activity(type=ActivityTypes.message, text=safe(reply.text), text_format="markdown")
-    return Activity(
+    message = Activity(
         type=ActivityTypes.message,
-        summary=reply.fallback_text,
         attachments=[Attachment(content_type=ADAPTIVE_CARD, content=dict(reply.content))],
     )
+    if reply.fallback_text:  # the SDK refuses an empty summary
+        message.summary = reply.fallback_text
+    return message
 
 
 async def _send(context: TurnContext, replies: Sequence[Reply]) -> None:

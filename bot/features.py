@@ -37,6 +37,12 @@ of them, or None.
   a Text is shown to the user as a message
   (``application/vnd.microsoft.activity.message``). Any further replies are sent
   into the conversation as messages. None answers 200 with no body change.
+* After a verb pressed on a card **shared in a channel or group chat**, unless
+  the verb acts on its own card (:data:`cards.verbs.ANSWERED_IN_PLACE`: a form's
+  Save, a check-in), the handler answers as in the person's personal chat: its
+  replies are sent there, and the invoke is answered with a short message that
+  leaves the shared card as it is (a single Text is that message itself).
+  ``private`` commands typed there do the same (see :meth:`Features.add_command`).
 
 Errors the user can cause are answered by the handler (a Text, or the card
 again with the problems shown). Anything a handler raises is logged with the
@@ -75,7 +81,10 @@ class Turn:
         conversation: Where the activity came from, enough to send there later
             (not necessarily stored; installation stores references).
         team_id: ``channelData.team.id`` in a team channel, else None.
-        is_personal: True in the one-to-one chat with the bot.
+        is_personal: True when the answer goes to the one-to-one chat with the bot:
+            the activity came from there, or it is a private command or a button
+            that opens something, from a channel or group chat (see
+            :data:`cards.verbs.ANSWERED_IN_PLACE`).
         text: The message text without the bot's @mention, stripped; "" for invokes.
         activity_id: The incoming activity's id (for logs).
         now: The current time (UTC, from the app's clock).
@@ -148,6 +157,9 @@ class Command:
     name: str
     handler: CommandHandler
     aliases: tuple[str, ...] = ()
+    # Its answer is for the person alone: typed in a channel or group chat, the
+    # answer goes to their personal chat and the channel gets one short line.
+    private: bool = False
 
 
 def default_normalise(text: str) -> str:
@@ -185,14 +197,23 @@ class Features:
         return tuple(self._verbs)
 
     def add_command(
-        self, name: str, handler: CommandHandler, *, aliases: Sequence[str] = ()
+        self,
+        name: str,
+        handler: CommandHandler,
+        *,
+        aliases: Sequence[str] = (),
+        private: bool = False,
     ) -> None:
         """Register ``handler`` for the command ``name`` and its ``aliases``.
+
+        ``private`` commands answer only the person who typed them: typed in a
+        channel or group chat, the handler runs as in their personal chat and
+        its replies are sent there (see :class:`Command`).
 
         Raises:
             ValueError: the name or an alias is already taken, or normalises to "".
         """
-        command = Command(name=name, handler=handler, aliases=tuple(aliases))
+        command = Command(name=name, handler=handler, aliases=tuple(aliases), private=private)
         if name in self._commands:
             raise ValueError(f"command {name!r} is registered twice")
         keys = [self._normalise(s) for s in (name, *command.aliases)]

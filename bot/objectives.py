@@ -39,7 +39,8 @@ from storage.ids import new_id
 
 def register(features: Features) -> None:
     """Register ``new``, ``templates`` and the objective verbs."""
-    features.add_command("new", new_command, aliases=ALIASES[CommandName.NEW][1:])
+    # A form: typed in a channel, it opens in the person's chat, not in front of everyone.
+    features.add_command("new", new_command, aliases=ALIASES[CommandName.NEW][1:], private=True)
     features.add_command("templates", templates_command, aliases=ALIASES[CommandName.TEMPLATES][1:])
     features.add_verb(verbs.OBJECTIVE_NEW, new_objective)
     features.add_verb(verbs.OBJECTIVE_SAVE, save_objective)

@@ -57,7 +57,10 @@ _ANCHORED = (Cadence.BIWEEKLY, Cadence.TRIWEEKLY)
 
 def register(features: Features) -> None:
     """Register ``settings``, ``language`` and the settings cards' verbs."""
-    features.add_command("settings", settings_command, aliases=ALIASES[CommandName.SETTINGS][1:])
+    # A person's settings show their time zone: typed in a channel, they go to the personal chat.
+    features.add_command(
+        "settings", settings_command, aliases=ALIASES[CommandName.SETTINGS][1:], private=True
+    )
     features.add_command("language", language_command, aliases=ALIASES[CommandName.LANGUAGE][1:])
     features.add_verb(verbs.SETTINGS_SAVE, save_team_settings)
     features.add_verb(verbs.PREFERENCES_SAVE, save_personal_settings)

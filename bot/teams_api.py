@@ -187,3 +187,14 @@ def roster_from_accounts(accounts: Iterable[TeamsChannelAccount], team_id: str |
         if (account.user_role or "").lower() == "owner":
             owners.append(account.id)
     return Roster(people=tuple(people), owner_ids=tuple(owners))
+
+
+async def send_to_conversation(
+    context: TurnContext, conversation_id: str, activity: Activity
+) -> None:
+    """Send ``activity`` into a conversation the bot is in, through the turn's connector client.
+
+    Raises:
+        aiohttp.ClientError: Teams could not be reached or refused.
+    """
+    await _client(context).conversations.send_to_conversation(conversation_id, activity)

@@ -69,3 +69,23 @@ ALL_VERBS = frozenset(
         TEAM_SETTINGS_OPEN,
     }
 )
+
+# Verbs that act on the card they are pressed on, whose answer replaces that card wherever it
+# is: a form's Save and a check-in card's answers. Every other verb opens something (a form,
+# a view, a command's answer): pressed on a card shared in a channel or group chat, it is
+# answered in the presser's personal chat, and the shared card stays as it is for everyone
+# (bot/agent.py, docs/shared-cards.md).
+ANSWERED_IN_PLACE = frozenset(
+    {
+        OBJECTIVE_SAVE,
+        KEY_RESULT_SAVE,
+        INITIATIVE_SAVE,
+        KPI_SAVE,
+        CHECKIN_SUBMIT,
+        CHECKIN_NO_CHANGE,
+        CHECKIN_LATER,
+        CHECKIN_NUDGE,
+        SETTINGS_SAVE,
+        PREFERENCES_SAVE,
+    }
+)

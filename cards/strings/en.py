@@ -55,6 +55,13 @@ STRINGS: dict[str, str] = {
     "command.running": "**{usage}**: here it comes.",
     "help.channel_hint": "In a channel, mention me first: **@{bot_name} help**.",
     "message.only_mention": "Hi! Type **help** to see what I can do.",
+    # --- Shared conversations: answers for one person go to their personal chat ---
+    "shared.sent_to_chat": "Sent to your chat with me.",
+    "shared.command_sent": "That answer is for you only: I sent it to your chat with me.",
+    "shared.chat_unreachable": (
+        "I couldn't open a chat with you. Open it yourself: in Teams, go to **Apps**, find "
+        "**{app}** and select **Open**, say hi, then try again."
+    ),
     # --- Commands: usage (as typed) and one-line description --------------------
     "command.help.usage": "help",
     "command.help.description": "show this list of commands",
@@ -413,13 +420,6 @@ STRINGS: dict[str, str] = {
     "checkin.skipped.one": "{count} key result left unchanged.",
     "checkin.nothing": (
         "You have no key results in active objectives to check in on. Type **my okrs** "
-        "to see yours."
-    ),
-    "checkin.nothing_entered": (
-        "Nothing changed: change a value or a status, add a note, or press “No change”."
-    ),
-    "checkin.card_outdated": (
-        "This check-in card is out of date (a key result was removed). Type **checkin** "
     "checkin.correct": "Correct",
     "checkin.correct.title": "Correct your check-in",
     "checkin.correct.closed": (
@@ -438,6 +438,13 @@ STRINGS: dict[str, str] = {
     "checkin.done.intro": (
         "Every key result is updated for this round. To change an answer, press “Correct”."
     ),
+        "to see yours."
+    ),
+    "checkin.nothing_entered": (
+        "Nothing changed: change a value or a status, add a note, or press “No change”."
+    ),
+    "checkin.card_outdated": (
+        "This check-in card is out of date (a key result was removed). Type **checkin** "
         "for a fresh one."
     ),
     "checkin.notification": "Time for your OKR check-in: {count} key results to update.",
@@ -455,6 +462,7 @@ STRINGS: dict[str, str] = {
     "settings.team.hint": (
         "These apply to the whole team. Check-ins are sent at this time in each person's own "
         "time zone."
+    "summary.count": "{done} of {total} checked in",
     ),
     "settings.personal.title": "Your settings",
     "settings.personal.hint": "These apply only to you.",
@@ -462,7 +470,6 @@ STRINGS: dict[str, str] = {
     "settings.cadence.weekly": "Every week",
     "settings.cadence.biweekly": "Every 2 weeks",
     "settings.cadence.triweekly": "Every 3 weeks",
-    "summary.count": "{done} of {total} checked in",
     "settings.cadence.monthly": "Every month",
     "settings.cadence.monthly_hint": (
         "“Every month” means the first chosen weekday of each month, e.g. the first Monday."

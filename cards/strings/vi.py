@@ -59,6 +59,15 @@ STRINGS: dict[str, str] = {
     "help.line": "**{usage}**: {description}",
     "help.channel_hint": "Trong kênh, hãy @đề cập tôi trước: **@{bot_name} trợ giúp**.",
     "message.only_mention": "Chào bạn! Gõ **trợ giúp** để xem tôi có thể làm gì.",
+    # --- Shared conversations: answers for one person go to their personal chat ---
+    "shared.sent_to_chat": "Đã gửi vào trò chuyện riêng của bạn với tôi.",
+    "shared.command_sent": (
+        "Câu trả lời này chỉ dành cho bạn: tôi đã gửi vào trò chuyện riêng của bạn với tôi."
+    ),
+    "shared.chat_unreachable": (
+        "Tôi chưa mở được trò chuyện riêng với bạn. Bạn hãy tự mở: trong Teams, vào "
+        "**Ứng dụng**, tìm **{app}** và chọn **Mở**, gửi một lời chào rồi thử lại."
+    ),
     # --- Commands: usage (as typed) and one-line description --------------------
     "command.help.usage": "trợ giúp",
     "command.help.description": "xem danh sách lệnh này",
@@ -433,15 +442,6 @@ STRINGS: dict[str, str] = {
     "checkin.skipped.one": "{count} kết quả chính không thay đổi.",
     "checkin.nothing": (
         "Bạn không có kết quả chính nào trong các mục tiêu đang thực hiện để cập nhật. Gõ "
-        "**okr của tôi** để xem OKR của bạn."
-    ),
-    "checkin.nothing_entered": (
-        "Chưa có gì thay đổi: hãy sửa giá trị hoặc tình trạng, thêm ghi chú, "
-        "hoặc bấm nút “Không đổi”."
-    ),
-    "checkin.card_outdated": (
-        "Thẻ cập nhật này không còn hiệu lực (một kết quả chính đã bị xóa). Gõ **cập nhật** để "
-        "nhận thẻ mới."
     "checkin.correct": "Sửa lại",
     "checkin.correct.title": "Sửa cập nhật của bạn",
     "checkin.correct.closed": (
@@ -461,6 +461,15 @@ STRINGS: dict[str, str] = {
         "Tất cả kết quả chính đều đã được cập nhật trong đợt này. Muốn đổi câu trả lời, "
         "hãy bấm “Sửa lại”."
     ),
+        "**okr của tôi** để xem OKR của bạn."
+    ),
+    "checkin.nothing_entered": (
+        "Chưa có gì thay đổi: hãy sửa giá trị hoặc tình trạng, thêm ghi chú, "
+        "hoặc bấm nút “Không đổi”."
+    ),
+    "checkin.card_outdated": (
+        "Thẻ cập nhật này không còn hiệu lực (một kết quả chính đã bị xóa). Gõ **cập nhật** để "
+        "nhận thẻ mới."
     ),
     "checkin.notification": "Đến giờ cập nhật OKR: {count} kết quả chính cần cập nhật.",
     "checkin.notification.one": "Đến giờ cập nhật OKR: {count} kết quả chính cần cập nhật.",
@@ -475,6 +484,7 @@ STRINGS: dict[str, str] = {
     "settings.team.hint": (
         "Các cài đặt này áp dụng cho cả nhóm. Thẻ cập nhật được gửi vào giờ này theo múi giờ "
         "riêng của từng người."
+    "summary.count": "{done}/{total} người đã cập nhật",
     ),
     "settings.personal.title": "Cài đặt của bạn",
     "settings.personal.hint": "Các cài đặt này chỉ áp dụng cho riêng bạn.",
@@ -484,7 +494,6 @@ STRINGS: dict[str, str] = {
     "settings.cadence.triweekly": "3 tuần một lần",
     "settings.cadence.monthly": "Hằng tháng",
     "settings.cadence.monthly_hint": (
-    "summary.count": "{done}/{total} người đã cập nhật",
         "“Hằng tháng” nghĩa là vào ngày trong tuần đã chọn đầu tiên của mỗi tháng, "
         "ví dụ Thứ Hai đầu tiên."
     ),

@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
+from cards import verbs
 from okr.models import ConversationKind
 from tests import factories as f
 from tests.conftest import BotClient, StartBot
@@ -33,7 +34,8 @@ class Recorder:
             return None
 
         features.add_command("status", status, aliases=("trạng thái",))
-        features.add_verb("okr.save", save)
+        features.add_verb(verbs.OBJECTIVE_SAVE, save)  # acts on its own card
+        features.add_verb("okr.open", save)  # any other verb opens something
         features.add_verb("okr.quiet", quiet)
 
 
@@ -111,7 +113,9 @@ async def test_card_verb_answers_the_invoke_with_a_card_then_sends_the_rest(
     bot, recorder = await _bot(start_bot)
 
     response = await bot.post(
-        f.card_action("okr.save", {"title": "Grow", "kr1": "12"}, connector.url, team=f.SALES)
+        f.card_action(
+            verbs.OBJECTIVE_SAVE, {"title": "Grow", "kr1": "12"}, connector.url, team=f.SALES
+        )
     )
 
     assert response.status == 200
@@ -122,10 +126,31 @@ async def test_card_verb_answers_the_invoke_with_a_card_then_sends_the_rest(
     }
     [(turn, action)] = recorder.turns
     assert isinstance(action, CardAction)
-    assert action.verb == "okr.save" and action.data == {"title": "Grow", "kr1": "12"}
+    assert action.verb == verbs.OBJECTIVE_SAVE and action.data == {"title": "Grow", "kr1": "12"}
     assert action.card_activity_id == "1000000000001"
-    assert turn.team_id == f.SALES.id and turn.text == ""
+    assert turn.team_id == f.SALES.id and turn.text == "" and not turn.is_personal
     assert connector.texts() == ["saved"]
+
+
+async def test_a_verb_that_opens_something_in_a_channel_answers_in_the_personal_chat(
+    start_bot: StartBot, connector: Connector
+) -> None:
+    bot, recorder = await _bot(start_bot)
+
+    response = await bot.post(f.card_action("okr.open", {}, connector.url, team=f.SALES))
+
+    assert await response.json() == {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.activity.message",
+        "value": "Sent to your chat with me.",
+    }
+    [(turn, _action)] = recorder.turns
+    assert turn.is_personal and turn.team_id == f.SALES.id  # the answer's place; the card's team
+    [created] = connector.calls_to("create_conversation")
+    assert [m["id"] for m in created.body["members"]] == [f.ALICE.id]
+    [chat] = connector.conversation_members
+    assert connector.cards(chat) == [CARD] and connector.texts(chat) == ["", "saved"]
+    assert {c.conversation_id for c in connector.sent()} == {chat}  # nothing in the channel
 
 
 async def test_unknown_or_silent_verbs_still_answer_200(
