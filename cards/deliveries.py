@@ -100,17 +100,17 @@ class DeliveryCards:
         values: Mapping[str, str] | None = None,
         problems: Mapping[str, str] | None = None,
         locale: str | None = None,
+        done: Sequence[DoneLine] = (),
+        corrects: Sequence[str] = (),
     ) -> ComposedCard:
         """The check-in card for ``member`` listing ``key_results``.
 
-        done: Sequence[DoneLine] = (),
-        corrects: Sequence[str] = (),
         ``values`` and ``problems`` show it again as submitted, with what to fix;
         ``locale`` is the activity's, for a person whose own is not known.
+        ``done`` and ``corrects`` are as in :func:`cards.checkin.checkin_card`.
         """
         lang = language_of(member, locale)
         zone = str(owner_zone(settings, member))
-        ``done`` and ``corrects`` are as in :func:`cards.checkin.checkin_card`.
         items = checkin_items(key_results, objectives, lang, now, zone)
         content = checkin_card(
             lang,
@@ -120,11 +120,11 @@ class DeliveryCards:
             reminder=reminder,
             values=values,
             problems=problems,
+            done=done,
+            corrects=corrects,
         )
         if problems:
             fallback = problems.get("_all") or text(lang, "form.fix_problems")
-            done=done,
-            corrects=corrects,
         else:
             key = "checkin.reminder_notification" if reminder else "checkin.notification"
             fallback = text(lang, key, count=len(items))

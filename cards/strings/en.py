@@ -55,13 +55,6 @@ STRINGS: dict[str, str] = {
     "command.running": "**{usage}**: here it comes.",
     "help.channel_hint": "In a channel, mention me first: **@{bot_name} help**.",
     "message.only_mention": "Hi! Type **help** to see what I can do.",
-    # --- Shared conversations: answers for one person go to their personal chat ---
-    "shared.sent_to_chat": "Sent to your chat with me.",
-    "shared.command_sent": "That answer is for you only: I sent it to your chat with me.",
-    "shared.chat_unreachable": (
-        "I couldn't open a chat with you. Open it yourself: in Teams, go to **Apps**, find "
-        "**{app}** and select **Open**, say hi, then try again."
-    ),
     # --- Commands: usage (as typed) and one-line description --------------------
     "command.help.usage": "help",
     "command.help.description": "show this list of commands",
@@ -415,11 +408,6 @@ STRINGS: dict[str, str] = {
     ),
     "checkin.submit": "Send check-in",
     "checkin.recorded_title": "Check-in recorded",
-    "checkin.recorded_at": "Sent on {at}. Thank you!",
-    "checkin.skipped": "{count} key results left unchanged.",
-    "checkin.skipped.one": "{count} key result left unchanged.",
-    "checkin.nothing": (
-        "You have no key results in active objectives to check in on. Type **my okrs** "
     "checkin.correct": "Correct",
     "checkin.correct.title": "Correct your check-in",
     "checkin.correct.closed": (
@@ -438,6 +426,11 @@ STRINGS: dict[str, str] = {
     "checkin.done.intro": (
         "Every key result is updated for this round. To change an answer, press “Correct”."
     ),
+    "checkin.recorded_at": "Sent on {at}. Thank you!",
+    "checkin.skipped": "{count} key results left unchanged.",
+    "checkin.skipped.one": "{count} key result left unchanged.",
+    "checkin.nothing": (
+        "You have no key results in active objectives to check in on. Type **my okrs** "
         "to see yours."
     ),
     "checkin.nothing_entered": (
@@ -457,12 +450,12 @@ STRINGS: dict[str, str] = {
     "summary.round": "Check-in round of {round}",
     "summary.everyone": "Everyone has checked in. 🎉",
     "summary.unreachable": "I cannot reach this person (the app is blocked or not installed)",
+    "summary.count": "{done} of {total} checked in",
     # --- Settings (cards/settings.py, bot/team_settings.py) -------------------------
     "settings.team.title": "Check-in settings of {team}",
     "settings.team.hint": (
         "These apply to the whole team. Check-ins are sent at this time in each person's own "
         "time zone."
-    "summary.count": "{done} of {total} checked in",
     ),
     "settings.personal.title": "Your settings",
     "settings.personal.hint": "These apply only to you.",

@@ -59,15 +59,6 @@ STRINGS: dict[str, str] = {
     "help.line": "**{usage}**: {description}",
     "help.channel_hint": "Trong kênh, hãy @đề cập tôi trước: **@{bot_name} trợ giúp**.",
     "message.only_mention": "Chào bạn! Gõ **trợ giúp** để xem tôi có thể làm gì.",
-    # --- Shared conversations: answers for one person go to their personal chat ---
-    "shared.sent_to_chat": "Đã gửi vào trò chuyện riêng của bạn với tôi.",
-    "shared.command_sent": (
-        "Câu trả lời này chỉ dành cho bạn: tôi đã gửi vào trò chuyện riêng của bạn với tôi."
-    ),
-    "shared.chat_unreachable": (
-        "Tôi chưa mở được trò chuyện riêng với bạn. Bạn hãy tự mở: trong Teams, vào "
-        "**Ứng dụng**, tìm **{app}** và chọn **Mở**, gửi một lời chào rồi thử lại."
-    ),
     # --- Commands: usage (as typed) and one-line description --------------------
     "command.help.usage": "trợ giúp",
     "command.help.description": "xem danh sách lệnh này",
@@ -437,11 +428,6 @@ STRINGS: dict[str, str] = {
     ),
     "checkin.submit": "Gửi cập nhật",
     "checkin.recorded_title": "Đã ghi nhận cập nhật",
-    "checkin.recorded_at": "Đã gửi vào {at}. Cảm ơn bạn!",
-    "checkin.skipped": "{count} kết quả chính không thay đổi.",
-    "checkin.skipped.one": "{count} kết quả chính không thay đổi.",
-    "checkin.nothing": (
-        "Bạn không có kết quả chính nào trong các mục tiêu đang thực hiện để cập nhật. Gõ "
     "checkin.correct": "Sửa lại",
     "checkin.correct.title": "Sửa cập nhật của bạn",
     "checkin.correct.closed": (
@@ -461,6 +447,11 @@ STRINGS: dict[str, str] = {
         "Tất cả kết quả chính đều đã được cập nhật trong đợt này. Muốn đổi câu trả lời, "
         "hãy bấm “Sửa lại”."
     ),
+    "checkin.recorded_at": "Đã gửi vào {at}. Cảm ơn bạn!",
+    "checkin.skipped": "{count} kết quả chính không thay đổi.",
+    "checkin.skipped.one": "{count} kết quả chính không thay đổi.",
+    "checkin.nothing": (
+        "Bạn không có kết quả chính nào trong các mục tiêu đang thực hiện để cập nhật. Gõ "
         "**okr của tôi** để xem OKR của bạn."
     ),
     "checkin.nothing_entered": (
@@ -479,12 +470,12 @@ STRINGS: dict[str, str] = {
     "summary.round": "Đợt cập nhật ngày {round}",
     "summary.everyone": "Mọi người đều đã cập nhật. 🎉",
     "summary.unreachable": "Không thể liên lạc với người này (ứng dụng bị chặn hoặc chưa cài đặt)",
+    "summary.count": "{done}/{total} người đã cập nhật",
     # --- Settings (cards/settings.py, bot/team_settings.py) -------------------------
     "settings.team.title": "Cài đặt cập nhật tiến độ của {team}",
     "settings.team.hint": (
         "Các cài đặt này áp dụng cho cả nhóm. Thẻ cập nhật được gửi vào giờ này theo múi giờ "
         "riêng của từng người."
-    "summary.count": "{done}/{total} người đã cập nhật",
     ),
     "settings.personal.title": "Cài đặt của bạn",
     "settings.personal.hint": "Các cài đặt này chỉ áp dụng cho riêng bạn.",

@@ -361,65 +361,15 @@ def _recorded_line(lang: Language, status: CheckInStatus, note: str) -> Recorded
         note=note,
         progress=0.5,
     )
-    sent = format_datetime(RECORDED_AT, lang, CHECKIN_ZONE)
-    return recorded_card(lang, [line], sent, unchanged=2)
-
-
-@card_sample("checkin.summary", in_docs=True)
-def _missing_summary(lang: Language) -> Mapping[str, Any]:
-    missing = [
-        MissingOwner("Minh Trần", ["Reduce support tickets"], unreachable=False),
-        MissingOwner("Alex Kim", ["Launch one-page checkout"], unreachable=True),
-    ]
-    nudge = {"team_id": OBJECTIVE.team_id or "", "round_id": "checkin|team|2026-03-02"}
-    # Twelve asked, three missing: "9 of 12 checked in".
-    return missing_summary_card(
-        lang, "Sales", format_date(ROUND_DATE, lang), missing, asked=12, nudge=nudge
-    )
-
-
-@card_sample("checkin.summary.everyone")
-def _missing_summary_empty(lang: Language) -> Mapping[str, Any]:
-    return missing_summary_card(lang, "Sales", format_date(ROUND_DATE, lang), [])
-
-
-# -- cards/help.py -------------------------------------------------------------------
-
-
-@card_sample("help", in_docs=True)
-def _help(lang: Language) -> Mapping[str, Any]:
-    return help_card(lang)
-
-
-@card_sample("help.channel")
-def _help_channel(lang: Language) -> Mapping[str, Any]:
-    return help_card(lang, channel=True)
-
-
-# -- cards/reports.py ----------------------------------------------------------------
-
-
-UPTIME = Kpi(
-    tenant_id=TENANT,
-    id="kpi-uptime",
-    title="Site uptime",
-    threshold=Decimal("99.5"),
-    comparison=Comparison.AT_LEAST,
-    current=Decimal("99.93"),
-    unit="%",
-)
-
-
-@card_sample("digest", in_docs=True)
 
 
 @card_sample("checkin.recorded", in_docs=True)
 def _checkin_recorded(lang: Language) -> Mapping[str, Any]:
     line = _recorded_line(lang, CheckInStatus.ON_TRACK, "Partner deals closed early.")
-def _digest(lang: Language) -> Mapping[str, Any]:
-    summary = ObjectiveSummary(OBJECTIVE, 0.42, len(KEY_RESULTS), "Lan Nguyễn")
-    risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
-    kpi = KpiLine("kpi-uptime", UPTIME.title, kpi_value(lang, UPTIME), KpiHealth.HEALTHY, True)
+    sent = format_datetime(RECORDED_AT, lang, CHECKIN_ZONE)
+    return recorded_card(lang, [line], sent, unchanged=2)
+
+
 @card_sample("checkin.recorded.correct")
 def _checkin_recorded_correctable(lang: Language) -> Mapping[str, Any]:
     line = _recorded_line(lang, CheckInStatus.AT_RISK, "")
@@ -466,12 +416,62 @@ def _checkin_all_done(lang: Language) -> Mapping[str, Any]:
     return all_done_card(lang, _done_lines(lang))
 
 
+@card_sample("checkin.summary", in_docs=True)
+def _missing_summary(lang: Language) -> Mapping[str, Any]:
+    missing = [
+        MissingOwner("Minh Trần", ["Reduce support tickets"], unreachable=False),
+        MissingOwner("Alex Kim", ["Launch one-page checkout"], unreachable=True),
+        MissingOwner("Lan Phạm", ["Raise customer satisfaction"], unreachable=False),
+    ]
+    nudge = {"team_id": OBJECTIVE.team_id or "", "round_id": "checkin|team|2026-03-02"}
+    # Twelve asked, three missing: "9 of 12 checked in".
+    return missing_summary_card(
+        lang, "Sales", format_date(ROUND_DATE, lang), missing, asked=12, nudge=nudge
+    )
+
+
+@card_sample("checkin.summary.everyone")
+def _missing_summary_empty(lang: Language) -> Mapping[str, Any]:
+    return missing_summary_card(lang, "Sales", format_date(ROUND_DATE, lang), [])
+
+
+# -- cards/help.py -------------------------------------------------------------------
+
+
+@card_sample("help", in_docs=True)
+def _help(lang: Language) -> Mapping[str, Any]:
+    return help_card(lang)
+
+
+@card_sample("help.channel")
+def _help_channel(lang: Language) -> Mapping[str, Any]:
+    return help_card(lang, channel=True)
+
+
+# -- cards/reports.py ----------------------------------------------------------------
+
+
+UPTIME = Kpi(
+    tenant_id=TENANT,
+    id="kpi-uptime",
+    title="Site uptime",
+    threshold=Decimal("99.5"),
+    comparison=Comparison.AT_LEAST,
+    current=Decimal("99.93"),
+    unit="%",
+)
+
+
+@card_sample("digest", in_docs=True)
+def _digest(lang: Language) -> Mapping[str, Any]:
+    summary = ObjectiveSummary(OBJECTIVE, 0.42, len(KEY_RESULTS), "Lan Nguyễn")
+    risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
+    kpi = KpiLine("kpi-uptime", UPTIME.title, kpi_value(lang, UPTIME), KpiHealth.HEALTHY, True)
     return digest_card(lang, [summary], [risk], 0.42, [kpi])
 
 
 @card_sample("close.scores")
 def _scores(lang: Language) -> Mapping[str, Any]:
-        MissingOwner("Lan Phạm", ["Raise customer satisfaction"], unreachable=False),
     line = ScoreLine(
         objective=OBJECTIVE,
         score=Decimal("0.6"),
