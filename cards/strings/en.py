@@ -55,6 +55,13 @@ STRINGS: dict[str, str] = {
     "command.running": "**{usage}**: here it comes.",
     "help.channel_hint": "In a channel, mention me first: **@{bot_name} help**.",
     "message.only_mention": "Hi! Type **help** to see what I can do.",
+    # --- Shared conversations: answers for one person go to their personal chat ---
+    "shared.sent_to_chat": "Sent to your chat with me.",
+    "shared.command_sent": "That answer is for you only: I sent it to your chat with me.",
+    "shared.chat_unreachable": (
+        "I couldn't open a chat with you. Open it yourself: in Teams, go to **Apps**, find "
+        "**{app}** and select **Open**, say hi, then try again."
+    ),
     # --- Commands: usage (as typed) and one-line description --------------------
     "command.help.usage": "help",
     "command.help.description": "show this list of commands",

@@ -59,6 +59,15 @@ STRINGS: dict[str, str] = {
     "help.line": "**{usage}**: {description}",
     "help.channel_hint": "Trong kênh, hãy @đề cập tôi trước: **@{bot_name} trợ giúp**.",
     "message.only_mention": "Chào bạn! Gõ **trợ giúp** để xem tôi có thể làm gì.",
+    # --- Shared conversations: answers for one person go to their personal chat ---
+    "shared.sent_to_chat": "Đã gửi vào trò chuyện riêng của bạn với tôi.",
+    "shared.command_sent": (
+        "Câu trả lời này chỉ dành cho bạn: tôi đã gửi vào trò chuyện riêng của bạn với tôi."
+    ),
+    "shared.chat_unreachable": (
+        "Tôi chưa mở được trò chuyện riêng với bạn. Bạn hãy tự mở: trong Teams, vào "
+        "**Ứng dụng**, tìm **{app}** và chọn **Mở**, gửi một lời chào rồi thử lại."
+    ),
     # --- Commands: usage (as typed) and one-line description --------------------
     "command.help.usage": "trợ giúp",
     "command.help.description": "xem danh sách lệnh này",
