@@ -325,13 +325,13 @@ class CheckIn:
     note: str = ""
     round_id: str | None = None
     source: str = "card"
-
-
-@dataclass(frozen=True, slots=True)
     supersedes: str | None = None  # on a correction: the check-in it replaces
     superseded_by: str | None = None  # set on the replaced check-in, once
     # Read with the check-in; only marking it superseded writes it back.
     etag: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Round:
     """One scheduled check-in round of a team (or digest), identified by its due slot."""
 
