@@ -49,13 +49,14 @@ from cards.settings import (
     PersonalSettingsView,
     TeamSettingsView,
     describe_next_checkin,
+    describe_next_round,
     personal_settings_card,
     read_team_settings_form,
     settings_version,
     team_settings_card,
     team_settings_values,
 )
-from cards.welcome import greeting_card, welcome_card
+from cards.welcome import FirstRound, greeting_card, owner_welcome_card, welcome_card
 from okr.guidance import objective_warnings
 from okr.kpi import KpiHealth
 from okr.models import (
@@ -199,6 +200,29 @@ def objective_view(lang: Language) -> ObjectiveView:
 @card_sample("welcome", in_docs=True)
 def _welcome(lang: Language) -> Mapping[str, Any]:
     return welcome_card(lang, "Lan")
+
+
+# The first round of a team in Hanoi: Monday 30 Nov 2026, 09:00 there.
+FIRST_ROUND = FirstRound(
+    at=datetime(2026, 11, 30, 2, 0, tzinfo=UTC),
+    zone="Asia/Ho_Chi_Minh",
+    team_zone="Asia/Ho_Chi_Minh",
+)
+
+
+@card_sample("welcome.channel")
+def _welcome_channel(lang: Language) -> Mapping[str, Any]:
+    return welcome_card(lang, None, FIRST_ROUND)
+
+
+@card_sample("welcome.first_checkin")
+def _welcome_first_checkin(lang: Language) -> Mapping[str, Any]:
+    return welcome_card(lang, "Lan", FIRST_ROUND)
+
+
+@card_sample("welcome.owner")
+def _welcome_owner(lang: Language) -> Mapping[str, Any]:
+    return owner_welcome_card(lang, "19:team-sales@thread.tacv2", "Sales", FIRST_ROUND)
 
 
 # -- cards/authoring.py -------------------------------------------------------------
@@ -528,6 +552,25 @@ def _team_settings_saved(lang: Language) -> Mapping[str, Any]:
     return team_settings_card(
         lang, team_settings_view(saved=True, next_checkin=next_checkin), SETTINGS_NOW
     )
+
+
+@card_sample("settings.team_next_round")
+def _team_settings_next_round(lang: Language) -> Mapping[str, Any]:
+    next_round = describe_next_round(
+        lang, FIRST_ROUND.at, ZoneInfo("Asia/Ho_Chi_Minh"), SETTINGS_NOW, first_of_new_rhythm=False
+    )
+    return team_settings_card(lang, team_settings_view(next_round=next_round), SETTINGS_NOW)
+
+
+@card_sample("settings.team_new_rhythm")
+def _team_settings_new_rhythm(lang: Language) -> Mapping[str, Any]:
+    # Switched to monthly after the first Monday of December: the first round is 4 Jan.
+    at = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
+    now = datetime(2026, 12, 8, 3, 0, tzinfo=UTC)
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    next_round = describe_next_round(lang, at, zone, now, first_of_new_rhythm=True)
+    view = team_settings_view(saved=True, next_round=next_round)
+    return team_settings_card(lang, view, SETTINGS_NOW)
 
 
 @card_sample("settings.team_pending_owners")
