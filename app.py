@@ -16,6 +16,7 @@ from aiohttp import web
 
 import bot.browsing
 import bot.checkin
+import bot.going_back
 import bot.help
 import bot.initiatives
 import bot.key_results
@@ -48,6 +49,7 @@ FEATURES: tuple[Callable[[Features], None], ...] = (
     bot.initiatives.register,
     bot.kpis.register,
     bot.browsing.register,
+    bot.going_back.register,
     bot.checkin.register,
     bot.reports.register,
     bot.round_actions.register,

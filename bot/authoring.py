@@ -9,6 +9,7 @@ of the object's own team may change things; everyone may read.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.saving import Target, card_id
 from cards.authoring import objective_card
 from cards.i18n import Language, text
 from cards.objective_form import Choices
+from cards.origin import Origin, read_origin
 from okr.authoring import Context
 from okr.models import Initiative, KeyResult, Objective, ObjectiveState
 
@@ -61,11 +63,16 @@ async def objective_choices(turn: Turn, exclude_objective: str | None = None) ->
     return Choices(members=members, periods=periods, parents=parents)
 
 
-async def show_objective(turn: Turn, objective: Objective) -> Card:
-    """The objective card, for the person asking."""
+async def show_objective(turn: Turn, objective: Objective, back: Origin | None = None) -> Card:
+    """The objective card, for the person asking; with ``back``, Back to where it came from."""
     lang = okr_views.language(turn)
-    view = await okr_views.objective_view(turn, objective)
+    view = dataclasses.replace(await okr_views.objective_view(turn, objective), back=back)
     return form_card(objective_card(lang, view), lang, "card.objective.fallback")
+
+
+def opened_from(turn: Turn, action: CardAction) -> Origin:
+    """Where the form this button opens comes from (its Cancel's way back), for this person."""
+    return read_origin(action.data).opened_by(turn.member.id)
 
 
 async def changed_meanwhile(turn: Turn, objective_id: str | None) -> Replies:

@@ -10,6 +10,7 @@ from bot.command_text import ALIASES, CommandName
 from bot.features import Card, Features, Replies, Text, Turn
 from cards.authoring import objective_card, objective_list_card
 from cards.i18n import text
+from cards.origin import Origin, Place
 from okr.models import Objective, ObjectiveState
 from okr.text import fold
 
@@ -47,6 +48,7 @@ async def my_okrs(turn: Turn, args: str) -> Replies:
         text(lang, "list.my_okrs.title"),
         await okr_views.summaries(turn, objectives),
         "list.my_okrs.empty",
+        back_here=Origin(turn.member.id, Place.MY_OKRS),
     )
     return Card(card, fallback_text=text(lang, "list.my_okrs.title"))
 

@@ -13,6 +13,7 @@ from bot.authoring import (
     editable_objective,
     form_card,
     member_choices,
+    opened_from,
     show_objective,
 )
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
@@ -20,6 +21,7 @@ from bot.saving import SavePath, Target, expired
 from cards import verbs
 from cards.forms import FormResult
 from cards.initiative_form import INITIATIVE_FORM, initiative_form, read_initiative_form
+from cards.origin import read_origin
 from okr.authoring import InitiativeInput
 from okr.models import Initiative, KeyResult, Objective
 from storage.ids import new_id
@@ -44,7 +46,9 @@ async def new_initiative(turn: Turn, action: CardAction) -> Replies:
     lang = okr_views.language(turn)
     krs = await _key_results(turn, objective)
     members = await member_choices(turn)
-    form = initiative_form(lang, objective, krs, {"owner": turn.member.id}, {}, members)
+    values = {"owner": turn.member.id}
+    origin = opened_from(turn, action)
+    form = initiative_form(lang, objective, krs, values, {}, members, origin=origin)
     return form_card(form, lang, "form.initiative.new")
 
 
@@ -67,6 +71,7 @@ async def edit_initiative(turn: Turn, action: CardAction) -> Replies:
         {},
         await member_choices(turn),
         initiative_id=initiative.id,
+        origin=opened_from(turn, action),
     )
     return form_card(form, lang, "form.initiative.edit")
 
@@ -100,6 +105,7 @@ async def _again(
         form.problems,
         await member_choices(turn),
         initiative_id=target.existing.id if target.existing else None,
+        origin=read_origin(action.data),
     )
     return form_card(again, lang, "form.fix_problems")
 

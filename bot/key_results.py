@@ -13,6 +13,7 @@ from bot.authoring import (
     editable_objective,
     form_card,
     member_choices,
+    opened_from,
     show_objective,
 )
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
@@ -21,6 +22,7 @@ from cards import verbs
 from cards.forms import FormResult
 from cards.i18n import text
 from cards.key_result_form import KEY_RESULT_FORM, key_result_form, read_key_result_form
+from cards.origin import read_origin
 from okr.authoring import KeyResultInput
 from okr.models import KeyResult
 from storage.ids import new_id
@@ -40,7 +42,9 @@ async def new_key_result(turn: Turn, action: CardAction) -> Replies:
         return objective
     lang = okr_views.language(turn)
     values = {"owner": objective.owner_id or turn.member.id}
-    form = key_result_form(lang, objective, values, {}, await member_choices(turn))
+    form = key_result_form(
+        lang, objective, values, {}, await member_choices(turn), origin=opened_from(turn, action)
+    )
     return form_card(form, lang, "form.key_result.new")
 
 
@@ -55,7 +59,15 @@ async def edit_key_result(turn: Turn, action: CardAction) -> Replies:
         return Text(text(lang, "permission.key_result"))
     values = KEY_RESULT_FORM.prefill(kr, lang)
     members = await member_choices(turn)
-    form = key_result_form(lang, objective, values, {}, members, key_result_id=kr.id)
+    form = key_result_form(
+        lang,
+        objective,
+        values,
+        {},
+        members,
+        key_result_id=kr.id,
+        origin=opened_from(turn, action),
+    )
     return form_card(form, lang, "form.key_result.edit")
 
 
@@ -87,6 +99,7 @@ async def _again(
         form.problems,
         await member_choices(turn),
         key_result_id=target.existing.id if target.existing else None,
+        origin=read_origin(action.data),
     )
     return form_card(again, lang, "form.fix_problems")
 

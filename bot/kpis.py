@@ -13,6 +13,7 @@ from cards import verbs
 from cards.forms import FormResult
 from cards.i18n import text
 from cards.kpi_form import KPI_FORM, kpi_form, read_kpi_form
+from cards.origin import Origin, read_origin
 from okr.authoring import KpiInput
 from okr.models import Kpi
 from storage.ids import new_id
@@ -28,7 +29,9 @@ def register(features: Features) -> None:
 async def new_kpi(turn: Turn, action: CardAction) -> Replies:
     """The KPI form."""
     lang = okr_views.language(turn)
-    form = kpi_form(lang, {"owner": turn.member.id}, {}, await member_choices(turn))
+    # Opened from the digest, which it replaces: Cancel says nothing changed.
+    origin = Origin(turn.member.id)
+    form = kpi_form(lang, {"owner": turn.member.id}, {}, await member_choices(turn), origin=origin)
     return form_card(form, lang, "form.kpi.new")
 
 
@@ -42,7 +45,8 @@ async def edit_kpi(turn: Turn, action: CardAction) -> Replies:
     if not await okr_views.may_change(turn, kpi):
         return Text(text(lang, "permission.kpi"))
     values = KPI_FORM.prefill(kpi, lang)
-    form = kpi_form(lang, values, {}, await member_choices(turn), kpi_id=kpi.id)
+    members = await member_choices(turn)
+    form = kpi_form(lang, values, {}, members, kpi_id=kpi.id, origin=Origin(turn.member.id))
     return form_card(form, lang, "form.kpi.edit")
 
 
@@ -72,6 +76,7 @@ async def _again(
         form.problems,
         await member_choices(turn),
         kpi_id=target.existing.id if target.existing else None,
+        origin=read_origin(action.data),
     )
     return form_card(again, lang, "form.fix_problems")
 

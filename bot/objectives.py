@@ -19,6 +19,7 @@ from bot.authoring import (
     form_card,
     named_objective,
     objective_choices,
+    opened_from,
     show_objective,
 )
 from bot.command_text import ALIASES, CommandName
@@ -29,6 +30,7 @@ from cards.authoring import templates_card
 from cards.forms import FormResult
 from cards.i18n import Language, text
 from cards.objective_form import OBJECTIVE_FORM, objective_form, read_objective_form
+from cards.origin import Origin, Place, read_origin
 from okr.authoring import ObjectiveInput
 from okr.models import Objective, ObjectiveState
 from okr.permissions import may_assign_to_others
@@ -67,7 +69,9 @@ async def _new_form(turn: Turn, values: dict[str, str], template_key: str | None
     lang = okr_views.language(turn)
     choices = await objective_choices(turn)
     defaults = {"owner": turn.member.id, "period": choices.periods[0][1], **values}
-    form = objective_form(lang, defaults, {}, choices, template_key=template_key)
+    # Sent fresh (``new``) or kept beside the card it came from: Cancel has nothing to restore.
+    origin = Origin(turn.member.id)
+    form = objective_form(lang, defaults, {}, choices, template_key=template_key, origin=origin)
     return form_card(form, lang, "form.objective.new")
 
 
@@ -79,7 +83,8 @@ async def edit_objective(turn: Turn, action: CardAction) -> Replies:
     lang = okr_views.language(turn)
     choices = await objective_choices(turn, exclude_objective=objective.id)
     values = OBJECTIVE_FORM.prefill(objective, lang)
-    form = objective_form(lang, values, {}, choices, objective_id=objective.id)
+    origin = opened_from(turn, action)
+    form = objective_form(lang, values, {}, choices, objective_id=objective.id, origin=origin)
     return form_card(form, lang, "form.objective.edit")
 
 
@@ -137,6 +142,7 @@ async def _again(
         await objective_choices(turn, exclude_objective=objective_id),
         objective_id=objective_id,
         template_key=template.key if template else None,
+        origin=read_origin(action.data),
     )
     return form_card(again, lang, "form.fix_problems")
 
@@ -209,7 +215,10 @@ async def view_objective(turn: Turn, action: CardAction) -> Replies:
     objective = await named_objective(turn, action)
     if objective is None:
         return expired(turn)
-    return await show_objective(turn, objective)
+    came_from = read_origin(action.data)
+    return await show_objective(
+        turn, objective, back=came_from if came_from.place is Place.MY_OKRS else None
+    )
 
 
 async def activate_objective(turn: Turn, action: CardAction) -> Replies:

@@ -25,6 +25,7 @@ from cards.elements import (
 from cards.i18n import Language, label, text
 from cards.locale_format import format_period, format_progress
 from cards.markdown import bold, bullets, join
+from cards.origin import Origin, Place, cancel_action
 from cards.teams_elements import progress_element, status_badge
 from okr.guidance import GuidanceWarning
 from okr.models import (
@@ -64,6 +65,27 @@ class ObjectiveView:
     warnings: Sequence[GuidanceWarning]
     can_edit: bool
     parent_title: str | None = None
+    back: Origin | None = None  # opened from ``my okrs``: the card has Back to it
+
+
+# The most of a title an "Edit “…”" button shows: beside "Check in" ("Cập nhật tiến
+# độ"), it still fits a 360 px phone (the card checks measure it).
+_BUTTON_TITLE = 14
+
+
+def edit_label(lang: Language, title: str) -> str:
+    """``Edit “Doanh thu…”``: an Edit button named by what it edits, cut at a word."""
+    if len(title) <= _BUTTON_TITLE:
+        return text(lang, "action.edit_named", title=title)
+    cut = title[:_BUTTON_TITLE]
+    words = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return text(lang, "action.edit_named", title=words.rstrip(" ,.;:-–") + "…")
+
+
+def _from_card(view: ObjectiveView) -> dict[str, object]:
+    """The origin the card's form buttons carry: Cancel on the form comes back here."""
+    back = view.back.place if view.back else None
+    return Origin(place=Place.OBJECTIVE, objective_id=view.objective.id, back=back).data()
 
 
 def okr_block(lang: Language, view: ObjectiveView) -> Element:
@@ -113,8 +135,9 @@ def _in_sentence(title: str) -> str:
     return title
 
 
-def _key_result_item(lang: Language, objective: Objective, line: KeyResultLine) -> Element:
+def _key_result_item(lang: Language, view: ObjectiveView, line: KeyResultLine) -> Element:
     """A key result: title and status badge, a progress bar, its values and owner, buttons."""
+    objective = view.objective
     kr = line.key_result
     heading_row: list[Element] = [
         {"type": "Column", "width": "stretch", "items": [paragraph(bold(kr.title))]}
@@ -129,11 +152,13 @@ def _key_result_item(lang: Language, objective: Objective, line: KeyResultLine) 
             execute(text(lang, "action.check_in"), verbs.CHECKIN_OPEN, {"key_result_id": kr.id})
         )
     if line.can_edit:
+        # Named, so that one key result's Edit is not another's, to the eye or a screen reader.
         buttons.append(
             execute(
-                text(lang, "action.edit"),
+                edit_label(lang, kr.title),
                 verbs.KEY_RESULT_EDIT,
-                {"objective_id": objective.id, "key_result_id": kr.id},
+                {"objective_id": objective.id, "key_result_id": kr.id, **_from_card(view)},
+                tooltip=text(lang, "action.edit_key_result_tip", title=kr.title),
             )
         )
     items: list[Element] = [
@@ -178,7 +203,7 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
         body.append(paragraph(line))
     body.append(okr_block(lang, view))
     for kr_line in view.key_results:
-        body.append(_key_result_item(lang, objective, kr_line))
+        body.append(_key_result_item(lang, view, kr_line))
     if view.initiatives:
         body.append(heading(text(lang, "okr.initiatives"), size="Medium"))
         for initiative in view.initiatives:
@@ -191,7 +216,8 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
             edit = execute(
                 text(lang, "action.edit"),
                 verbs.INITIATIVE_EDIT,
-                {"objective_id": objective.id, "initiative_id": initiative.id},
+                {"objective_id": objective.id, "initiative_id": initiative.id, **_from_card(view)},
+                tooltip=text(lang, "action.edit_initiative_tip", title=initiative.title),
             )
             body.append(with_action(entry, edit))
     if view.warnings:
@@ -205,7 +231,9 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
             message = text(lang, f"guidance.{warning.code.value}", **params)
             body.append(paragraph(f"⚠ {message}", color="Warning", spacing="None"))
     actions: list[Element] = []
-    data = {"objective_id": objective.id}
+    if view.back is not None:
+        actions.append(cancel_action(lang, view.back, "action.back"))
+    data = {"objective_id": objective.id, **_from_card(view)}
     if view.can_edit and objective.state is not ObjectiveState.CLOSED:
         if objective.state is ObjectiveState.DRAFT:
             actions.append(
@@ -217,7 +245,7 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
         for key, verb in (
             ("action.add_key_result", verbs.KEY_RESULT_NEW),
             ("action.add_initiative", verbs.INITIATIVE_NEW),
-            ("action.edit", verbs.OBJECTIVE_EDIT),
+            ("action.edit_objective", verbs.OBJECTIVE_EDIT),
         ):
             actions.append(execute(text(lang, key), verb, data, mode="secondary"))
     else:
@@ -236,9 +264,18 @@ class ObjectiveSummary:
 
 
 def objective_list_card(
-    lang: Language, title: str, summaries: Sequence[ObjectiveSummary], empty_key: str
+    lang: Language,
+    title: str,
+    summaries: Sequence[ObjectiveSummary],
+    empty_key: str,
+    *,
+    back_here: Origin | None = None,
 ) -> Element:
-    """A list of objectives with progress; each opens its objective card."""
+    """A list of objectives with progress; each opens its objective card.
+
+    With ``back_here`` (this list, for one person), the objective card opened has Back to it.
+    """
+    opened = back_here.data() if back_here else {}
     body: list[Element] = [heading(title)]
     if not summaries:
         body.append(paragraph(text(lang, empty_key)))
@@ -270,7 +307,9 @@ def objective_list_card(
                     ),
                 ],
                 "selectAction": execute(
-                    text(lang, "action.open"), verbs.OBJECTIVE_VIEW, {"objective_id": objective.id}
+                    text(lang, "action.open"),
+                    verbs.OBJECTIVE_VIEW,
+                    {"objective_id": objective.id, **opened},
                 ),
             }
         )

@@ -9,6 +9,7 @@ from cards import verbs
 from cards.elements import Element, card, execute, heading, paragraph
 from cards.forms import Field, Form, FormResult, Kind, enum_choice, translate
 from cards.i18n import Language, text
+from cards.origin import FRESH, Origin, cancel_action
 from okr.authoring import TITLE_MAX, Context, InitiativeInput, check_initiative
 from okr.models import InitiativeState, KeyResult, Objective
 
@@ -58,10 +59,12 @@ def initiative_form(
     members: Sequence[tuple[str, str]],
     *,
     initiative_id: str | None = None,
+    origin: Origin = FRESH,
 ) -> Element:
     """The form to add an initiative (the work that drives key results) or edit one.
 
     A new initiative has not started: its state is asked only when editing.
+    Cancel goes back to ``origin``: the objective card it was opened from.
     """
     body: list[Element] = [
         heading(text(lang, "form.initiative.edit" if initiative_id else "form.initiative.new")),
@@ -76,13 +79,14 @@ def initiative_form(
         {"owner": members, "key_result": [(k.title, k.id) for k in key_results]},
         leave_out=frozenset() if initiative_id else frozenset({"state"}),
     )
-    data = {"objective_id": objective.id}
-    save_data = {**data, "initiative_id": initiative_id} if initiative_id else data
+    data: dict[str, Any] = {"objective_id": objective.id, **origin.data()}
+    if initiative_id:
+        data["initiative_id"] = initiative_id
     return card(
         body,
         [
-            execute(text(lang, "action.save"), verbs.INITIATIVE_SAVE, save_data, style="positive"),
-            execute(text(lang, "action.back"), verbs.OBJECTIVE_VIEW, data, associatedInputs="none"),
+            execute(text(lang, "action.save"), verbs.INITIATIVE_SAVE, data, style="positive"),
+            cancel_action(lang, origin),
         ],
     )
 

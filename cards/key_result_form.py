@@ -14,6 +14,7 @@ from cards.elements import Element, card, execute, heading, paragraph
 from cards.forms import Field, Form, FormResult, Kind, Row, enum_choice, translate
 from cards.i18n import Language, text
 from cards.locale_format import ValueParseError, format_typed, parse_value
+from cards.origin import FRESH, Origin, cancel_action
 from okr.authoring import TITLE_MAX, UNIT_MAX, Context, KeyResultInput, check_key_result
 from okr.models import KeyResult, KeyResultKind, Objective
 from okr.periods import Period
@@ -102,8 +103,12 @@ def key_result_form(
     members: Sequence[tuple[str, str]],
     *,
     key_result_id: str | None = None,
+    origin: Origin = FRESH,
 ) -> Element:
-    """The form to add a key result to ``objective`` or edit one."""
+    """The form to add a key result to ``objective`` or edit one.
+
+    Cancel goes back to ``origin``: the objective card it was opened from.
+    """
     title_key = "form.key_result.edit" if key_result_id else "form.key_result.new"
     body: list[Element] = [
         heading(text(lang, title_key)),
@@ -113,17 +118,12 @@ def key_result_form(
     if problems:
         body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
     body += KEY_RESULT_FORM.inputs(lang, values, problems, {"owner": members})
-    data = {"objective_id": objective.id}
+    data: dict[str, Any] = {"objective_id": objective.id, **origin.data()}
     if key_result_id:
         data["key_result_id"] = key_result_id
     actions = [
         execute(text(lang, "action.save"), verbs.KEY_RESULT_SAVE, data, style="positive"),
-        execute(
-            text(lang, "action.back"),
-            verbs.OBJECTIVE_VIEW,
-            {"objective_id": objective.id},
-            associatedInputs="none",
-        ),
+        cancel_action(lang, origin),
     ]
     return card(body, actions)
 

@@ -11,6 +11,7 @@ from cards.elements import Element, card, execute, heading, paragraph
 from cards.forms import Field, Form, FormResult, Kind, enum_choice, translate
 from cards.i18n import Language, text
 from cards.locale_format import ValueParseError, format_decimal, parse_number
+from cards.origin import FRESH, Origin, cancel_action
 from okr.authoring import TITLE_MAX, Context, KpiInput, check_kpi
 from okr.models import Comparison
 
@@ -66,6 +67,7 @@ def kpi_form(
     members: Sequence[tuple[str, str]],
     *,
     kpi_id: str | None = None,
+    origin: Origin = FRESH,
 ) -> Element:
     """The form to add a KPI (a health metric watched beside the OKRs) or update one."""
     body: list[Element] = [
@@ -75,8 +77,9 @@ def kpi_form(
     if problems:
         body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
     body += KPI_FORM.inputs(lang, values, problems, {"owner": members})
-    data = {"kpi_id": kpi_id} if kpi_id else {}
-    return card(body, [execute(text(lang, "action.save"), verbs.KPI_SAVE, data, style="positive")])
+    data: dict[str, Any] = {"kpi_id": kpi_id, **origin.data()} if kpi_id else origin.data()
+    save = execute(text(lang, "action.save"), verbs.KPI_SAVE, data, style="positive")
+    return card(body, [save, cancel_action(lang, origin)])
 
 
 def read_kpi_form(

@@ -20,6 +20,7 @@ from cards.forms import (
     translate,
 )
 from cards.i18n import Language, text
+from cards.origin import FRESH, Origin, cancel_action
 from okr.authoring import DESCRIPTION_MAX, TITLE_MAX, Context, ObjectiveInput, check_objective
 from okr.models import Level, Objective, ObjectiveType
 from okr.periods import Period, PeriodError, parse_period
@@ -114,10 +115,12 @@ def objective_form(
     *,
     objective_id: str | None = None,
     template_key: str | None = None,
+    origin: Origin = FRESH,
 ) -> Element:
     """The form to create (no ``objective_id``) or edit an objective.
 
-    A period that is not among the offered ones shows as custom dates.
+    A period that is not among the offered ones shows as custom dates. Cancel
+    goes back to ``origin``, which Save carries too (for the form shown again).
     """
     shown = dict(values)
     offered = {value for _, value in choices.periods}
@@ -139,13 +142,14 @@ def objective_form(
         problems,
         {"owner": choices.members, "period": choices.periods, "parent": choices.parents},
     )
-    data: dict[str, str] = {}
+    data: dict[str, Any] = origin.data()
     if objective_id:
         data["objective_id"] = objective_id
     if template_key:
         data["template"] = template_key
     action = text(lang, "action.save" if objective_id else "action.create")
-    return card(body, [execute(action, verbs.OBJECTIVE_SAVE, data, style="positive")])
+    save = execute(action, verbs.OBJECTIVE_SAVE, data, style="positive")
+    return card(body, [save, cancel_action(lang, origin)])
 
 
 def read_objective_form(

@@ -37,6 +37,7 @@ from cards.elements import (
 from cards.forms import NONE, TOGGLE_OFF, TOGGLE_ON, Field, Form, FormResult, Kind
 from cards.i18n import Language, babel_locale, text
 from cards.locale_format import format_datetime
+from cards.origin import FRESH, Origin, cancel_action
 from okr.models import Cadence, Channel, TeamSettings
 
 # Offered in the time-zone pick-lists (any other IANA zone is still accepted, and a
@@ -490,7 +491,8 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
     body += _pending_owners(lang, view.pending_owners, view.more_pending)
     data = {"team_id": view.team_id, "settings_version": view.version}
     save = execute(text(lang, "action.save"), verbs.SETTINGS_SAVE, data, style="positive")
-    return card(body, [save])
+    # Sent into the person's own chat (never shared): Cancel leaves everything as stored.
+    return card(body, [save, cancel_action(lang, FRESH)])
 
 
 def _pending_owners(
@@ -543,7 +545,7 @@ def personal_settings_card(lang: Language, view: PersonalSettingsView, now: date
     body += PERSONAL_SETTINGS_FORM.inputs(lang, shown, problems, choices)
     data = {"member_id": view.member_id}
     save = execute(text(lang, "action.save"), verbs.PREFERENCES_SAVE, data, style="positive")
-    return card(body, [save])
+    return card(body, [save, cancel_action(lang, Origin(view.member_id))])
 
 
 def _status(

@@ -23,6 +23,7 @@ KPI_NEW = "okr.kpi.new"
 KPI_SAVE = "okr.kpi.save"
 KPI_EDIT = "okr.kpi.edit"
 TEMPLATE_USE = "okr.template.use"
+GO_BACK = "okr.back"  # a form's Cancel, a card's Back: the card it came from, nothing saved
 
 # Check-ins (issue: scheduled check-ins)
 CHECKIN_SUBMIT = "okr.checkin.submit"
@@ -57,6 +58,7 @@ ALL_VERBS = frozenset(
         KPI_SAVE,
         KPI_EDIT,
         TEMPLATE_USE,
+        GO_BACK,
         CHECKIN_SUBMIT,
         CHECKIN_NO_CHANGE,
         CHECKIN_LATER,

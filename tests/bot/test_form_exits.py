@@ -6,20 +6,87 @@ Every test goes through the real endpoint, in English and in Vietnamese.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from cards import verbs
 from tests import factories as f
-from tests.bot.test_authoring import inputs, team_bot  # noqa: F401  (fixture)
+from tests.bot.test_authoring import (
+    ADAPTIVE,
+    OBJECTIVE_FORM,
+    actions,
+    all_actions,
+    card_text,
+    inputs,
+    invoke,
+    nodes,
+    team_bot,  # noqa: F401  (fixture)
+)
 from tests.conftest import BotClient
 from tests.connector import Connector
 
-REQUIRED_TITLE = {
-    "en": ("Objective", "Enter the objective's title."),
-    "vi": ("Mục tiêu", "Hãy nhập tên mục tiêu."),
+MESSAGE = "application/vnd.microsoft.activity.message"
+BOTH = pytest.mark.parametrize("user", [f.ALICE, f.BINH], ids=["en", "vi"])
+
+SAID = {
+    "en": {
+        "title": ("Objective", "Enter the objective's title."),
+        "nothing": "Nothing was changed.",
+        "not_yours": "Someone else opened this card; nothing was changed.",
+        "cancel": "Cancel",
+        "back": "Back",
+        "my_okrs": "My OKRs",
+        "my_okrs_title": "Your OKRs",
+        "edit_objective": "Edit objective",
+    },
+    "vi": {
+        "title": ("Mục tiêu", "Hãy nhập tên mục tiêu."),
+        "nothing": "Không có gì thay đổi.",
+        "not_yours": "Thẻ này do người khác mở; không có gì thay đổi.",
+        "cancel": "Hủy",
+        "back": "Quay lại",
+        "my_okrs": "OKR của tôi",
+        "my_okrs_title": "OKR của bạn",
+        "edit_objective": "Sửa mục tiêu",
+    },
 }
 
 
-@pytest.mark.parametrize("user", [f.ALICE, f.BINH], ids=["en", "vi"])
+def said(user: f.User) -> dict[str, Any]:
+    return SAID[user.locale[:2]]
+
+
+def titled(card: dict[str, Any], title: str) -> dict[str, Any]:
+    """The card's Action.Execute with this title."""
+    [found] = [a for a in all_actions(card) if a["title"] == title]
+    return found
+
+
+async def objective_with_key_results(
+    bot: BotClient, connector: Connector, user: f.User, titles: tuple[str, ...] = ()
+) -> str:
+    """An objective of ``user``'s (they own it) with key results of these titles."""
+    await invoke(bot, connector, verbs.OBJECTIVE_SAVE, {**OBJECTIVE_FORM, "owner": user.id}, user)
+    [objective] = await bot.store.list_objectives(f.TENANT_ID)
+    for title in titles:
+        kr = {"objective_id": objective.id, "title": title, "owner": user.id, "kind": "number"}
+        await invoke(
+            bot, connector, verbs.KEY_RESULT_SAVE, {**kr, "start": "0", "target": "10"}, user
+        )
+    return objective.id
+
+
+async def snapshot(bot: BotClient) -> tuple[Any, ...]:
+    """Everything a Cancel could have written."""
+    return (
+        await bot.store.list_objectives(f.TENANT_ID),
+        await bot.store.list_key_results(f.TENANT_ID),
+        await bot.store.list_initiatives(f.TENANT_ID, None),
+    )
+
+
+@BOTH
 async def test_a_required_field_says_what_to_enter_not_its_label(
     team_bot: BotClient,  # noqa: F811
     connector: Connector,
@@ -28,7 +95,136 @@ async def test_a_required_field_says_what_to_enter_not_its_label(
     await team_bot.post(f.personal_message("new", connector.url, user=user))
     [form] = connector.cards()
     title = inputs(form)["title"]
-    label, sentence = REQUIRED_TITLE[user.locale[:2]]
+    label, sentence = said(user)["title"]
     assert title["isRequired"] is True
     assert title["label"] == label
     assert title["errorMessage"] == sentence
+
+
+@BOTH
+async def test_cancel_on_a_fresh_form_says_nothing_changed_and_saves_nothing(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    await team_bot.post(f.personal_message("new Grow the pipeline", connector.url, user=user))
+    [form] = connector.cards()
+    cancel = titled(form, said(user)["cancel"])
+    assert cancel["associatedInputs"] == "none"
+    body = await invoke(team_bot, connector, cancel["verb"], cancel["data"], user)
+    assert body["type"] == ADAPTIVE
+    assert card_text(body) == said(user)["nothing"]
+    assert await team_bot.store.list_objectives(f.TENANT_ID) == []
+
+
+@BOTH
+async def test_cancel_on_an_edit_form_brings_the_objective_card_back_unchanged(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    bot = team_bot
+    objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
+    card = await invoke(bot, connector, verbs.OBJECTIVE_VIEW, {"objective_id": objective_id}, user)
+    before = await snapshot(bot)
+    for verb in (verbs.OBJECTIVE_EDIT, verbs.KEY_RESULT_EDIT, verbs.KEY_RESULT_NEW):
+        button = actions(card["value"])[verb]
+        form = await invoke(bot, connector, verb, button["data"], user)
+        assert verbs.GO_BACK in actions(form["value"]), verb
+        cancel = titled(form["value"], said(user)["cancel"])
+        # What was typed goes nowhere: Cancel sends no inputs, and a forged one is ignored.
+        typed = {**cancel["data"], "title": "Typed but cancelled"}
+        back = await invoke(bot, connector, cancel["verb"], typed, user)
+        assert back["type"] == ADAPTIVE
+        assert back["value"]["body"][0]["text"] == "Double revenue"
+        assert verbs.KEY_RESULT_NEW in actions(back["value"])
+    assert await snapshot(bot) == before
+
+
+@BOTH
+async def test_an_objective_opened_from_my_okrs_has_back_to_the_list(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    bot = team_bot
+    objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
+    await bot.post(f.personal_message(said(user)["my_okrs"], connector.url, user=user))
+    [listed] = connector.cards()
+    [open_it] = [n["selectAction"] for n in nodes(listed) if "selectAction" in n]
+    card = await invoke(bot, connector, open_it["verb"], open_it["data"], user)
+    back = titled(card["value"], said(user)["back"])
+    # Through a key result's form and its Cancel, the objective card keeps its Back.
+    edit = actions(card["value"])[verbs.KEY_RESULT_EDIT]
+    form = await invoke(bot, connector, edit["verb"], edit["data"], user)
+    cancel = titled(form["value"], said(user)["cancel"])
+    again = await invoke(bot, connector, cancel["verb"], cancel["data"], user)
+    assert titled(again["value"], said(user)["back"])["data"] == back["data"]
+    listed_again = await invoke(bot, connector, back["verb"], back["data"], user)
+    assert listed_again["type"] == ADAPTIVE
+    assert listed_again["value"]["body"][0]["text"] == said(user)["my_okrs_title"]
+    assert "Double revenue" in card_text(listed_again)
+    # Opened any other way (``status``, a digest), the card has no Back.
+    plain = await invoke(bot, connector, verbs.OBJECTIVE_VIEW, {"objective_id": objective_id}, user)
+    assert said(user)["back"] not in [a["title"] for a in all_actions(plain["value"])]
+
+
+@BOTH
+async def test_cancel_from_someone_else_an_old_card_or_a_forged_one_changes_nothing(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    bot = team_bot
+    objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
+    card = await invoke(bot, connector, verbs.OBJECTIVE_VIEW, {"objective_id": objective_id}, user)
+    edit = actions(card["value"])[verbs.OBJECTIVE_EDIT]
+    form = await invoke(bot, connector, edit["verb"], edit["data"], user)
+    cancel = titled(form["value"], said(user)["cancel"])
+    before = await snapshot(bot)
+    other = f.ALICE if user is f.BINH else f.BINH
+    theirs = await invoke(bot, connector, verbs.GO_BACK, cancel["data"], other)
+    assert theirs["type"] == MESSAGE  # a line for the presser; the card stays as it is
+    assert theirs["value"] == said(other)["not_yours"]
+    old = await bot.post(
+        f.card_action(verbs.GO_BACK, {"origin": cancel["data"]["origin"]}, connector.url, user=user)
+    )  # no schema number: a card from an older version
+    assert (await old.json())["type"] == MESSAGE
+    forged: list[Any] = [
+        {"place": "objective", "objective_id": ["not", "an", "id"], "person": user.id},
+        {"place": "objective", "objective_id": "gone", "person": user.id},
+        {"place": "settings", "person": user.id},
+        "objective",
+        None,
+    ]
+    for origin in forged:
+        answer = await invoke(bot, connector, verbs.GO_BACK, {"origin": origin}, user)
+        assert answer["type"] == ADAPTIVE and card_text(answer) == said(user)["nothing"], origin
+    assert await snapshot(bot) == before
+
+
+@BOTH
+async def test_each_edit_button_names_what_it_edits(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    bot = team_bot
+    titles = ("Doanh thu bình quân hằng năm", "Support tickets", "NPS")
+    objective_id = await objective_with_key_results(bot, connector, user, titles)
+    card = await invoke(bot, connector, verbs.OBJECTIVE_VIEW, {"objective_id": objective_id}, user)
+    edits = [
+        a
+        for a in all_actions(card["value"])
+        if a["verb"] in (verbs.KEY_RESULT_EDIT, verbs.OBJECTIVE_EDIT)
+    ]
+    assert len(edits) == 4
+    assert len({a["title"] for a in edits}) == 4  # none alike, to the eye
+    assert len({a.get("tooltip", a["title"]) for a in edits}) == 4  # nor to a screen reader
+    [objective_edit] = [a for a in edits if a["verb"] == verbs.OBJECTIVE_EDIT]
+    assert objective_edit["title"] == said(user)["edit_objective"]
+    edit_word = "Edit" if user is f.ALICE else "Sửa"
+    by_title = {a["tooltip"]: a for a in edits if a["verb"] == verbs.KEY_RESULT_EDIT}
+    assert by_title[f"{edit_word} {'key result' if user is f.ALICE else 'kết quả chính'} “NPS”"]
+    long = [a for a in edits if "Doanh thu" in a["title"]]
+    assert long and long[0]["title"].endswith("…”") and len(long[0]["title"]) <= 24

@@ -135,7 +135,7 @@ async def test_an_owner_gets_the_team_card_in_the_channel(
     assert channels == {f.SALES.id: "General", PIPELINE: "Pipeline"}
     assert fields["skip_days"]["value"] == 2 and fields["reminder_hours"]["value"] == 24
     assert "first chosen weekday of each month" in card_text({"value": card})
-    [save] = card["actions"]
+    save, _cancel = card["actions"]
     assert save["verb"] == verbs.SETTINGS_SAVE and save["data"]["team_id"] == f.SALES.id
 
 
@@ -157,7 +157,7 @@ async def test_an_owner_saves_a_biweekly_tuesday_cadence_in_berlin(
     # The team's next round, in the team's zone, less than a week away.
     assert "Next round: Tuesday, 12/01/2026 at 8:30 AM (Europe/Berlin)." in shown
     # The saved card can be saved again as it is (it carries the new version).
-    [save] = body["value"]["actions"]
+    save, _cancel = body["value"]["actions"]
     assert save["data"]["settings_version"] == settings_version(stored)
 
 

@@ -43,6 +43,7 @@ from cards.key_result_form import key_result_form
 from cards.kpi_form import kpi_form
 from cards.locale_format import format_date, format_datetime, format_period, format_value
 from cards.objective_form import Choices, objective_form
+from cards.origin import Origin, Place, nothing_changed_card
 from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, kpi_value, scores_card
 from cards.settings import (
     PendingOwnerLine,
@@ -292,6 +293,28 @@ def _objective_list_empty(lang: Language) -> Mapping[str, Any]:
 @card_sample("templates", in_docs=True)
 def _templates(lang: Language) -> Mapping[str, Any]:
     return templates_card(lang, templates_for(lang.value))
+
+
+# -- cards/origin.py (issue 15: forms without dead ends) -----------------------------
+
+
+@card_sample("objective.card.from_my_okrs")
+def _objective_card_from_my_okrs(lang: Language) -> Mapping[str, Any]:
+    back = Origin("member-lan", Place.MY_OKRS)
+    return objective_card(lang, dataclasses.replace(objective_view(lang), back=back))
+
+
+@card_sample("objective.form.cancel")
+def _objective_form_cancel(lang: Language) -> Mapping[str, Any]:
+    values = {"title": OBJECTIVE.title, "owner": "member-lan", "period": PERIOD.label}
+    choices = Choices(members=MEMBERS, periods=period_choices(lang))
+    origin = Origin("member-lan", Place.OBJECTIVE, OBJECTIVE.id, Place.MY_OKRS)
+    return objective_form(lang, values, {}, choices, objective_id=OBJECTIVE.id, origin=origin)
+
+
+@card_sample("form.nothing_changed")
+def _nothing_changed(lang: Language) -> Mapping[str, Any]:
+    return nothing_changed_card(lang)
 
 
 # -- cards/checkin.py ---------------------------------------------------------------

@@ -246,7 +246,7 @@ def test_the_team_card_speaks_its_language(lang: Language, labels: list[str]) ->
     shown = _texts(card)
     for label in labels:
         assert label in shown
-    [save] = card["actions"]
+    save, _cancel = card["actions"]
     assert save["verb"] == verbs.SETTINGS_SAVE
     assert save["data"]["settings_version"] == settings_version(TeamSettings())
 
@@ -282,5 +282,5 @@ def test_the_personal_card_speaks_its_language(lang: Language, labels: list[str]
         assert label in shown
     toggle = next(n for n in card["body"] if n.get("id") == "prompts_paused")
     assert toggle["value"] == "true"
-    [save] = card["actions"]
+    save, _cancel = card["actions"]
     assert save["verb"] == verbs.PREFERENCES_SAVE and save["data"]["member_id"] == "29:1-lan"
