@@ -33,6 +33,7 @@ from cards.objective_form import OBJECTIVE_FORM, objective_form, read_objective_
 from cards.origin import Origin, Place, read_origin
 from okr.authoring import ObjectiveInput
 from okr.models import Objective, ObjectiveState
+from okr.pace import start_on_activation
 from okr.permissions import may_assign_to_others
 from okr.templates import Template, find_template, templates_for
 from storage.errors import ConflictError
@@ -159,6 +160,7 @@ async def _write(
         "period": parsed.period,
         "description": parsed.description,
         "parent_id": parsed.parent_id,
+        "starts_on": parsed.starts_on,
         "updated_at": turn.now,
     }
     if target.existing is not None:
@@ -227,10 +229,17 @@ async def activate_objective(turn: Turn, action: CardAction) -> Replies:
     if isinstance(objective, Text):
         return objective
     if objective.state is ObjectiveState.DRAFT:
+        # The expected line starts today when the period is already under way
+        # (okr.pace), counted in the team's time zone.
+        zone = okr_views.pace_zone(await okr_views.own_team(turn, objective))
+        active = dataclasses.replace(
+            objective,
+            state=ObjectiveState.ACTIVE,
+            starts_on=start_on_activation(objective, turn.now, zone),
+            updated_at=turn.now,
+        )
         try:
-            objective = await turn.store.save_objective(
-                dataclasses.replace(objective, state=ObjectiveState.ACTIVE, updated_at=turn.now)
-            )
+            objective = await turn.store.save_objective(active)
         except ConflictError:
             return await changed_meanwhile(turn, objective.id)
     return await show_objective(turn, objective)

@@ -19,7 +19,7 @@ from cards.locale_format import format_period, format_value
 from okr.cadence import owner_zone
 from okr.guidance import objective_warnings
 from okr.models import KeyResult, Kpi, Member, Objective, ObjectiveState, Team
-from okr.pace import expected_progress, suggest_status
+from okr.pace import pace_of
 from okr.periods import Period, fiscal_quarter_of, fiscal_year_of, quarter_of
 from okr.permissions import Changeable, home_of
 from okr.permissions import may_change as may_change_rule
@@ -37,6 +37,15 @@ def language(turn: Turn) -> Language:
 def time_zone(turn: Turn, team: Team | None) -> ZoneInfo:
     """The person's time zone (:func:`okr.cadence.owner_zone`); never fails."""
     return owner_zone(team.settings if team else None, turn.member)
+
+
+def pace_zone(team: Team | None) -> ZoneInfo:
+    """The zone an objective's pace is counted in: its own team's, whoever looks.
+
+    One line per objective, so the card, the list and the digest agree for
+    people in different zones (:mod:`okr.pace`).
+    """
+    return owner_zone(team.settings if team else None)
 
 
 def team_id_of(turn: Turn) -> str | None:
@@ -191,9 +200,8 @@ async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
     progress = objective_progress(key_results)
     expected = pace = None
     if progress is not None and objective.state is ObjectiveState.ACTIVE:
-        expected_value = expected_progress(objective.period, turn.now, time_zone(turn, team))
-        expected = float(expected_value)
-        pace = suggest_status(progress, expected_value)
+        found = pace_of(objective, progress, turn.now, pace_zone(team))
+        expected, pace = float(found.expected), found.status
     return ObjectiveView(
         objective=objective,
         owner_name=names.get(objective.owner_id or "", text(lang, "field.owner.none")),

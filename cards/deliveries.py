@@ -32,7 +32,7 @@ from okr.models import (
     Team,
     TeamSettings,
 )
-from okr.pace import expected_progress, suggest_status
+from okr.pace import pace_of
 from okr.progress import key_result_progress
 
 
@@ -51,7 +51,10 @@ def checkin_items(
     now: datetime,
     zone: str,
 ) -> list[CheckInItem]:
-    """The key results as the card shows them, with expected progress and a suggested status."""
+    """The key results as the card shows them, with expected progress and a suggested status.
+
+    ``zone`` is the one pace is counted in: the team's (``bot.okr_views.pace_zone``).
+    """
     items = []
     # Grouped by objective (the card shows each objective's title once), in order.
     order = {
@@ -61,7 +64,7 @@ def checkin_items(
     for kr in sorted(key_results, key=lambda k: order[k.objective_id]):
         objective = objectives.get(kr.objective_id)
         progress = key_result_progress(kr).clamped
-        expected = expected_progress(objective.period, now, zone) if objective else None
+        pace = pace_of(objective, progress, now, zone) if objective else None
 
         def fmt(value: Any, kr: KeyResult = kr) -> str:
             return format_value(value, kr.kind, lang, currency=kr.currency, unit=kr.unit)
@@ -74,8 +77,8 @@ def checkin_items(
                 target=fmt(kr.target),
                 typed_value=format_typed(kr.current, kr.kind, lang),
                 progress=float(progress),
-                expected=None if expected is None else float(expected),
-                pace=suggest_status(progress, expected) if expected is not None else None,
+                expected=None if pace is None else float(pace.expected),
+                pace=None if pace is None else pace.status,
                 status=kr.last_status or CheckInStatus.ON_TRACK,
                 due=format_date(kr.due_date, lang) if kr.due_date else "",
             )
@@ -110,8 +113,8 @@ class DeliveryCards:
         ``done`` and ``corrects`` are as in :func:`cards.checkin.checkin_card`.
         """
         lang = language_of(member, locale)
-        zone = str(owner_zone(settings, member))
-        items = checkin_items(key_results, objectives, lang, now, zone)
+        # Pace is counted in the team's zone, as on every other card (okr.pace).
+        items = checkin_items(key_results, objectives, lang, now, str(owner_zone(settings)))
         content = checkin_card(
             lang,
             items,

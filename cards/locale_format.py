@@ -591,11 +591,18 @@ def _finite(value: Decimal | int) -> Decimal:
     number = Decimal(value)
     if not number.is_finite():
         raise ValueError(f"cannot write {value!r}")
-    return number
+    return _unsigned_zero(number)
 
 
 def _round(number: Decimal, fraction_digits: int) -> Decimal:
-    return number.quantize(Decimal(1).scaleb(-fraction_digits), rounding=ROUND_HALF_UP)
+    rounded = number.quantize(Decimal(1).scaleb(-fraction_digits), rounding=ROUND_HALF_UP)
+    return _unsigned_zero(rounded)
+
+
+def _unsigned_zero(number: Decimal) -> Decimal:
+    # -0.004 rounds to -0 (Decimal keeps the sign), and a decreasing key result's
+    # (120 - 120) / (30 - 120) is -0: nobody should read "-0%" or "-0.0".
+    return number.copy_abs() if number.is_zero() else number
 
 
 def _exponent(number: Decimal) -> int:

@@ -80,6 +80,13 @@ OBJECTIVE_FORM = Form(
             stored=lambda o, _: o.period.label,
         ),
         Field(
+            "starts_on",
+            Kind.DATE,
+            "field.objective.starts_on",
+            hint="form.objective.starts_on_hint",
+            stored=lambda o, _: o.starts_on.isoformat() if o.starts_on else "",
+        ),
+        Field(
             "parent",
             Kind.CHOICE,
             "field.objective.parent",
@@ -168,6 +175,12 @@ def read_objective_form(
         problems["level"] = text(lang, "validation.invalid_choice")
     if kind is None:
         problems["type"] = text(lang, "validation.invalid_choice")
+    starts_on: date | None = None
+    if values["starts_on"]:
+        try:
+            starts_on = date.fromisoformat(values["starts_on"])
+        except ValueError:
+            problems["starts_on"] = text(lang, "validation.not_a_date")
     period = _read_period(values, lang, fiscal_year_start_month, problems)
     parsed = ObjectiveInput(
         title=values["title"].strip(),
@@ -176,6 +189,7 @@ def read_objective_form(
         type=kind or ObjectiveType.COMMITTED,
         period=period,
         description=values["description"].strip(),
+        starts_on=starts_on,
         parent_id=values["parent"] or None,
     )
     for name, found in check_objective(parsed, context, objective_id).items():

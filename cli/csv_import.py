@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from cli.okr_csv import (
     CsvError,
@@ -37,7 +38,9 @@ from cli.okr_csv import (
     title_key,
 )
 from cli.tenants import require_team, require_tenant
+from okr.cadence import owner_zone
 from okr.models import KeyResult, Member, Objective, ObjectiveState, PendingOwner
+from okr.pace import start_on_activation
 from storage.store import Creatable, OkrStore
 
 
@@ -107,12 +110,13 @@ async def plan_import(
         CommandError: the tenant or team is unknown.
     """
     tenant = await require_tenant(store, tenant_id)
-    await require_team(store, tenant_id, team_id)
+    team = await require_team(store, tenant_id, team_id)
     rows = read_csv(text, tenant.fiscal_year_start_month)
     planner = _Planner(
         tenant_id,
         team_id,
         now,
+        owner_zone(team.settings),
         objectives=await store.list_objectives(tenant_id),
         key_results=await store.list_key_results(tenant_id),
         members=await store.list_members(tenant_id),
@@ -145,6 +149,7 @@ class _Planner:
         tenant_id: str,
         team_id: str,
         now: datetime,
+        zone: ZoneInfo,
         *,
         objectives: list[Objective],
         key_results: list[KeyResult],
@@ -154,6 +159,7 @@ class _Planner:
         self.tenant_id = tenant_id
         self.team_id = team_id
         self.now = now
+        self.zone = zone  # the team's: an objective imported mid-period starts that day
         self.objectives = objectives
         self.objectives_by_title: dict[str, list[Objective]] = {}
         for objective in objectives:
@@ -231,22 +237,22 @@ class _Planner:
         owner_id = self._member_id(row.owner_email)
         if stored is None:
             self.counts["new objective"] += 1
-            self._create(
-                Objective(
-                    tenant_id=self.tenant_id,
-                    id=id_,
-                    title=row.title,
-                    owner_id=owner_id,
-                    period=row.period,
-                    level=row.level,
-                    type=row.type,
-                    state=ObjectiveState.ACTIVE,
-                    team_id=self.team_id,
-                    parent_id=parent_id,
-                    created_at=self._stamp(),
-                    updated_at=self.now,
-                )
+            objective = Objective(
+                tenant_id=self.tenant_id,
+                id=id_,
+                title=row.title,
+                owner_id=owner_id,
+                period=row.period,
+                level=row.level,
+                type=row.type,
+                state=ObjectiveState.ACTIVE,
+                team_id=self.team_id,
+                parent_id=parent_id,
+                created_at=self._stamp(),
+                updated_at=self.now,
             )
+            starts_on = start_on_activation(objective, self.now, self.zone)
+            self._create(replace(objective, starts_on=starts_on))
         else:
             self.counts["stored objective"] += 1
             differs = [

@@ -54,6 +54,7 @@ class ObjectiveInput:
     period: Period | None
     description: str = ""
     parent_id: str | None = None
+    starts_on: date | None = None  # the start of the expected line (okr.pace)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,10 @@ def check_objective(
     _check_owner(problems, "owner", value.owner_id, context, required=True)
     if value.period is None:
         problems.setdefault("period", problem("required"))
+    elif value.starts_on is not None and not value.period.contains_day(value.starts_on):
+        problems["starts_on"] = problem(
+            "date_outside_period", start=value.period.start, end=value.period.end
+        )
     if value.parent_id is not None:
         if value.parent_id not in context.objective_ids:
             problems["parent"] = problem("unknown_parent")

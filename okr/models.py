@@ -235,6 +235,9 @@ class Objective:
     team_id: str | None = None
     parent_id: str | None = None
     description: str = ""
+    # The day the expected-progress line starts (see okr.pace); None: the period's
+    # first day. Set by the owner, or to the activation day when it came later.
+    starts_on: date | None = None
     score: Decimal | None = None
     closing_note: str = ""
     created_at: datetime | None = None

@@ -1,7 +1,18 @@
 """Expected progress from elapsed time, and a suggested status from the pace.
 
-The expected line is linear: halfway through the period, half the way to the
-target. A key result (or objective) is compared with that line:
+The expected line belongs to an objective (its key results share it). It runs
+from the objective's own start to the end of its period:
+
+* the start is the day in ``Objective.starts_on`` (set by the owner, or recorded
+  as the activation day when the objective was activated after its period
+  began), else the period's first day; a day outside the period is moved to
+  its nearest edge;
+* expected progress is 0 until the end of that first day (a day of grace: an
+  objective activated at 15:00 is not behind by the 15 hours already gone),
+  then rises in a straight line to 1 at the end of the period's last day, in
+  the time zone the caller gives.
+
+A key result (or objective) is compared with that line:
 
 * **on track**: at most ``on_track_tolerance`` points under the line (default 0:
   at or above it);
@@ -16,11 +27,12 @@ Points are fractions of the whole way (0.25 = 25 percentage points). Values are
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from okr.models import CheckInStatus
+from okr.models import CheckInStatus, Objective
 from okr.periods import Period
 
 
@@ -67,16 +79,29 @@ class PaceThresholds:
 DEFAULT_THRESHOLDS = PaceThresholds()
 
 
-def expected_progress(period: Period, now: datetime, tz: str | tzinfo) -> Decimal:
-    """Where progress should be at ``now`` on a straight line through the period.
+def pace_start(objective: Objective) -> date:
+    """The first day of the objective's expected line (see the module docs)."""
+    period = objective.period
+    if objective.starts_on is None:
+        return period.start
+    return min(max(objective.starts_on, period.start), period.end)
 
-    0 at (and before) the period's start, 1 at (and after) its end, in the time
-    zone ``tz``; non-decreasing in ``now``.
+
+def expected_progress(objective: Objective, now: datetime, tz: str | tzinfo) -> Decimal:
+    """Where the objective's progress should be at ``now``; see the module docs.
+
+    0 until the end of its first day, 1 at (and after) the end of its period,
+    non-decreasing in ``now``. A key result's expected progress is its objective's.
 
     Raises:
         ValueError: ``now`` is naive.
     """
-    return period.elapsed_fraction(now, tz)
+    first = pace_start(objective)
+    end = objective.period.end
+    if first == end:  # a one-day line: nothing is expected until it is over
+        over = objective.period.elapsed_fraction(now, tz) == 1
+        return Decimal(1) if over else Decimal(0)
+    return Period.custom(first + timedelta(days=1), end).elapsed_fraction(now, tz)
 
 
 def suggest_status(
@@ -98,15 +123,40 @@ def suggest_status(
     return PaceStatus.AT_RISK
 
 
-def pace_status(
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """An objective's expected progress at a moment and the status it suggests."""
+
+    expected: Decimal
+    status: PaceStatus
+
+
+def pace_of(
+    objective: Objective,
     actual: Decimal,
-    period: Period,
     now: datetime,
     tz: str | tzinfo,
     thresholds: PaceThresholds = DEFAULT_THRESHOLDS,
-) -> PaceStatus:
-    """:func:`suggest_status` against the expected progress of ``period`` at ``now``."""
-    return suggest_status(actual, expected_progress(period, now, tz), thresholds)
+) -> Pace:
+    """:func:`expected_progress` at ``now`` and :func:`suggest_status` of ``actual`` against it."""
+    expected = expected_progress(objective, now, tz)
+    return Pace(expected, suggest_status(actual, expected, thresholds))
+
+
+def start_on_activation(objective: Objective, now: datetime, tz: str | tzinfo) -> date | None:
+    """The ``starts_on`` to store when ``objective`` becomes active at ``now``.
+
+    A start the owner chose is kept. Otherwise, when the period has already
+    begun (in ``tz``, the team's zone), the line starts on the activation day,
+    so a new objective is not behind the weeks before it existed. Activated
+    before its period begins (or after it ended) it keeps the period's start.
+    """
+    if objective.starts_on is not None:
+        return objective.starts_on
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    today = now.astimezone(zone).date()
+    period = objective.period
+    return today if period.start < today <= period.end else None
 
 
 _CHECKIN_STATUS = {

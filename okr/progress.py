@@ -65,8 +65,10 @@ class Progress:
 
 
 def clamp(value: Decimal) -> Decimal:
-    """Limit a progress value to 0..1."""
-    return min(max(value, ZERO), ONE)
+    """Limit a progress value to 0..1 (never -0: it would read "-0%")."""
+    if value <= ZERO:
+        return ZERO
+    return min(value, ONE)
 
 
 def meets_target(start: Decimal, target: Decimal, current: Decimal) -> bool:
@@ -90,7 +92,9 @@ def progress(
         return Progress(ONE if current == target else ZERO, target_equals_start=True)
     if milestone:
         return Progress(ONE if meets_target(start, target, current) else ZERO)
-    return Progress((current - start) / (target - start))
+    raw = (current - start) / (target - start)
+    # A decreasing key result that has not moved gives 0 / -90 = -0: keep it 0.
+    return Progress(ZERO if raw.is_zero() else raw)
 
 
 def key_result_progress(key_result: KeyResult) -> Progress:

@@ -224,6 +224,11 @@ STRINGS: dict[str, str] = {
     "field.objective.type": "Type",
     "field.objective.period": "Period",
     "field.objective.parent": "Aligns to",
+    "field.objective.starts_on": "Start date",
+    "form.objective.starts_on_hint": (
+        "The plan to date counts from this day to the end of the period. Empty: the "
+        "period's first day, or the day the objective is activated if that is later."
+    ),
     "field.objective.state": "State",
     "field.objective.score": "Score",
     "field.objective.closing_note": "Closing note",

@@ -240,6 +240,11 @@ STRINGS: dict[str, str] = {
     "field.objective.type": "Loại",
     "field.objective.period": "Kỳ",
     "field.objective.parent": "Gắn với mục tiêu",
+    "field.objective.starts_on": "Ngày bắt đầu",
+    "form.objective.starts_on_hint": (
+        "Kế hoạch đến nay được tính từ ngày này đến hết kỳ. Để trống: ngày đầu kỳ, "
+        "hoặc ngày mục tiêu được bắt đầu thực hiện nếu muộn hơn."
+    ),
     "field.objective.state": "Trạng thái",
     "field.objective.score": "Điểm",
     "field.objective.closing_note": "Nhận xét cuối kỳ",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -44,6 +46,23 @@ async def test_import_creates_active_objectives_with_their_key_results(store: Ok
     assert krs["Session length"].start == Decimal(157) and krs["Session length"].current == 181
     assert krs["Retention"].kind is KeyResultKind.PERCENTAGE
     assert krs["Launch beta"].kind is KeyResultKind.MILESTONE and krs["Launch beta"].current == 1
+
+
+async def test_objectives_imported_mid_period_start_their_plan_on_the_import_day(
+    store: OkrStore,
+) -> None:
+    # 2026-11-20 in the team's zone: the 2026-Q4 objectives start their expected
+    # line that day (okr.pace); FY2027 has not begun, so it keeps its own start.
+    team = await store.get_team(TENANT, TEAM)
+    assert team is not None
+    now = datetime(2026, 11, 20, 12, tzinfo=ZoneInfo(team.settings.time_zone))
+    await import_csv(store, TENANT, TEAM, GOOD, now=now)
+    starts = {o.period.label: o.starts_on for o in await store.list_objectives(TENANT)}
+    assert starts == {
+        "2026-Q4": date(2026, 11, 20),
+        "2026-10-01..2026-12-31": date(2026, 11, 20),
+        "FY2027": None,
+    }
 
 
 async def test_a_bad_row_is_reported_by_line_and_nothing_is_written(store: OkrStore) -> None:

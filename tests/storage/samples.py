@@ -110,6 +110,7 @@ def objective(tenant_id: str, objective_id: str = "obj-1", **changes: object) ->
         team_id=TEAM_ID,
         parent_id=None,
         description="Double revenue",
+        starts_on=date(2026, 11, 10),
         score=Decimal("0.7"),
         closing_note="",
         created_at=T0,

@@ -12,6 +12,7 @@ import pytest
 
 from okr.models import CheckInStatus, DeliveryState, ObjectiveState
 from storage.backend import HEARTBEAT_ID, HEARTBEAT_KIND, SYSTEM_PARTITION
+from storage.codec import to_document
 from storage.errors import ConflictError, NotFoundError
 from storage.store import OkrStore
 from tests.storage import samples
@@ -58,6 +59,18 @@ async def test_every_entity_round_trips(
     loaded = await getattr(store, get)(A, key)
     assert loaded == saved
     assert _without_etag(loaded) == entity
+
+
+async def test_an_objective_stored_before_starts_on_existed_loads_without_it(
+    store: OkrStore,
+) -> None:
+    body = to_document(samples.objective(A))
+    del body["starts_on"]
+    await store.backend.create(A, "objective", "obj-1", body)
+    loaded = await store.get_objective(A, "obj-1")
+    assert loaded is not None
+    assert loaded.starts_on is None
+    assert _without_etag(loaded) == samples.objective(A, starts_on=None)
 
 
 async def test_tenant_round_trips_and_is_listed_across_tenants(store: OkrStore) -> None:
