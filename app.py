@@ -27,11 +27,13 @@ import bot.round_actions
 import bot.team_settings
 import cli.main
 from bot.agent import OkrAgent
-from bot.delivery import app_scheduler
+from bot.delivery import app_scheduler, summary_updates
 from bot.features import Features
 from bot.hosting import messages_app
 from bot.logs import configure_logging
+from bot.summary_updates import SummaryUpdates
 from okr.text import fold
+from scheduling.throttle import TeamsRateLimiter
 from settings import CLIENT_ID, Settings, SettingsError
 from storage.backend import PASS_DEADLINE_S
 from storage.errors import StoreUnavailableError
@@ -40,6 +42,7 @@ from storage.store import OkrStore
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 STORE_KEY = web.AppKey("store", OkrStore)
+SUMMARIES_KEY = web.AppKey("summaries", SummaryUpdates)
 
 # Each feature module registers its commands and card verbs (see bot/features.py).
 FEATURES: tuple[Callable[[Features], None], ...] = (
@@ -67,6 +70,8 @@ log = logging.getLogger("okr.app")
 SHUTDOWN_TIMEOUT_S = 10.0
 PASS_GRACE_S = 10.0
 PASS_CANCELLED_GRACE_S = 5.0
+# Updates of owners' summaries (late answers) get this long to finish at shutdown.
+SUMMARY_GRACE_S = 5.0
 
 # /readyz answers within 2 s whatever storage does; the store's own ping
 # deadline is shorter, this is the backstop.
@@ -116,16 +121,30 @@ def build_app(
     registry = Features(normalise=fold)
     for register in features:
         register(registry)
-    agent = OkrAgent(store=store, features=registry, clock=clock)
+    # One rate limiter per process: every send and update keeps within Teams' limits.
+    limiter = TeamsRateLimiter()
+    summaries, summaries_sender = summary_updates(settings, store, limiter)
+    app[SUMMARIES_KEY] = summaries
+    agent = OkrAgent(
+        store=store, features=registry, clock=clock, round_changed=summaries.round_changed
+    )
 
     app.cleanup_ctx.append(store_lifecycle)
+
+    async def summaries_lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        # Before the store closes: a running update reads through it.
+        async with summaries_sender:
+            yield
+            await summaries.close(SUMMARY_GRACE_S)
+
+    app.cleanup_ctx.append(summaries_lifecycle)
     if settings.scheduler:
 
         async def scheduler_lifecycle(_app: web.Application) -> AsyncIterator[None]:
             # Passes get a store of their own: its calls may wait longer than a
             # person's turn (PASS_DEADLINE_S), and the turns' store keeps its deadline.
             pass_store = store_from_settings(settings, deadline_s=PASS_DEADLINE_S)
-            async with pass_store, app_scheduler(settings, pass_store) as scheduler:
+            async with pass_store, app_scheduler(settings, pass_store, limiter) as scheduler:
                 scheduler.start()
                 yield
                 # Before the store closes: a pass releases its leases through it.

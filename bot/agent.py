@@ -75,10 +75,17 @@ DEFAULT_LOCALE = "en-US"
 class OkrAgent:
     """Handles every activity Teams sends; one instance per app."""
 
-    def __init__(self, store: OkrStore, features: Features, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: OkrStore,
+        features: Features,
+        clock: Callable[[], datetime],
+        round_changed: Callable[[str, str], None] | None = None,
+    ) -> None:
         self._store = store
         self._features = features
         self._clock = clock
+        self._round_changed = round_changed
         self._known_tenants: set[str] = set()
         self._profiles_asked: set[tuple[str, str]] = set()
 
@@ -151,6 +158,7 @@ class OkrAgent:
             activity_id=activity.id,
             now=now,
             store=self._store,
+            round_changed=self._round_changed,
         )
 
     # -- messages and card actions --------------------------------------------

@@ -41,7 +41,7 @@ from cards.locale_format import (
     format_value,
     parse_value,
 )
-from okr.due import in_open_round, updated_this_round
+from okr.due import in_open_round, round_at, updated_this_round
 from okr.models import (
     CheckIn,
     CheckInStatus,
@@ -433,9 +433,26 @@ async def _record(
     except StoreUnavailableError as exc:
         log.warning("check-in not recorded: storage unavailable (%s)", exc)
         return _again(turn, card, values, {"_all": text(lang, "checkin.storage_unavailable")})
+    _tell_rounds(turn, card, stored)
     # Two presses at once: the other one stored first, and its answer stands.
     kept_first = any(_answer(s) != _answer(c) for s, c in zip(stored, checkins, strict=True))
     return _recorded(turn, card, stored, kept_first=kept_first)
+
+
+def _tell_rounds(turn: Turn, card: _OpenCard, stored: list[CheckIn]) -> None:
+    """Let the rounds these check-ins count in update what they sent (the owners' summary)."""
+    if turn.round_changed is None:
+        return
+    rounds = set()
+    for checkin in stored:
+        objective = card.objectives.get(checkin.objective_id)
+        if checkin.round_id is not None:
+            rounds.add(checkin.round_id)
+        elif objective is not None:  # from `checkin`: it counts in the round it falls in
+            team = card.teams.get(objective.team_id or "")
+            rounds.add(round_at(team, objective, checkin.recorded_at, turn.member))
+    for round_id in sorted(rounds):
+        turn.round_changed(turn.tenant_id, round_id)
 
 
 def _recorded(turn: Turn, card: _OpenCard, stored: list[CheckIn], *, kept_first: bool) -> Card:

@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from bot.proactive import TeamsSender, build_sender
 from bot.roster_retry import RosterRetry
+from bot.summary_updates import SummaryUpdates
 from cards.deliveries import DeliveryCards
 from scheduling.rounds import DeliveryEngine
 from scheduling.scheduler import PassScheduler
+from scheduling.summaries import SummaryRefresh
 from scheduling.throttle import TeamsRateLimiter
 from settings import Settings
 from storage.store import OkrStore
@@ -45,11 +47,25 @@ async def delivery_engine(
 
 
 @contextlib.asynccontextmanager
-async def app_scheduler(settings: Settings, store: OkrStore) -> AsyncIterator[PassScheduler]:
-    """The app's scheduler: every pass, and rosters that could not be read at install."""
-    async with build_sender(settings, TeamsRateLimiter()) as sender:
+async def app_scheduler(
+    settings: Settings, store: OkrStore, limiter: TeamsRateLimiter | None = None
+) -> AsyncIterator[PassScheduler]:
+    """The app's scheduler: every pass, and rosters that could not be read at install.
+
+    ``limiter``: the process's rate limiter, shared with its other senders.
+    """
+    async with build_sender(settings, limiter or TeamsRateLimiter()) as sender:
         yield PassScheduler(
             _engine(settings, store, sender),
             interval=timedelta(seconds=settings.scheduler_interval_seconds),
             tasks={"rosters": RosterRetry(store, sender)},
         )
+
+
+def summary_updates(
+    settings: Settings, store: OkrStore, limiter: TeamsRateLimiter
+) -> tuple[SummaryUpdates, TeamsSender]:
+    """Late answers update the owners' summaries in the background; close the sender after."""
+    sender = build_sender(settings, limiter)
+    refresh = SummaryRefresh(store, sender, composer=DeliveryCards())
+    return SummaryUpdates(refresh), sender

@@ -89,6 +89,10 @@ class Turn:
         activity_id: The incoming activity's id (for logs).
         now: The current time (UTC, from the app's clock).
         store: The tenant-scoped store.
+        round_changed: Told ``(tenant id, round id)`` when a check-in of that
+            round is recorded, so that what was sent about the round (the team
+            owners' summary) is brought up to date in the background; None
+            when nothing is to be kept up to date.
     """
 
     tenant_id: str
@@ -101,6 +105,7 @@ class Turn:
     activity_id: str | None
     now: datetime
     store: OkrStore
+    round_changed: Callable[[str, str], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,6 +293,45 @@ class TeamsSender:
             conversation=conversation,
         )
 
+    async def update_card(
+        self,
+        target: ConversationRef,
+        activity_id: str,
+        card: Mapping[str, Any],
+        fallback_text: str,
+    ) -> SendResult:
+        """Replace the card of message ``activity_id`` in ``target`` (``PUT .../activities/{id}``).
+
+        Same limits and retries as a send. Never raises for HTTP or network failures.
+        """
+        if not self._service_urls.is_allowed(target.service_url):
+            log.warning("refused to update a card at a serviceUrl outside the allowed hosts")
+            return SendResult(
+                outcome=SendOutcome.FAILED, attempts=0, error="serviceUrl host is not allowed"
+            )
+        attempts = _Attempts(deadline=self._clock() + self._retry.give_up_after)
+        activity = _card_activity(target, card, fallback_text)
+        activity.id = activity_id
+
+        async def update(client: ConnectorClient) -> str | None:
+            updated = await client.conversations.update_activity(
+                target.conversation_id, activity_id, activity
+            )
+            return updated.id or activity_id
+
+        outcome = await self._request(
+            target.service_url, target.tenant_id, target.conversation_id, update, attempts
+        )
+        if isinstance(outcome, _Failure):
+            return outcome.result(attempts, target)
+        return SendResult(
+            outcome=SendOutcome.SENT,
+            activity_id=outcome,
+            attempts=attempts.made,
+            status=attempts.last_status,
+            conversation=target,
+        )
+
     async def get_json(
         self, service_url: str, tenant_id: str, path: str, params: Mapping[str, str]
     ) -> Any:

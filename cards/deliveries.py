@@ -141,8 +141,12 @@ class DeliveryCards:
         missing: Sequence[OwnerRound],
         *,
         round_id: str,
+        asked: int | None = None,
     ) -> ComposedCard:
-        """The missing-check-in summary for one team owner, with a nudge for that round."""
+        """The missing-check-in summary for one team owner, with a nudge for that round.
+
+        ``asked``: how many people the round asked ("9 of 12 checked in").
+        """
         lang = language_of(recipient)
         people = [
             MissingOwner(
@@ -157,6 +161,7 @@ class DeliveryCards:
             team.name,
             format_date(round_date, lang),
             people,
+            asked=asked,
             nudge={"team_id": team.id, "round_id": round_id},
         )
         return ComposedCard(content, text(lang, "summary.title", team=team.name))

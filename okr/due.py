@@ -41,11 +41,12 @@ stable: :func:`delivery_id` of (round, member, kind).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from okr.cadence import (
+    ROUND_KIND,
     current_round_date,
     due_at,
     previous_round_date,
@@ -187,6 +188,10 @@ class RoundSummary:
     due_at: datetime
     missing: tuple[OwnerRound, ...]
     recipient_ids: tuple[str, ...]
+
+    def among(self, asked: Set[str]) -> RoundSummary:
+        """The summary of those who were actually asked (whose card went out) only."""
+        return replace(self, missing=tuple(e for e in self.missing if e.member.id in asked))
 
     def delivery_ids(self) -> dict[str, str]:
         """Each recipient's summary delivery id, by recipient id."""
@@ -409,19 +414,45 @@ def summary_due(now: datetime, snapshot: TeamSnapshot) -> RoundSummary | None:
         entries = owner_rounds(snapshot, candidate)
         at = summary_due_at(settings, entries)
         if at is not None and at <= now:
-            return RoundSummary(
-                round_date=candidate,
-                round_id=round_id(team.id, candidate),
-                due_at=at,
-                missing=tuple(
-                    entry
-                    for entry in entries
-                    if entry.key_results and entry.skip_reason is not SkipReason.PAUSED
-                ),
-                recipient_ids=team.owner_ids,
-            )
+            return _summary(team, candidate, at, entries)
         candidate = previous_round_date(settings, candidate)
     return None
+
+
+def round_summary(snapshot: TeamSnapshot, round_date: date) -> RoundSummary | None:
+    """The summary of the round on ``round_date`` as it stands now (to update one already
+    sent), or None for a round with no owners."""
+    entries = owner_rounds(snapshot, round_date)
+    at = summary_due_at(snapshot.team.settings, entries)
+    return None if at is None else _summary(snapshot.team, round_date, at, entries)
+
+
+def _summary(
+    team: Team, round_date: date, at: datetime, entries: Sequence[OwnerRound]
+) -> RoundSummary:
+    return RoundSummary(
+        round_date=round_date,
+        round_id=round_id(team.id, round_date),
+        due_at=at,
+        missing=tuple(
+            entry
+            for entry in entries
+            if entry.key_results and entry.skip_reason is not SkipReason.PAUSED
+        ),
+        recipient_ids=team.owner_ids,
+    )
+
+
+def parse_round_id(value: str) -> tuple[str, date] | None:
+    """The team id and date of a check-in round's id (:func:`okr.cadence.round_id`), or None."""
+    kind, _, rest = value.partition("|")
+    team_id, _, day = rest.rpartition("|")
+    if kind != ROUND_KIND or not team_id:
+        return None
+    try:
+        return team_id, date.fromisoformat(day)
+    except ValueError:
+        return None
 
 
 def round_at(team: Team | None, objective: Objective, moment: datetime, member: Member) -> str:

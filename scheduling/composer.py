@@ -52,5 +52,9 @@ class Composer(Protocol):
         missing: Sequence[OwnerRound],
         *,
         round_id: str,
+        asked: int | None = None,
     ) -> Composed:
-        """The missing-check-in summary for one team owner (with a nudge for that round)."""
+        """The missing-check-in summary for one team owner (with a nudge for that round).
+
+        ``asked``: how many people the round asked ("9 of 12 checked in").
+        """

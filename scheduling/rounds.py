@@ -29,7 +29,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -109,6 +109,15 @@ class PassCounts:
     def ok(self) -> bool:
         """Whether nothing failed."""
         return self.failed == 0 and not self.errors
+
+
+def asked_in(records: Iterable[Delivery]) -> set[str]:
+    """Who a round actually asked, from its delivery records: those whose card went out."""
+    return {
+        d.member_id
+        for d in records
+        if d.kind == DeliveryKind.CHECKIN.value and d.state is not DeliveryState.PENDING
+    }
 
 
 def card_id_for(delivery_id: str) -> str:
@@ -337,14 +346,9 @@ class DeliveryEngine:
             # Only people who were actually asked can be missing: a round that
             # never went out (e.g. due before the rhythm changed) has no summary.
             records = await self._store.list_deliveries(snapshot.team.tenant_id, summary.round_id)
-            asked = {
-                d.member_id
-                for d in records
-                if d.kind == DeliveryKind.CHECKIN.value and d.state is not DeliveryState.PENDING
-            }
+            asked = asked_in(records)
             if asked:
-                missing = tuple(e for e in summary.missing if e.member.id in asked)
-                work += self._summary_work(dataclasses.replace(summary, missing=missing), snapshot)
+                work += self._summary_work(summary.among(asked), snapshot, len(asked))
         return work
 
     def _owner_work(
@@ -371,7 +375,9 @@ class DeliveryEngine:
 
         return Work(entry.delivery_id(kind), entry.round_id, entry.member, kind, build)
 
-    def _summary_work(self, summary: RoundSummary, snapshot: TeamSnapshot) -> list[Work]:
+    def _summary_work(
+        self, summary: RoundSummary, snapshot: TeamSnapshot, asked: int
+    ) -> list[Work]:
         work = []
         for recipient_id, delivery_id in summary.delivery_ids().items():
             recipient = snapshot.member(recipient_id)
@@ -383,6 +389,7 @@ class DeliveryEngine:
                     summary.round_date,
                     summary.missing,
                     round_id=summary.round_id,
+                    asked=asked,
                 )
 
             work.append(Work(delivery_id, summary.round_id, recipient, DeliveryKind.SUMMARY, build))

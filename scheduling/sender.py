@@ -67,3 +67,16 @@ class Sender(Protocol):
 
         Never raises for HTTP or network failures: they end in the result.
         """
+
+    async def update_card(
+        self,
+        target: ConversationRef,
+        activity_id: str,
+        card: Mapping[str, Any],
+        fallback_text: str,
+    ) -> SendResult:
+        """Replace the card of message ``activity_id`` in ``target`` (Teams' update activity).
+
+        The same card again changes nothing, so a repeated update is harmless.
+        Never raises for HTTP or network failures: they end in the result.
+        """

@@ -459,6 +459,20 @@ class Connector:
             and (conversation_id is None or c.conversation_id == conversation_id)
         ]
 
+    def updated_cards(self, conversation_id: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """Cards the bot put in place of earlier messages (update activity), in order.
+
+        Each as ``(activity id, card)``; only updates that went through.
+        """
+        return [
+            (c.activity_id or "", a["content"])
+            for c in self.answered
+            if c.route == "update_activity"
+            and (conversation_id is None or c.conversation_id == conversation_id)
+            for a in (c.body or {}).get("attachments") or ()
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
+
     def calls_to(self, route: str) -> list[Call]:
         """Every call to one route."""
         return [c for c in self.calls if c.route == route]
