@@ -24,6 +24,7 @@ from cards.elements import (
     progress_bar,
     text_input,
 )
+from cards.forms import problems_summary
 from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
 from cards.markdown import Markdown, bold, bullets, join
@@ -230,8 +231,13 @@ def checkin_card(
         heading(text(lang, title_key)),
         paragraph(text(lang, "checkin.intro", count=len(items)), isSubtle=True, spacing="None"),
     ]
-    if problems:
-        body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
+    # The first problem may be far below on a long card: the line names its key result.
+    named = [
+        (field(index), item.key_result.title)
+        for index, item in enumerate(items)
+        for field in (value_field, status_field, note_field)
+    ]
+    body += problems_summary(lang, problems, named)
     if "_all" in problems:
         body.append(paragraph(problems["_all"], color="Attention"))
     body.append(_columns_header(lang))

@@ -76,6 +76,27 @@ def raw_values(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str
     return values
 
 
+def problems_summary(
+    lang: Language, problems: Mapping[str, str], named: Sequence[tuple[str, str]]
+) -> list[Element]:
+    """The line over a card with problems, naming the first one and what is wrong with it.
+
+    On a long card the field can sit far below the line: "Check “Revenue”: “abc” is
+    not a number." says where to look. ``named`` gives ``(input id, title)`` in the
+    card's order (a field's label, or a key result's title); ``"_all"`` (a problem of
+    the whole card) is shown by the card itself and not counted here.
+    """
+    count = len([name for name in problems if name != "_all"])
+    if not count:
+        return []
+    for name, title in named:
+        if name in problems:
+            key = "form.fix_first" if count == 1 else "form.fix_first_of_many"
+            line = text(lang, key, field=title, problem=problems[name], count=count)
+            return [paragraph(line, color="Attention")]
+    return [paragraph(text(lang, "form.fix_problems"), color="Attention")]
+
+
 def translate(lang: Language, problem: Problem) -> str:
     """A domain problem as a sentence in ``lang``; dates formatted for the locale."""
     params: dict[str, object] = dict(problem.kwargs)
@@ -270,6 +291,11 @@ class Form:
     def raw(self, data: Mapping[str, Any]) -> dict[str, str]:
         """A submission's values of this form's fields, as text (:func:`raw_values`)."""
         return raw_values(data, self.names)
+
+    def summary(self, lang: Language, problems: Mapping[str, str]) -> list[Element]:
+        """The problems line over this form (:func:`problems_summary`), naming the first field."""
+        named = [(f.name, text(lang, f.label)) for f in self.fields]
+        return problems_summary(lang, problems, named)
 
     def prefill(self, stored: Any, lang: Language) -> dict[str, str]:
         """The values that show ``stored`` in this form, formatted for ``lang``."""

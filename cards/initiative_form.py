@@ -70,8 +70,7 @@ def initiative_form(
         heading(text(lang, "form.initiative.edit" if initiative_id else "form.initiative.new")),
         paragraph(text(lang, "form.key_result.for", objective=objective.title), isSubtle=True),
     ]
-    if problems:
-        body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
+    body += INITIATIVE_FORM.summary(lang, problems)
     body += INITIATIVE_FORM.inputs(
         lang,
         values,

@@ -115,8 +115,7 @@ def key_result_form(
         paragraph(text(lang, "form.key_result.for", objective=objective.title), isSubtle=True),
         paragraph(text(lang, "form.key_result.hint"), isSubtle=True, size="Small"),
     ]
-    if problems:
-        body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
+    body += KEY_RESULT_FORM.summary(lang, problems)
     body += KEY_RESULT_FORM.inputs(lang, values, problems, {"owner": members})
     data: dict[str, Any] = {"objective_id": objective.id, **origin.data()}
     if key_result_id:

@@ -74,8 +74,7 @@ def kpi_form(
         heading(text(lang, "form.kpi.edit" if kpi_id else "form.kpi.new")),
         paragraph(text(lang, "form.kpi.hint"), isSubtle=True),
     ]
-    if problems:
-        body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
+    body += KPI_FORM.summary(lang, problems)
     body += KPI_FORM.inputs(lang, values, problems, {"owner": members})
     data: dict[str, Any] = {"kpi_id": kpi_id, **origin.data()} if kpi_id else origin.data()
     save = execute(text(lang, "action.save"), verbs.KPI_SAVE, data, style="positive")

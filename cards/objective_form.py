@@ -141,8 +141,7 @@ def objective_form(
         heading(text(lang, "form.objective.edit" if objective_id else "form.objective.new")),
         paragraph(text(lang, "form.objective.hint"), isSubtle=True),
     ]
-    if problems:
-        body.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
+    body += OBJECTIVE_FORM.summary(lang, problems)
     body += OBJECTIVE_FORM.inputs(
         lang,
         shown,

@@ -475,7 +475,7 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
     body: list[Element] = [
         heading(text(lang, "settings.team.title", team=view.team_name)),
         paragraph(text(lang, "settings.team.hint"), isSubtle=True),
-        *_status(lang, problems, view.notice, view.saved, view.next_checkin),
+        *_status(lang, TEAM_SETTINGS_FORM, problems, view.notice, view.saved, view.next_checkin),
     ]
     if view.next_round:
         body.append(paragraph(view.next_round, weight="Bolder"))
@@ -535,7 +535,7 @@ def personal_settings_card(lang: Language, view: PersonalSettingsView, now: date
     body: list[Element] = [
         heading(text(lang, "settings.personal.title")),
         paragraph(text(lang, "settings.personal.hint"), isSubtle=True),
-        *_status(lang, problems, None, view.saved, view.next_checkin),
+        *_status(lang, PERSONAL_SETTINGS_FORM, problems, None, view.saved, view.next_checkin),
     ]
     shown = {"language": lang.value, **values}
     choices: dict[str, list[tuple[str, str]]] = {
@@ -550,6 +550,7 @@ def personal_settings_card(lang: Language, view: PersonalSettingsView, now: date
 
 def _status(
     lang: Language,
+    form: Form,
     problems: Mapping[str, str],
     notice: str | None,
     saved: bool,
@@ -559,8 +560,7 @@ def _status(
     lines: list[Element] = []
     if notice:
         lines.append(paragraph(notice, color="Warning"))
-    if problems:
-        lines.append(paragraph(text(lang, "form.fix_problems"), color="Attention"))
+    lines += form.summary(lang, problems)
     if saved:
         lines.append(paragraph(text(lang, "settings.saved"), color="Good", weight="Bolder"))
     if next_checkin:

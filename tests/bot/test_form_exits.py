@@ -6,6 +6,7 @@ Every test goes through the real endpoint, in English and in Vietnamese.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from tests.bot.test_authoring import (
     nodes,
     team_bot,  # noqa: F401  (fixture)
 )
+from tests.bot.test_checkin import seed, submission
 from tests.conftest import BotClient
 from tests.connector import Connector
 
@@ -228,3 +230,50 @@ async def test_each_edit_button_names_what_it_edits(
     assert by_title[f"{edit_word} {'key result' if user is f.ALICE else 'kết quả chính'} “NPS”"]
     long = [a for a in edits if "Doanh thu" in a["title"]]
     assert long and long[0]["title"].endswith("…”") and len(long[0]["title"]) <= 24
+
+
+def attention_lines(card: dict[str, Any]) -> list[str]:
+    """The card's red lines over its fields (the problems summary first)."""
+    return [n["text"] for n in nodes(card["body"][:5]) if n.get("color") == "Attention"]
+
+
+@BOTH
+async def test_the_problems_line_names_the_first_field_and_what_is_wrong(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    bad = {**OBJECTIVE_FORM, "owner": user.id, "title": "", "period": "custom"}
+    body = await invoke(team_bot, connector, verbs.OBJECTIVE_SAVE, bad, user)
+    summary = attention_lines(body["value"])[0]
+    label = said(user)["title"][0]
+    check = "Check" if user is f.ALICE else "Kiểm tra"
+    assert summary.startswith(f"{check} “{label}”: ")
+    assert ("2 fields to fix" if user is f.ALICE else "cần sửa 2 trường") in summary
+    assert await team_bot.store.list_objectives(f.TENANT_ID) == []
+
+
+@BOTH
+async def test_the_problems_line_of_a_long_checkin_card_names_the_key_result(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    bot = team_bot
+    await seed(bot)
+    nps = await bot.store.get_key_result(f.TENANT_ID, "kr-ali")
+    assert nps is not None
+    nps = dataclasses.replace(nps, id="kr-nps", title="Điểm NPS", etag=None)
+    await bot.store.save_key_result(nps)
+    connector.calls.clear()
+    command = "checkin" if user is f.ALICE else "cập nhật"
+    await bot.post(f.personal_message(command, connector.url, user=user))
+    [card] = connector.cards(f.personal_conversation_id(user))
+    data = submission(card, value_1="lots")
+    body = await invoke(bot, connector, verbs.CHECKIN_SUBMIT, data, user=user)
+    second = await bot.store.get_key_result(f.TENANT_ID, data["key_results"][1])
+    assert second is not None
+    summary = attention_lines(body["value"])[0]
+    check = "Check" if user is f.ALICE else "Kiểm tra"
+    assert summary.startswith(f"{check} “{second.title}”: ") and "“lots”" in summary
+    assert await bot.store.list_checkins(f.TENANT_ID) == []

@@ -317,6 +317,21 @@ def _nothing_changed(lang: Language) -> Mapping[str, Any]:
     return nothing_changed_card(lang)
 
 
+@card_sample("checkin.problems.far_below")
+def _checkin_problems_far_below(lang: Language) -> Mapping[str, Any]:
+    """A long card whose only problem is on its last key result: the top line names it."""
+    items = _checkin_items(lang, KEY_RESULTS + MORE_KEY_RESULTS)
+    last = f"value_{len(items) - 1}"
+    return checkin_card(
+        lang,
+        items,
+        card_id="sample-card",
+        round_id="checkin|team|2026-03-02",
+        values={last: "lots"},
+        problems={last: text(lang, "validation.not_a_number", value="lots")},
+    )
+
+
 # -- cards/checkin.py ---------------------------------------------------------------
 
 
