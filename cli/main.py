@@ -2,6 +2,7 @@
 
 - ``import FILE.csv --tenant ID --team ID [--dry-run]`` / ``export --tenant ID [--out FILE]``
 - ``run checkins|reminders [--now ISO-8601] [--tenant ID]``: one pass, then exit
+  (when it sends nothing, it says when each team's next round is)
 - ``package [--app-id GUID] [--out build/okr-checkins.zip] [--domain HOST ...]``: the Teams app zip
 
 Each exits non-zero on failure with a message a person can act on, never a
@@ -26,6 +27,7 @@ from cli.csv_commands import export_csv
 from cli.csv_import import import_csv, summary
 from cli.errors import CommandError
 from cli.files import write_output
+from cli.next_rounds import idle_line
 from cli.okr_csv import CsvError
 from cli.package import DEFAULT_OUT, PackageError, build_package
 from cli.tenants import tenant_argument
@@ -191,6 +193,9 @@ async def _run_pass(args: argparse.Namespace, settings: Settings, store: object)
             file=sys.stderr,
         )
     print(f"{kind.value} at {now.isoformat()}: {counts.line()}")
+    if not (counts.sent or counts.skipped or counts.busy_teams or engine.stopping) and counts.ok:
+        # "sent=0" alone reads like a broken schedule: say when the next rounds are.
+        print(await idle_line(store, now, args.tenant, checkins=kind is PassKind.CHECKINS))
     if engine.stopping:
         return 128 + signal.SIGTERM
     return 0 if counts.ok else 1

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import zipfile
 from pathlib import Path
 
+from okr.models import Objective, ObjectiveState, Team
+from okr.periods import Period
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
 from tests.cli.operator import GOOD, TEAM, TENANT, app, seed
@@ -96,4 +99,40 @@ def test_package_with_a_wrong_app_id_says_so(tmp_path: Path) -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(
         "error: cannot build the package: the bot app id '28:not-a-guid'"
+    )
+
+
+async def test_a_pass_that_sends_nothing_says_when_the_next_round_is(tmp_path: Path) -> None:
+    """`sent=0` alone reads like a broken schedule; the operator is told why instead."""
+    db = tmp_path / "okr.sqlite3"
+    async with OkrStore(SqliteBackend(db)) as store:
+        await seed(store)
+        team = await store.get_team(TENANT, TEAM)
+        assert team is not None
+        hanoi = dataclasses.replace(team.settings, time_zone="Asia/Ho_Chi_Minh")
+        await store.save_team(dataclasses.replace(team, settings=hanoi))
+        await store.save_team(Team(tenant_id=TENANT, id="19:idle@thread.tacv2", name="Idle"))
+        await store.save_objective(
+            Objective(
+                tenant_id=TENANT,
+                id="o1",
+                title="Grow",
+                owner_id="29:an",
+                period=Period.quarter(2026, 4),
+                state=ObjectiveState.ACTIVE,
+                team_id=TEAM,
+            )
+        )
+
+    # Wednesday 9 December 2026, 10:00 in Hanoi: Monday's round is past, the next is the 14th.
+    ran = app(db, "run", "checkins", "--now", "2026-12-09T03:00:00+00:00", "--tenant", TENANT)
+
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines()[-1] == (
+        "no team is due at this time; next round for Sales: Mon 14/12 09:00 Asia/Ho_Chi_Minh; "
+        "1 team(s) have no active objectives, so no rounds (activate one to start them)"
+    )
+    reminders = app(db, "run", "reminders", "--now", "2026-12-09T03:00:00+00:00")
+    assert reminders.stdout.splitlines()[-1].startswith(
+        "no reminder is due at this time; next round for Sales: Mon 14/12 09:00"
     )
