@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot import okr_views
+from bot.checkin import open_key_results
 from bot.command_text import ALIASES, CommandName, language_choice
 from bot.features import Card, CardAction, Features, Replies, Reply, Text, Turn
 from bot.upsert import upsert
@@ -312,10 +313,13 @@ async def _personal_card(
         "language": lang.value,
         "time_zone": member.preferred_time_zone or member.time_zone or NO_TIME_ZONE,
     }
-    next_checkin = None
+    next_checkin: str | None = None
     if saved:
         team = await okr_views.team_of(turn)
-        if team is not None:
+        if team is not None and not member.prompts_paused and not await open_key_results(turn):
+            # Only owners of key results are asked: a date would promise a card that never comes.
+            next_checkin = text(lang, "settings.no_key_results_note")
+        elif team is not None:
             next_checkin = _next_checkin(turn, lang, team.settings, member)
     view = PersonalSettingsView(
         member_id=member.id,

@@ -507,6 +507,10 @@ STRINGS: dict[str, str] = {
     ),
     "settings.digest_focus": "Choose the digest channel, day and time at the end of this card.",
     "settings.next_checkin": "Your next check-in: {when} (your time).",
+    "settings.no_key_results_note": (
+        "You own no key results yet, so no check-in is scheduled for you. "
+        "Create one with **new**, or ask your team lead to assign you one."
+    ),
     "settings.prompts_paused_note": "Your check-in prompts are paused.",
     "settings.changed_meanwhile": (
         "Another owner changed these settings while you were editing them. Here are the current "

@@ -532,6 +532,10 @@ STRINGS: dict[str, str] = {
     ),
     "settings.digest_focus": "Chọn kênh, ngày và giờ nhận bản tổng hợp ở cuối thẻ này.",
     "settings.next_checkin": "Lần cập nhật tiếp theo của bạn: {when} (giờ của bạn).",
+    "settings.no_key_results_note": (
+        "Bạn chưa phụ trách kết quả chính nào nên chưa có lịch cập nhật tiến độ. "
+        "Hãy tạo một kết quả chính bằng lệnh **tạo mới**, hoặc nhờ trưởng nhóm giao cho bạn."
+    ),
     "settings.prompts_paused_note": "Bạn đang tạm dừng lời nhắc cập nhật tiến độ.",
     "settings.changed_meanwhile": (
         "Một chủ sở hữu khác đã thay đổi các cài đặt này trong lúc bạn đang sửa. Đây là cài đặt "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,7 +11,16 @@ import pytest
 from cards import verbs
 from cards.elements import CARD_SCHEMA
 from cards.settings import settings_version
-from okr.models import Cadence, Team, TeamSettings
+from okr.models import (
+    Cadence,
+    KeyResult,
+    KeyResultKind,
+    Objective,
+    ObjectiveState,
+    Team,
+    TeamSettings,
+)
+from okr.periods import Period
 from storage.errors import ConflictError
 from tests import factories as f
 from tests.bot.test_authoring import card_text, inputs
@@ -336,7 +346,42 @@ async def test_pausing_my_prompts_is_stored(teams_bot: BotClient, connector: Con
     body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
     member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
     assert member is not None and not member.prompts_paused
+    # She owns no key result yet: no date that would promise a card that never comes.
+    assert "Your next check-in" not in card_text(body)
+    assert "You own no key results yet, so no check-in is scheduled for you." in card_text(body)
+
+    await own_a_key_result(teams_bot, f.ALICE.id)
+    body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
     assert "Your next check-in: Monday, 11/30/2026" in card_text(body)
+    assert "You own no key results" not in card_text(body)
+
+
+async def own_a_key_result(bot: BotClient, owner_id: str) -> None:
+    """An active Sales objective with one key result owned by ``owner_id``."""
+    await bot.store.save_objective(
+        Objective(
+            tenant_id=f.TENANT_ID,
+            id="obj-settings",
+            title="Grow",
+            owner_id=owner_id,
+            period=Period.quarter(2026, 4),
+            state=ObjectiveState.ACTIVE,
+            team_id=f.SALES.id,
+        )
+    )
+    await bot.store.save_key_result(
+        KeyResult(
+            tenant_id=f.TENANT_ID,
+            id="kr-settings",
+            objective_id="obj-settings",
+            title="Deals",
+            owner_id=owner_id,
+            kind=KeyResultKind.NUMBER,
+            start=Decimal(0),
+            target=Decimal(10),
+            current=Decimal(0),
+        )
+    )
 
 
 async def test_choosing_vietnamese_on_the_card_answers_in_vietnamese(
@@ -352,6 +397,12 @@ async def test_choosing_vietnamese_on_the_card_answers_in_vietnamese(
     member = await teams_bot.store.get_member(f.TENANT_ID, f.ALICE.id)
     assert member is not None and member.preferred_locale == "vi-VN"
     assert "Cài đặt của bạn" in card_text(body) and "Đã lưu." in card_text(body)
+    assert "Bạn chưa phụ trách kết quả chính nào" in card_text(body)
+
+    await own_a_key_result(teams_bot, f.ALICE.id)
+    body = await press(teams_bot, connector, verbs.PREFERENCES_SAVE, data)
+    assert "Lần cập nhật tiếp theo của bạn:" in card_text(body)
+    assert "Bạn chưa phụ trách" not in card_text(body)
 
 
 @pytest.mark.parametrize(
