@@ -18,7 +18,7 @@ from cards.i18n import Language, language_for_locale, text
 from cards.locale_format import format_period, format_value
 from okr.cadence import owner_zone
 from okr.guidance import objective_warnings
-from okr.models import KeyResult, Kpi, Member, Objective, ObjectiveState, Team
+from okr.models import CheckInStatus, KeyResult, Kpi, Member, Objective, ObjectiveState, Team
 from okr.pace import pace_of
 from okr.periods import Period, fiscal_quarter_of, fiscal_year_of, quarter_of
 from okr.permissions import Changeable, home_of
@@ -217,19 +217,33 @@ async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
     )
 
 
+# How worrying an owner's status is: a list shows the most worrying of an objective's.
+_WORRY = {CheckInStatus.ON_TRACK: 0, CheckInStatus.AT_RISK: 1, CheckInStatus.OFF_TRACK: 2}
+
+
 async def summaries(turn: Turn, objectives: list[Objective]) -> list[ObjectiveSummary]:
-    """List lines (progress, key-result count, owner) for ``objectives``."""
+    """List lines for ``objectives``: progress, pace and status as the objective card has them."""
     names = names_by_id(await turn.store.list_members(turn.tenant_id))
+    teams: dict[str | None, Team | None] = {}
     result = []
     for objective in objectives:
         krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
         progress = objective_progress(krs)
+        pace = None
+        if progress is not None and objective.state is ObjectiveState.ACTIVE:
+            if objective.team_id not in teams:
+                teams[objective.team_id] = await own_team(turn, objective)
+            pace = pace_of(objective, progress, turn.now, pace_zone(teams[objective.team_id]))
+        statuses = [kr.last_status for kr in krs if kr.last_status is not None]
         result.append(
             ObjectiveSummary(
                 objective=objective,
                 progress=None if progress is None else float(progress),
                 key_results=len(krs),
                 owner_name=names.get(objective.owner_id or "", ""),
+                expected=None if pace is None else float(pace.expected),
+                pace=None if pace is None else pace.status,
+                status=max(statuses, key=_WORRY.__getitem__, default=None),
             )
         )
     return result

@@ -26,9 +26,10 @@ from cards.i18n import Language, label, text
 from cards.locale_format import format_period, format_progress
 from cards.markdown import bold, bullets, join
 from cards.origin import Origin, Place, cancel_action
-from cards.teams_elements import progress_element, status_badge
+from cards.teams_elements import pace_badge, progress_element, status_badge
 from okr.guidance import GuidanceWarning
 from okr.models import (
+    CheckInStatus,
     Initiative,
     KeyResult,
     Objective,
@@ -261,6 +262,26 @@ class ObjectiveSummary:
     progress: float | None
     key_results: int
     owner_name: str
+    expected: float | None = None  # the pace, as on the objective card (active ones)
+    pace: PaceStatus | None = None
+    status: CheckInStatus | None = None  # the most worrying owner's status among its KRs
+
+
+def _summary_heading(lang: Language, summary: ObjectiveSummary) -> Element:
+    """The title, with the pace and the owners' most worrying status as badges beside it."""
+    badges = [pace_badge(lang, summary.pace)] if summary.pace is not None else []
+    if summary.status is not None and summary.status is not CheckInStatus.ON_TRACK:
+        badges.append(status_badge(lang, summary.status))
+    title = paragraph(bold(summary.objective.title))
+    if not badges:
+        return title
+    return {
+        "type": "ColumnSet",
+        "columns": [
+            {"type": "Column", "width": "stretch", "items": [title]},
+            {"type": "Column", "width": "auto", "items": badges},
+        ],
+    }
 
 
 def objective_list_card(
@@ -286,12 +307,15 @@ def objective_list_card(
             if summary.progress is not None
             else text(lang, "okr.no_key_results")
         )
+        if summary.expected is not None:
+            expected = format_progress(summary.expected, lang)
+            bar = join([bar, text(lang, "pace.expected", expected=expected)])
         body.append(
             {
                 "type": "Container",
                 "separator": True,
                 "items": [
-                    paragraph(bold(objective.title)),
+                    _summary_heading(lang, summary),
                     paragraph(bar, spacing="None"),
                     paragraph(
                         " · ".join(

@@ -17,6 +17,7 @@ from microsoft_teams.cards import Badge, ProgressBar, TextBlock
 from cards.elements import Element, progress_text
 from cards.i18n import Language, label
 from okr.models import CheckInStatus
+from okr.pace import PaceStatus
 
 type _Color = Literal["Good", "Warning", "Attention"]
 
@@ -28,10 +29,25 @@ _STATUS_COLORS: dict[CheckInStatus, _Color] = {
 }
 
 
+# The pace, coloured the same way: on the line, under it, far under it.
+_PACE_COLORS: dict[PaceStatus, _Color] = {
+    PaceStatus.ON_TRACK: "Good",
+    PaceStatus.BEHIND: "Warning",
+    PaceStatus.AT_RISK: "Attention",
+}
+
+
 def status_badge(lang: Language, status: CheckInStatus) -> Element:
     """The owner's status as a coloured badge; a coloured bold word where badges don't render."""
-    word = label(lang, status)
-    color = _STATUS_COLORS[status]
+    return _badge(label(lang, status), _STATUS_COLORS[status])
+
+
+def pace_badge(lang: Language, pace: PaceStatus) -> Element:
+    """The pace (:mod:`okr.pace`) as a coloured badge, in the words the objective card uses."""
+    return _badge(label(lang, pace), _PACE_COLORS[pace])
+
+
+def _badge(word: str, color: _Color) -> Element:
     fallback = TextBlock(text=word, color=color, weight="Bolder", size="Small", wrap=True)
     badge = Badge(text=word, style=color, appearance="Tint", size="Medium", fallback=fallback)
     return badge.model_dump(exclude_none=True)

@@ -5,6 +5,7 @@ The bot's clock stands at 27 Nov 2026 02:00 UTC, two thirds into 2026-Q4.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cards import verbs
-from cards.i18n import Language, text
+from cards.i18n import Language, label, text
 from cards.locale_format import format_progress
-from okr.models import Objective, ObjectiveState
+from okr.models import CheckInStatus, Objective, ObjectiveState
 from okr.pace import expected_progress
 from tests import factories as f
 from tests.bot.test_authoring import (  # noqa: F401  (team_bot: fixture)
@@ -195,3 +196,31 @@ async def test_a_decreasing_key_result_never_shows_minus_zero(
         assert "0%" in written or where in ("close", "checkin"), where
         assert not _NEGATIVE_ZERO.search(written), (where, _NEGATIVE_ZERO.search(written))
     assert "0.0" in shown["close"] or "0,0" in shown["close"]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+async def test_the_lists_show_each_objectives_pace_and_status_as_its_card_does(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    clock: Clock,
+    lang: str,
+) -> None:
+    user, _, _, far_behind, _ = _WORDS[lang]
+    bot = team_bot
+    stored, card = await _activated_objective(bot, connector, user, starts_on="2026-11-01")
+    [kr] = await bot.store.list_key_results(f.TENANT_ID)
+    await bot.store.save_key_result(dataclasses.replace(kr, last_status=CheckInStatus.OFF_TRACK))
+    expected = expected_progress(stored, clock.now, await _team_zone(bot))
+    plan = text(
+        Language(lang), "pace.expected", expected=format_progress(float(expected), Language(lang))
+    )
+    assert far_behind in card and plan in card
+    off_track = label(Language(lang), CheckInStatus.OFF_TRACK)
+    for command in ("team okrs", "my okrs"):
+        connector.calls.clear()
+        await bot.post(f.personal_message(command, connector.url, user=user))
+        [listed] = connector.cards()
+        badges = [n["text"] for n in nodes(listed) if n.get("type") == "Badge"]
+        assert badges == [far_behind, off_track], command
+        lines = [n.get("text", "") for n in nodes(listed)]
+        assert any(plan in line and "0%" in line for line in lines), command

@@ -279,7 +279,19 @@ def _objective_card(lang: Language) -> Mapping[str, Any]:
 @card_sample("objective.list")
 def _objective_list(lang: Language) -> Mapping[str, Any]:
     view = objective_view(lang)
-    summaries = [ObjectiveSummary(OBJECTIVE, view.progress, len(KEY_RESULTS), view.owner_name)]
+    # Pace and the owners' most worrying status, as the objective card has them.
+    summaries = [
+        ObjectiveSummary(
+            OBJECTIVE,
+            view.progress,
+            len(KEY_RESULTS),
+            view.owner_name,
+            expected=view.expected,
+            pace=view.pace,
+            status=CheckInStatus.OFF_TRACK,
+        ),
+        ObjectiveSummary(OBJECTIVE, None, 0, view.owner_name),  # a draft: no pace
+    ]
     return objective_list_card(
         lang, text(lang, "list.my_okrs.title"), summaries, "list.my_okrs.empty"
     )
