@@ -80,6 +80,13 @@ async def _activated_objective(
     return stored, card
 
 
+async def _plan_to_date(bot: BotClient, objective: Objective, clock: Clock, lang: str) -> str:
+    """ "Plan to date: 41%" as the cards should write it now, from the domain rule."""
+    expected = expected_progress(objective, clock.now, await _team_zone(bot))
+    written = format_progress(float(expected), Language(lang))
+    return text(Language(lang), "pace.expected", expected=written)
+
+
 async def _team_zone(bot: BotClient) -> ZoneInfo:
     team = await bot.store.get_team(f.TENANT_ID, f.SALES.id)
     assert team is not None
@@ -127,11 +134,8 @@ async def test_a_start_date_the_owner_sets_moves_the_plan(
     # 0% is far behind (more than 25 points under the line).
     stored, card = await _activated_objective(bot, connector, user, starts_on="2026-11-01")
     assert stored.starts_on == date(2026, 11, 1)
-    expected = expected_progress(stored, clock.now, await _team_zone(bot))
-    assert Decimal("0.40") < expected < Decimal("0.43")
-    plan = text(
-        Language(lang), "pace.expected", expected=format_progress(float(expected), Language(lang))
-    )
+    assert Decimal("0.40") < expected_progress(stored, clock.now, await _team_zone(bot)) < 0.43
+    plan = await _plan_to_date(bot, stored, clock, lang)
     assert far_behind in card and plan in card
 
     # The edit form shows the start, and its hint.
@@ -210,10 +214,7 @@ async def test_the_lists_show_each_objectives_pace_and_status_as_its_card_does(
     stored, card = await _activated_objective(bot, connector, user, starts_on="2026-11-01")
     [kr] = await bot.store.list_key_results(f.TENANT_ID)
     await bot.store.save_key_result(dataclasses.replace(kr, last_status=CheckInStatus.OFF_TRACK))
-    expected = expected_progress(stored, clock.now, await _team_zone(bot))
-    plan = text(
-        Language(lang), "pace.expected", expected=format_progress(float(expected), Language(lang))
-    )
+    plan = await _plan_to_date(bot, stored, clock, lang)
     assert far_behind in card and plan in card
     off_track = label(Language(lang), CheckInStatus.OFF_TRACK)
     for command in ("team okrs", "my okrs"):
