@@ -29,7 +29,12 @@ from cards import verbs
 from cards.authoring import templates_card
 from cards.forms import FormResult
 from cards.i18n import Language, text
-from cards.objective_form import OBJECTIVE_FORM, objective_form, read_objective_form
+from cards.objective_form import (
+    OBJECTIVE_FORM,
+    objective_form,
+    read_objective_form,
+    read_template_owners,
+)
 from cards.origin import Origin, Place, read_origin
 from okr.authoring import ObjectiveInput
 from okr.models import Objective, ObjectiveState
@@ -66,13 +71,13 @@ async def new_objective(turn: Turn, action: CardAction) -> Replies:
     return await _new_form(turn, {})
 
 
-async def _new_form(turn: Turn, values: dict[str, str], template_key: str | None = None) -> Card:
+async def _new_form(turn: Turn, values: dict[str, str], template: Template | None = None) -> Card:
     lang = okr_views.language(turn)
     choices = await objective_choices(turn)
     defaults = {"owner": turn.member.id, "period": choices.periods[0][1], **values}
     # Sent fresh (``new``) or kept beside the card it came from: Cancel has nothing to restore.
     origin = Origin(turn.member.id)
-    form = objective_form(lang, defaults, {}, choices, template_key=template_key, origin=origin)
+    form = objective_form(lang, defaults, {}, choices, template=template, origin=origin)
     return form_card(form, lang, "form.objective.new")
 
 
@@ -106,15 +111,17 @@ async def _read(
     lang = okr_views.language(turn)
     existing = target.existing
     fiscal = await okr_views.fiscal_year_start_month(turn)
-    form = read_objective_form(
-        action.data,
-        lang,
-        await context(turn, alignment=True),
-        fiscal,
-        existing.id if existing else None,
-    )
+    known = await context(turn, alignment=True)
+    form = read_objective_form(action.data, lang, known, fiscal, existing.id if existing else None)
     parsed = form.parsed
     problems = dict(form.problems)
+    values = dict(form.values)
+    template = _template(action.data, lang) if existing is None else None
+    if template is not None:
+        # Each key result's owner: a teammate (its picker), checked like the key-result form's.
+        owners = read_template_owners(action.data, template, lang, known)
+        values |= owners.values
+        problems |= owners.problems
     # Assigning an objective to someone else is for the owners of the team it
     # lives in: its own team once stored, the conversation's team for a new one.
     team = await okr_views.own_team(turn, existing) if existing else await okr_views.team_of(turn)
@@ -127,7 +134,7 @@ async def _read(
         problems["owner"] = text(lang, "permission.assign_owner")
     if parsed is not None and parsed.period is None:
         parsed = None  # a problem already says which
-    return FormResult(form.values, parsed, problems)
+    return FormResult(values, parsed, problems)
 
 
 async def _again(
@@ -142,7 +149,7 @@ async def _again(
         form.problems,
         await objective_choices(turn, exclude_objective=objective_id),
         objective_id=objective_id,
-        template_key=template.key if template else None,
+        template=template,
         origin=read_origin(action.data),
     )
     return form_card(again, lang, "form.fix_problems")
@@ -173,11 +180,16 @@ async def _write(
         created_at=turn.now,
         **fields,
     )
-    template = _template(action.data, okr_views.language(turn))
-    key_results = [
-        item.key_result(objective, new_id(), turn.now)
-        for item in (template.key_results if template else ())
-    ]
+    lang = okr_views.language(turn)
+    template = _template(action.data, lang)
+    key_results = []
+    if template is not None:
+        # _read checked the owners: read again only to know whose each key result is.
+        owners = read_template_owners(action.data, template, lang, None).parsed or ()
+        key_results = [
+            item.key_result(objective, new_id(), turn.now, owner)
+            for item, owner in zip(template.key_results, owners, strict=True)
+        ]
     # The objective and its template's key results are created together (all or
     # nothing where the store can; a retry completes them elsewhere).
     await turn.store.create_missing(turn.tenant_id, [objective, *key_results])
@@ -260,8 +272,13 @@ def _template(data: Mapping[str, Any], lang: Language) -> Template | None:
 
 
 async def use_template(turn: Turn, action: CardAction) -> Replies:
-    """The objective form pre-filled from a template; its key results come on save."""
-    template = _template(action.data, okr_views.language(turn))
+    """The objective form pre-filled from a template; its key results come on save.
+
+    The templates card stays as it is (answered with itself), so another example
+    can be used after this one; the form comes as a message of its own.
+    """
+    lang = okr_views.language(turn)
+    template = _template(action.data, lang)
     if template is None:
         return expired(turn)
     values = {
@@ -269,4 +286,6 @@ async def use_template(turn: Turn, action: CardAction) -> Replies:
         "type": template.type.value,
         "level": template.level.value,
     }
-    return await _new_form(turn, values, template_key=template.key)
+    form = await _new_form(turn, values, template=template)
+    gallery = form_card(templates_card(lang, templates_for(lang.value)), lang, "templates.title")
+    return [gallery, form]

@@ -292,10 +292,15 @@ class Form:
         """A submission's values of this form's fields, as text (:func:`raw_values`)."""
         return raw_values(data, self.names)
 
-    def summary(self, lang: Language, problems: Mapping[str, str]) -> list[Element]:
-        """The problems line over this form (:func:`problems_summary`), naming the first field."""
+    def summary(
+        self, lang: Language, problems: Mapping[str, str], after: Sequence[tuple[str, str]] = ()
+    ) -> list[Element]:
+        """The problems line over this form (:func:`problems_summary`), naming the first field.
+
+        ``after``: ``(input id, title)`` of inputs the card adds below the form's own.
+        """
         named = [(f.name, text(lang, f.label)) for f in self.fields]
-        return problems_summary(lang, problems, named)
+        return problems_summary(lang, problems, [*named, *after])
 
     def prefill(self, stored: Any, lang: Language) -> dict[str, str]:
         """The values that show ``stored`` in this form, formatted for ``lang``."""

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from cards import verbs
-from cards.elements import Element, card, execute, heading, paragraph
+from cards.elements import Element, card, checked, choice_input, execute, heading, paragraph
 from cards.forms import (
     CUSTOM_PERIOD,
     Field,
@@ -17,6 +17,7 @@ from cards.forms import (
     Kind,
     Row,
     enum_choice,
+    raw_values,
     translate,
 )
 from cards.i18n import Language, text
@@ -24,6 +25,7 @@ from cards.origin import FRESH, Origin, cancel_action
 from okr.authoring import DESCRIPTION_MAX, TITLE_MAX, Context, ObjectiveInput, check_objective
 from okr.models import Level, Objective, ObjectiveType
 from okr.periods import Period, PeriodError, parse_period
+from okr.templates import Template
 
 
 def _period_start(o: Objective, _: Language) -> str:
@@ -122,12 +124,16 @@ def objective_form(
     *,
     objective_id: str | None = None,
     template_key: str | None = None,
+    template: Template | None = None,
     origin: Origin = FRESH,
 ) -> Element:
     """The form to create (no ``objective_id``) or edit an objective.
 
     A period that is not among the offered ones shows as custom dates. Cancel
     goes back to ``origin``, which Save carries too (for the form shown again).
+    From a ``template``, the form is titled with its name and lists the key
+    results it will create, each with its owner to choose (the objective's
+    owner unless changed).
     """
     shown = dict(values)
     offered = {value for _, value in choices.periods}
@@ -137,22 +143,37 @@ def objective_form(
         shown["period"] = CUSTOM_PERIOD
     if shown.get("period") != CUSTOM_PERIOD:
         shown["period_start"] = shown["period_end"] = ""
+    title = text(lang, "form.objective.edit" if objective_id else "form.objective.new")
+    if template is not None:
+        title = text(lang, "form.template.title", template=template.area)
     body: list[Element] = [
-        heading(text(lang, "form.objective.edit" if objective_id else "form.objective.new")),
+        heading(title),
         paragraph(text(lang, "form.objective.hint"), isSubtle=True),
     ]
-    body += OBJECTIVE_FORM.summary(lang, problems)
+    owners = template_owner_fields(template)
+    body += OBJECTIVE_FORM.summary(lang, problems, owners)
     body += OBJECTIVE_FORM.inputs(
         lang,
         shown,
         problems,
         {"owner": choices.members, "period": choices.periods, "parent": choices.parents},
     )
+    if owners:
+        body += [
+            heading(text(lang, "form.template.key_results"), size="Medium"),
+            paragraph(text(lang, "form.template.key_results_hint"), isSubtle=True, size="Small"),
+        ]
+    for name, kr_title in owners:
+        chosen = shown.get(name) or shown.get("owner", "")
+        picker = choice_input(
+            name, kr_title, choices.members, chosen, filtered=len(choices.members) > 8
+        )
+        body += checked(picker, problems)
     data: dict[str, Any] = origin.data()
     if objective_id:
         data["objective_id"] = objective_id
-    if template_key:
-        data["template"] = template_key
+    if template_key or template:
+        data["template"] = template.key if template else template_key
     action = text(lang, "action.save" if objective_id else "action.create")
     save = execute(action, verbs.OBJECTIVE_SAVE, data, style="positive")
     return card(body, [save, cancel_action(lang, origin)])
@@ -219,3 +240,28 @@ def _read_period(
     except PeriodError:
         problems["period"] = text(lang, "validation.end_before_start")
         return None
+
+
+def template_owner_fields(template: Template | None) -> list[tuple[str, str]]:
+    """``(input id, key-result title)`` of a template's owner pickers, in its order."""
+    if template is None:
+        return []
+    return [(f"kr_owner_{i}", kr.title) for i, kr in enumerate(template.key_results)]
+
+
+def read_template_owners(
+    data: Mapping[str, Any], template: Template, lang: Language, context: Context | None
+) -> FormResult[tuple[str | None, ...]]:
+    """Who owns each of a template's key results: a teammate, or None for the objective's owner.
+
+    Any other value (someone outside the team, a list, a forged id) is a problem
+    under that key result's picker; with no ``context`` (already checked), none is.
+    """
+    names = [name for name, _ in template_owner_fields(template)]
+    values = raw_values(data, tuple(names))
+    problems: dict[str, str] = {
+        name: text(lang, "validation.unknown_owner")
+        for name in names
+        if context is not None and values[name] and values[name] not in context.member_ids
+    }
+    return FormResult(values, tuple(values[name] or None for name in names), problems)

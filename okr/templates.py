@@ -72,14 +72,19 @@ class KeyResultTemplate:
     unit: str = ""
     currency: str | None = None
 
-    def key_result(self, objective: Objective, id: str, now: datetime) -> KeyResult:
-        """This key result of ``objective``, owned by its owner, at its start value."""
+    def key_result(
+        self, objective: Objective, id: str, now: datetime, owner_id: str | None = None
+    ) -> KeyResult:
+        """This key result of ``objective`` at its start value, owned by ``owner_id``.
+
+        Without ``owner_id``, the objective's owner owns it.
+        """
         return KeyResult(
             tenant_id=objective.tenant_id,
             id=id,
             objective_id=objective.id,
             title=self.title,
-            owner_id=objective.owner_id,
+            owner_id=owner_id or objective.owner_id,
             kind=self.kind,
             start=self.start,
             target=self.target,

@@ -340,10 +340,12 @@ async def test_starting_from_a_template_creates_its_key_results(
     [gallery] = connector.cards()
     uses = [a for a in all_actions(gallery) if a["verb"] == verbs.TEMPLATE_USE]
     assert len(uses) == 6
-    form = await invoke(bot, connector, verbs.TEMPLATE_USE, uses[2]["data"])  # product & eng.
-    fields = inputs(form["value"])
+    kept = await invoke(bot, connector, verbs.TEMPLATE_USE, uses[2]["data"])  # product & eng.
+    assert kept["value"] == gallery  # the templates card stays; the form comes on its own
+    [form] = connector.cards()[1:]
+    fields = inputs(form)
     assert fields["title"]["value"]
-    save = actions(form["value"])[verbs.OBJECTIVE_SAVE]
+    save = actions(form)[verbs.OBJECTIVE_SAVE]
     submitted = {name: field.get("value", "") for name, field in fields.items()}
     body = await invoke(bot, connector, verbs.OBJECTIVE_SAVE, {**save["data"], **submitted})
     assert body["type"] == ADAPTIVE

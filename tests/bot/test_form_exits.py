@@ -277,3 +277,94 @@ async def test_the_problems_line_of_a_long_checkin_card_names_the_key_result(
     check = "Check" if user is f.ALICE else "Kiểm tra"
     assert summary.startswith(f"{check} “{second.title}”: ") and "“lots”" in summary
     assert await bot.store.list_checkins(f.TENANT_ID) == []
+
+
+TEMPLATE_TITLE = {
+    "en": "New objective from the “Sales” example",
+    "vi": "Mục tiêu mới theo mẫu “Bán hàng”",
+}
+
+
+async def sales_template_form(
+    bot: BotClient, connector: Connector, user: f.User
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``templates``, then "Use" on the Sales example: the invoke answer and the form."""
+    command = "templates" if user is f.ALICE else "mẫu"
+    await bot.post(f.personal_message(command, connector.url, user=user))
+    gallery = connector.cards()[-1]
+    uses = [a for a in all_actions(gallery) if a["verb"] == verbs.TEMPLATE_USE]
+    [sales] = [a for a in uses if a["data"]["template"] == "sales"]
+    kept = await invoke(bot, connector, verbs.TEMPLATE_USE, sales["data"], user)
+    assert kept["type"] == ADAPTIVE and kept["value"] == gallery  # still there to use again
+    *_, shown, form = connector.cards()
+    assert shown == gallery  # the form came as a message of its own
+    return gallery, form
+
+
+def submitted(form: dict[str, Any], **typed: str) -> dict[str, Any]:
+    save = actions(form)[verbs.OBJECTIVE_SAVE]
+    values = {name: field.get("value", "") for name, field in inputs(form).items()}
+    return {**save["data"], **values, **typed}
+
+
+@BOTH
+async def test_a_template_form_is_titled_with_it_and_gives_each_key_result_an_owner(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    bot = team_bot
+    _, form = await sales_template_form(bot, connector, user)
+    assert form["body"][0]["text"] == TEMPLATE_TITLE[user.locale[:2]]
+    pickers = {n: i for n, i in inputs(form).items() if n.startswith("kr_owner_")}
+    assert len(pickers) == 3 and all(i["value"] == user.id for i in pickers.values())
+    teammate = f.ALICE if user is f.BINH else f.BINH
+    assert all(teammate.id in [c["value"] for c in i["choices"]] for i in pickers.values())
+    body = await invoke(
+        bot, connector, verbs.OBJECTIVE_SAVE, submitted(form, kr_owner_1=teammate.id), user
+    )
+    assert body["type"] == ADAPTIVE
+    [objective] = await bot.store.list_objectives(f.TENANT_ID)
+    krs = await bot.store.list_key_results(f.TENANT_ID, objective_id=objective.id)
+    by_title = {kr.title: kr.owner_id for kr in krs}
+    titles = [pickers[f"kr_owner_{i}"]["label"] for i in range(3)]
+    assert by_title == {titles[0]: user.id, titles[1]: teammate.id, titles[2]: user.id}
+    # The templates card is still there: another example can be started from it.
+    _, again = await sales_template_form(bot, connector, user)
+    assert inputs(again)["kr_owner_0"]["value"] == user.id
+
+
+@BOTH
+async def test_a_template_key_result_owner_from_outside_the_team_is_refused(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    bot = team_bot
+    _, form = await sales_template_form(bot, connector, user)
+    kr_title = inputs(form)["kr_owner_2"]["label"]
+    for forged in ("29:someone-from-another-team", "x" * 5000):
+        body = await invoke(
+            bot, connector, verbs.OBJECTIVE_SAVE, submitted(form, kr_owner_2=forged), user
+        )
+        assert body["type"] == ADAPTIVE
+        summary = attention_lines(body["value"])[0]
+        assert f"“{kr_title}”" in summary
+        assert inputs(body["value"])["kr_owner_2"]["label"] == kr_title  # shown again, to fix
+    assert await bot.store.list_objectives(f.TENANT_ID) == []
+    assert await bot.store.list_key_results(f.TENANT_ID) == []
+
+
+@BOTH
+async def test_cancel_on_a_template_form_changes_nothing_and_the_templates_stay(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    bot = team_bot
+    gallery, form = await sales_template_form(bot, connector, user)
+    cancel = titled(form, said(user)["cancel"])
+    body = await invoke(bot, connector, cancel["verb"], cancel["data"], user)
+    assert card_text(body) == said(user)["nothing"]
+    assert await bot.store.list_objectives(f.TENANT_ID) == []
+    assert verbs.TEMPLATE_USE in actions(gallery)

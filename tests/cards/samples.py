@@ -329,6 +329,15 @@ def _nothing_changed(lang: Language) -> Mapping[str, Any]:
     return nothing_changed_card(lang)
 
 
+@card_sample("templates.form")
+def _template_form(lang: Language) -> Mapping[str, Any]:
+    """The form from the Sales example: its name as title, an owner for each key result."""
+    [sales] = [t for t in templates_for(lang.value) if t.key == "sales"]
+    values = {"title": sales.objective, "owner": "member-lan", "kr_owner_1": "member-minh"}
+    choices = Choices(members=MEMBERS, periods=period_choices(lang))
+    return objective_form(lang, values, {}, choices, template=sales, origin=Origin("member-lan"))
+
+
 @card_sample("checkin.problems.far_below")
 def _checkin_problems_far_below(lang: Language) -> Mapping[str, Any]:
     """A long card whose only problem is on its last key result: the top line names it."""
