@@ -29,7 +29,6 @@ from tests.conftest import BotClient
 from tests.connector import Connector
 
 MESSAGE = "application/vnd.microsoft.activity.message"
-BOTH = pytest.mark.parametrize("user", [f.ALICE, f.BINH], ids=["en", "vi"])
 
 SAID = {
     "en": {
@@ -53,6 +52,19 @@ SAID = {
         "edit_objective": "Sửa mục tiêu",
     },
 }
+
+
+@pytest.fixture(params=[f.ALICE, f.BINH], ids=["en", "vi"])
+def user(request: pytest.FixtureRequest) -> f.User:
+    """Each test runs for Alice (English) and for Binh (Vietnamese)."""
+    person: f.User = request.param
+    return person
+
+
+@pytest.fixture
+def bot(team_bot: BotClient) -> BotClient:  # noqa: F811
+    """The bot installed in Sales (Alice owns the team; Binh is a member)."""
+    return team_bot
 
 
 def said(user: f.User) -> dict[str, Any]:
@@ -88,13 +100,10 @@ async def snapshot(bot: BotClient) -> tuple[Any, ...]:
     )
 
 
-@BOTH
 async def test_a_required_field_says_what_to_enter_not_its_label(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    await team_bot.post(f.personal_message("new", connector.url, user=user))
+    await bot.post(f.personal_message("new", connector.url, user=user))
     [form] = connector.cards()
     title = inputs(form)["title"]
     label, sentence = said(user)["title"]
@@ -103,29 +112,22 @@ async def test_a_required_field_says_what_to_enter_not_its_label(
     assert title["errorMessage"] == sentence
 
 
-@BOTH
 async def test_cancel_on_a_fresh_form_says_nothing_changed_and_saves_nothing(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    await team_bot.post(f.personal_message("new Grow the pipeline", connector.url, user=user))
+    await bot.post(f.personal_message("new Grow the pipeline", connector.url, user=user))
     [form] = connector.cards()
     cancel = titled(form, said(user)["cancel"])
     assert cancel["associatedInputs"] == "none"
-    body = await invoke(team_bot, connector, cancel["verb"], cancel["data"], user)
+    body = await invoke(bot, connector, cancel["verb"], cancel["data"], user)
     assert body["type"] == ADAPTIVE
     assert card_text(body) == said(user)["nothing"]
-    assert await team_bot.store.list_objectives(f.TENANT_ID) == []
+    assert await bot.store.list_objectives(f.TENANT_ID) == []
 
 
-@BOTH
 async def test_cancel_on_an_edit_form_brings_the_objective_card_back_unchanged(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    bot = team_bot
     objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
     card = await invoke(bot, connector, verbs.OBJECTIVE_VIEW, {"objective_id": objective_id}, user)
     before = await snapshot(bot)
@@ -143,13 +145,9 @@ async def test_cancel_on_an_edit_form_brings_the_objective_card_back_unchanged(
     assert await snapshot(bot) == before
 
 
-@BOTH
 async def test_an_objective_opened_from_my_okrs_has_back_to_the_list(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    bot = team_bot
     objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
     await bot.post(f.personal_message(said(user)["my_okrs"], connector.url, user=user))
     [listed] = connector.cards()
@@ -171,13 +169,9 @@ async def test_an_objective_opened_from_my_okrs_has_back_to_the_list(
     assert said(user)["back"] not in [a["title"] for a in all_actions(plain["value"])]
 
 
-@BOTH
 async def test_cancel_from_someone_else_an_old_card_or_a_forged_one_changes_nothing(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    bot = team_bot
     objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
     card = await invoke(bot, connector, verbs.OBJECTIVE_VIEW, {"objective_id": objective_id}, user)
     edit = actions(card["value"])[verbs.OBJECTIVE_EDIT]
@@ -205,13 +199,9 @@ async def test_cancel_from_someone_else_an_old_card_or_a_forged_one_changes_noth
     assert await snapshot(bot) == before
 
 
-@BOTH
 async def test_each_edit_button_names_what_it_edits(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    bot = team_bot
     titles = ("Doanh thu bình quân hằng năm", "Support tickets", "NPS")
     objective_id = await objective_with_key_results(bot, connector, user, titles)
     card = await invoke(bot, connector, verbs.OBJECTIVE_VIEW, {"objective_id": objective_id}, user)
@@ -237,29 +227,22 @@ def attention_lines(card: dict[str, Any]) -> list[str]:
     return [n["text"] for n in nodes(card["body"][:5]) if n.get("color") == "Attention"]
 
 
-@BOTH
 async def test_the_problems_line_names_the_first_field_and_what_is_wrong(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
     bad = {**OBJECTIVE_FORM, "owner": user.id, "title": "", "period": "custom"}
-    body = await invoke(team_bot, connector, verbs.OBJECTIVE_SAVE, bad, user)
+    body = await invoke(bot, connector, verbs.OBJECTIVE_SAVE, bad, user)
     summary = attention_lines(body["value"])[0]
     label = said(user)["title"][0]
     check = "Check" if user is f.ALICE else "Kiểm tra"
     assert summary.startswith(f"{check} “{label}”: ")
     assert ("2 fields to fix" if user is f.ALICE else "cần sửa 2 trường") in summary
-    assert await team_bot.store.list_objectives(f.TENANT_ID) == []
+    assert await bot.store.list_objectives(f.TENANT_ID) == []
 
 
-@BOTH
 async def test_the_problems_line_of_a_long_checkin_card_names_the_key_result(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    bot = team_bot
     await seed(bot)
     nps = await bot.store.get_key_result(f.TENANT_ID, "kr-ali")
     assert nps is not None
@@ -307,13 +290,9 @@ def submitted(form: dict[str, Any], **typed: str) -> dict[str, Any]:
     return {**save["data"], **values, **typed}
 
 
-@BOTH
 async def test_a_template_form_is_titled_with_it_and_gives_each_key_result_an_owner(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    bot = team_bot
     _, form = await sales_template_form(bot, connector, user)
     assert form["body"][0]["text"] == TEMPLATE_TITLE[user.locale[:2]]
     pickers = {n: i for n, i in inputs(form).items() if n.startswith("kr_owner_")}
@@ -334,13 +313,9 @@ async def test_a_template_form_is_titled_with_it_and_gives_each_key_result_an_ow
     assert inputs(again)["kr_owner_0"]["value"] == user.id
 
 
-@BOTH
 async def test_a_template_key_result_owner_from_outside_the_team_is_refused(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    bot = team_bot
     _, form = await sales_template_form(bot, connector, user)
     kr_title = inputs(form)["kr_owner_2"]["label"]
     for forged in ("29:someone-from-another-team", "x" * 5000):
@@ -355,13 +330,9 @@ async def test_a_template_key_result_owner_from_outside_the_team_is_refused(
     assert await bot.store.list_key_results(f.TENANT_ID) == []
 
 
-@BOTH
 async def test_cancel_on_a_template_form_changes_nothing_and_the_templates_stay(
-    team_bot: BotClient,  # noqa: F811
-    connector: Connector,
-    user: f.User,
+    bot: BotClient, connector: Connector, user: f.User
 ) -> None:
-    bot = team_bot
     gallery, form = await sales_template_form(bot, connector, user)
     cancel = titled(form, said(user)["cancel"])
     body = await invoke(bot, connector, cancel["verb"], cancel["data"], user)
