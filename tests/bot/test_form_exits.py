@@ -93,11 +93,9 @@ async def objective_with_key_results(
 
 async def snapshot(bot: BotClient) -> tuple[Any, ...]:
     """Everything a Cancel could have written."""
-    return (
-        await bot.store.list_objectives(f.TENANT_ID),
-        await bot.store.list_key_results(f.TENANT_ID),
-        await bot.store.list_initiatives(f.TENANT_ID, None),
-    )
+    objectives = await bot.store.list_objectives(f.TENANT_ID)
+    initiatives = [await bot.store.list_initiatives(f.TENANT_ID, o.id) for o in objectives]
+    return objectives, await bot.store.list_key_results(f.TENANT_ID), initiatives
 
 
 async def test_a_required_field_says_what_to_enter_not_its_label(
