@@ -89,5 +89,6 @@ ANSWERED_IN_PLACE = frozenset(
         CHECKIN_NUDGE,
         SETTINGS_SAVE,
         PREFERENCES_SAVE,
+        GO_BACK,  # a form's Cancel: the form itself turns back into the card it replaced
     }
 )

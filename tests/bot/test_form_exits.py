@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from cards import verbs
+from cards.elements import CARD_SCHEMA
 from tests import factories as f
 from tests.bot.test_authoring import (
     ADAPTIVE,
@@ -337,3 +338,23 @@ async def test_cancel_on_a_template_form_changes_nothing_and_the_templates_stay(
     assert card_text(body) == said(user)["nothing"]
     assert await bot.store.list_objectives(f.TENANT_ID) == []
     assert verbs.TEMPLATE_USE in actions(gallery)
+
+
+async def test_cancel_on_a_card_in_a_channel_is_answered_in_place(
+    bot: BotClient, connector: Connector, user: f.User
+) -> None:
+    objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
+    origin = {"place": "objective", "objective_id": objective_id, "person": user.id}
+    connector.calls.clear()
+    for presser in (user, f.ALICE if user is f.BINH else f.BINH):
+        action = f.card_action(
+            verbs.GO_BACK,
+            {"schema": CARD_SCHEMA, "origin": origin},
+            connector.url,
+            user=presser,
+            team=f.SALES,
+        )
+        body = await (await bot.post(action)).json()
+        # Its owner gets the objective card back where the form was; anyone else a line.
+        assert body["type"] == (ADAPTIVE if presser is user else MESSAGE)
+    assert connector.cards() == []  # nothing sent to anyone's personal chat
