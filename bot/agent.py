@@ -243,6 +243,8 @@ class OkrAgent:
         if len(replies) <= 1 and not any(isinstance(r, Card) for r in replies):
             await _invoke_response(context, replies[0] if replies else None)
             return
+        # The shared card stays as it is: what only answers in place is not sent.
+        replies = [r for r in replies if not r.in_place] or replies
         sent = await self._send_privately(context, turn, replies)
         key = "shared.sent_to_chat" if sent else "shared.chat_unreachable"
         await _invoke_response(context, Text(_shared_line(turn, key)))

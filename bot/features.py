@@ -135,9 +135,15 @@ class CardAction:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A plain text (Markdown) message."""
+    """A plain text (Markdown) message.
+
+    ``in_place`` marks a line that only answers the pressed button where it is
+    (e.g. "the form is in the next message"): when the answer goes to the
+    person's personal chat instead (a button on a shared card), it is left out.
+    """
 
     text: str
+    in_place: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +152,7 @@ class Card:
 
     content: Mapping[str, Any]
     fallback_text: str = ""  # shown in notifications and where cards cannot render
+    in_place: bool = False  # only the pressed card kept as it was (see Text.in_place)
 
 
 Reply = Text | Card

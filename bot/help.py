@@ -31,7 +31,8 @@ def register(features: Features) -> None:
         if command is None:
             return Text(text(lang, "error.card_expired_gone"))
         # The pressed card stays as it was; the answer arrives as the command's would.
-        said = Text(text(lang, "command.running", usage=text(lang, f"command.{name}.usage")))
+        usage = text(lang, f"command.{name}.usage")
+        said = Text(text(lang, "command.running", usage=usage), in_place=True)
         return [said, *as_reply_list(await command.handler(turn, ""))]
 
     features.add_verb(verbs.COMMAND_RUN, run_command)

@@ -27,12 +27,15 @@ def register(features: Features) -> None:
 
 
 async def new_kpi(turn: Turn, action: CardAction) -> Replies:
-    """The KPI form."""
+    """The KPI form, as a message of its own: the card its button is on (the digest) stays."""
     lang = okr_views.language(turn)
-    # Opened from the digest, which it replaces: Cancel says nothing changed.
+    # Sent fresh beside the digest: Cancel has nothing to restore.
     origin = Origin(turn.member.id)
     form = kpi_form(lang, {"owner": turn.member.id}, {}, await member_choices(turn), origin=origin)
-    return form_card(form, lang, "form.kpi.new")
+    return [
+        Text(text(lang, "form.sent_below"), in_place=True),
+        form_card(form, lang, "form.kpi.new"),
+    ]
 
 
 async def edit_kpi(turn: Turn, action: CardAction) -> Replies:

@@ -67,8 +67,13 @@ async def new_command(turn: Turn, args: str) -> Replies:
 
 
 async def new_objective(turn: Turn, action: CardAction) -> Replies:
-    """Open an empty objective form."""
-    return await _new_form(turn, {})
+    """Open an empty objective form, as a message of its own.
+
+    The button sits on cards worth keeping (the welcome, a list, the digest): the
+    card stays as it is, with a short line, and the form comes below it.
+    """
+    lang = okr_views.language(turn)
+    return [Text(text(lang, "form.sent_below"), in_place=True), await _new_form(turn, {})]
 
 
 async def _new_form(turn: Turn, values: dict[str, str], template: Template | None = None) -> Card:
@@ -288,4 +293,4 @@ async def use_template(turn: Turn, action: CardAction) -> Replies:
     }
     form = await _new_form(turn, values, template=template)
     gallery = form_card(templates_card(lang, templates_for(lang.value)), lang, "templates.title")
-    return [gallery, form]
+    return [dataclasses.replace(gallery, in_place=True), form]

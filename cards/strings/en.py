@@ -56,6 +56,7 @@ STRINGS: dict[str, str] = {
     "help.channel_hint": "In a channel, mention me first: **@{bot_name} help**.",
     "message.only_mention": "Hi! Type **help** to see what I can do.",
     # --- Shared conversations: answers for one person go to their personal chat ---
+    "form.sent_below": "Here is the form, in the next message.",
     "shared.sent_to_chat": "Sent to your chat with me.",
     "shared.command_sent": "That answer is for you only: I sent it to your chat with me.",
     "shared.chat_unreachable": (

@@ -60,6 +60,7 @@ STRINGS: dict[str, str] = {
     "help.channel_hint": "Trong kênh, hãy @đề cập tôi trước: **@{bot_name} trợ giúp**.",
     "message.only_mention": "Chào bạn! Gõ **trợ giúp** để xem tôi có thể làm gì.",
     # --- Shared conversations: answers for one person go to their personal chat ---
+    "form.sent_below": "Biểu mẫu ở tin nhắn ngay bên dưới.",
     "shared.sent_to_chat": "Đã gửi vào trò chuyện riêng của bạn với tôi.",
     "shared.command_sent": (
         "Câu trả lời này chỉ dành cho bạn: tôi đã gửi vào trò chuyện riêng của bạn với tôi."
