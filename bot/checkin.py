@@ -66,7 +66,10 @@ _MAX_ID = 200
 
 def register(features: Features) -> None:
     """Register ``checkin`` and the check-in card's submit verb."""
-    features.add_command("checkin", checkin_command, aliases=ALIASES[CommandName.CHECKIN][1:])
+    # Private: typed in a channel, the card goes to the person's own chat.
+    features.add_command(
+        "checkin", checkin_command, aliases=ALIASES[CommandName.CHECKIN][1:], private=True
+    )
     features.add_verb(verbs.CHECKIN_SUBMIT, submit_checkin)
     features.add_verb(verbs.CHECKIN_NO_CHANGE, no_change)
     features.add_verb(verbs.CHECKIN_OPEN, open_checkin)

@@ -87,6 +87,7 @@ ANSWERED_IN_PLACE = frozenset(
         CHECKIN_NO_CHANGE,
         CHECKIN_LATER,
         CHECKIN_NUDGE,
+        CHECKIN_CORRECT,
         SETTINGS_SAVE,
         PREFERENCES_SAVE,
         GO_BACK,  # a form's Cancel: the form itself turns back into the card it replaced

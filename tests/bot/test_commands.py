@@ -105,11 +105,3 @@ async def test_a_very_long_message_gets_a_short_answer(
     await team_bot.post(f.personal_message("x" * 5000, connector.url))
     [reply] = connector.texts()
     assert len(reply) < 300
-
-
-async def test_checkin_in_a_channel_points_to_the_personal_chat(
-    team_bot: BotClient, connector: Connector
-) -> None:
-    await team_bot.post(f.channel_message("checkin", connector.url))
-    [reply] = connector.texts()
-    assert "personal" in reply and connector.cards() == []

@@ -239,3 +239,17 @@ async def test_settings_in_the_personal_chat_are_answered_there(
     await channel_bot.post(f.personal_message("settings", connector.url))
     assert connector.calls_to("create_conversation") == []
     assert {c.conversation_id for c in connector.sent()} == {f.personal_conversation_id(f.ALICE)}
+
+
+@pytest.mark.parametrize(("user", "typed"), [(f.ALICE, "checkin"), (f.BINH, "cập nhật")])
+async def test_checkin_typed_in_a_channel_sends_the_card_to_the_personal_chat(
+    channel_bot: BotClient, connector: Connector, user: f.User, typed: str
+) -> None:
+    connector.calls.clear()
+    await channel_bot.post(f.channel_message(typed, connector.url, user=user))
+    [said] = shared_sends(connector)
+    assert not said.get("attachments")  # the key results stay out of the channel
+    [card] = [card for cid in personal_chats(connector, user) for card in connector.cards(cid)]
+    assert any(a["verb"] == verbs.CHECKIN_SUBMIT for a in all_actions(card))
+    mine = "Alice's KR" if user is f.ALICE else "Doanh thu"
+    assert mine in card_text({"value": card})
