@@ -38,13 +38,13 @@ STRINGS: dict[str, str] = {
         "You own {team}, so here are three steps to get it going. The team time zone is "
         "**{zone}**; the first check-in round is on {when}."
     ),
-    "owner_welcome.schedule.title": "1. Set the check-in schedule",
+    "owner_welcome.schedule.title": "Step 1: Set the check-in schedule",
     "owner_welcome.schedule.body": "How often, which day and what time people are asked.",
     "owner_welcome.schedule.button": "Set the schedule",
-    "owner_welcome.digest.title": "2. Choose the digest channel",
+    "owner_welcome.digest.title": "Step 2: Choose the digest channel",
     "owner_welcome.digest.body": "Where the team's progress is posted.",
     "owner_welcome.digest.button": "Choose the channel",
-    "owner_welcome.objectives.title": "3. Create or import the first objectives",
+    "owner_welcome.objectives.title": "Step 3: Create or import the first objectives",
     "owner_welcome.objectives.body": (
         "Start from scratch or from a template. To import many at once, the person who runs "
         "the bot can load a CSV file with **python app.py import** (see docs/csv.md)."

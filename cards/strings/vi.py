@@ -42,13 +42,13 @@ STRINGS: dict[str, str] = {
         "Bạn là chủ sở hữu của {team}, đây là ba bước để bắt đầu. Múi giờ của nhóm là "
         "**{zone}**; đợt cập nhật tiến độ đầu tiên vào {when}."
     ),
-    "owner_welcome.schedule.title": "1. Đặt lịch cập nhật tiến độ",
+    "owner_welcome.schedule.title": "Bước 1: Đặt lịch cập nhật tiến độ",
     "owner_welcome.schedule.body": "Bao lâu một lần, vào ngày nào và mấy giờ.",
     "owner_welcome.schedule.button": "Đặt lịch",
-    "owner_welcome.digest.title": "2. Chọn kênh nhận bản tổng hợp",
+    "owner_welcome.digest.title": "Bước 2: Chọn kênh nhận bản tổng hợp",
     "owner_welcome.digest.body": "Nơi đăng tiến độ của nhóm.",
     "owner_welcome.digest.button": "Chọn kênh",
-    "owner_welcome.objectives.title": "3. Tạo hoặc nhập các mục tiêu đầu tiên",
+    "owner_welcome.objectives.title": "Bước 3: Tạo hoặc nhập các mục tiêu đầu tiên",
     "owner_welcome.objectives.body": (
         "Tạo từ đầu hoặc từ một mẫu. Để nhập nhiều mục tiêu cùng lúc, người vận hành bot có "
         "thể nạp tệp CSV bằng **python app.py import** (xem docs/csv.md)."

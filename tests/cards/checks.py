@@ -8,6 +8,7 @@ check can fail.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -30,6 +31,10 @@ TEAMS_MAX_PAYLOAD_BYTES = 28 * 1024
 # renderer reports them as unknown and shows their fallback: that is expected,
 # as long as every one has a fallback and is valid for its model.
 TEAMS_ONLY: dict[str, type[BaseModel]] = {"Badge": Badge, "ProgressBar": ProgressBar}
+
+
+# A line that Markdown reads as an item of an ordered list ("2. Choose ...").
+_ORDERED_ITEM = re.compile(r"^\s{0,3}(\d{1,9})[.)]\s")
 
 
 def library_reports(cards: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -106,6 +111,13 @@ def teams_limit_problems(
             problems.append(
                 f"Action.Submit {action.get('title')!r}: use Action.Execute with a verb"
             )
+    for block in _objects(card):
+        text = block.get("text")
+        if block.get("type") == "TextBlock" and isinstance(text, str):
+            first = _ORDERED_ITEM.match(text)
+            if first and first.group(1) != "1":
+                # Teams' Markdown reads "2. Title" as an ordered list and shows "1. Title".
+                problems.append(f"text {text[:30]!r} starts a numbered list: Teams shows it as 1.")
     ids = Counter(obj["id"] for obj in _objects(card) if _is_input(obj) and "id" in obj)
     problems += [
         f"input id {name!r} is used {count} times" for name, count in ids.items() if count > 1

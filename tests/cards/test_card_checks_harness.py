@@ -403,3 +403,11 @@ def test_main_cards_have_screenshots_in_the_docs_and_the_readme_shows_existing_o
         r'src="(docs/cards/[^"]+)"', (root / "README.md").read_text(encoding="utf-8")
     )
     assert shown and all((root / path).is_file() for path in shown)
+
+
+def test_teams_limits_refuse_a_line_teams_would_renumber():
+    # Teams' Markdown reads "2. ..." as an ordered list and shows it as "1. ...".
+    [problem] = teams_limit_problems(card(text("2. Choose the channel")), frozenset())
+    assert "numbered list" in problem
+    assert teams_limit_problems(card(text("1. First, then 2. second")), frozenset()) == []
+    assert teams_limit_problems(card(text("Step 2: Choose")), frozenset()) == []
