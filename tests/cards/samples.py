@@ -198,7 +198,7 @@ def objective_view(lang: Language) -> ObjectiveView:
 # -- cards/welcome.py ---------------------------------------------------------------
 
 
-@card_sample("welcome", in_docs=True)
+@card_sample("welcome")
 def _welcome(lang: Language) -> Mapping[str, Any]:
     return welcome_card(lang, "Lan")
 
@@ -211,7 +211,7 @@ FIRST_ROUND = FirstRound(
 )
 
 
-@card_sample("welcome.channel")
+@card_sample("welcome.channel", in_docs=True)
 def _welcome_channel(lang: Language) -> Mapping[str, Any]:
     return welcome_card(lang, None, FIRST_ROUND)
 
@@ -221,7 +221,7 @@ def _welcome_first_checkin(lang: Language) -> Mapping[str, Any]:
     return welcome_card(lang, "Lan", FIRST_ROUND)
 
 
-@card_sample("welcome.owner")
+@card_sample("welcome.owner", in_docs=True)
 def _welcome_owner(lang: Language) -> Mapping[str, Any]:
     return owner_welcome_card(lang, "19:team-sales@thread.tacv2", "Sales", FIRST_ROUND)
 
@@ -276,7 +276,13 @@ def _objective_card(lang: Language) -> Mapping[str, Any]:
     return objective_card(lang, objective_view(lang))
 
 
-@card_sample("objective.list")
+# An objective still being written: no key results, no pace yet.
+DRAFT_OBJECTIVE = dataclasses.replace(
+    OBJECTIVE, id="objective-hiring", title="Hire the support team", state=ObjectiveState.DRAFT
+)
+
+
+@card_sample("objective.list", in_docs=True)
 def _objective_list(lang: Language) -> Mapping[str, Any]:
     view = objective_view(lang)
     # Pace and the owners' most worrying status, as the objective card has them.
@@ -290,7 +296,7 @@ def _objective_list(lang: Language) -> Mapping[str, Any]:
             pace=view.pace,
             status=CheckInStatus.OFF_TRACK,
         ),
-        ObjectiveSummary(OBJECTIVE, None, 0, view.owner_name),  # a draft: no pace
+        ObjectiveSummary(DRAFT_OBJECTIVE, None, 0, view.owner_name),  # a draft: no pace
     ]
     return objective_list_card(
         lang, text(lang, "list.my_okrs.title"), summaries, "list.my_okrs.empty"
@@ -446,14 +452,14 @@ def _recorded_line(lang: Language, status: CheckInStatus, note: str) -> Recorded
     )
 
 
-@card_sample("checkin.recorded", in_docs=True)
+@card_sample("checkin.recorded")
 def _checkin_recorded(lang: Language) -> Mapping[str, Any]:
     line = _recorded_line(lang, CheckInStatus.ON_TRACK, "Partner deals closed early.")
     sent = format_datetime(RECORDED_AT, lang, CHECKIN_ZONE)
     return recorded_card(lang, [line], sent, unchanged=2)
 
 
-@card_sample("checkin.recorded.correct")
+@card_sample("checkin.recorded.correct", in_docs=True)
 def _checkin_recorded_correctable(lang: Language) -> Mapping[str, Any]:
     line = _recorded_line(lang, CheckInStatus.AT_RISK, "")
     sent = format_datetime(RECORDED_AT, lang, CHECKIN_ZONE)
