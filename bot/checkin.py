@@ -23,6 +23,7 @@ from bot.features import Card, CardAction, Features, Replies, Text, Turn
 from cards import verbs
 from cards.checkin import (
     NOTE_MAX,
+    SHOWS_DONE,
     DoneLine,
     RecordedLine,
     all_done_card,
@@ -98,20 +99,37 @@ async def checkin_command(turn: Turn, args: str) -> Replies:
     if not key_results:
         return Text(text(lang, "checkin.nothing"))
     objectives = await okr_views.objectives_of(turn, key_results)
-    teams = await _teams_of(turn, objectives.values())
     # Key results already updated this round are shown done (with "Correct"), not asked again.
-    done = [
+    done = await _updated_this_round(turn, key_results, objectives)
+    lines = [_done_line(lang, kr) for kr in done]
+    to_update = [kr for kr in key_results if kr not in done]
+    if not to_update:
+        return Card(all_done_card(lang, lines), fallback_text=text(lang, "checkin.done.title"))
+    return _card(turn, to_update, objectives, await okr_views.team_of(turn), done=lines)
+
+
+async def _updated_this_round(
+    turn: Turn, key_results: list[KeyResult], objectives: Mapping[str, Objective]
+) -> list[KeyResult]:
+    """Those of ``key_results`` the person already updated in their round."""
+    teams = await _teams_of(turn, objectives.values())
+    return [
         kr
         for kr in key_results
         if kr.last_checkin_id is not None
         and (o := objectives.get(kr.objective_id)) is not None
         and updated_this_round(kr, o, teams.get(o.team_id or ""), turn.member, turn.now)
     ]
-    lines = [_done_line(lang, kr) for kr in done]
-    to_update = [kr for kr in key_results if kr not in done]
-    if not to_update:
-        return Card(all_done_card(lang, lines), fallback_text=text(lang, "checkin.done.title"))
-    return _card(turn, to_update, objectives, await okr_views.team_of(turn), done=lines)
+
+
+async def _done_beside(turn: Turn, card: _OpenCard) -> list[DoneLine]:
+    """The done lines of a card with problems: read again, never taken from the card."""
+    key_results = await open_key_results(turn)
+    objectives = await okr_views.objectives_of(turn, key_results)
+    on_card = {kr.id for kr in card.key_results}
+    lang = okr_views.language(turn)
+    done = await _updated_this_round(turn, key_results, objectives)
+    return [_done_line(lang, kr) for kr in done if kr.id not in on_card]
 
 
 def _done_line(lang: Language, kr: KeyResult) -> DoneLine:
@@ -324,9 +342,13 @@ def _card(
 
 
 def _again(
-    turn: Turn, card: _OpenCard, values: Mapping[str, str], problems: Mapping[str, str]
+    turn: Turn,
+    card: _OpenCard,
+    values: Mapping[str, str],
+    problems: Mapping[str, str],
+    done: Sequence[DoneLine] = (),
 ) -> Card:
-    """The submitted card again, as typed, with its problems."""
+    """The submitted card again, as typed, with its problems (and its ``done`` lines)."""
     return _card(
         turn,
         card.key_results,
@@ -336,6 +358,7 @@ def _again(
         round_id=card.round_id,
         values=values,
         problems=problems,
+        done=done,
         corrects=[card.corrects[kr.id].id for kr in card.key_results] if card.corrects else (),
     )
 
@@ -377,7 +400,10 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
         key = "checkin.correct.nothing" if card.corrects else "checkin.nothing_entered"
         problems["_all"] = text(lang, key)
     if problems:
-        return _again(turn, card, values, problems)
+        # Only a card that showed done lines shows them again (the flag picks, the store says).
+        shows_done = action.data.get(SHOWS_DONE) is True and not card.corrects
+        done = await _done_beside(turn, card) if shows_done else []
+        return _again(turn, card, values, problems, done)
     return await _record(turn, card, checkins, values)
 
 

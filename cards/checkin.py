@@ -34,6 +34,8 @@ from okr.models import CheckInStatus, KeyResult, KeyResultKind
 from okr.pace import PaceStatus
 
 NOTE_MAX = 500
+# In a card's data when it shows done lines: the card with problems shows them again.
+SHOWS_DONE = "shows_done"
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +258,8 @@ def checkin_card(
     }
     if round_id:
         data["round_id"] = round_id
+    if done:
+        data[SHOWS_DONE] = True
     if corrects:
         data["corrects"] = list(corrects)
         submit = execute(text(lang, "checkin.submit"), verbs.CHECKIN_SUBMIT, data, style="positive")

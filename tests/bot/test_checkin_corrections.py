@@ -172,16 +172,21 @@ async def test_alice_corrects_in_english_and_an_unchanged_correction_is_refused(
     assert [c.value for c in await bot.store.list_checkins(f.TENANT_ID)] == [85]
 
 
-async def test_checkin_after_checking_in_shows_what_is_done_and_asks_only_the_rest(
-    team_bot: BotClient, connector: Connector
-) -> None:
-    bot = team_bot
+async def _revenue_done_then_checkin(bot: BotClient, connector: Connector) -> dict[str, Any]:
+    """Binh updates the revenue only, then types ``checkin`` again: that card."""
     card = await binh_card(bot, connector)
     await invoke(
         bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_0="18.000.000"), user=f.BINH
     )
     connector.calls.clear()
-    again = await binh_card(bot, connector)
+    return await binh_card(bot, connector)
+
+
+async def test_checkin_after_checking_in_shows_what_is_done_and_asks_only_the_rest(
+    team_bot: BotClient, connector: Connector
+) -> None:
+    bot = team_bot
+    again = await _revenue_done_then_checkin(bot, connector)
     shown = card_text({"value": again})
     assert "(Cần cập nhật: 1)" in shown  # not 2
     assert set(inputs(again)) == {"value_0", "status_0", "note_0"}  # the tickets only
@@ -212,3 +217,57 @@ async def test_checkin_in_english_counts_only_what_is_left(
     shown = card_text({"value": done})
     assert "You're up to date" in shown and "Already updated this round" in shown
     assert "Alice's KR" in shown and "Correct" in shown
+
+
+async def test_a_card_with_problems_keeps_its_done_lines(
+    team_bot: BotClient, connector: Connector
+) -> None:
+    bot = team_bot
+    again = await _revenue_done_then_checkin(bot, connector)
+    stored = await bot.store.list_checkins(f.TENANT_ID)
+    body = await invoke(
+        bot, connector, verbs.CHECKIN_SUBMIT, submission(again, value_0="chín mươi"), user=f.BINH
+    )
+    shown = card_text(body)
+    assert "không phải là số" in shown and set(inputs(body["value"])) == set(inputs(again))
+    assert "Đã cập nhật trong đợt này" in shown and "✓ **Doanh thu**" in shown
+    [correct] = [a for a in all_actions(body["value"]) if a["verb"] == verbs.CHECKIN_CORRECT]
+    revenue = await bot.store.get_key_result(f.TENANT_ID, "kr-rev")
+    assert revenue is not None and correct["data"]["checkins"] == [revenue.last_checkin_id]
+    assert await bot.store.list_checkins(f.TENANT_ID) == stored  # nothing recorded
+    # Fixed, the same card records the tickets.
+    fixed = submission(body["value"], value_0="90")
+    assert "Đã ghi nhận cập nhật" in card_text(
+        await invoke(bot, connector, verbs.CHECKIN_SUBMIT, fixed, user=f.BINH)
+    )
+    tickets = await bot.store.get_key_result(f.TENANT_ID, "kr-tix")
+    assert tickets is not None and tickets.current == 90
+
+
+async def test_a_card_with_problems_in_english_keeps_its_done_lines_and_no_one_elses(
+    team_bot: BotClient, connector: Connector
+) -> None:
+    bot = team_bot
+    alice_kr = await bot.store.get_key_result(f.TENANT_ID, "kr-ali")
+    assert alice_kr is not None
+    await bot.store.save_key_result(
+        dataclasses.replace(alice_kr, id="kr-ali-2", title="Alice's second KR", etag=None)
+    )
+    await bot.post(f.personal_message("checkin", connector.url, user=f.ALICE))
+    [card] = connector.cards(f.personal_conversation_id(f.ALICE))
+    await invoke(bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_0="84"), user=f.ALICE)
+    # Binh's card shows nothing done: a forged flag shows only the presser's own lines.
+    binh = await binh_card(bot, connector)
+    forged = {**submission(binh, value_0="abc"), "shows_done": True}
+    shown = card_text(await invoke(bot, connector, verbs.CHECKIN_SUBMIT, forged, user=f.BINH))
+    assert "Alice's KR" not in shown and "Đã cập nhật trong đợt này" not in shown
+    connector.calls.clear()
+    await bot.post(f.personal_message("checkin", connector.url, user=f.ALICE))
+    [again] = connector.cards(f.personal_conversation_id(f.ALICE))
+    body = await invoke(
+        bot, connector, verbs.CHECKIN_SUBMIT, submission(again, value_0="lots"), user=f.ALICE
+    )
+    shown = card_text(body)
+    assert "Alice's second KR" in shown and "Already updated this round" in shown
+    assert "✓ **Alice's KR**" in shown
+    assert [c.value for c in await bot.store.list_checkins(f.TENANT_ID)] == [84]

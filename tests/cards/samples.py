@@ -500,6 +500,20 @@ def _checkin_with_done(lang: Language) -> Mapping[str, Any]:
     )
 
 
+@card_sample("checkin.problems.done")
+def _checkin_problems_with_done(lang: Language) -> Mapping[str, Any]:
+    items = _checkin_items(lang, MORE_KEY_RESULTS)
+    return checkin_card(
+        lang,
+        items,
+        card_id="sample-card",
+        round_id=None,
+        values={"value_0": "lots"},
+        problems={"value_0": text(lang, "validation.not_a_number", value="lots")},
+        done=_done_lines(lang)[:2],
+    )
+
+
 @card_sample("checkin.all_done")
 def _checkin_all_done(lang: Language) -> Mapping[str, Any]:
     return all_done_card(lang, _done_lines(lang))
