@@ -59,7 +59,8 @@ from typing import Any
 import aiohttp
 
 from bot.delivery import delivery_engine
-from bot.proactive import ADAPTIVE_CARD, build_sender
+from bot.proactive import build_sender
+from bot.replies import ADAPTIVE_CARD
 from cards.checkin import checkin_card
 from cards.deliveries import DeliveryCards, checkin_items
 from cards.i18n import language_for_locale

@@ -15,6 +15,8 @@ from okr.text import clean_text
 
 # Deeper than this, nothing of an activity is read (the edge refuses far deeper bodies).
 _MAX_DEPTH = 32
+# The locale assumed when an activity names none.
+DEFAULT_LOCALE = "en-US"
 
 
 def clean_activity(activity: Activity) -> None:

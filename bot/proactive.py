@@ -52,6 +52,7 @@ from microsoft_agents.hosting.core.authorization import AuthenticationConstants,
 from microsoft_agents.hosting.core.connector.client import ConnectorClient
 
 from bot.hosting import LoopbackServiceUrls, sdk_configuration, service_url_validator
+from bot.replies import ADAPTIVE_CARD
 from okr.models import ConversationKind, ConversationRef
 from scheduling.sender import PersonalTarget, SendOutcome, SendResult
 from scheduling.throttle import TeamsRateLimiter
@@ -59,7 +60,6 @@ from settings import Settings
 
 log = logging.getLogger("okr.proactive")
 
-ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 # Tokens for the Bot Framework / Teams connector service.
 CONNECTOR_AUDIENCE = AuthenticationConstants.AGENTS_SDK_SCOPE
 CONNECTOR_SCOPES = [f"{CONNECTOR_AUDIENCE}/.default"]

@@ -1,0 +1,58 @@
+"""Our replies (:class:`bot.features.Text` and ``Card``) as the SDK's activities.
+
+A reply is sent as a message, or returned as the answer of an
+``adaptiveCard/action`` invoke: a card answer replaces the pressed card, a
+message answer is a short line that leaves it as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse
+from microsoft_agents.hosting.core import TurnContext
+
+from bot.features import Card, Reply, Text
+from cards.markdown import safe
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
+
+
+def message(reply: Reply) -> Activity:
+    """``reply`` as a message activity."""
+    if isinstance(reply, Text):
+        # Our strings are Markdown; anything else is shown as typed.
+        return Activity(type=ActivityTypes.message, text=safe(reply.text), text_format="markdown")
+    activity = Activity(
+        type=ActivityTypes.message,
+        attachments=[Attachment(content_type=ADAPTIVE_CARD, content=dict(reply.content))],
+    )
+    if reply.fallback_text:  # the SDK refuses an empty summary
+        activity.summary = reply.fallback_text
+    return activity
+
+
+async def send(context: TurnContext, replies: Sequence[Reply]) -> None:
+    """Send ``replies`` into the turn's conversation, in order."""
+    for reply in replies:
+        await context.send_activity(message(reply))
+
+
+async def invoke_response(context: TurnContext, reply: Reply | None) -> None:
+    """Answer the invoke in its HTTP response (status 200, a card or a message)."""
+    body: dict[str, Any]
+    if isinstance(reply, Card):
+        body = {"statusCode": 200, "type": ADAPTIVE_CARD, "value": dict(reply.content)}
+    else:
+        text = reply.text if reply is not None else ""
+        body = {"statusCode": 200, "type": INVOKE_MESSAGE, "value": text}
+    response = InvokeResponse(status=int(HTTPStatus.OK), body=body)
+    await context.send_activity(
+        Activity(
+            type=ActivityTypes.invoke_response,
+            value=response.model_dump(by_alias=True, exclude_none=True),
+        )
+    )
