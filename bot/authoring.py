@@ -19,7 +19,7 @@ from bot.saving import Target, card_id
 from cards.authoring import objective_card
 from cards.i18n import Language, text
 from cards.objective_form import Choices
-from cards.origin import Origin, read_origin
+from cards.origin import Origin, Place, read_origin
 from okr.authoring import Context
 from okr.models import Initiative, KeyResult, Objective, ObjectiveState
 
@@ -73,6 +73,18 @@ async def show_objective(turn: Turn, objective: Objective, back: Origin | None =
 def opened_from(turn: Turn, action: CardAction) -> Origin:
     """Where the form this button opens comes from (its Cancel's way back), for this person."""
     return read_origin(action.data).opened_by(turn.member.id)
+
+
+def back_after_save(turn: Turn, action: CardAction, objective: Objective) -> Origin | None:
+    """The Back of the objective card a saved form returns to: the one Cancel would keep.
+
+    The form's origin comes back from Teams like any input: it counts only when
+    it names this very objective and the person saving is the one who opened it.
+    """
+    origin = read_origin(action.data)
+    if origin.person != turn.member.id or origin.place is not Place.OBJECTIVE:
+        return None
+    return origin.restored() if origin.objective_id == objective.id else None
 
 
 async def changed_meanwhile(turn: Turn, objective_id: str | None) -> Replies:

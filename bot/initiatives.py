@@ -7,6 +7,7 @@ from typing import Any
 
 from bot import okr_views
 from bot.authoring import (
+    back_after_save,
     changed_meanwhile,
     child_target,
     context,
@@ -134,9 +135,12 @@ async def _write(
     )
 
 
-async def _done(turn: Turn, target: Target[Initiative], saved: Initiative) -> Replies:
+async def _done(
+    turn: Turn, action: CardAction, target: Target[Initiative], saved: Initiative
+) -> Replies:
     assert target.objective is not None
-    return await show_objective(turn, target.objective)
+    back = back_after_save(turn, action, target.objective)
+    return await show_objective(turn, target.objective, back=back)
 
 
 async def _changed(turn: Turn, target: Target[Initiative]) -> Replies:

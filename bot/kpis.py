@@ -102,7 +102,7 @@ async def _write(turn: Turn, action: CardAction, target: Target[Kpi], parsed: Kp
     )
 
 
-async def _done(turn: Turn, target: Target[Kpi], saved: Kpi) -> Replies:
+async def _done(turn: Turn, action: CardAction, target: Target[Kpi], saved: Kpi) -> Replies:
     return Text(text(okr_views.language(turn), "kpi.saved", title=saved.title))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import okr_views
 from bot.authoring import (
+    back_after_save,
     changed_meanwhile,
     context,
     editable_objective,
@@ -202,8 +203,10 @@ async def _write(
     return stored or objective
 
 
-async def _done(turn: Turn, target: Target[Objective], saved: Objective) -> Replies:
-    return await show_objective(turn, saved)
+async def _done(
+    turn: Turn, action: CardAction, target: Target[Objective], saved: Objective
+) -> Replies:
+    return await show_objective(turn, saved, back=back_after_save(turn, action, saved))
 
 
 async def _changed(turn: Turn, target: Target[Objective]) -> Replies:

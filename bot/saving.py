@@ -46,7 +46,7 @@ class SavePath[E: (Objective, KeyResult, Initiative, Kpi), I]:
         read: The form as submitted, read and checked.
         again: The form shown again, as typed, with its problems.
         write: Create or replace; may raise ConflictError.
-        done: The answer once saved.
+        done: The answer once saved (the action carries the form's way back).
         changed: The answer when someone else saved first.
     """
 
@@ -55,7 +55,7 @@ class SavePath[E: (Objective, KeyResult, Initiative, Kpi), I]:
     read: Callable[[Turn, CardAction, Target[E]], Awaitable[FormResult[I]]]
     again: Callable[[Turn, CardAction, Target[E], FormResult[I]], Awaitable[Card]]
     write: Callable[[Turn, CardAction, Target[E], I], Awaitable[E]]
-    done: Callable[[Turn, Target[E], E], Awaitable[Replies]]
+    done: Callable[[Turn, CardAction, Target[E], E], Awaitable[Replies]]
     changed: Callable[[Turn, Target[E]], Awaitable[Replies]]
 
     async def __call__(self, turn: Turn, action: CardAction) -> Replies:
@@ -78,7 +78,7 @@ class SavePath[E: (Objective, KeyResult, Initiative, Kpi), I]:
             saved = await self.write(turn, action, target, form.parsed)
         except ConflictError:
             return await self.changed(turn, target)
-        return await self.done(turn, target, saved)
+        return await self.done(turn, action, target, saved)
 
 
 def card_id(data: Mapping[str, Any], name: str) -> str | None:

@@ -144,14 +144,27 @@ async def test_cancel_on_an_edit_form_brings_the_objective_card_back_unchanged(
     assert await snapshot(bot) == before
 
 
+async def from_my_okrs(bot: BotClient, connector: Connector, user: f.User) -> dict[str, Any]:
+    """``my okrs``, then its one objective opened: that card (an invoke response)."""
+    await bot.post(f.personal_message(said(user)["my_okrs"], connector.url, user=user))
+    [listed] = connector.cards()
+    [open_it] = [n["selectAction"] for n in nodes(listed) if "selectAction" in n]
+    return await invoke(bot, connector, open_it["verb"], open_it["data"], user)
+
+
+def filled(form: dict[str, Any], save_verb: str, **typed: str) -> dict[str, Any]:
+    """A form's Save data with its inputs as shown, and ``typed`` over them."""
+    data = dict(actions(form)[save_verb]["data"])
+    for name, field in inputs(form).items():
+        data[name] = typed.get(name, field.get("value", ""))
+    return data
+
+
 async def test_an_objective_opened_from_my_okrs_has_back_to_the_list(
     bot: BotClient, connector: Connector, user: f.User
 ) -> None:
     objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
-    await bot.post(f.personal_message(said(user)["my_okrs"], connector.url, user=user))
-    [listed] = connector.cards()
-    [open_it] = [n["selectAction"] for n in nodes(listed) if "selectAction" in n]
-    card = await invoke(bot, connector, open_it["verb"], open_it["data"], user)
+    card = await from_my_okrs(bot, connector, user)
     back = titled(card["value"], said(user)["back"])
     # Through a key result's form and its Cancel, the objective card keeps its Back.
     edit = actions(card["value"])[verbs.KEY_RESULT_EDIT]
@@ -166,6 +179,60 @@ async def test_an_objective_opened_from_my_okrs_has_back_to_the_list(
     # Opened any other way (``status``, a digest), the card has no Back.
     plain = await invoke(bot, connector, verbs.OBJECTIVE_VIEW, {"objective_id": objective_id}, user)
     assert said(user)["back"] not in [a["title"] for a in all_actions(plain["value"])]
+
+
+async def test_saving_a_form_opened_from_my_okrs_keeps_the_objective_cards_back(
+    bot: BotClient, connector: Connector, user: f.User
+) -> None:
+    objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
+    card = await from_my_okrs(bot, connector, user)
+    back = titled(card["value"], said(user)["back"])
+    saves = (
+        (verbs.KEY_RESULT_EDIT, verbs.KEY_RESULT_SAVE, {"title": "Revenue, doubled"}),
+        (verbs.KEY_RESULT_NEW, verbs.KEY_RESULT_SAVE, {"title": "Tickets", "start": "0", "target": "5"}),
+        (verbs.INITIATIVE_NEW, verbs.INITIATIVE_SAVE, {"title": "Partner program"}),
+        (verbs.OBJECTIVE_EDIT, verbs.OBJECTIVE_SAVE, {"title": "Triple revenue"}),
+    )
+    for open_verb, save_verb, typed in saves:
+        button = actions(card["value"])[open_verb]
+        form = await invoke(bot, connector, open_verb, button["data"], user)
+        filled_in = filled(form["value"], save_verb, **typed)
+        card = await invoke(bot, connector, save_verb, filled_in, user)
+        assert card["type"] == ADAPTIVE and typed["title"] in card_text(card), save_verb
+        assert titled(card["value"], said(user)["back"])["data"] == back["data"], save_verb
+    krs = await bot.store.list_key_results(f.TENANT_ID)
+    assert sorted(kr.title for kr in krs) == ["Revenue, doubled", "Tickets"]
+    [initiative] = await bot.store.list_initiatives(f.TENANT_ID, objective_id)
+    assert initiative.title == "Partner program"
+    listed = await invoke(bot, connector, back["verb"], back["data"], user)
+    assert "Triple revenue" in card_text(listed)
+
+
+async def test_a_saved_form_whose_way_back_is_someone_elses_or_forged_shows_no_back(
+    bot: BotClient, connector: Connector, user: f.User
+) -> None:
+    objective_id = await objective_with_key_results(bot, connector, user, ("Revenue",))
+    card = await from_my_okrs(bot, connector, user)
+    button = actions(card["value"])[verbs.KEY_RESULT_EDIT]
+    form = await invoke(bot, connector, verbs.KEY_RESULT_EDIT, button["data"], user)
+    data = filled(form["value"], verbs.KEY_RESULT_SAVE)
+    origin = data["origin"]
+    other = f.ALICE if user is f.BINH else f.BINH
+    forged: list[Any] = [
+        {**origin, "person": other.id},  # someone else's form
+        {**origin, "objective_id": "another-objective"},
+        {**origin, "place": "my_okrs"},
+        {**origin, "back": "settings"},
+        ["not", "an", "origin"],
+    ]
+    for index, way_back in enumerate(forged):
+        typed = {**data, "title": f"R{index}", "origin": way_back}
+        saved = await invoke(bot, connector, verbs.KEY_RESULT_SAVE, typed, user)
+        assert saved["type"] == ADAPTIVE and f"R{index}" in card_text(saved), way_back
+        titles = [a["title"] for a in all_actions(saved["value"])]
+        assert said(user)["back"] not in titles, way_back
+    [kr] = await bot.store.list_key_results(f.TENANT_ID)
+    assert (kr.title, kr.objective_id) == (f"R{len(forged) - 1}", objective_id)
 
 
 async def test_cancel_from_someone_else_an_old_card_or_a_forged_one_changes_nothing(
