@@ -14,7 +14,8 @@ from bot.features import CardAction, Features, Replies, Text, Turn
 from bot.saving import expired
 from cards import verbs
 from cards.i18n import text
-from cards.origin import Place, nothing_changed_card, read_origin
+from cards.origin import Origin, Place, nothing_changed_card, read_origin
+from okr.permissions import is_team_owner
 
 
 def register(features: Features) -> None:
@@ -28,7 +29,7 @@ async def go_back(turn: Turn, action: CardAction) -> Replies:
     if not action.is_current:
         return expired(turn)
     origin = read_origin(action.data)
-    if origin.person and origin.person != turn.member.id:
+    if not await _yours(turn, origin):
         # Another person's form in a shared chat: their card stays as it is.
         return Text(text(lang, "form.not_yours"))
     if origin.place is Place.OBJECTIVE and origin.objective_id:
@@ -38,3 +39,17 @@ async def go_back(turn: Turn, action: CardAction) -> Replies:
     if origin.place is Place.MY_OKRS:
         return await browsing.my_okrs(turn, "")
     return form_card(nothing_changed_card(lang), lang, "form.nothing_changed")
+
+
+async def _yours(turn: Turn, origin: Origin) -> bool:
+    """Whether the presser may take the card back: who opened it, or an owner of its team.
+
+    A team settings card's team is read in the presser's own tenant: a card from
+    another organisation is nobody's there, whatever id its opener had.
+    """
+    if origin.team_id is None:
+        return not origin.person or origin.person == turn.member.id
+    team = await turn.store.get_team(turn.tenant_id, origin.team_id)
+    if team is None:
+        return False
+    return origin.person == turn.member.id or is_team_owner(turn.member.id, team)

@@ -216,6 +216,7 @@ async def _team_card(
         next_round=_next_round(turn, lang, team.settings),
         pending_owners=pending,
         more_pending=more_pending,
+        opened_by=turn.member.id,
     )
     content = team_settings_card(lang, view, turn.now)
     return Card(content, fallback_text=text(lang, "settings.team.title", team=view.team_name))

@@ -44,12 +44,15 @@ class Origin:
         place: The card to rebuild; None when the form replaced nothing.
         objective_id: The objective, for :attr:`Place.OBJECTIVE`.
         back: Where that objective card itself came from (``my okrs``): its Back.
+        team_id: On a team settings card: the team whose owners may take it back
+            too (the opener may have been one of several owners).
     """
 
     person: str = ""
     place: Place | None = None
     objective_id: str | None = None
     back: Place | None = None
+    team_id: str | None = None
 
     def data(self) -> dict[str, Any]:
         """The action data that carries this origin."""
@@ -58,6 +61,7 @@ class Origin:
             "place": self.place.value if self.place else "",
             "objective_id": self.objective_id or "",
             "back": self.back.value if self.back else "",
+            "team_id": self.team_id or "",
         }
         return {_KEY: {name: value for name, value in fields.items() if value}}
 
@@ -98,6 +102,8 @@ def read_origin(data: Mapping[str, Any]) -> Origin:
         place=place,
         objective_id=objective_id if place is Place.OBJECTIVE else None,
         back=back if back is Place.MY_OKRS and place is Place.OBJECTIVE else None,
+        # Only a card that replaced nothing (team settings) names a team.
+        team_id=(short("team_id") or None) if place is None else None,
     )
 
 

@@ -37,7 +37,7 @@ from cards.elements import (
 from cards.forms import NONE, TOGGLE_OFF, TOGGLE_ON, Field, Form, FormResult, Kind
 from cards.i18n import Language, babel_locale, text
 from cards.locale_format import format_datetime
-from cards.origin import FRESH, Origin, cancel_action
+from cards.origin import Origin, cancel_action
 from okr.models import Cadence, Channel, TeamSettings
 
 # Offered in the time-zone pick-lists (any other IANA zone is still accepted, and a
@@ -426,6 +426,8 @@ class TeamSettingsView:
         next_round: The team's next round (:func:`describe_next_round`).
         pending_owners: Owners of the team's OKRs the bot has not met yet.
         more_pending: There are more pending owners than ``pending_owners`` shows.
+        opened_by: Who the card is for (a member id): its Cancel answers them and
+            the team's owners; anyone else is told it is not theirs.
     """
 
     team_id: str
@@ -440,6 +442,7 @@ class TeamSettingsView:
     next_round: str | None = None
     pending_owners: Sequence[PendingOwnerLine] = ()
     more_pending: bool = False
+    opened_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,8 +494,9 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
     body += _pending_owners(lang, view.pending_owners, view.more_pending)
     data = {"team_id": view.team_id, "settings_version": view.version}
     save = execute(text(lang, "action.save"), verbs.SETTINGS_SAVE, data, style="positive")
-    # Sent into the person's own chat (never shared): Cancel leaves everything as stored.
-    return card(body, [save, cancel_action(lang, FRESH)])
+    # Cancel leaves everything as stored, for the person it was sent to or an owner.
+    cancel = cancel_action(lang, Origin(view.opened_by, team_id=view.team_id))
+    return card(body, [save, cancel])
 
 
 def _pending_owners(

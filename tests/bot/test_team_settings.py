@@ -501,3 +501,44 @@ async def test_the_personal_card_speaks_the_persons_language(
     shown = card_text({"value": personal})
     for phrase in expected:
         assert phrase in shown
+
+
+async def test_team_settings_cancel_answers_its_opener_and_the_teams_owners_only(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    bot = teams_bot
+
+    async def pressed(
+        verb: str, data: dict[str, Any], user: f.User, tenant_id: str = f.TENANT_ID
+    ) -> dict[str, Any]:
+        """In the presser's personal chat, where the settings card is sent."""
+        data = {"schema": CARD_SCHEMA, **data}
+        activity = f.card_action(verb, data, connector.url, user=user, tenant_id=tenant_id)
+        response = await bot.post(activity)
+        assert response.status == 200
+        body: dict[str, Any] = await response.json()
+        return body
+
+    opened = await pressed(verbs.TEAM_SETTINGS_OPEN, {"team_id": f.SALES.id}, f.ALICE)
+    [cancel] = [a for a in opened["value"]["actions"] if a["verb"] == verbs.GO_BACK]
+    before = await sales(bot)
+
+    async def cancel_as(user: f.User, tenant_id: str = f.TENANT_ID) -> dict[str, Any]:
+        return await pressed(verbs.GO_BACK, cancel["data"], user, tenant_id)
+
+    # A member (Binh, in Vietnamese): one line, and the card stays as it is.
+    member = await cancel_as(f.BINH)
+    assert member["type"] == MESSAGE
+    assert member["value"] == "Thẻ này do người khác mở; không có gì thay đổi."
+    # The same Teams id as its opener, from another organisation: not theirs either.
+    stranger = await cancel_as(f.ALICE, f.OTHER_TENANT_ID)
+    assert stranger["type"] == MESSAGE and "nothing was changed" in stranger["value"]
+    # Its opener (Alice, in English): the card turns into "nothing was changed".
+    opener = await cancel_as(f.ALICE)
+    assert opener["type"] == ADAPTIVE and card_text(opener) == "Nothing was changed."
+    # Another owner of the team (Binh, made one): the same, in Vietnamese.
+    await bot.store.save_team(dataclasses.replace(before, owner_ids=(f.ALICE.id, f.BINH.id)))
+    owner = await cancel_as(f.BINH)
+    assert owner["type"] == ADAPTIVE and card_text(owner) == "Không có gì thay đổi."
+    after = await sales(bot)
+    assert after.settings == before.settings
