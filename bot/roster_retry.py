@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from bot import teams_api
-from bot.installation import record_roster
+from bot.installation import default_team_zone, record_roster
 from bot.proactive import TeamsSender, TeamsUnavailable
+from okr.cadence import team_default_zone
 from okr.models import Team
 from storage.store import OkrStore
 
@@ -52,7 +53,11 @@ class RosterRetry:
         except (TeamsUnavailable, teams_api.RosterError) as exc:
             log.warning("roster still pending (%s); trying again on the next pass", exc)
             return False
-        await record_roster(self._store, team.tenant_id, team.id, roster, now)
+        members = await record_roster(self._store, team.tenant_id, team.id, roster, now)
+        # The default the install would have given with the roster (the installer's own
+        # zone, when known, was given then): never over a zone the owners chose.
+        zone = team_default_zone(None, members)
+        await default_team_zone(self._store, team.tenant_id, team.id, zone)
         log.info(
             "team roster read on retry: %d members, %d owners",
             len(roster.people),

@@ -6,6 +6,7 @@ connector does too); channels come and go; group chats have members too.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 from app import SETTINGS_KEY
 from bot.proactive import build_sender
 from bot.roster_retry import RosterRetry
-from okr.models import Channel
+from okr.models import Channel, Team
 from scheduling.throttle import TeamsRateLimiter
 from tests import factories as f
 from tests.bot.test_install import ROSTER
@@ -138,3 +139,44 @@ async def test_a_group_chats_members_are_learned_on_install(
     members = {m.id: m for m in await bot.store.list_members(f.TENANT_ID)}
     assert members["29:1-chi"].email == "chi@contoso.com"
     assert members["29:1-chi"].team_ids == ()
+
+
+async def _installed_without_roster_or_zone(bot: BotClient, connector: Connector) -> None:
+    """Sales installed by someone whose client gave no zone, its roster read failing;
+    then Binh (Ho Chi Minh City) writes to the bot."""
+    _sales(connector)
+    connector.fail_next(1, 503, route="paged_members")
+    installer = dataclasses.replace(f.ALICE, time_zone=None)
+    await bot.post(f.bot_added_to_team(connector.url, user=installer))
+    team = await bot.store.get_team(f.TENANT_ID, f.SALES.id)
+    assert team is not None and team.roster_pending and team.settings.time_zone == "UTC"
+    await bot.post(f.personal_message("help", connector.url, user=f.BINH))
+
+
+async def _retry_rosters(bot: BotClient) -> Team:
+    async with build_sender(bot.app[SETTINGS_KEY], TeamsRateLimiter()) as sender:
+        assert await RosterRetry(bot.store, sender)(NOW) == 1
+    team = await bot.store.get_team(f.TENANT_ID, f.SALES.id)
+    assert team is not None and not team.roster_pending
+    return team
+
+
+async def test_a_roster_read_late_gives_the_team_its_members_zone(
+    bot: BotClient, connector: Connector
+) -> None:
+    await _installed_without_roster_or_zone(bot, connector)
+    team = await _retry_rosters(bot)
+    assert team.settings.time_zone == "Asia/Ho_Chi_Minh"
+    assert team.owner_ids == (f.ALICE.id,)
+
+
+async def test_a_roster_read_late_never_overrides_a_zone_the_owners_chose(
+    bot: BotClient, connector: Connector
+) -> None:
+    await _installed_without_roster_or_zone(bot, connector)
+    team = await bot.store.get_team(f.TENANT_ID, f.SALES.id)
+    assert team is not None
+    chosen = dataclasses.replace(team.settings, rhythm_changed_at=NOW)  # UTC, on purpose
+    await bot.store.save_team(dataclasses.replace(team, settings=chosen))
+    team = await _retry_rosters(bot)
+    assert team.settings.time_zone == "UTC" and team.owner_ids == (f.ALICE.id,)
