@@ -74,13 +74,41 @@ class ObjectiveView:
 _BUTTON_TITLE = 14
 
 
-def edit_label(lang: Language, title: str) -> str:
-    """``Edit “Doanh thu…”``: an Edit button named by what it edits, cut at a word."""
+def edit_labels(lang: Language, titles: Sequence[str]) -> list[str]:
+    """``Edit “Doanh thu…”`` for each key result of one card, no two alike.
+
+    Titles that begin alike (a template's "Close new deals with …") are named by how
+    they end instead (``Edit “…the mid-market”``), and numbered if that is alike too.
+    """
+    heads = [_head(title) for title in titles]
+    names = [
+        _tail(title) if heads.count(head) > 1 else head
+        for title, head in zip(titles, heads, strict=True)
+    ]
+    return [
+        text(lang, "action.edit_named", title=name)
+        + (f" ({number})" if names.count(name) > 1 else "")
+        for number, name in enumerate(names, start=1)
+    ]
+
+
+def _head(title: str) -> str:
+    """The title, or its beginning cut at a word: ``Doanh thu…``."""
     if len(title) <= _BUTTON_TITLE:
-        return text(lang, "action.edit_named", title=title)
+        return title
     cut = title[:_BUTTON_TITLE]
     words = cut.rsplit(" ", 1)[0] if " " in cut else cut
-    return text(lang, "action.edit_named", title=words.rstrip(" ,.;:-–") + "…")
+    return words.rstrip(" ,.;:-–") + "…"
+
+
+def _tail(title: str) -> str:
+    """The title, or its end cut at a word: ``…the mid-market``."""
+    if len(title) <= _BUTTON_TITLE:
+        return title
+    cut = title[-_BUTTON_TITLE:]
+    if title[-_BUTTON_TITLE - 1] != " " and " " in cut:
+        cut = cut.split(" ", 1)[1]
+    return "…" + cut.lstrip(" ,.;:-–")
 
 
 def _from_card(view: ObjectiveView) -> dict[str, object]:
@@ -136,7 +164,9 @@ def _in_sentence(title: str) -> str:
     return title
 
 
-def _key_result_item(lang: Language, view: ObjectiveView, line: KeyResultLine) -> Element:
+def _key_result_item(
+    lang: Language, view: ObjectiveView, line: KeyResultLine, edit_label: str
+) -> Element:
     """A key result: title and status badge, a progress bar, its values and owner, buttons."""
     objective = view.objective
     kr = line.key_result
@@ -156,7 +186,7 @@ def _key_result_item(lang: Language, view: ObjectiveView, line: KeyResultLine) -
         # Named, so that one key result's Edit is not another's, to the eye or a screen reader.
         buttons.append(
             execute(
-                edit_label(lang, kr.title),
+                edit_label,
                 verbs.KEY_RESULT_EDIT,
                 {"objective_id": objective.id, "key_result_id": kr.id, **_from_card(view)},
                 tooltip=text(lang, "action.edit_key_result_tip", title=kr.title),
@@ -203,8 +233,9 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
             line = join([line, pace, expected])
         body.append(paragraph(line))
     body.append(okr_block(lang, view))
-    for kr_line in view.key_results:
-        body.append(_key_result_item(lang, view, kr_line))
+    edit_names = edit_labels(lang, [kr_line.key_result.title for kr_line in view.key_results])
+    for kr_line, edit_label in zip(view.key_results, edit_names, strict=True):
+        body.append(_key_result_item(lang, view, kr_line, edit_label))
     if view.initiatives:
         body.append(heading(text(lang, "okr.initiatives"), size="Medium"))
         for initiative in view.initiatives:

@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from app import SETTINGS_KEY, SUMMARIES_KEY
 from bot.delivery import delivery_engine
 from cards import verbs
@@ -27,9 +29,16 @@ from okr.due import DeliveryKind
 from okr.models import KeyResult, Objective, ObjectiveState
 from scheduling.rounds import PassKind
 from tests import factories as f
-from tests.bot.test_authoring import actions, all_actions, card_text, inputs, invoke
+from tests.bot.test_authoring import (  # noqa: F401  (team_bot: fixture)
+    actions,
+    all_actions,
+    card_text,
+    inputs,
+    invoke,
+    team_bot,
+)
 from tests.bot.test_checkin import submission
-from tests.bot.test_form_exits import titled
+from tests.bot.test_form_exits import sales_template_form, submitted, titled
 from tests.bot.test_install import ROSTER
 from tests.bot.test_pace import _NEGATIVE_ZERO
 from tests.bot.test_shared_cards import personal_chats, press_in_channel, shared_card
@@ -404,3 +413,22 @@ async def test_a_new_teams_first_week(bot: BotClient, connector: Connector, cloc
     assert len(team.seen) > 30
     for shown in team.seen:
         assert not _NEGATIVE_ZERO.search(shown), _NEGATIVE_ZERO.search(shown)
+
+
+@pytest.mark.parametrize("user", [f.ALICE, f.BINH], ids=["en", "vi"])
+async def test_key_results_that_begin_alike_get_edit_buttons_that_read_differently(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    user: f.User,
+) -> None:
+    # Found by the walk-through: the Sales example's three key results all begin "Close
+    # new deals", and each Edit read "Edit “Close new…”".
+    _, form = await sales_template_form(team_bot, connector, user)
+    body = await invoke(team_bot, connector, verbs.OBJECTIVE_SAVE, submitted(form), user)
+    edits = [a for a in all_actions(body["value"]) if a["verb"] == verbs.KEY_RESULT_EDIT]
+    titles = [a["title"] for a in edits]
+    assert len(titles) == 3 and len(set(titles)) == 3, titles
+    krs = {k.id: k.title for k in await team_bot.store.list_key_results(f.TENANT_ID)}
+    for edit in edits:  # each names the end of its own key result's title
+        ending = edit["title"].split("…", 1)[1].rstrip("”")
+        assert krs[edit["data"]["key_result_id"]].endswith(ending), edit["title"]
