@@ -189,7 +189,11 @@ async def test_saving_a_form_opened_from_my_okrs_keeps_the_objective_cards_back(
     back = titled(card["value"], said(user)["back"])
     saves = (
         (verbs.KEY_RESULT_EDIT, verbs.KEY_RESULT_SAVE, {"title": "Revenue, doubled"}),
-        (verbs.KEY_RESULT_NEW, verbs.KEY_RESULT_SAVE, {"title": "Tickets", "start": "0", "target": "5"}),
+        (
+            verbs.KEY_RESULT_NEW,
+            verbs.KEY_RESULT_SAVE,
+            {"title": "Tickets", "start": "0", "target": "5"},
+        ),
         (verbs.INITIATIVE_NEW, verbs.INITIATIVE_SAVE, {"title": "Partner program"}),
         (verbs.OBJECTIVE_EDIT, verbs.OBJECTIVE_SAVE, {"title": "Triple revenue"}),
     )
