@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from bot import okr_views
-from bot.checkin import card_ids
+from bot.checkin_cards import card_ids
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
 from cards import verbs
 from cards.checkin import later_set_card
