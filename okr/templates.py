@@ -368,9 +368,9 @@ _SOURCE: tuple[tuple[TemplateKey, _Text, _Objective], ...] = (
         _Objective(
             _Text(
                 "Add $1 million in average annual profit through sales to new customers "
-                "in fiscal year 2022",
+                "this fiscal year",
                 "Tăng thêm 1 triệu USD lợi nhuận bình quân năm từ doanh số bán cho khách hàng "
-                "mới trong năm tài chính 2022",
+                "mới trong năm tài chính này",
             ),
             ObjectiveType.COMMITTED,
             Level.TEAM,

@@ -48,7 +48,7 @@ from tests.connector import Connector
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 MESSAGE = "application/vnd.microsoft.activity.message"
 SALES_TEMPLATE_OBJECTIVE = (
-    "Add $1 million in average annual profit through sales to new customers in fiscal year 2022"
+    "Add $1 million in average annual profit through sales to new customers this fiscal year"
 )
 HANOI = "Asia/Ho_Chi_Minh"
 ALICE = dataclasses.replace(f.ALICE, time_zone=HANOI)  # the team's owner, installs
