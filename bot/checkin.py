@@ -52,6 +52,7 @@ from cards.locale_format import (
 )
 from okr.due import round_at, updated_this_round
 from okr.models import (
+    UNCHANGED,
     CheckIn,
     CheckInStatus,
     KeyResult,
@@ -196,6 +197,11 @@ async def submit_checkin(turn: Turn, action: CardAction) -> Replies:
     if not checkins and not problems:
         key = "checkin.correct.nothing" if card.corrects else "checkin.nothing_entered"
         problems["_all"] = text(lang, key)
+    elif not card.corrects:
+        # The card says "leave the rest as it is": what was left stands, recorded as
+        # such, so the owner is not counted missing nor asked for it again this round.
+        answered = {c.key_result_id for c in checkins}
+        checkins += [_unchanged(turn, card, kr) for kr in card.key_results if kr.id not in answered]
     if problems:
         # Only a card that showed done lines shows them again (the flag picks, the store says).
         shows_done = action.data.get(SHOWS_DONE) is True and not card.corrects
@@ -275,6 +281,8 @@ def _recorded(turn: Turn, card: OpenCard, stored: list[CheckIn], *, kept_first: 
     by_kr = {kr.id: kr for kr in card.key_results}
     lines = []
     for checkin in stored:
+        if checkin.source == UNCHANGED:
+            continue  # counted below, as the card said it would be
         recorded_kr = by_kr[checkin.key_result_id]
         lines.append(
             RecordedLine(
@@ -304,6 +312,12 @@ def _recorded(turn: Turn, card: OpenCard, stored: list[CheckIn], *, kept_first: 
 
 def _with_value(kr: KeyResult, checkin: CheckIn) -> KeyResult:
     return dataclasses.replace(kr, current=checkin.value)
+
+
+def _unchanged(turn: Turn, card: OpenCard, kr: KeyResult) -> CheckIn:
+    """A key result left as it was on a card sent with other changes."""
+    checkin = _checkin(turn, card, kr, kr.current, kr.last_status or CheckInStatus.ON_TRACK, "")
+    return dataclasses.replace(checkin, source=UNCHANGED)
 
 
 def _checkin(

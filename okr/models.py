@@ -306,6 +306,13 @@ class Kpi:
     etag: str | None = None
 
 
+# CheckIn.source: typed (or confirmed with "No change") on a check-in card...
+CARD = "card"
+# ...or left as it was on a card sent with other changes: the owner saw the value
+# and let it stand, so the key result counts as updated in the round.
+UNCHANGED = "unchanged"
+
+
 @dataclass(frozen=True, slots=True)
 class CheckIn:
     """One update of one key result by one person. Append-only.
@@ -327,7 +334,7 @@ class CheckIn:
     confidence: int | None = None  # 1..10 when given
     note: str = ""
     round_id: str | None = None
-    source: str = "card"
+    source: str = CARD  # CARD, or UNCHANGED (left as it was on a card sent with changes)
     supersedes: str | None = None  # on a correction: the check-in it replaces
     superseded_by: str | None = None  # set on the replaced check-in, once
     # Read with the check-in; only marking it superseded writes it back.

@@ -9,6 +9,7 @@ import pytest
 
 from cards import verbs
 from okr.models import (
+    UNCHANGED,
     CheckInStatus,
     KeyResult,
     KeyResultKind,
@@ -137,7 +138,7 @@ async def test_a_double_click_records_once(team_bot: BotClient, connector: Conne
     assert len(await bot.store.list_checkins(f.TENANT_ID)) == 2
 
 
-async def test_empty_values_are_skipped_but_not_all_of_them(
+async def test_a_card_sent_with_one_change_records_the_rest_as_left_as_it_was(
     team_bot: BotClient, connector: Connector
 ) -> None:
     bot = team_bot
@@ -145,11 +146,23 @@ async def test_empty_values_are_skipped_but_not_all_of_them(
     nothing = await invoke(bot, connector, verbs.CHECKIN_SUBMIT, submission(card), user=f.BINH)
     assert "Chưa có gì thay đổi" in card_text(nothing)
     assert inputs(nothing["value"])
+    assert await bot.store.list_checkins(f.TENANT_ID) == []
     one = await invoke(
         bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_1="90"), user=f.BINH
     )
-    assert "1 kết quả chính" in card_text(one)  # one left unchanged
-    assert [c.key_result_id for c in await bot.store.list_checkins(f.TENANT_ID)] == ["kr-tix"]
+    # The card said "leave the rest as it is": the record lists the change and counts the rest.
+    assert "1 kết quả chính" in card_text(one) and "Phiếu hỗ trợ" in card_text(one)
+    assert "Doanh thu" not in card_text(one)
+    stored = {c.key_result_id: c for c in await bot.store.list_checkins(f.TENANT_ID)}
+    assert stored["kr-tix"].value == Decimal(90) and stored["kr-tix"].source == "card"
+    # What was left stands, recorded as such: Binh is not asked for it again this round.
+    assert stored["kr-rev"].value == Decimal(12_000_000) and stored["kr-rev"].source == UNCHANGED
+    revenue = await bot.store.get_key_result(f.TENANT_ID, "kr-rev")
+    assert revenue is not None and revenue.last_checkin_id == stored["kr-rev"].id
+    connector.calls.clear()
+    await bot.post(f.personal_message("cập nhật", connector.url, user=f.BINH))
+    [again] = connector.cards()
+    assert not inputs(again), "both of Binh's key results were asked again"
 
 
 @pytest.mark.parametrize(

@@ -68,11 +68,13 @@ async def test_a_recorded_check_in_is_corrected_and_history_keeps_both(
     [standing] = await store.list_checkins(f.TENANT_ID, key_result_id="kr-rev")
     assert standing.value == 19_000_000 and standing.note == "Chậm"
     both = await store.list_checkins(f.TENANT_ID, key_result_id="kr-rev", include_superseded=True)
-    assert [(c.value, c.superseded_by) for c in both] == [
-        (Decimal(19_000_000), None),
+    # Both were recorded at the same instant (the tests' clock stands still): any order.
+    assert sorted((c.value, c.superseded_by or "") for c in both) == [
         (Decimal(18_000_000), standing.id),
+        (Decimal(19_000_000), ""),
     ]
-    assert standing.supersedes == both[1].id
+    [replaced] = [c for c in both if c.id != standing.id]
+    assert standing.supersedes == replaced.id
     [tickets] = await store.list_checkins(f.TENANT_ID, key_result_id="kr-tix")
     assert tickets.value == 60 and tickets.superseded_by is None
 
@@ -173,10 +175,17 @@ async def test_alice_corrects_in_english_and_an_unchanged_correction_is_refused(
 
 
 async def _revenue_done_then_checkin(bot: BotClient, connector: Connector) -> dict[str, Any]:
-    """Binh updates the revenue only, then types ``checkin`` again: that card."""
-    card = await binh_card(bot, connector)
+    """Binh checks in on the revenue alone ("Check in" on the objective card), then types
+    ``checkin``: that card. (A ``checkin`` card sent with one change records the rest too.)"""
+    opened = await invoke(
+        bot, connector, verbs.CHECKIN_OPEN, {"key_result_id": "kr-rev"}, user=f.BINH
+    )
     await invoke(
-        bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_0="18.000.000"), user=f.BINH
+        bot,
+        connector,
+        verbs.CHECKIN_SUBMIT,
+        submission(opened["value"], value_0="18.000.000"),
+        user=f.BINH,
     )
     connector.calls.clear()
     return await binh_card(bot, connector)
@@ -208,9 +217,9 @@ async def test_checkin_in_english_counts_only_what_is_left(
     team_bot: BotClient, connector: Connector
 ) -> None:
     bot = team_bot
-    await bot.post(f.personal_message("checkin", connector.url, user=f.ALICE))
-    [card] = connector.cards(f.personal_conversation_id(f.ALICE))
-    await invoke(bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_0="84"), user=f.ALICE)
+    # Alice checks in on her first key result alone ("Check in" on the objective card).
+    opened = await invoke(bot, connector, verbs.CHECKIN_OPEN, {"key_result_id": "kr-ali"})
+    await invoke(bot, connector, verbs.CHECKIN_SUBMIT, submission(opened["value"], value_0="84"))
     connector.calls.clear()
     await bot.post(f.personal_message("checkin", connector.url, user=f.ALICE))
     [done] = connector.cards(f.personal_conversation_id(f.ALICE))
@@ -253,9 +262,9 @@ async def test_a_card_with_problems_in_english_keeps_its_done_lines_and_no_one_e
     await bot.store.save_key_result(
         dataclasses.replace(alice_kr, id="kr-ali-2", title="Alice's second KR", etag=None)
     )
-    await bot.post(f.personal_message("checkin", connector.url, user=f.ALICE))
-    [card] = connector.cards(f.personal_conversation_id(f.ALICE))
-    await invoke(bot, connector, verbs.CHECKIN_SUBMIT, submission(card, value_0="84"), user=f.ALICE)
+    # Alice checks in on her first key result alone ("Check in" on the objective card).
+    opened = await invoke(bot, connector, verbs.CHECKIN_OPEN, {"key_result_id": "kr-ali"})
+    await invoke(bot, connector, verbs.CHECKIN_SUBMIT, submission(opened["value"], value_0="84"))
     # Binh's card shows nothing done: a forged flag shows only the presser's own lines.
     binh = await binh_card(bot, connector)
     forged = {**submission(binh, value_0="abc"), "shows_done": True}
