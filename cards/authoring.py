@@ -298,7 +298,7 @@ class ObjectiveSummary:
     status: CheckInStatus | None = None  # the most worrying owner's status among its KRs
 
 
-def _summary_heading(lang: Language, summary: ObjectiveSummary) -> Element:
+def summary_heading(lang: Language, summary: ObjectiveSummary) -> Element:
     """The title, with the pace and the owners' most worrying status as badges beside it."""
     badges = [pace_badge(lang, summary.pace)] if summary.pace is not None else []
     if summary.status is not None and summary.status is not CheckInStatus.ON_TRACK:
@@ -313,6 +313,17 @@ def _summary_heading(lang: Language, summary: ObjectiveSummary) -> Element:
             {"type": "Column", "width": "auto", "items": badges},
         ],
     }
+
+
+def summary_progress(lang: Language, summary: ObjectiveSummary) -> str:
+    """The objective's progress bar, and where the plan is by now when it is active."""
+    if summary.progress is None:
+        return text(lang, "okr.no_key_results")
+    bar = progress_text(summary.progress, lang)
+    if summary.expected is None:
+        return bar
+    expected = format_progress(summary.expected, lang)
+    return join([bar, text(lang, "pace.expected", expected=expected)])
 
 
 def objective_list_card(
@@ -333,21 +344,13 @@ def objective_list_card(
         body.append(paragraph(text(lang, empty_key)))
     for summary in summaries:
         objective = summary.objective
-        bar = (
-            progress_text(summary.progress, lang)
-            if summary.progress is not None
-            else text(lang, "okr.no_key_results")
-        )
-        if summary.expected is not None:
-            expected = format_progress(summary.expected, lang)
-            bar = join([bar, text(lang, "pace.expected", expected=expected)])
         body.append(
             {
                 "type": "Container",
                 "separator": True,
                 "items": [
-                    _summary_heading(lang, summary),
-                    paragraph(bar, spacing="None"),
+                    summary_heading(lang, summary),
+                    paragraph(summary_progress(lang, summary), spacing="None"),
                     paragraph(
                         " · ".join(
                             (

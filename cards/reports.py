@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cards import verbs
-from cards.authoring import ObjectiveSummary
+from cards.authoring import ObjectiveSummary, summary_heading, summary_progress
 from cards.elements import (
     Element,
     card,
@@ -15,7 +15,6 @@ from cards.elements import (
     heading,
     paragraph,
     progress_bar,
-    progress_text,
     with_action,
 )
 from cards.i18n import Language, text
@@ -93,13 +92,21 @@ def digest_card(
             )
         )
     for summary in objectives:
-        bar = (
-            progress_text(summary.progress, lang)
-            if summary.progress is not None
-            else text(lang, "okr.no_key_results")
+        # Pace and status as `team okrs` and the objective card show them.
+        body.append(
+            {
+                "type": "Container",
+                "spacing": "Medium",
+                "separator": True,
+                "items": [
+                    summary_heading(lang, summary),
+                    paragraph(
+                        join([summary_progress(lang, summary), summary.owner_name]),
+                        spacing="None",
+                    ),
+                ],
+            }
         )
-        body.append(paragraph(bold(summary.objective.title), spacing="Medium", separator=True))
-        body.append(paragraph(join([bar, summary.owner_name]), spacing="None"))
     body.append(heading(text(lang, "digest.at_risk"), size="Medium"))
     if not at_risk:
         body.append(paragraph(text(lang, "digest.nothing_at_risk")))

@@ -203,7 +203,7 @@ async def test_a_decreasing_key_result_never_shows_minus_zero(
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
-async def test_the_lists_show_each_objectives_pace_and_status_as_its_card_does(
+async def test_the_lists_and_the_digest_show_each_objectives_pace_and_status_as_its_card_does(
     team_bot: BotClient,  # noqa: F811
     connector: Connector,
     clock: Clock,
@@ -217,11 +217,14 @@ async def test_the_lists_show_each_objectives_pace_and_status_as_its_card_does(
     plan = await _plan_to_date(bot, stored, clock, lang)
     assert far_behind in card and plan in card
     off_track = label(Language(lang), CheckInStatus.OFF_TRACK)
-    for command in ("team okrs", "my okrs"):
+    # The digest too: a calm list beside a red digest (or the other way) costs trust.
+    for command in ("team okrs", "my okrs", "digest"):
         connector.calls.clear()
         await bot.post(f.personal_message(command, connector.url, user=user))
         [listed] = connector.cards()
         badges = [n["text"] for n in nodes(listed) if n.get("type") == "Badge"]
-        assert badges == [far_behind, off_track], command
+        # The objective's badges (the digest then lists the key result at risk, with its own).
+        assert badges[:2] == [far_behind, off_track], command
+        assert len(badges) == (3 if command == "digest" else 2), command
         lines = [n.get("text", "") for n in nodes(listed)]
         assert any(plan in line and "0%" in line for line in lines), command

@@ -567,7 +567,15 @@ UPTIME = Kpi(
 
 @card_sample("digest", in_docs=True)
 def _digest(lang: Language) -> Mapping[str, Any]:
-    summary = ObjectiveSummary(OBJECTIVE, 0.42, len(KEY_RESULTS), "Lan Nguyễn")
+    summary = ObjectiveSummary(
+        OBJECTIVE,
+        0.42,
+        len(KEY_RESULTS),
+        "Lan Nguyễn",
+        expected=0.5,
+        pace=PaceStatus.BEHIND,
+        status=CheckInStatus.AT_RISK,
+    )
     risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
     kpi = KpiLine("kpi-uptime", UPTIME.title, kpi_value(lang, UPTIME), KpiHealth.HEALTHY, True)
     return digest_card(lang, [summary], [risk], 0.42, [kpi])
