@@ -30,7 +30,7 @@ MAX_OWNER_WELCOMES = 10
 MAX_TEAMS_READ = 5
 
 # Opens the person's 1:1 chat if needed and sends the card; raises when Teams refuses.
-SendPersonal = Callable[[str, Card], Awaitable[None]]
+SendPersonal = Callable[[str, Card], Awaitable[object]]
 
 
 def first_round(settings: TeamSettings, now: datetime, member: Member | None = None) -> FirstRound:

@@ -73,18 +73,33 @@ class PrivateChat:
 
     async def send_personal(
         self, context: TurnContext, tenant_id: str, member_id: str, reply: Reply
-    ) -> None:
-        """Send ``reply`` into the person's 1:1 chat (opened if needed) and keep its reference.
+    ) -> str:
+        """Send ``reply`` into the person's 1:1 chat and return the chat's id.
+
+        The stored chat first (one request); when there is none, or Teams refuses
+        it, the chat is opened (Teams answers with the existing one) and stored.
 
         Raises:
             Exception: Teams refused (403/404 when the person's organisation or
                 the person blocks the bot) or failed; the caller decides.
         """
+        activity = context.activity
+        known = await self._store.get_conversation(tenant_id, member_id)
+        if (
+            known is not None
+            and known.active
+            and known.kind is ConversationKind.PERSONAL
+            and known.service_url == activity.service_url
+        ):
+            try:
+                await teams_api.send_to_conversation(context, known.conversation_id, message(reply))
+                return known.conversation_id
+            except Exception as exc:  # a stale chat: open it again below
+                log.info("the stored personal chat refused a message (%s)", type(exc).__name__)
         now = self._clock()
         conversation_id = await teams_api.send_to_personal_chat(
             context, tenant_id, member_id, message(reply)
         )
-        activity = context.activity
         await activate_conversation(
             self._store,
             ConversationRef(
@@ -100,21 +115,15 @@ class PrivateChat:
                 updated_at=now,
             ),
         )
+        return conversation_id
 
     async def _send_privately(self, context: TurnContext, turn: Turn, replies: list[Reply]) -> bool:
         """Send ``replies`` to the person's personal chat; False if it could not be reached."""
         first, *rest = replies
         try:
-            await self.send_personal(context, turn.tenant_id, turn.member.id, first)
-            # The rest into the chat just opened (and stored): one request to Teams each.
-            chat = await self._store.get_conversation(turn.tenant_id, turn.member.id)
-            for reply in rest:
-                if chat is None:
-                    await self.send_personal(context, turn.tenant_id, turn.member.id, reply)
-                else:
-                    await teams_api.send_to_conversation(
-                        context, chat.conversation_id, message(reply)
-                    )
+            chat = await self.send_personal(context, turn.tenant_id, turn.member.id, first)
+            for reply in rest:  # into the same chat: one request to Teams each
+                await teams_api.send_to_conversation(context, chat, message(reply))
         except Exception as exc:
             log.warning("could not reach the person's personal chat (%s)", type(exc).__name__)
             return False

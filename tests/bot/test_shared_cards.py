@@ -42,8 +42,8 @@ async def channel_bot(bot: BotClient, connector: Connector) -> BotClient:
 
 
 def personal_chats(connector: Connector, user: f.User) -> set[str]:
-    """The 1:1 chats the bot opened with ``user`` (Teams answers with the existing one)."""
-    return {
+    """``user``'s 1:1 chat with the bot: the stored one, or one the bot opened."""
+    return {f.personal_conversation_id(user)} | {
         cid
         for cid, members in connector.conversation_members.items()
         if [m.id for m in members] == [user.id]
@@ -51,9 +51,14 @@ def personal_chats(connector: Connector, user: f.User) -> set[str]:
 
 
 def shared_sends(connector: Connector) -> list[Any]:
-    """What the bot sent anywhere but a 1:1 chat it opened: the channel."""
-    opened = set(connector.conversation_members)
-    return [c.body for c in connector.sent() if c.conversation_id not in opened]
+    """What the bot sent into the channel (its thread included)."""
+    return [c.body for c in connector.sent() if c.conversation_id.startswith(f.SALES.channel_id)]
+
+
+def unreachable(connector: Connector) -> None:
+    """The person blocks the bot: Teams refuses their stored chat and opening one."""
+    connector.fail_next(1, status=403, route="send_to_conversation")
+    connector.fail_next(1, status=403, route="create_conversation")
 
 
 async def stored(bot: BotClient) -> tuple[Any, ...]:
@@ -162,11 +167,14 @@ async def test_a_presser_the_bot_cannot_reach_is_told_how_to_open_the_chat(
     card = await shared_card(channel_bot, connector, "digest")
     [new] = [a for a in all_actions(card) if a["verb"] == verbs.OBJECTIVE_NEW]
     before = await stored(channel_bot)
-    connector.fail_next(1, status=403, route="create_conversation")
-    body, private = await press_in_channel(channel_bot, connector, new, user)
+    arrived = len(connector.delivered(f.personal_conversation_id(user)))
+    unreachable(connector)
+    body, _ = await press_in_channel(channel_bot, connector, new, user)
     assert body["type"] == MESSAGE and UNREACHABLE[user] in body["value"]
     assert "OKR check-ins" in body["value"]  # the app to look for
-    assert private == [] and await stored(channel_bot) == before
+    # Refused: nothing more arrived in their chat.
+    assert len(connector.delivered(f.personal_conversation_id(user))) == arrived
+    assert await stored(channel_bot) == before
 
 
 async def test_a_forged_button_on_a_shared_card_gets_one_line_and_opens_nothing(
@@ -225,11 +233,13 @@ async def test_settings_in_a_channel_for_someone_unreachable_say_how_to_open_the
     channel_bot: BotClient, connector: Connector, user: f.User
 ) -> None:
     connector.calls.clear()
-    connector.fail_next(1, status=403, route="create_conversation")
+    arrived = len(connector.delivered(f.personal_conversation_id(user)))
+    unreachable(connector)
     await channel_bot.post(f.channel_message("settings", connector.url, user=user))
     [said] = shared_sends(connector)
     assert UNREACHABLE[user] in said["text"] and not said.get("attachments")
-    assert connector.cards() == []
+    # Refused: nothing more arrived in their chat.
+    assert len(connector.delivered(f.personal_conversation_id(user))) == arrived
 
 
 async def test_settings_in_the_personal_chat_are_answered_there(
@@ -253,3 +263,27 @@ async def test_checkin_typed_in_a_channel_sends_the_card_to_the_personal_chat(
     assert any(a["verb"] == verbs.CHECKIN_SUBMIT for a in all_actions(card))
     mine = "Alice's KR" if user is f.ALICE else "Doanh thu"
     assert mine in card_text({"value": card})
+
+
+async def test_a_press_uses_the_stored_personal_chat_without_opening_one(
+    channel_bot: BotClient, connector: Connector
+) -> None:
+    card = await shared_card(channel_bot, connector, "team okrs")
+    [open_] = [a for a in all_actions(card) if a["verb"] == verbs.OBJECTIVE_VIEW]
+    body, private = await press_in_channel(channel_bot, connector, open_, f.BINH)
+    assert body["value"] == SENT[f.BINH] and private
+    # One request to Teams: into the chat the bot already knows.
+    assert connector.calls_to("create_conversation") == []
+    assert [c.route for c in connector.calls] == ["send_to_conversation"]
+
+
+async def test_a_stale_stored_chat_is_opened_again(
+    channel_bot: BotClient, connector: Connector
+) -> None:
+    card = await shared_card(channel_bot, connector, "team okrs")
+    [open_] = [a for a in all_actions(card) if a["verb"] == verbs.OBJECTIVE_VIEW]
+    connector.fail_next(1, status=404, route="send_to_conversation")  # the chat is gone
+    body, private = await press_in_channel(channel_bot, connector, open_, f.BINH)
+    assert body["value"] == SENT[f.BINH] and private
+    [opened] = connector.calls_to("create_conversation")
+    assert [m["id"] for m in opened.body["members"]] == [f.BINH.id]
