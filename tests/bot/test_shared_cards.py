@@ -287,3 +287,49 @@ async def test_a_stale_stored_chat_is_opened_again(
     assert body["value"] == SENT[f.BINH] and private
     [opened] = connector.calls_to("create_conversation")
     assert [m["id"] for m in opened.body["members"]] == [f.BINH.id]
+
+
+# -- group chats: shared like a channel ------------------------------------------------
+
+
+def in_group_chat(activity: dict[str, Any]) -> dict[str, Any]:
+    """``activity`` as sent in the group chat the bot was added to."""
+    activity["conversation"] = {
+        "conversationType": "groupChat",
+        "isGroup": True,
+        "id": f.GROUP_CHAT_ID,
+        "tenantId": f.TENANT_ID,
+    }
+    activity["channelData"] = {"tenant": {"id": f.TENANT_ID}}
+    return activity
+
+
+@pytest.mark.parametrize("user", [f.ALICE, f.BINH], ids=["en", "vi"])
+async def test_a_group_chats_shared_card_and_private_commands_answer_in_the_personal_chat(
+    channel_bot: BotClient, connector: Connector, user: f.User
+) -> None:
+    await channel_bot.post(f.bot_added_to_group_chat(connector.url))
+    connector.calls.clear()
+    await channel_bot.post(in_group_chat(f.personal_message("help", connector.url, user=user)))
+    [help_card] = connector.cards(f.GROUP_CHAT_ID)
+    before = await stored(channel_bot)
+
+    def arrived() -> int:
+        return sum(len(connector.delivered(cid)) for cid in personal_chats(connector, user))
+
+    for action in all_actions(help_card):
+        connector.calls.clear()
+        count = arrived()
+        pressed = f.card_action(action["verb"], action["data"], connector.url, user=user)
+        body = await (await channel_bot.post(in_group_chat(pressed))).json()
+        # A message answer: the group's card stays; the answer is in the presser's own chat.
+        assert body == {"statusCode": 200, "type": MESSAGE, "value": SENT[user]}, action
+        assert connector.sent(f.GROUP_CHAT_ID) == []
+        assert arrived() > count, action["title"]
+    assert await stored(channel_bot) == before
+    # `settings` typed in the group: one line there, the card in private.
+    connector.calls.clear()
+    await channel_bot.post(in_group_chat(f.personal_message("settings", connector.url, user=user)))
+    [said] = [c.body for c in connector.sent(f.GROUP_CHAT_ID)]
+    assert not said.get("attachments") and user.time_zone not in str(said)
+    assert any(connector.cards(cid) for cid in personal_chats(connector, user))
