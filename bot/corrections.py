@@ -14,6 +14,7 @@ from bot.checkin_cards import checkin_ids, compose, open_card
 from bot.features import CardAction, Replies, Text, Turn
 from cards import verbs
 from cards.checkin import (
+    CORRECT_BESIDE,
     note_field,
     status_field,
     value_field,
@@ -64,7 +65,7 @@ async def correct_checkin(turn: Turn, action: CardAction) -> Replies:
         values[value_field(index)] = format_typed(recorded.value, kr.kind, lang)
         values[status_field(index)] = recorded.status.value
         values[note_field(index)] = recorded.note
-    return compose(
+    card = compose(
         turn,
         opened.key_results,
         opened.objectives,
@@ -74,3 +75,7 @@ async def correct_checkin(turn: Turn, action: CardAction) -> Replies:
         values=values,
         corrects=[opened.corrects[kr.id].id for kr in opened.key_results],
     )
+    if action.data.get(CORRECT_BESIDE) is True:
+        # Pressed on a card with inputs: it stays, with what was typed into it.
+        return [Text(text(lang, "checkin.correct.below"), in_place=True), card]
+    return card

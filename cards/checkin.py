@@ -251,7 +251,7 @@ def checkin_card(
                 paragraph(item.objective_title, weight="Bolder", separator=True, spacing="Medium")
             )
         body.extend(_item(lang, index, item, values, problems))
-    body.extend(_done_lines(lang, done))
+    body.extend(_done_lines(lang, done, beside=True))
     data: dict[str, object] = {
         "card_id": card_id,
         "key_results": [item.key_result.id for item in items],
@@ -282,6 +282,10 @@ def checkin_card(
     return card(body, actions)
 
 
+# In a done line's "Correct" on a card with inputs: open the correction beside it.
+CORRECT_BESIDE = "beside"
+
+
 @dataclass(frozen=True, slots=True)
 class DoneLine:
     """A key result already updated this round, as one compact line with "Correct"."""
@@ -292,17 +296,21 @@ class DoneLine:
     checkin_id: str
 
 
-def _correct(lang: Language, checkin_ids: Sequence[str]) -> Element:
-    """ "Correct": the card again with what these check-ins recorded, to change it."""
+def _correct(lang: Language, checkin_ids: Sequence[str], *, beside: bool = False) -> Element:
+    """ "Correct": the card again with what these check-ins recorded, to change it.
+
+    ``beside``: on a card with inputs, the correction comes as a message of its
+    own, so what was typed into the card stays.
+    """
+    data: dict[str, object] = {"checkins": list(checkin_ids)}
+    if beside:
+        data[CORRECT_BESIDE] = True
     return execute(
-        text(lang, "checkin.correct"),
-        verbs.CHECKIN_CORRECT,
-        {"checkins": list(checkin_ids)},
-        associatedInputs="none",
+        text(lang, "checkin.correct"), verbs.CHECKIN_CORRECT, data, associatedInputs="none"
     )
 
 
-def _done_lines(lang: Language, done: Sequence[DoneLine]) -> list[Element]:
+def _done_lines(lang: Language, done: Sequence[DoneLine], *, beside: bool) -> list[Element]:
     if not done:
         return []
     lines: list[Element] = [
@@ -330,7 +338,10 @@ def _done_lines(lang: Language, done: Sequence[DoneLine]) -> list[Element]:
                         "type": "Column",
                         "width": "auto",
                         "items": [
-                            {"type": "ActionSet", "actions": [_correct(lang, [line.checkin_id])]}
+                            {
+                                "type": "ActionSet",
+                                "actions": [_correct(lang, [line.checkin_id], beside=beside)],
+                            }
                         ],
                     },
                 ],
@@ -345,7 +356,7 @@ def all_done_card(lang: Language, done: Sequence[DoneLine]) -> Element:
         [
             heading(text(lang, "checkin.done.title")),
             paragraph(text(lang, "checkin.done.intro"), isSubtle=True, spacing="None"),
-            *_done_lines(lang, done),
+            *_done_lines(lang, done, beside=False),
         ]
     )
 

@@ -422,6 +422,7 @@ STRINGS: dict[str, str] = {
     "checkin.submit": "Send check-in",
     "checkin.recorded_title": "Check-in recorded",
     "checkin.correct": "Correct",
+    "checkin.correct.below": "The card to correct it is in the next message.",
     "checkin.correct.title": "Correct your check-in",
     "checkin.correct.closed": (
         "This check-in's round is over (or its objective is closed), so it can no longer be "

@@ -444,6 +444,7 @@ STRINGS: dict[str, str] = {
     "checkin.submit": "Gửi cập nhật",
     "checkin.recorded_title": "Đã ghi nhận cập nhật",
     "checkin.correct": "Sửa lại",
+    "checkin.correct.below": "Thẻ để sửa lại nằm ở tin nhắn ngay bên dưới.",
     "checkin.correct.title": "Sửa cập nhật của bạn",
     "checkin.correct.closed": (
         "Đợt cập nhật này đã kết thúc (hoặc mục tiêu đã đóng) nên không sửa được nữa. "

@@ -20,6 +20,9 @@ team_bot = test_checkin.team_bot  # the same team, roster and key results
 CHI = f.User(id="29:1-chi", aad_object_id="aad-chi", name="Chi Lê", locale="en-US")
 
 
+MESSAGE = "application/vnd.microsoft.activity.message"
+
+
 async def _binh_checks_in(bot: BotClient, connector: Connector) -> dict[str, Any]:
     """Binh sends 18.000.000 ₫ (at risk, with a note) and 60 tickets; the record card."""
     card = await binh_card(bot, connector)
@@ -204,6 +207,17 @@ async def test_checkin_after_checking_in_shows_what_is_done_and_asks_only_the_re
     [correct] = [a for a in all_actions(again) if a["verb"] == verbs.CHECKIN_CORRECT]
     revenue = await bot.store.get_key_result(f.TENANT_ID, "kr-rev")
     assert revenue is not None and correct["data"]["checkins"] == [revenue.last_checkin_id]
+    # "Correct" on a done line keeps this card (and what is typed in it): the correction
+    # comes as a message of its own.
+    connector.calls.clear()
+    pressed = await invoke(bot, connector, verbs.CHECKIN_CORRECT, correct["data"], user=f.BINH)
+    assert (
+        pressed["type"] == MESSAGE
+        and pressed["value"] == "Thẻ để sửa lại nằm ở tin nhắn ngay bên dưới."
+    )
+    [correction] = connector.cards()
+    assert "Sửa cập nhật của bạn" in card_text({"value": correction})
+    assert inputs(correction)["value_0"]["value"] == "18.000.000"
     # The rest answered: everything is done, and still correctable.
     await invoke(bot, connector, verbs.CHECKIN_SUBMIT, submission(again, value_0="90"), user=f.BINH)
     connector.calls.clear()
