@@ -283,15 +283,7 @@ class TeamsSender:
             send,
             attempts,
         )
-        if isinstance(outcome, _Failure):
-            return outcome.result(attempts, conversation)
-        return SendResult(
-            outcome=SendOutcome.SENT,
-            activity_id=outcome,
-            attempts=attempts.made,
-            status=attempts.last_status,
-            conversation=conversation,
-        )
+        return _result(outcome, attempts, conversation)
 
     async def update_card(
         self,
@@ -322,15 +314,7 @@ class TeamsSender:
         outcome = await self._request(
             target.service_url, target.tenant_id, target.conversation_id, update, attempts
         )
-        if isinstance(outcome, _Failure):
-            return outcome.result(attempts, target)
-        return SendResult(
-            outcome=SendOutcome.SENT,
-            activity_id=outcome,
-            attempts=attempts.made,
-            status=attempts.last_status,
-            conversation=target,
-        )
+        return _result(outcome, attempts, target)
 
     async def get_json(
         self, service_url: str, tenant_id: str, path: str, params: Mapping[str, str]
@@ -497,6 +481,21 @@ class _Failure:
             error=self.reason,
             conversation=conversation,
         )
+
+
+def _result(
+    outcome: str | _Failure | None, attempts: _Attempts, conversation: ConversationRef
+) -> SendResult:
+    """What a send or an update came to: the new activity's id, or why it failed."""
+    if isinstance(outcome, _Failure):
+        return outcome.result(attempts, conversation)
+    return SendResult(
+        outcome=SendOutcome.SENT,
+        activity_id=outcome,
+        attempts=attempts.made,
+        status=attempts.last_status,
+        conversation=conversation,
+    )
 
 
 def _http_reason(error: aiohttp.ClientResponseError) -> str:
