@@ -144,6 +144,26 @@ class Work:
     build: Callable[[], Awaitable[Composed]]
 
 
+class _RoundRecords:
+    """The delivery records of a team's rounds, each round read once per pass.
+
+    Deciding what is due and dropping what is done read the same rounds; the
+    records do not change meanwhile in a way that matters (each delivery is
+    claimed by its own record under the team's lease).
+    """
+
+    def __init__(self, store: OkrStore, tenant_id: str) -> None:
+        self._store = store
+        self._tenant_id = tenant_id
+        self._read: dict[str, list[Delivery]] = {}
+
+    async def of(self, round_id: str) -> list[Delivery]:
+        """The round's records (read from the store the first time)."""
+        if round_id not in self._read:
+            self._read[round_id] = await self._store.list_deliveries(self._tenant_id, round_id)
+        return self._read[round_id]
+
+
 class DeliveryEngine:
     """Runs passes against storage and a :class:`~scheduling.sender.Sender`.
 
@@ -248,13 +268,14 @@ class DeliveryEngine:
     ) -> None:
         # What is due is decided from a read-only snapshot first, so an idle
         # team costs no lease writes; delivery records decide what is sent.
+        team = snapshot.team
+        records = _RoundRecords(self._store, team.tenant_id)
         work = (
             self._checkin_work(now, snapshot)
             if kind is PassKind.CHECKINS
-            else await self._reminder_work(now, snapshot)
+            else await self._reminder_work(now, snapshot, records)
         )
-        team = snapshot.team
-        work = await self._not_yet_done(team, work, counts)
+        work = await self._not_yet_done(work, records, counts)
         if not work:
             return
         if self._stopping:
@@ -277,7 +298,9 @@ class DeliveryEngine:
         finally:
             await holder.release()
 
-    async def _not_yet_done(self, team: Team, work: list[Work], counts: PassCounts) -> list[Work]:
+    async def _not_yet_done(
+        self, work: list[Work], records: _RoundRecords, counts: PassCounts
+    ) -> list[Work]:
         """Drop work whose record says it is done, with one query per round.
 
         Most passes of a round find everything already sent; they end here,
@@ -285,7 +308,7 @@ class DeliveryEngine:
         """
         done: set[str] = set()
         for round_id in {item.round_id for item in work}:
-            for record in await self._store.list_deliveries(team.tenant_id, round_id):
+            for record in await records.of(round_id):
                 if record.state in (DeliveryState.SENT, DeliveryState.UNREACHABLE) or (
                     record.state is DeliveryState.FAILED and record.attempts >= self._max_attempts
                 ):
@@ -314,7 +337,9 @@ class DeliveryEngine:
             if entry.asked
         ]
 
-    async def _reminder_work(self, now: datetime, snapshot: TeamSnapshot) -> list[Work]:
+    async def _reminder_work(
+        self, now: datetime, snapshot: TeamSnapshot, records: _RoundRecords
+    ) -> list[Work]:
         objectives = {o.id: o for o in snapshot.objectives}
         work = []
         # The round's records (one query per current round) say whose card went
@@ -324,7 +349,7 @@ class DeliveryEngine:
         cards: dict[str, Delivery] = {}
         nudged: set[str] = set()
         for round_id in rounds:
-            for record in await self._store.list_deliveries(snapshot.team.tenant_id, round_id):
+            for record in await records.of(round_id):
                 if record.kind == DeliveryKind.CHECKIN.value:
                     cards[record.id] = record
                 elif record.kind == DeliveryKind.NUDGE_REQUEST.value:
@@ -345,8 +370,7 @@ class DeliveryEngine:
         if summary is not None:
             # Only people who were actually asked can be missing: a round that
             # never went out (e.g. due before the rhythm changed) has no summary.
-            records = await self._store.list_deliveries(snapshot.team.tenant_id, summary.round_id)
-            asked = asked_in(records)
+            asked = asked_in(await records.of(summary.round_id))
             if asked:
                 work += self._summary_work(summary.among(asked), snapshot, len(asked))
         return work
