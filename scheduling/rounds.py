@@ -50,6 +50,7 @@ from okr.models import (
     ConversationRef,
     Delivery,
     DeliveryState,
+    KeyResult,
     Lease,
     Member,
     Objective,
@@ -142,6 +143,30 @@ class Work:
     member: Member
     kind: DeliveryKind
     build: Callable[[], Awaitable[Composed]]
+
+
+async def active_key_results(
+    store: OkrStore, tenant_id: str, objectives: list[Objective]
+) -> list[KeyResult]:
+    """The key results of the active ones of ``objectives`` (one query each)."""
+    key_results: list[KeyResult] = []
+    for objective in objectives:
+        if objective.state is ObjectiveState.ACTIVE:
+            key_results += await store.list_key_results(tenant_id, objective_id=objective.id)
+    return key_results
+
+
+def team_snapshot(
+    team: Team,
+    members: tuple[Member, ...],
+    objectives: list[Objective],
+    key_results: list[KeyResult],
+) -> TeamSnapshot:
+    """What a pass decides from: the team, its people, active objectives and their key results."""
+    active = tuple(o for o in objectives if o.state is ObjectiveState.ACTIVE)
+    return TeamSnapshot(
+        team=team, members=members, objectives=active, key_results=tuple(key_results)
+    )
 
 
 class _RoundRecords:
@@ -251,7 +276,8 @@ class DeliveryEngine:
                     continue  # nothing can be due: no lease, no further reads
                 if members is None:
                     members = tuple(await self._store.list_members(tenant_id))
-                snapshot = await self._snapshot(team, objectives, members)
+                key_results = await active_key_results(self._store, tenant_id, objectives)
+                snapshot = team_snapshot(team, members, objectives, key_results)
                 await self._run_team(kind, now, snapshot, counts)
             except StoreUnavailableError as exc:
                 # An outage, not a bug: its message says enough, and the trace of the
@@ -315,19 +341,6 @@ class DeliveryEngine:
                     done.add(record.id)
         counts.skipped += sum(item.delivery_id in done for item in work)
         return [item for item in work if item.delivery_id not in done]
-
-    async def _snapshot(
-        self, team: Team, objectives: list[Objective], members: tuple[Member, ...]
-    ) -> TeamSnapshot:
-        active = [o for o in objectives if o.state is ObjectiveState.ACTIVE]
-        key_results = []
-        for objective in active:
-            key_results += await self._store.list_key_results(
-                team.tenant_id, objective_id=objective.id
-            )
-        return TeamSnapshot(
-            team=team, members=members, objectives=tuple(active), key_results=tuple(key_results)
-        )
 
     def _checkin_work(self, now: datetime, snapshot: TeamSnapshot) -> list[Work]:
         objectives = {o.id: o for o in snapshot.objectives}

@@ -6,9 +6,10 @@ checked in", and one name fewer), through Teams' update-activity call with the
 activity id its delivery record kept. Replacing a card with the same card
 changes nothing, so refreshing twice is harmless.
 
-Bounded by the round, never the tenant: one query of the round's delivery
-records (most check-ins stop there: no summary was sent yet), then the team,
-its objectives and key results, and the people concerned by point reads.
+Bounded by the round, never the tenant: the team and its owners' summary
+records by point reads (most check-ins stop there: no summary was sent yet),
+then the team's objectives and key results, the round's records, and the
+people concerned by point reads.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from okr.due import DeliveryKind, TeamSnapshot, parse_round_id, round_summary
-from okr.models import ConversationKind, DeliveryState, ObjectiveState
+from okr.due import DeliveryKind, delivery_id, parse_round_id, round_summary
+from okr.models import ConversationKind, DeliveryState
 from scheduling.composer import Composer
-from scheduling.rounds import asked_in
+from scheduling.rounds import active_key_results, asked_in, team_snapshot
 from scheduling.sender import Sender, SendOutcome
 from storage.store import OkrStore
 
@@ -46,41 +47,38 @@ class SummaryRefresh:
         A summary that could not be updated is logged (and left as it was).
         """
         store = self._store
-        records = await store.list_deliveries(tenant_id, round_id)
-        sent = [
-            d
-            for d in records
-            if d.kind == DeliveryKind.SUMMARY.value
-            and d.state is DeliveryState.SENT
-            and d.activity_id
-        ]
         parsed = parse_round_id(round_id)
-        if not sent or parsed is None:
+        if parsed is None:
             return 0
         team_id, round_date = parsed
         team = await store.get_team(tenant_id, team_id)
         if team is None:
             return 0
-        objectives = [
-            o
-            for o in await store.list_objectives(tenant_id, team_id=team.id)
-            if o.state is ObjectiveState.ACTIVE
+        # The summaries are the team owners' (a handful): point reads, on every check-in.
+        found_records = await asyncio.gather(
+            *(
+                store.get_delivery(tenant_id, delivery_id(round_id, owner, DeliveryKind.SUMMARY))
+                for owner in team.owner_ids
+            )
+        )
+        sent = [
+            d
+            for d in found_records
+            if d is not None and d.state is DeliveryState.SENT and d.activity_id
         ]
-        key_results = []
-        for objective in objectives:
-            key_results += await store.list_key_results(tenant_id, objective_id=objective.id)
+        if not sent:
+            return 0  # most check-ins stop here: no summary went out yet
+        objectives = await store.list_objectives(tenant_id, team_id=team.id)
+        key_results = await active_key_results(store, tenant_id, objectives)
         people = {kr.owner_id for kr in key_results if kr.owner_id} | {d.member_id for d in sent}
         found = await asyncio.gather(*(store.get_member(tenant_id, p) for p in sorted(people)))
-        snapshot = TeamSnapshot(
-            team=team,
-            members=tuple(m for m in found if m is not None),
-            objectives=tuple(objectives),
-            key_results=tuple(key_results),
+        snapshot = team_snapshot(
+            team, tuple(m for m in found if m is not None), objectives, key_results
         )
         summary = round_summary(snapshot, round_date)
         if summary is None:
             return 0
-        asked = asked_in(records)
+        asked = asked_in(await store.list_deliveries(tenant_id, round_id))
         summary = summary.among(asked)
         updated = 0
         for record in sent:

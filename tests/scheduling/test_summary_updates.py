@@ -159,6 +159,17 @@ async def test_answers_before_any_summary_update_nothing(
     data: dict[str, Any] = dict(actions(card)[verbs.CHECKIN_SUBMIT]["data"])
     data |= {name: field.get("value", "") for name, field in inputs(card).items()}
     data["value_0"] = "5"
+    # Every check-in asks whether its round's summary went out: by point reads of the
+    # owners' summary records, not by listing the round's records.
+    listed: list[str] = []
+    list_deliveries = bot.store.list_deliveries
+
+    async def counted(tenant_id: str, round_id: str) -> Any:
+        listed.append(round_id)
+        return await list_deliveries(tenant_id, round_id)
+
+    bot.store.list_deliveries = counted  # type: ignore[method-assign]
     await bot.post(f.card_action(verbs.CHECKIN_SUBMIT, data, connector.url, user=MINH))
     await bot.app[SUMMARIES_KEY].settled()
     assert connector.calls_to("update_activity") == []
+    assert listed == []
