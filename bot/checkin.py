@@ -92,9 +92,6 @@ async def open_key_results(turn: Turn) -> list[KeyResult]:
 async def checkin_command(turn: Turn, args: str) -> Replies:
     """``checkin``: the check-in card now, with all of the person's active key results."""
     lang = okr_views.language(turn)
-    if not turn.is_personal:
-        # A check-in card is personal: in a channel everyone would see it.
-        return Text(text(lang, "checkin.in_personal_chat"))
     key_results = await open_key_results(turn)
     if not key_results:
         return Text(text(lang, "checkin.nothing"))
@@ -145,8 +142,6 @@ def _done_line(lang: Language, kr: KeyResult) -> DoneLine:
 async def open_checkin(turn: Turn, action: CardAction) -> Replies:
     """ "Check in" on one key result of the objective card: its check-in card, here and now."""
     lang = okr_views.language(turn)
-    if not turn.is_personal:
-        return Text(text(lang, "checkin.in_personal_chat"))
     kr_id = action.data.get("key_result_id")
     kr = (
         await turn.store.get_key_result(turn.tenant_id, kr_id)

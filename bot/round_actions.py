@@ -9,19 +9,17 @@ from __future__ import annotations
 import dataclasses
 
 from bot import okr_views
-from bot.checkin_cards import card_ids
+from bot.checkin_cards import MAX_ID, card_ids
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
 from cards import verbs
 from cards.checkin import later_set_card
 from cards.i18n import text
 from cards.locale_format import format_datetime
-from okr.cadence import ROUND_KIND, RemindLater, remind_later_at
-from okr.due import DeliveryKind, delivery_id, nudge_request_id
+from okr.cadence import RemindLater, remind_later_at
+from okr.due import DeliveryKind, delivery_id, nudge_request_id, parse_round_id
 from okr.models import Delivery, DeliveryState
 from okr.permissions import is_team_owner
 from storage.errors import ConflictError
-
-_MAX_ID = 200
 
 
 def register(features: Features) -> None:
@@ -76,8 +74,11 @@ async def nudge(turn: Turn, action: CardAction) -> Replies:
     team_id, round_id = action.data.get("team_id"), action.data.get("round_id")
     if not action.is_current or not isinstance(team_id, str) or not isinstance(round_id, str):
         return Text(text(lang, "error.card_expired_gone"))
-    team = await turn.store.get_team(turn.tenant_id, team_id) if len(team_id) <= _MAX_ID else None
-    if team is None or not round_id.startswith(f"{ROUND_KIND}|{team.id}|"):
+    parsed = parse_round_id(round_id) if len(round_id) <= 2 * MAX_ID else None
+    if parsed is None or parsed[0] != team_id or len(team_id) > MAX_ID:
+        return Text(text(lang, "error.card_expired_gone"))
+    team = await turn.store.get_team(turn.tenant_id, team_id)
+    if team is None:
         return Text(text(lang, "error.card_expired_gone"))
     if not is_team_owner(turn.member.id, team):
         return Text(text(lang, "summary.nudge.not_owner"))
