@@ -154,16 +154,6 @@ def okr_block(lang: Language, view: ObjectiveView) -> Element:
     return {"type": "Container", "style": "emphasis", "spacing": "Medium", "items": items}
 
 
-def _in_sentence(title: str) -> str:
-    """A title as it reads inside the OKR sentence: "Grow revenue" -> "grow revenue".
-
-    Acronyms and names written in capitals keep them ("NPS above 50", "OKR rollout").
-    """
-    if len(title) > 1 and title[0].isupper() and not title[1].isupper():
-        return title[0].lower() + title[1:]
-    return title
-
-
 def _key_result_item(
     lang: Language, view: ObjectiveView, line: KeyResultLine, edit_label: str
 ) -> Element:
@@ -228,7 +218,7 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
     if view.progress is not None:
         line = join([progress_bar(view.progress), bold(format_progress(view.progress, lang))], " ")
         if view.pace is not None and view.expected is not None:
-            pace = text(lang, f"pace.{view.pace.name.lower()}")
+            pace = label(lang, view.pace)
             expected = text(lang, "pace.expected", expected=format_progress(view.expected, lang))
             line = join([line, pace, expected])
         body.append(paragraph(line))

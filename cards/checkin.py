@@ -92,7 +92,7 @@ def _meta_line(lang: Language, item: CheckInItem) -> str:
         parts.append(text(lang, "pace.expected", expected=format_progress(item.expected, lang)))
     if item.pace is not None:
         # The pace is a hint beside the owner's own reading, never its default.
-        pace = text(lang, f"pace.{item.pace.name.lower()}")
+        pace = label(lang, item.pace)
         parts.append(text(lang, "checkin.pace_hint", pace=pace))
     if item.due:
         parts.append(text(lang, "checkin.due", date=item.due))

@@ -123,7 +123,6 @@ def objective_form(
     choices: Choices,
     *,
     objective_id: str | None = None,
-    template_key: str | None = None,
     template: Template | None = None,
     origin: Origin = FRESH,
 ) -> Element:
@@ -172,8 +171,8 @@ def objective_form(
     data: dict[str, Any] = origin.data()
     if objective_id:
         data["objective_id"] = objective_id
-    if template_key or template:
-        data["template"] = template.key if template else template_key
+    if template:
+        data["template"] = template.key
     action = text(lang, "action.save" if objective_id else "action.create")
     save = execute(action, verbs.OBJECTIVE_SAVE, data, style="positive")
     return card(body, [save, cancel_action(lang, origin)])

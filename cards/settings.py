@@ -578,11 +578,6 @@ def weekday_choices(lang: Language) -> list[tuple[str, str]]:
     return [(names[day], str(day)) for day in range(7)]
 
 
-def weekday_name(lang: Language, weekday: int) -> str:
-    """The name of a weekday (Monday = 0) in ``lang``."""
-    return str(babel_locale(lang).days["format"]["wide"][weekday])
-
-
 def channel_choices(lang: Language, channels: Sequence[Channel]) -> list[tuple[str, str]]:
     """The team's channels; General (which Teams leaves unnamed) by its localized name."""
     return [(c.name or text(lang, "settings.channel.general"), c.id) for c in channels]

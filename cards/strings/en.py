@@ -326,8 +326,6 @@ STRINGS: dict[str, str] = {
         "Choose a different parent objective."
     ),
     # --- The OKR sentence of the source document ----------------------------------
-    "okr.sentence": "I will {objective} as measured by {key_results} through {initiatives}.",
-    "okr.sentence.no_initiatives": "I will {objective} as measured by {key_results}.",
     "okr.no_key_results": "No key results yet.",
     "okr.initiatives": "Initiatives",
     "okr.block.objective": "Objective",

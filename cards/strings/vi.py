@@ -343,8 +343,6 @@ STRINGS: dict[str, str] = {
         "Hãy chọn một mục tiêu cấp trên khác."
     ),
     # --- The OKR sentence of the source document ----------------------------------
-    "okr.sentence": "Tôi sẽ {objective} được đo bằng {key_results} thông qua {initiatives}.",
-    "okr.sentence.no_initiatives": "Tôi sẽ {objective} được đo bằng {key_results}.",
     "okr.no_key_results": "Chưa có kết quả chính nào.",
     "okr.initiatives": "Sáng kiến",
     "okr.block.objective": "Mục tiêu",
