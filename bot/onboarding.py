@@ -16,7 +16,7 @@ from datetime import datetime
 from bot.features import Card
 from cards.i18n import language_of, text
 from cards.welcome import FirstRound, owner_welcome_card
-from okr.cadence import next_due_at, owner_zone
+from okr.cadence import next_round_at, owner_zone
 from okr.models import Member, Team, TeamSettings
 from storage.store import OkrStore
 
@@ -33,12 +33,18 @@ MAX_TEAMS_READ = 5
 SendPersonal = Callable[[str, Card], Awaitable[object]]
 
 
-def first_round(settings: TeamSettings, now: datetime, member: Member | None = None) -> FirstRound:
-    """The next round after ``now``: in ``member``'s own zone, or the team's for None."""
-    zone = owner_zone(settings, member)
-    return FirstRound(
-        at=next_due_at(settings, now, member), zone=zone.key, team_zone=owner_zone(settings).key
-    )
+def first_round(
+    settings: TeamSettings, now: datetime, member: Member | None = None
+) -> FirstRound | None:
+    """The next round after ``now``: in ``member``'s own zone, or the team's for None.
+
+    None for stored settings that name no round (from before validation).
+    """
+    at = next_round_at(settings, now, member)
+    if at is None:
+        return None
+    zone = owner_zone(settings, member).key
+    return FirstRound(at=at, zone=zone, team_zone=owner_zone(settings).key)
 
 
 async def member_first_round(store: OkrStore, member: Member, now: datetime) -> FirstRound | None:
@@ -50,10 +56,9 @@ async def member_first_round(store: OkrStore, member: Member, now: datetime) -> 
     for team_id in member.team_ids[:MAX_TEAMS_READ]:
         team = await store.get_team(member.tenant_id, team_id)
         if team is not None and team.installed:
-            try:
-                rounds.append(first_round(team.settings, now, member))
-            except ValueError:  # stored settings from before validation
-                continue
+            round_ = first_round(team.settings, now, member)
+            if round_ is not None:
+                rounds.append(round_)
     return min(rounds, key=lambda r: r.at, default=None)
 
 
@@ -68,9 +73,8 @@ async def welcome_owners(
     people = list(dict.fromkeys([*([installer_id] if installer_id else []), *team.owner_ids]))
     if len(people) > MAX_OWNER_WELCOMES:
         log.info("welcoming %d of %d team owners", MAX_OWNER_WELCOMES, len(people))
-    try:
-        round_ = first_round(team.settings, now)
-    except ValueError:
+    round_ = first_round(team.settings, now)
+    if round_ is None:
         log.warning("no owner welcome: the team's stored settings name no round")
         return 0
     sent = 0

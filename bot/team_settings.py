@@ -37,7 +37,7 @@ from cards.settings import (
     team_settings_card,
     team_settings_values,
 )
-from okr.cadence import current_round_date, due_at, next_due_at, owner_zone, zone_or
+from okr.cadence import current_round_date, due_at, next_due_at, next_round_at, owner_zone, zone_or
 from okr.models import Cadence, Member, Team, TeamSettings
 from okr.permissions import is_team_owner
 from storage.errors import ConflictError
@@ -261,9 +261,8 @@ def _next_checkin(turn: Turn, lang: Language, settings: TeamSettings, member: Me
     """When ``member`` is next asked under ``settings``, in their own time."""
     if member.prompts_paused:
         return text(lang, "settings.prompts_paused_note")
-    try:
-        moment = next_due_at(settings, turn.now, member)
-    except ValueError:  # stored settings from before validation; nothing sensible to show
+    moment = next_round_at(settings, turn.now, member)
+    if moment is None:
         return None
     return describe_next_checkin(lang, moment, owner_zone(settings, member))
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from okr.cadence import next_due_at, owner_zone
-from okr.models import ObjectiveState, Team
+from okr.cadence import next_round_at
+from okr.models import ObjectiveState
 from storage.store import OkrStore
 
 # The line names the soonest few teams; an operator with hundreds wants the gist.
@@ -79,16 +79,7 @@ async def _next_rounds(
             if not any(o.state is ObjectiveState.ACTIVE for o in objectives):
                 without_objectives += 1
                 continue
-            at = _next_round(team, now)
+            at = next_round_at(team.settings, now)
             if at is not None:
                 rounds.append(NextRound(team.name or team.id, at))
     return rounds, without_objectives
-
-
-def _next_round(team: Team, now: datetime) -> datetime | None:
-    """The team's next due instant after ``now`` in its own zone; None for unusable settings."""
-    try:
-        due = next_due_at(team.settings, now)
-    except ValueError:  # settings stored before validation; the pass skips them too
-        return None
-    return due.astimezone(owner_zone(team.settings))

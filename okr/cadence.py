@@ -261,6 +261,21 @@ def next_due_at(settings: TeamSettings, now: datetime, member: Member | None = N
     return due_at(settings, following, member)
 
 
+def next_round_at(
+    settings: TeamSettings, now: datetime, member: Member | None = None
+) -> datetime | None:
+    """:func:`next_due_at` in ``member``'s own zone (the team's for None), to show people.
+
+    None when the stored settings name no round (settings from before they were
+    validated): there is then nothing sensible to show.
+    """
+    try:
+        due = next_due_at(settings, now, member)
+    except ValueError:
+        return None
+    return due.astimezone(owner_zone(settings, member))
+
+
 def _weekday(settings: TeamSettings) -> int:
     if not 0 <= settings.weekday <= 6:
         raise ValueError(f"weekday {settings.weekday} is not 0 (Monday) to 6 (Sunday)")

@@ -16,6 +16,7 @@ from okr.cadence import (
     current_round_date,
     due_at,
     next_due_at,
+    next_round_at,
     next_round_date,
     owner_zone,
     previous_round_date,
@@ -135,6 +136,18 @@ def test_round_id_is_stable_and_separates_teams_colons() -> None:
     assert round_id("19:abc@thread.tacv2", date(2026, 11, 30)) == (
         "checkin|19:abc@thread.tacv2|2026-11-30"
     )
+
+
+def test_the_next_round_is_shown_in_the_owners_zone_and_none_for_unusable_settings() -> None:
+    hanoi = TeamSettings(time_zone="Asia/Ho_Chi_Minh")
+    now = datetime(2026, 12, 9, 3, 0, tzinfo=UTC)  # Wednesday, 10:00 in Hanoi
+    shown = next_round_at(hanoi, now)
+    assert shown == next_due_at(hanoi, now)  # the same instant...
+    assert shown is not None and (shown.tzinfo, shown.hour) == (ZoneInfo("Asia/Ho_Chi_Minh"), 9)
+    berlin = Member(tenant_id="t", id="m", time_zone="Europe/Berlin")
+    mine = next_round_at(hanoi, now, berlin)  # ...or, for a person, 09:00 where they are
+    assert mine is not None and (mine.tzinfo, mine.hour) == (ZoneInfo("Europe/Berlin"), 9)
+    assert next_round_at(TeamSettings(weekday=7), now) is None  # stored before validation
 
 
 def test_invalid_settings_are_refused_with_the_setting_named() -> None:
