@@ -57,7 +57,6 @@ from okr.models import (
     CheckInStatus,
     KeyResult,
     Objective,
-    ObjectiveState,
 )
 from okr.progress import key_result_progress
 from storage.errors import NotFoundError, StoreUnavailableError
@@ -77,25 +76,12 @@ def register(features: Features) -> None:
     features.add_verb(verbs.CHECKIN_CORRECT, correct_checkin)
 
 
-async def open_key_results(turn: Turn) -> list[KeyResult]:
-    """The person's key results in active objectives, in creation order."""
-    store = turn.store
-    mine = await store.list_key_results(turn.tenant_id, owner_id=turn.member.id)
-    objectives = await okr_views.objectives_of(turn, mine)
-    return [
-        kr
-        for kr in mine
-        if (o := objectives.get(kr.objective_id)) is not None and o.state is ObjectiveState.ACTIVE
-    ][:MAX_KEY_RESULTS]
-
-
 async def checkin_command(turn: Turn, args: str) -> Replies:
     """``checkin``: the check-in card now, with all of the person's active key results."""
     lang = okr_views.language(turn)
-    key_results = await open_key_results(turn)
+    key_results, objectives = await okr_views.own_active_key_results(turn, MAX_KEY_RESULTS)
     if not key_results:
         return Text(text(lang, "checkin.nothing"))
-    objectives = await okr_views.objectives_of(turn, key_results)
     # Key results already updated this round are shown done (with "Correct"), not asked again.
     done = await _updated_this_round(turn, key_results, objectives)
     lines = [_done_line(lang, kr) for kr in done]
@@ -121,8 +107,7 @@ async def _updated_this_round(
 
 async def _done_beside(turn: Turn, card: OpenCard) -> list[DoneLine]:
     """The done lines of a card with problems: read again, never taken from the card."""
-    key_results = await open_key_results(turn)
-    objectives = await okr_views.objectives_of(turn, key_results)
+    key_results, objectives = await okr_views.own_active_key_results(turn, MAX_KEY_RESULTS)
     on_card = {kr.id for kr in card.key_results}
     lang = okr_views.language(turn)
     done = await _updated_this_round(turn, key_results, objectives)

@@ -82,6 +82,24 @@ async def objectives_of(turn: Turn, key_results: Sequence[KeyResult]) -> dict[st
     return {objective.id: objective for objective in read if objective is not None}
 
 
+async def own_active_key_results(
+    turn: Turn, limit: int | None = None
+) -> tuple[list[KeyResult], dict[str, Objective]]:
+    """The person's key results in active objectives (creation order, at most ``limit``),
+    and those objectives by id: what they are asked about in rounds.
+
+    Reads the person's own key results and their objectives, never the tenant's.
+    """
+    mine = await turn.store.list_key_results(turn.tenant_id, owner_id=turn.member.id)
+    objectives = await objectives_of(turn, mine)
+    active = [
+        kr
+        for kr in mine
+        if (o := objectives.get(kr.objective_id)) is not None and o.state is ObjectiveState.ACTIVE
+    ][:limit]
+    return active, {kr.objective_id: objectives[kr.objective_id] for kr in active}
+
+
 async def fiscal_year_start_month(turn: Turn) -> int:
     """The tenant's fiscal-year start month (1 when never set)."""
     tenant = await turn.store.get_tenant(turn.tenant_id)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot import okr_views
-from bot.checkin import open_key_results
 from bot.command_text import ALIASES, CommandName, language_choice
 from bot.features import Card, CardAction, Features, Replies, Reply, Text, Turn
 from bot.upsert import upsert
@@ -316,7 +315,8 @@ async def _personal_card(
     next_checkin: str | None = None
     if saved:
         team = await okr_views.team_of(turn)
-        if team is not None and not member.prompts_paused and not await open_key_results(turn):
+        owns, _ = await okr_views.own_active_key_results(turn, 1)
+        if team is not None and not member.prompts_paused and not owns:
             # Only owners of key results are asked: a date would promise a card that never comes.
             next_checkin = text(lang, "settings.no_key_results_note")
         elif team is not None:
