@@ -103,9 +103,9 @@ class OkrAgent:
         elif activity.type == ActivityTypes.invoke:
             await self._on_invoke(context, tenant_id, member, now)
         elif activity.type == ActivityTypes.conversation_update:
-            await self._installs.conversation_update(context, tenant_id, now)
+            await self._installs.conversation_update(context, tenant_id, member, now)
         elif activity.type == ActivityTypes.installation_update:
-            await self._installs.installation_update(context, tenant_id, now)
+            await self._installs.installation_update(context, tenant_id, member, now)
         else:
             log.debug("ignored a %s activity", activity.type)
 

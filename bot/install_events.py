@@ -59,8 +59,12 @@ class InstallEvents:
         self._learn = learn
 
     async def conversation_update(
-        self, context: TurnContext, tenant_id: str, now: datetime
+        self, context: TurnContext, tenant_id: str, sender: Member | None, now: datetime
     ) -> None:
+        """Installed, removed, a channel changed, or members came and went.
+
+        ``sender``: the person who sent the activity, as the agent just learned them.
+        """
         activity = context.activity
         bot_id = activity.recipient.id if activity.recipient else None
         added = [m for m in activity.members_added or () if m.id]
@@ -68,7 +72,7 @@ class InstallEvents:
         team = activities.team_of(activity)
         event = activities.channel_data(activity).event_type
         if any(m.id == bot_id for m in added):
-            await self._installed(context, tenant_id, now)
+            await self._installed(context, tenant_id, sender, now)
         elif any(m.id == bot_id for m in removed) or event in TEAM_GONE_EVENTS:
             await self._uninstalled(context, tenant_id, now)
         elif event in _CHANNEL_EVENTS and team is not None:
@@ -110,15 +114,17 @@ class InstallEvents:
         log.info("team channel event: %s", event)
 
     async def installation_update(
-        self, context: TurnContext, tenant_id: str, now: datetime
+        self, context: TurnContext, tenant_id: str, sender: Member | None, now: datetime
     ) -> None:
         action = (context.activity.action or "").lower()
         if action.startswith("add"):
-            await self._installed(context, tenant_id, now)
+            await self._installed(context, tenant_id, sender, now)
         elif action.startswith("remove"):
             await self._uninstalled(context, tenant_id, now)
 
-    async def _installed(self, context: TurnContext, tenant_id: str, now: datetime) -> None:
+    async def _installed(
+        self, context: TurnContext, tenant_id: str, sender: Member | None, now: datetime
+    ) -> None:
         activity = context.activity
         ref = activities.conversation_ref(activity, tenant_id, now)
         newly = await activate_conversation(self._store, ref)
@@ -132,14 +138,11 @@ class InstallEvents:
         if not newly:
             return  # Teams announces an install twice: one welcome per install
         lang = language_for_locale(activity.locale or DEFAULT_LOCALE)
-        installer = activities.sender_of(activity)
         name: str | None = None
         first: FirstRound | None = None
-        if ref.kind is ConversationKind.PERSONAL and installer is not None:
-            member = await self._store.get_member(tenant_id, installer.id)
+        if ref.kind is ConversationKind.PERSONAL and sender is not None:
             name = activity.from_property.name if activity.from_property else None
-            if member is not None:
-                first = await onboarding.member_first_round(self._store, member, now)
+            first = await onboarding.member_first_round(self._store, sender, now)
         elif team is not None:
             first = onboarding.first_round(team.settings, now)
         welcome = welcome_card(lang, name, first)
@@ -148,7 +151,7 @@ class InstallEvents:
             await onboarding.welcome_owners(
                 self._store,
                 team,
-                installer.id if installer is not None else None,
+                sender.id if sender is not None else None,
                 now,
                 lambda member_id, card: self._chat.send_personal(
                     context, tenant_id, member_id, card
