@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 from typing import Any
 
@@ -106,10 +106,12 @@ def translate(lang: Language, problem: Problem) -> str:
     return text(lang, f"validation.{problem.code}", **params)
 
 
-def is_wall_time(value: str) -> bool:
-    """Whether ``value`` is a time of day as inputs send it ("09:30", "9:30", "09:30:00")."""
-    match = _WALL_TIME.fullmatch(value)
-    return match is not None and int(match[1]) < 24 and int(match[2]) < 60
+def parse_wall_time(value: str) -> time | None:
+    """A time of day as inputs send it ("09:30", "9:30", "09:30:00"; seconds dropped), else None."""
+    match = _WALL_TIME.fullmatch(value.strip())
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
 
 
 def enum_choice[E: StrEnum](cls: type[E], raw: str, default: E) -> E | None:
@@ -245,7 +247,7 @@ class Field:
             element["errorMessage"] = text(lang, self.error, min=low, max=high)
         # Renderers refuse a value of the wrong shape: what was typed stays out
         # (its problem, shown under the input, says what is wrong).
-        if self.kind is Kind.TIME and is_wall_time(value):
+        if self.kind is Kind.TIME and parse_wall_time(value) is not None:
             element["value"] = value
         elif self.kind is Kind.NUMBER and re.fullmatch(r"-?[0-9]{1,9}", value):
             element["value"] = int(value)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -34,7 +33,16 @@ from cards.elements import (
     heading,
     paragraph,
 )
-from cards.forms import NONE, TOGGLE_OFF, TOGGLE_ON, Field, Form, FormResult, Kind
+from cards.forms import (
+    NONE,
+    TOGGLE_OFF,
+    TOGGLE_ON,
+    Field,
+    Form,
+    FormResult,
+    Kind,
+    parse_wall_time,
+)
 from cards.i18n import Language, babel_locale, text
 from cards.locale_format import format_datetime
 from cards.origin import Origin, cancel_action
@@ -178,8 +186,6 @@ PERSONAL_SETTINGS_FORM = Form(
         ),
     )
 )
-
-_TIME_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?")
 
 
 # -- reading what Teams sends ---------------------------------------------------------
@@ -329,18 +335,10 @@ def _time(raw: str, name: str, lang: Language, problems: dict[str, str]) -> time
     if not raw.strip():
         problems[name] = text(lang, "validation.required")
         return None
-    parsed = _parse_time(raw)
+    parsed = parse_wall_time(raw)
     if parsed is None:
         problems[name] = text(lang, "settings.problem.time")
     return parsed
-
-
-def _parse_time(raw: str) -> time | None:
-    """``HH:MM`` (Input.Time's format; seconds, if any, are dropped), else None."""
-    match = _TIME_RE.fullmatch(raw.strip())
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        return None
-    return time(int(match[1]), int(match[2]))
 
 
 def _zone(raw: str, name: str, lang: Language, problems: dict[str, str]) -> str | None:
