@@ -150,9 +150,14 @@ class TeamSettings:
     time_zone: str = "UTC"
     skip_if_checked_in_within_days: int = 2
     reminder_delay_hours: int = 24
-    digest_channel_id: str | None = None
+    digest_channel_id: str | None = None  # None: General (its id is the team's id)
     digest_weekday: int = 4
     digest_time: time = time(16, 0)
+    digest_enabled: bool = True  # team owners may turn the scheduled digest off
+    # The language of what the bot posts in the team's channels (digest, period
+    # report): a channel is shared, so it is the team's. Set to the installer's
+    # language at install; None: the tenant's default.
+    language: str | None = None
     anchor_date: str | None = None  # ISO date the biweekly/triweekly rhythm counts from
     # When the rhythm (cadence, weekday, time, time zone) last changed: rounds due
     # before it are not sent, so a change never fires a past round at once.
@@ -240,6 +245,14 @@ class Objective:
     starts_on: date | None = None
     score: Decimal | None = None
     closing_note: str = ""
+    # Closing makes the objective read-only; who closed it and when are kept, and
+    # so is the last reopening (team owners only).
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    reopened_at: datetime | None = None
+    reopened_by: str | None = None
+    # On a carried-over copy: the objective of the earlier period it came from.
+    carried_from: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     etag: str | None = None
@@ -269,6 +282,7 @@ class KeyResult:
     last_checkin_at: datetime | None = None
     last_checkin_id: str | None = None
     last_status: CheckInStatus | None = None
+    last_note: str = ""  # the latest check-in's note (mirrored like the value)
     score: Decimal | None = None
     created_at: datetime | None = None
     etag: str | None = None
@@ -421,3 +435,66 @@ class PendingOwner:
         if key_result_id is None:
             return f"objective:{objective_id}"
         return f"key_result:{key_result_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveMark:
+    """One objective as a digest showed it (part of a :class:`DigestSnapshot`)."""
+
+    id: str
+    progress: Decimal | None  # 0..1, clamped; None without key results
+    status: CheckInStatus | None = None  # the most worrying owner's status
+
+
+@dataclass(frozen=True, slots=True)
+class KeyResultMark:
+    """One key result as a digest showed it (part of a :class:`DigestSnapshot`)."""
+
+    id: str
+    objective_id: str
+    progress: Decimal  # 0..1, clamped
+    status: CheckInStatus | None = None
+    last_checkin_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """Overall progress and the expected line on one digest's day."""
+
+    day: date
+    overall: Decimal | None
+    expected: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSnapshot:
+    """What one team digest showed: "since last week" compares two of these.
+
+    Stored once per (team, digest slot) when the digest is posted. ``trend``
+    carries the period's earlier points forward, so the trend line reads one
+    snapshot, not the whole series.
+
+    Attributes:
+        id: ``<team id>|<slot date ISO>``.
+        slot: The digest's date in the team's calendar.
+        period_label: The period shown (``Period.label``); another period's
+            snapshot is not "last week".
+    """
+
+    tenant_id: str
+    id: str
+    team_id: str
+    slot: date
+    taken_at: datetime
+    period_label: str
+    overall: Decimal | None
+    expected: Decimal | None
+    objectives: tuple[ObjectiveMark, ...] = ()
+    key_results: tuple[KeyResultMark, ...] = ()
+    trend: tuple[TrendPoint, ...] = ()
+    etag: str | None = None
+
+    @staticmethod
+    def id_for(team_id: str, slot: date) -> str:
+        """The snapshot's id for a team's digest slot."""
+        return f"{team_id}|{slot.isoformat()}"

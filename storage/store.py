@@ -14,7 +14,7 @@ import contextlib
 import dataclasses
 import random
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -23,6 +23,7 @@ from okr.models import (
     ConversationRef,
     Delivery,
     DeliveryState,
+    DigestSnapshot,
     Initiative,
     KeyResult,
     Kpi,
@@ -63,6 +64,7 @@ ROUND = _Kind("round", Round)
 DELIVERY = _Kind("delivery", Delivery)
 LEASE = _Kind("lease", Lease)
 PENDING_OWNER = _Kind("pending_owner", PendingOwner)
+SNAPSHOT = _Kind("digest_snapshot", DigestSnapshot)
 
 # What :meth:`OkrStore.create_missing` accepts: the entities an import creates.
 Creatable = Objective | KeyResult | PendingOwner
@@ -494,6 +496,7 @@ class OkrStore:
                 last_checkin_at=checkin.recorded_at,
                 last_checkin_id=checkin.id,
                 last_status=checkin.status,
+                last_note=checkin.note,
             )
             try:
                 await self.save_key_result(updated)
@@ -674,6 +677,35 @@ class OkrStore:
         if state is not None:
             where["state"] = state.value
         return await self._list(DELIVERY, tenant_id, where=where, order_by="id")
+
+    # -- digest snapshots ------------------------------------------------------
+
+    async def save_snapshot(self, snapshot: DigestSnapshot) -> DigestSnapshot:
+        """Store what a digest showed (created once per team and slot)."""
+        return await self._save(SNAPSHOT, snapshot.tenant_id, snapshot)
+
+    async def get_snapshot(self, tenant_id: str, snapshot_id: str) -> DigestSnapshot | None:
+        """One digest snapshot by id (:meth:`DigestSnapshot.id_for`)."""
+        return await self._get(SNAPSHOT, tenant_id, snapshot_id)
+
+    async def latest_snapshot(
+        self, tenant_id: str, team_id: str, before: date | None = None
+    ) -> DigestSnapshot | None:
+        """The team's newest digest snapshot, of a slot before ``before`` when given.
+
+        Snapshots are taken in slot order, so the newest two are enough: a slot's
+        own snapshot (its digest being posted again) and the one before it.
+        """
+        found = await self._list(
+            SNAPSHOT,
+            tenant_id,
+            where={"team_id": team_id},
+            order_by="slot",
+            descending=True,
+            limit=2,
+        )
+        earlier = [s for s in found if before is None or s.slot < before]
+        return earlier[0] if earlier else None
 
     async def acquire_lease(
         self, tenant_id: str, name: str, holder: str, ttl: timedelta, now: datetime

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from okr.models import CheckInStatus, DeliveryState, ObjectiveState
+from okr.models import (
+    CheckInStatus,
+    DeliveryState,
+    DigestSnapshot,
+    KeyResultMark,
+    ObjectiveMark,
+    ObjectiveState,
+    TrendPoint,
+)
 from storage.backend import HEARTBEAT_ID, HEARTBEAT_KIND, SYSTEM_PARTITION
 from storage.codec import to_document
 from storage.errors import ConflictError, NotFoundError
@@ -422,3 +430,50 @@ async def test_ping_proves_a_write_with_one_heartbeat_document(store: OkrStore) 
     assert first is not None and second is not None and first.etag != second.etag
     assert await store.backend.query(SYSTEM_PARTITION, HEARTBEAT_KIND) == [second]
     assert await store.list_tenants() == []
+
+
+# -- digest snapshots ----------------------------------------------------------
+
+
+def _snapshot(tenant: str, slot: date, overall: str) -> DigestSnapshot:
+    return DigestSnapshot(
+        tenant_id=tenant,
+        id=DigestSnapshot.id_for(samples.TEAM_ID, slot),
+        team_id=samples.TEAM_ID,
+        slot=slot,
+        taken_at=T0 + timedelta(days=(slot - T0.date()).days),
+        period_label="2026-Q4",
+        overall=Decimal(overall),
+        expected=Decimal("0.5"),
+        objectives=(ObjectiveMark("obj-1", Decimal("0.4"), CheckInStatus.AT_RISK),),
+        key_results=(
+            KeyResultMark("kr-1", "obj-1", Decimal("0.4"), CheckInStatus.AT_RISK, T0),
+            KeyResultMark("kr-2", "obj-1", Decimal(0)),
+        ),
+        trend=(TrendPoint(slot, Decimal(overall), Decimal("0.5")),),
+    )
+
+
+async def test_snapshots_round_trip_and_the_previous_one_is_found(store: OkrStore) -> None:
+    first = _snapshot(A, date(2026, 11, 20), "0.3")
+    second = _snapshot(A, date(2026, 11, 27), "0.4")
+    await store.save_snapshot(first)
+    saved = await store.save_snapshot(second)
+    assert _without_etag(saved) == second
+    assert _without_etag(await store.get_snapshot(A, second.id)) == second
+    latest = await store.latest_snapshot(A, samples.TEAM_ID)
+    assert latest is not None and latest.id == second.id
+    # The digest of 27/11 posted again compares with 20/11, not with itself.
+    before = await store.latest_snapshot(A, samples.TEAM_ID, before=second.slot)
+    assert before is not None and _without_etag(before) == first
+    assert await store.latest_snapshot(A, samples.TEAM_ID, before=first.slot) is None
+    assert await store.latest_snapshot(B, samples.TEAM_ID) is None  # other tenant
+    with pytest.raises(ConflictError):
+        await store.save_snapshot(second)  # one per team and slot
+
+
+async def test_the_latest_checkin_note_is_mirrored_on_the_key_result(store: OkrStore) -> None:
+    await _seed_kr(store)
+    await store.record_checkin(samples.checkin(A, "ci-note"))
+    kr = await store.get_key_result(A, "kr-1")
+    assert kr is not None and kr.last_note == "Chậm hơn dự kiến ✓"
