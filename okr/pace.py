@@ -96,10 +96,24 @@ def expected_progress(objective: Objective, now: datetime, tz: str | tzinfo) -> 
     Raises:
         ValueError: ``now`` is naive.
     """
-    first = pace_start(objective)
-    end = objective.period.end
+    return _line(objective.period, pace_start(objective), now, tz)
+
+
+def period_expected_progress(period: Period, now: datetime, tz: str | tzinfo) -> Decimal:
+    """The period's own expected line at ``now``: that of an objective starting on its first day.
+
+    The digest compares a team's overall progress with it.
+
+    Raises:
+        ValueError: ``now`` is naive.
+    """
+    return _line(period, period.start, now, tz)
+
+
+def _line(period: Period, first: date, now: datetime, tz: str | tzinfo) -> Decimal:
+    end = period.end
     if first == end:  # a one-day line: nothing is expected until it is over
-        over = objective.period.elapsed_fraction(now, tz) == 1
+        over = period.elapsed_fraction(now, tz) == 1
         return Decimal(1) if over else Decimal(0)
     return Period.custom(first + timedelta(days=1), end).elapsed_fraction(now, tz)
 
