@@ -44,7 +44,7 @@ from okr.pace import (
     suggest_status,
 )
 from okr.periods import Period
-from okr.progress import ZERO, key_result_progress, objective_progress
+from okr.progress import ZERO, key_result_progress, weighted_mean
 
 MOVERS = 5
 """How many movers up (and down) a digest names at most."""
@@ -284,7 +284,14 @@ def build_digest(
             own[kr.objective_id].append(kr)
     shown = [kr for o in reported for kr in own[o.id]]
 
-    overall = objective_progress(shown)
+    # Each key result's progress once; objectives and overall weigh the same values
+    # as okr.progress.objective_progress would.
+    progress_of = {kr.id: key_result_progress(kr).clamped for kr in shown}
+
+    def weighed(krs: Iterable[KeyResult]) -> Decimal | None:
+        return weighted_mean((progress_of[kr.id], kr.weight) for kr in krs)
+
+    overall = weighed(shown)
     expected = period_expected_progress(period, now, zone)
     week, weeks = week_of(period, today)
     same = previous if previous is not None and previous.period_label == period.label else None
@@ -301,7 +308,6 @@ def build_digest(
     participation = _participation(snapshot_of_team, rounds.current, asked)
     updated = rounds.updated_ids(snapshot_of_team)
 
-    progress_of = {kr.id: key_result_progress(kr).clamped for kr in shown}
     starts = {o.id: pace_start(o) for o in reported}
     lines = {
         kr.id: KeyResultLine(
@@ -322,7 +328,7 @@ def build_digest(
 
     objective_lines = []
     for o in reported:
-        progress = objective_progress(own[o.id])
+        progress = weighed(own[o.id])
         line_expected = expected_progress(o, now, zone)
         objective_lines.append(
             ObjectiveLine(

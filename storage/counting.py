@@ -29,6 +29,8 @@ class OperationCounts:
     queries: int = 0
     writes: int = 0  # create, replace, upsert, delete
     by_method: Counter[str] = field(default_factory=Counter)
+    # (method, document kind), e.g. ("query", "member"): which reads a feature makes.
+    by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -48,8 +50,10 @@ class CountingBackend:
         counted, self.counts = self.counts, OperationCounts()
         return counted
 
-    def _count(self, method: str) -> None:
+    def _count(self, method: str, kind: str | None = None) -> None:
         self.counts.by_method[method] += 1
+        if kind is not None:
+            self.counts.by_kind[method, kind] += 1
         if method == "read":
             self.counts.point_reads += 1
         elif method == "query":
@@ -72,29 +76,29 @@ class CountingBackend:
 
     async def read(self, partition: str, kind: str, id: str) -> Document | None:
         """Forward a point read."""
-        self._count("read")
+        self._count("read", kind)
         return await self.inner.read(partition, kind, id)
 
     async def create(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
         """Forward a write."""
-        self._count("create")
+        self._count("create", kind)
         return await self.inner.create(partition, kind, id, body)
 
     async def replace(
         self, partition: str, kind: str, id: str, body: dict[str, Any], etag: str
     ) -> str:
         """Forward a write."""
-        self._count("replace")
+        self._count("replace", kind)
         return await self.inner.replace(partition, kind, id, body, etag)
 
     async def upsert(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
         """Forward a write."""
-        self._count("upsert")
+        self._count("upsert", kind)
         return await self.inner.upsert(partition, kind, id, body)
 
     async def delete(self, partition: str, kind: str, id: str, etag: str | None = None) -> None:
         """Forward a write."""
-        self._count("delete")
+        self._count("delete", kind)
         await self.inner.delete(partition, kind, id, etag)
 
     async def query(
@@ -108,5 +112,5 @@ class CountingBackend:
         at_least: tuple[str, str] | None = None,
     ) -> list[Document]:
         """Forward a query."""
-        self._count("query")
+        self._count("query", kind)
         return await self.inner.query(partition, kind, where, order_by, descending, limit, at_least)

@@ -1,14 +1,13 @@
 """Reading a team's digest from the store: the same numbers as the domain, few calls.
 
-The history is the one of ``tests/okr/test_digest.py``, stored; every backend
-call is recorded with the kind of document it touched.
+The history is ``tests/okr/digest_history.py``, stored; every backend call is
+counted with the kind of document it touched.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -26,10 +25,9 @@ from okr.models import (
     ObjectiveState,
 )
 from scheduling.digest_reads import read_team_digest
-from storage.backend import Document, DocumentBackend, Scalar
 from storage.counting import CountingBackend
 from storage.store import OkrStore
-from tests.okr.test_digest import (
+from tests.okr.digest_history import (
     FEB_27,
     NOW,
     OBJECTIVES,
@@ -47,31 +45,6 @@ from tests.storage.conftest import BackendFactory
 
 ROUND = round_id(TEAM.id, date(2026, 2, 23))
 E = "29:e"  # in the tenant, named nowhere in the digest
-
-
-class KindRecorder(CountingBackend):
-    """Counts calls like :class:`CountingBackend` and records (method, kind) of each."""
-
-    def __init__(self, inner: DocumentBackend) -> None:
-        super().__init__(inner)
-        self.calls: Counter[tuple[str, str]] = Counter()
-
-    async def read(self, partition: str, kind: str, id: str) -> Document | None:
-        self.calls["read", kind] += 1
-        return await super().read(partition, kind, id)
-
-    async def query(
-        self,
-        partition: str,
-        kind: str,
-        where: Mapping[str, Scalar] | None = None,
-        order_by: str | None = None,
-        descending: bool = False,
-        limit: int | None = None,
-        at_least: tuple[str, str] | None = None,
-    ) -> list[Document]:
-        self.calls["query", kind] += 1
-        return await super().query(partition, kind, where, order_by, descending, limit, at_least)
 
 
 UPTIME = Kpi(
@@ -126,7 +99,7 @@ async def test_the_stored_history_gives_the_domains_numbers_in_a_few_calls(
         # This slot's own snapshot from an earlier posting: not "last week".
         await store.save_snapshot(today().snapshot)
 
-    recorder = KindRecorder(backend_factory())
+    recorder = CountingBackend(backend_factory())
     async with OkrStore(recorder) as store:
         digest, members = await read_team_digest(store, TEAM, now=NOW, slot=FEB_27)
 
@@ -137,7 +110,7 @@ async def test_the_stored_history_gives_the_domains_numbers_in_a_few_calls(
     assert digest.participation.missing_ids == (B,)
     assert sorted(members) == [A, B, C, D]
     assert members[D].id == D
-    assert recorder.calls == Counter(
+    assert recorder.counts.by_kind == Counter(
         {
             ("query", "objective"): 1,
             ("query", "key_result"): 3,  # one per active objective of the period
@@ -148,7 +121,7 @@ async def test_the_stored_history_gives_the_domains_numbers_in_a_few_calls(
         }
     )
     assert recorder.counts.writes == 0
-    assert ("query", "member") not in recorder.calls
+    assert ("query", "member") not in recorder.counts.by_kind
 
 
 async def test_reading_writes_nothing_and_the_snapshot_is_the_callers_to_save(
@@ -171,13 +144,13 @@ async def test_a_team_without_active_objectives_reads_no_key_results_and_no_peop
     async with OkrStore(backend_factory()) as store:
         await store.save_team(TEAM)
         await store.save_objective(dataclasses.replace(OBJECTIVES[0], state=ObjectiveState.CLOSED))
-    recorder = KindRecorder(backend_factory())
+    recorder = CountingBackend(backend_factory())
     async with OkrStore(recorder) as store:
         with pytest.raises(NoActiveObjectivesError):
             await read_team_digest(store, TEAM, now=NOW, slot=FEB_27)
-    assert ("query", "key_result") not in recorder.calls
-    assert ("read", "member") not in recorder.calls
-    assert ("query", "member") not in recorder.calls
+    assert ("query", "key_result") not in recorder.counts.by_kind
+    assert ("read", "member") not in recorder.counts.by_kind
+    assert ("query", "member") not in recorder.counts.by_kind
 
 
 async def test_unknown_people_are_left_out_of_the_members(
