@@ -182,8 +182,12 @@ class NoActiveObjectivesError(LookupError):
 
 
 def digest_today(team: Team, now: datetime) -> date:
-    """Today in the team's calendar (:func:`okr.cadence.owner_zone` of its settings)."""
-    return now.astimezone(owner_zone(team.settings)).date()
+    """Today in the team's calendar (:func:`okr.cadence.owner_zone` of its settings).
+
+    Raises:
+        ValueError: ``now`` is naive.
+    """
+    return _aware(now).astimezone(owner_zone(team.settings)).date()
 
 
 def reported_period(objectives: Iterable[Objective], today: date) -> Period | None:
@@ -204,7 +208,12 @@ def reported_period(objectives: Iterable[Objective], today: date) -> Period | No
 
 def participation_round_date(team: Team, now: datetime) -> date | None:
     """The team's current check-in round at ``now`` (in the team's zone), or None when its
-    stored settings name no round."""
+    stored settings name no round.
+
+    Raises:
+        ValueError: ``now`` is naive.
+    """
+    _aware(now)
     try:
         return current_round_date(team.settings, now)
     except ValueError:
@@ -213,7 +222,11 @@ def participation_round_date(team: Team, now: datetime) -> date | None:
 
 def participation_round_id(team: Team, now: datetime) -> str | None:
     """The id of the round whose delivery records say who was asked (:func:`build_digest`'s
-    ``asked``), or None when the team's settings name no round."""
+    ``asked``), or None when the team's settings name no round.
+
+    Raises:
+        ValueError: ``now`` is naive.
+    """
     day = participation_round_date(team, now)
     return None if day is None else round_id(team.id, day)
 
@@ -269,9 +282,8 @@ def build_digest(
         NoActiveObjectivesError: No active objective's period contains today.
         ValueError: ``now`` is naive.
     """
-    settings = team.settings
-    zone = owner_zone(settings)
-    today = now.astimezone(zone).date()
+    zone = owner_zone(team.settings)
+    today = digest_today(team, now)
     period = reported_period(objectives, today)
     if period is None:
         raise NoActiveObjectivesError(f"team {team.id} has no active objectives on {today}")
@@ -446,6 +458,12 @@ def _change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
         return None
     moved = now - before
     return ZERO if moved.is_zero() else moved
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment!r}: pass an aware instant")
+    return moment
 
 
 def _marked(mark: ObjectiveMark | KeyResultMark | None) -> Decimal | None:

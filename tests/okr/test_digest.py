@@ -355,6 +355,14 @@ def test_today_is_the_teams_day_not_utcs() -> None:
         )
 
 
+def test_a_naive_moment_is_refused() -> None:
+    naive = datetime(2026, 2, 27, 16, 0)
+    with pytest.raises(ValueError, match="naive"):
+        build_digest(TEAM, OBJECTIVES, TODAY, now=naive, slot=FEB_27, previous=None, asked=set())
+    with pytest.raises(ValueError, match="naive"):
+        participation_round_id(TEAM, naive)
+
+
 def test_a_dst_week_counts_real_hours_and_rounds_by_the_teams_calendar() -> None:
     berlin = dataclasses.replace(
         TEAM, settings=dataclasses.replace(TEAM.settings, time_zone="Europe/Berlin")
