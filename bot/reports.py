@@ -7,8 +7,12 @@ closing notes) build on these; here both answer on demand, read-only.
 from __future__ import annotations
 
 from bot import okr_views
+from bot.checkin import checkin_command
+from bot.checkin_cards import MAX_ID
 from bot.command_text import ALIASES, CommandName
-from bot.features import Card, Features, Replies, Turn
+from bot.features import Card, CardAction, Features, Replies, Text, Turn, as_reply_list
+from cards import verbs
+from cards.i18n import text
 from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, kpi_value, scores_card
 from okr.kpi import kpi_health
 from okr.models import CheckInStatus, Objective, ObjectiveState
@@ -23,6 +27,7 @@ def register(features: Features) -> None:
     """Register ``digest`` and ``close``."""
     features.add_command("digest", digest, aliases=ALIASES[CommandName.DIGEST][1:])
     features.add_command("close", close, aliases=ALIASES[CommandName.CLOSE][1:])
+    features.add_verb(verbs.CHECKIN_NOW, checkin_now)
 
 
 async def _team_objectives(turn: Turn) -> list[Objective]:
@@ -102,3 +107,26 @@ async def close(turn: Turn, args: str) -> Replies:
         )
     card = scores_card(lang, lines)
     return Card(card, fallback_text=card["body"][0]["text"])
+
+
+async def checkin_now(turn: Turn, action: CardAction) -> Replies:
+    """ "Check in now" on a digest: the presser's own check-in card, in their personal chat.
+
+    Pressed on a channel's digest, the answer goes to the presser's personal chat
+    and the digest stays as it is (the verb is not answered in place). The card
+    names its team: a press from anywhere that team is not (another tenant) is
+    refused, and nothing is sent or stored.
+    """
+    lang = okr_views.language(turn)
+    team_id = action.data.get("team_id")
+    if not action.is_current or not (team_id is None or isinstance(team_id, str)):
+        return Text(text(lang, "error.card_expired_gone"))
+    if team_id is not None and (
+        len(team_id) > MAX_ID or await turn.store.get_team(turn.tenant_id, team_id) is None
+    ):
+        return Text(text(lang, "error.card_expired_gone"))
+    replies = as_reply_list(await checkin_command(turn, ""))
+    if all(isinstance(reply, Text) for reply in replies):
+        return replies  # nothing to check in: said as it is
+    # In the personal chat the digest stays too: the check-in card comes as the next message.
+    return [Text(text(lang, "digest.checkin_below"), in_place=True), *replies]

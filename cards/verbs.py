@@ -31,6 +31,8 @@ CHECKIN_NO_CHANGE = "okr.checkin.no_change"  # one tap: every key result as it w
 CHECKIN_LATER = "okr.checkin.later"  # "Remind me later": this round's card again, later
 CHECKIN_OPEN = "okr.checkin.open"  # "Check in" on a key result of the objective card
 CHECKIN_NUDGE = "okr.checkin.nudge"  # a team owner: one more reminder to those still missing
+# "Check in now" on a digest: the presser's own check-in card, in their personal chat.
+CHECKIN_NOW = "okr.checkin.now"
 
 CHECKIN_CORRECT = "okr.checkin.correct"  # a recorded check-in, reopened within its round
 # Chat commands as buttons (help, welcome): the command runs as if typed.
@@ -64,6 +66,7 @@ ALL_VERBS = frozenset(
         CHECKIN_LATER,
         CHECKIN_OPEN,
         CHECKIN_NUDGE,
+        CHECKIN_NOW,
         COMMAND_RUN,
         SETTINGS_SAVE,
         CHECKIN_CORRECT,

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from okr.digest import TeamDigest
 from okr.due import OwnerRound
 from okr.models import KeyResult, Member, Objective, Team, TeamSettings
 
@@ -57,4 +58,10 @@ class Composer(Protocol):
         """The missing-check-in summary for one team owner (with a nudge for that round).
 
         ``asked``: how many people the round asked ("9 of 12 checked in").
+        """
+
+    def digest(self, team: Team, digest: TeamDigest, members: Mapping[str, Member]) -> Composed:
+        """The team's digest card, in the team's language (``team.settings.language``).
+
+        ``members``: the people the digest names (owners, those missing), by id.
         """

@@ -14,7 +14,17 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from microsoft_teams.cards import Badge, ProgressBar
+from microsoft_teams.cards import (
+    Badge,
+    DonutChart,
+    GaugeChart,
+    HorizontalBarChart,
+    LineChart,
+    Mention,
+    PieChart,
+    ProgressBar,
+    VerticalBarChart,
+)
 from pydantic import BaseModel, ValidationError
 
 from cards.verbs import ALL_VERBS
@@ -30,7 +40,18 @@ TEAMS_MAX_PAYLOAD_BYTES = 28 * 1024
 # Elements only Teams renders, with Microsoft's typed model for each. The open
 # renderer reports them as unknown and shows their fallback: that is expected,
 # as long as every one has a fallback and is valid for its model.
-TEAMS_ONLY: dict[str, type[BaseModel]] = {"Badge": Badge, "ProgressBar": ProgressBar}
+TEAMS_ONLY: dict[str, type[BaseModel]] = {
+    "Badge": Badge,
+    "ProgressBar": ProgressBar,
+    "Chart.Gauge": GaugeChart,
+    "Chart.Donut": DonutChart,
+    "Chart.Pie": PieChart,
+    "Chart.Line": LineChart,
+    "Chart.HorizontalBar": HorizontalBarChart,
+    "Chart.VerticalBar": VerticalBarChart,
+}
+# Every chart is checked against its typed model: a "Chart.*" type without one is a problem.
+CHART_PREFIX = "Chart."
 
 
 # A line that Markdown reads as an item of an ordered list ("2. Choose ...").
@@ -63,6 +84,8 @@ def teams_only_problems(card: Mapping[str, Any]) -> list[str]:
     for obj in _objects(card):
         model = TEAMS_ONLY.get(str(obj.get("type")))
         if model is None:
+            if str(obj.get("type")).startswith(CHART_PREFIX):
+                problems.append(f"{obj['type']} has no typed model to check it against")
             continue
         if "fallback" not in obj:
             problems.append(f"{obj['type']} has no fallback: other hosts would show nothing")
@@ -74,6 +97,39 @@ def teams_only_problems(card: Mapping[str, Any]) -> list[str]:
         if parsed.model_extra:
             unknown = ", ".join(sorted(parsed.model_extra))
             problems.append(f"{obj['type']} has properties its model does not know: {unknown}")
+    return problems
+
+
+def mention_problems(card: Mapping[str, Any]) -> list[str]:
+    """Mention entities Teams would refuse: not valid, or whose ``<at>`` text the card lacks.
+
+    Teams turns ``<at>Name</at>`` in a TextBlock into a mention only when an entity
+    of ``msteams.entities`` has exactly that text, and refuses an entity whose
+    text is nowhere in the card.
+    """
+    entities = (card.get("msteams") or {}).get("entities") or []
+    texts = [
+        str(obj["text"])
+        for obj in _objects(card)
+        if obj.get("type") == "TextBlock" and "text" in obj
+    ]
+    problems = []
+    for entity in entities:
+        try:
+            mention = Mention.model_validate(entity)
+        except ValidationError as error:
+            problems.append(f"mention entity is not valid: {error.errors()[0]['msg']}")
+            continue
+        tagged = mention.text or ""
+        if not (tagged.startswith("<at>") and tagged.endswith("</at>")):
+            problems.append(f"mention text {tagged!r} is not <at>…</at>")
+        if mention.mentioned is None or not mention.mentioned.id:
+            problems.append(f"mention {tagged!r} names nobody (mentioned.id)")
+        if not any(tagged in block for block in texts):
+            problems.append(f"mention {tagged!r} is in no TextBlock of the card")
+    tags = {tag for block in texts for tag in re.findall(r"<at>.*?</at>", block)}
+    known = {str(entity.get("text")) for entity in entities}
+    problems += [f"{tag!r} in the text has no mention entity" for tag in sorted(tags - known)]
     return problems
 
 

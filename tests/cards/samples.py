@@ -565,7 +565,7 @@ UPTIME = Kpi(
 )
 
 
-@card_sample("digest", in_docs=True)
+@card_sample("digest.on_demand")
 def _digest(lang: Language) -> Mapping[str, Any]:
     summary = ObjectiveSummary(
         OBJECTIVE,

@@ -14,7 +14,10 @@ language this test
    its hidden parts are opened, and all text must stand out from its background
    (``tests/cards/js/render.js``);
 3. checks Teams' limits: version 1.5 or lower, payload under 28 KB, every
-   ``Action.Execute`` verb routed by the bot, every input id unique.
+   ``Action.Execute`` verb routed by the bot, every input id unique; every
+   Teams-only element (badges, progress bars, ``Chart.*``) valid for
+   Microsoft's typed model and with a fallback (the JS library above parses and
+   renders the fallbacks); every mention entity's ``<at>`` text in the card.
 
 All cards are parsed by one node process and rendered by one Chromium launch per
 language.
@@ -28,7 +31,12 @@ from typing import Any
 
 import pytest
 
-from tests.cards.checks import library_reports, teams_limit_problems, teams_only_problems
+from tests.cards.checks import (
+    library_reports,
+    mention_problems,
+    teams_limit_problems,
+    teams_only_problems,
+)
 from tests.cards.registry import CardSample, languages, locale_of, samples
 from tests.cards.render import DARK, DESKTOP, PHONE, Rendering, render_cards
 
@@ -113,6 +121,7 @@ def test_card_fits_teams_limits(sample, lang, built, library):
     card = card_of(built, name)
     assert teams_limit_problems(card) == []
     assert teams_only_problems(card) == []
+    assert mention_problems(card) == []
     input_ids = library[name]["inputIds"]
     assert len(input_ids) == len(set(input_ids)), f"duplicate input ids: {input_ids}"
 

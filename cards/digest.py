@@ -1,0 +1,557 @@
+"""The team digest card: what a team lead reads in a minute, and always postable.
+
+Built from an :class:`okr.digest.TeamDigest`, whose lists are complete and
+ranked (at risk first, then the biggest movers); this module decides what fits.
+The overall figures always cover every objective; a list that does not fit is
+cut with "and 180 more" and a button to see everything. What fits is measured,
+not guessed: the card is built, its JSON measured as the bot sends it, and the
+objectives list shortened until it is under :data:`CARD_BUDGET_BYTES`.
+
+Charts (``cards.charts``) carry fallbacks with the same numbers, so a host
+that does not know them shows text. Owners of key results at risk are
+@mentioned with Teams ``mention`` entities (``msteams.entities``) whose
+``<at>Name</at>`` text is in the card's text, as Teams requires.
+
+The same card shows one person's own objectives in personal chat
+(``personal=True``): no participation, no mentions, and their own buttons.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from microsoft_teams.cards import Mention, MentionedEntity
+
+from cards import verbs
+from cards.charts import Series, Slice, donut, gauge, line
+from cards.elements import Element, card, execute, heading, paragraph, progress_text
+from cards.i18n import Language, label, text
+from cards.locale_format import (
+    format_date,
+    format_decimal,
+    format_list,
+    format_period,
+    format_progress,
+)
+from cards.markdown import Markdown, bold, italic, join
+from cards.reports import kpi_value
+from cards.teams_elements import pace_badge, progress_element, status_badge
+from okr.digest import KeyResultLine, ObjectiveLine, TeamDigest
+from okr.models import CheckInStatus, Member
+from okr.pace import DEFAULT_THRESHOLDS, PaceStatus
+
+CARD_BUDGET_BYTES = 26 * 1024
+"""The card's size at most, as sent (``json.dumps`` defaults: ASCII escapes, spaces).
+
+Teams refuses a message of 28 KB or more; the rest is the activity around the card.
+"""
+
+MOST_OBJECTIVES = 25  # even when more would fit: a digest is read, not searched
+FEWEST_OBJECTIVES = 10  # the other lists shrink before the objectives go under this
+MOST_MISSING_NAMES = 8
+MOST_TREND_POINTS = 13  # a quarter of weekly digests
+
+# Characters a name cannot carry inside <at>…</at>: Teams matches the text exactly,
+# and Markdown or a tag inside would change it.
+_NOT_IN_MENTION = re.compile(r"[<>\\*_`\[\]~\r\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """How many of each list the card shows, and how much of a note."""
+
+    objectives: int = MOST_OBJECTIVES
+    at_risk: int = 8
+    stale: int = 5
+    movers: int = 5  # up, and as many down
+    kpis: int = 5
+    note: int = 160  # characters of a key result's latest note; 0: no notes
+
+
+# From generous to tight: the first level where enough objectives fit wins.
+_LEVELS = (
+    _Limits(),
+    _Limits(at_risk=5, stale=3, movers=3, kpis=3, note=100),
+    _Limits(at_risk=3, stale=2, movers=2, kpis=2, note=0),
+    _Limits(at_risk=2, stale=0, movers=0, kpis=1, note=0),
+)
+
+
+def team_digest_card(
+    lang: Language,
+    digest: TeamDigest,
+    members: Mapping[str, Member],
+    *,
+    personal: bool = False,
+) -> Element:
+    """The digest of one team (or, ``personal``, of one person's own OKRs) in ``lang``.
+
+    Args:
+        lang: The language to write in (a channel's: the team's).
+        digest: What to show; every list complete and ranked.
+        members: The people the digest names, by member id.
+        personal: One person's own objectives in their personal chat: no
+            participation or mentions, and "My OKRs" instead of "Team OKRs".
+    """
+    names = _Names(members, mention=not personal)
+
+    def build(limits: _Limits) -> Element:
+        return _card(lang, digest, names, limits, personal=personal)
+
+    return _fitted(build)
+
+
+def sent_bytes(content: Mapping[str, Any]) -> int:
+    """The card's size as the bot's HTTP client sends it (``json.dumps`` defaults)."""
+    return len(json.dumps(content).encode())
+
+
+def format_points(change: Decimal, lang: Language) -> str:
+    """A change in points: ``0.05`` -> ``+5 points`` (``+5 điểm``); ``-0.125`` -> ``−12.5``."""
+    points = (change * 100).quantize(Decimal("0.1"))
+    if points == 0:
+        return text(lang, "digest.no_change")
+    sign = Markdown("+" if points > 0 else "−")  # ours: not the start of a Markdown list
+    if points == points.to_integral_value():
+        return text(lang, "digest.points", count=int(abs(points)), sign=sign)
+    shown = format_decimal(abs(points), lang, max_fraction_digits=1)
+    return text(lang, "digest.points_fraction", points=shown, sign=sign)
+
+
+def _fitted(build: Callable[[_Limits], Element]) -> Element:
+    """The card with the longest lists that keep it under the budget.
+
+    At each level (:data:`_LEVELS`) the most objectives that fit are found by
+    bisection; the first level that fits :data:`FEWEST_OBJECTIVES` (or all of
+    them) wins, else the tightest level with as many as fit.
+    """
+    full = build(_LEVELS[0])
+    if sent_bytes(full) <= CARD_BUDGET_BYTES:
+        return full
+    for level in _LEVELS:
+        fitted, count = _most_objectives(build, level)
+        if count >= FEWEST_OBJECTIVES or level is _LEVELS[-1]:
+            return fitted
+    raise AssertionError("unreachable: the last level always returns")
+
+
+def _most_objectives(build: Callable[[_Limits], Element], level: _Limits) -> tuple[Element, int]:
+    """The card at ``level`` with the most objectives under the budget, and how many."""
+    low, high = 0, level.objectives
+    best = build(dataclasses.replace(level, objectives=0))
+    while low < high:
+        middle = (low + high + 1) // 2
+        attempt = build(dataclasses.replace(level, objectives=middle))
+        if sent_bytes(attempt) <= CARD_BUDGET_BYTES:
+            low, best = middle, attempt
+        else:
+            high = middle - 1
+    return best, low
+
+
+class _Names:
+    """Who is who: display names, and mentions collected as the card names people."""
+
+    def __init__(self, members: Mapping[str, Member], *, mention: bool) -> None:
+        self._members = members
+        self._mention = mention
+        self.mentioned: dict[str, Mention] = {}
+
+    def name(self, member_id: str | None) -> str:
+        member = self._members.get(member_id or "")
+        if member is None:
+            return "—"
+        return member.name or member.email or member.id
+
+    def mention(self, member_id: str | None) -> Markdown:
+        """``<at>Name</at>``, its entity kept for the card; the plain name where it cannot be."""
+        member = self._members.get(member_id or "")
+        shown = _NOT_IN_MENTION.sub(" ", self.name(member_id)).strip()
+        if not self._mention or member is None or not shown:
+            return Markdown(join([self.name(member_id)]))
+        tagged = f"<at>{shown}</at>"
+        self.mentioned.setdefault(
+            member.id,
+            Mention(text=tagged, mentioned=MentionedEntity(id=member.id, name=member.name)),
+        )
+        return Markdown(tagged)
+
+
+def _card(
+    lang: Language, digest: TeamDigest, names: _Names, limits: _Limits, *, personal: bool
+) -> Element:
+    names.mentioned.clear()
+    body: list[Element] = [
+        *_header(lang, digest, personal=personal),
+        *_overall(lang, digest, personal=personal),
+    ]
+    if not personal:
+        body += _participation(lang, digest, names)
+    body += _mix(lang, digest)
+    see_all = "my_okrs" if personal else "team_okrs"
+    body += _objectives(lang, digest, names, limits.objectives, see_all)
+    body += _since_last(lang, digest, names, limits, see_all)
+    body += _kpis(lang, digest, limits.kpis)
+    body += _trend(lang, digest)
+    result = card(body, _actions(lang, digest, personal=personal))
+    if names.mentioned:
+        result["msteams"]["entities"] = [
+            m.model_dump(exclude_none=True) for m in names.mentioned.values()
+        ]
+    return result
+
+
+def _header(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Element]:
+    title = text(lang, "digest.personal_title") if personal else digest.team_name
+    week = text(
+        lang,
+        "digest.week",
+        week=str(digest.week),
+        weeks=str(digest.weeks),
+        period=format_period(digest.period, lang),
+    )
+    return [
+        heading(title or text(lang, "digest.title")),
+        paragraph(week, isSubtle=True, spacing="None"),
+    ]
+
+
+def _overall(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Element]:
+    if not digest.objectives:
+        key = "digest.personal_empty" if personal else "digest.empty"
+        return [paragraph(text(lang, key))]
+    change = (
+        text(lang, "digest.first")
+        if digest.change is None
+        else text(lang, "digest.change", points=format_points(digest.change, lang))
+    )
+    if digest.overall is None:
+        return [paragraph(text(lang, "digest.no_key_results")), paragraph(change, isSubtle=True)]
+    overall = float(digest.overall)
+    expected = None if digest.expected is None else float(digest.expected)
+    plan = (
+        text(lang, "digest.plan", expected=format_progress(expected, lang))
+        if expected is not None
+        else ""
+    )
+    summary = text(lang, "digest.overall_line", progress=progress_text(overall, lang))
+    chart = gauge(
+        overall * 100,
+        _pace_segments(lang, expected),
+        sub_label=plan or text(lang, "digest.overall_label"),
+        fallback=[join([summary, plan]) if plan else summary],
+        title=text(lang, "digest.overall_label"),
+    )
+    return [chart, paragraph(change, isSubtle=True, spacing="Small")]
+
+
+def _pace_segments(lang: Language, expected: float | None) -> list[Slice]:
+    """The gauge's scale coloured by pace: far behind, behind, then on the expected line."""
+    if expected is None:
+        return [Slice(text(lang, "digest.overall_label"), 100, "neutral")]
+    line_at = expected * 100
+    far = max(0.0, line_at - float(DEFAULT_THRESHOLDS.at_risk_gap) * 100)
+    return [
+        Slice(label(lang, PaceStatus.AT_RISK), far, "attention"),
+        Slice(label(lang, PaceStatus.BEHIND), line_at - far, "warning"),
+        Slice(label(lang, PaceStatus.ON_TRACK), 100 - line_at, "good"),
+    ]
+
+
+def _participation(lang: Language, digest: TeamDigest, names: _Names) -> list[Element]:
+    taking = digest.participation
+    if taking.round_date is None or taking.asked == 0:
+        return [paragraph(text(lang, "digest.no_round"), isSubtle=True)]
+    count = text(
+        lang,
+        "summary.count",
+        done=str(taking.checked_in),
+        total=str(taking.asked),
+    )
+    section = [
+        heading(text(lang, "digest.participation"), size="Medium"),
+        paragraph(
+            join(
+                [
+                    bold(count),
+                    text(lang, "summary.round", round=format_date(taking.round_date, lang)),
+                ]
+            ),
+            spacing="None",
+        ),
+    ]
+    if taking.missing_ids:
+        shown = [names.name(i) for i in taking.missing_ids[:MOST_MISSING_NAMES]]
+        rest = len(taking.missing_ids) - len(shown)
+        if rest:
+            shown.append(text(lang, "digest.more_people", count=rest))
+        section.append(
+            paragraph(
+                text(lang, "digest.not_yet", names=format_list(shown, lang)),
+                isSubtle=True,
+                spacing="None",
+            )
+        )
+    return section
+
+
+def _mix(lang: Language, digest: TeamDigest) -> list[Element]:
+    mix = digest.mix
+    if mix.total == 0:
+        return []
+    slices = [
+        Slice(label(lang, CheckInStatus.ON_TRACK), mix.on_track, "good"),
+        Slice(label(lang, CheckInStatus.AT_RISK), mix.at_risk, "warning"),
+        Slice(label(lang, CheckInStatus.OFF_TRACK), mix.off_track, "attention"),
+        Slice(text(lang, "digest.not_updated"), mix.not_updated, "neutral"),
+    ]
+    counts = join([f"{s.legend}: {int(s.value)}" for s in slices])
+    return [
+        heading(text(lang, "digest.mix", count=mix.total), size="Medium"),
+        donut(slices, fallback=[counts]),
+    ]
+
+
+def _objectives(
+    lang: Language, digest: TeamDigest, names: _Names, limit: int, see_all: str
+) -> list[Element]:
+    if not digest.objectives:
+        return []
+    shown = digest.objectives[:limit]
+    section: list[Element] = [
+        heading(text(lang, "digest.objectives", count=len(digest.objectives)), size="Medium")
+    ]
+    section += [_objective(lang, line, names) for line in shown]
+    rest = len(digest.objectives) - len(shown)
+    if rest:
+        section.append(_more(lang, rest, "digest.more_objectives", see_all))
+    return section
+
+
+def _objective(lang: Language, line: ObjectiveLine, names: _Names) -> Element:
+    facts = [
+        "—" if line.progress is None else format_progress(line.progress, lang),
+        *([] if line.change is None else [format_points(line.change, lang)]),
+        names.name(line.owner_id),
+    ]
+    badge: list[Element] = []
+    if line.status is not None:
+        badge = [status_badge(lang, line.status)]
+    elif line.pace is not None:
+        badge = [pace_badge(lang, line.pace)]
+    items: list[Element] = [
+        {
+            "type": "ColumnSet",
+            "columns": [
+                {
+                    "type": "Column",
+                    "width": "stretch",
+                    "items": [
+                        paragraph(bold(line.title)),
+                        paragraph(join(facts), isSubtle=True, spacing="None", size="Small"),
+                    ],
+                },
+                {
+                    "type": "Column",
+                    "width": "auto",
+                    "verticalContentAlignment": "Center",
+                    "items": badge,
+                },
+            ],
+        }
+    ]
+    if line.progress is not None:
+        items.append(progress_element(lang, float(line.progress), line.status))
+    return {"type": "Container", "spacing": "Medium", "separator": True, "items": items}
+
+
+def _since_last(
+    lang: Language, digest: TeamDigest, names: _Names, limits: _Limits, see_all: str
+) -> list[Element]:
+    section: list[Element] = []
+    moves = [*digest.movers_up[: limits.movers], *digest.movers_down[: limits.movers]]
+    if moves and digest.change is not None:
+        section.append(heading(text(lang, "digest.movers"), size="Medium"))
+        section += [_mover(lang, kr, names) for kr in moves]
+    if digest.stale:
+        shown = digest.stale[: limits.stale]
+        section.append(heading(text(lang, "digest.stale"), size="Medium"))
+        section += [
+            paragraph(
+                join(
+                    [
+                        bold(kr.title),
+                        names.name(kr.owner_id),
+                        text(lang, "digest.rounds_missed", count=kr.rounds_missed),
+                    ]
+                ),
+                spacing="Small",
+            )
+            for kr in shown
+        ]
+        if len(digest.stale) > len(shown):
+            section.append(
+                _more(lang, len(digest.stale) - len(shown), "digest.more_key_results", see_all)
+            )
+    section.append(heading(text(lang, "digest.at_risk"), size="Medium"))
+    if not digest.at_risk:
+        section.append(paragraph(text(lang, "digest.nothing_at_risk")))
+    shown_risks = digest.at_risk[: limits.at_risk]
+    section += [_risk(lang, kr, names, limits.note) for kr in shown_risks]
+    if len(digest.at_risk) > len(shown_risks):
+        section.append(
+            _more(lang, len(digest.at_risk) - len(shown_risks), "digest.more_key_results", see_all)
+        )
+    return section
+
+
+def _mover(lang: Language, kr: KeyResultLine, names: _Names) -> Element:
+    arrow = "▲" if (kr.change or 0) > 0 else "▼"
+    change = "" if kr.change is None else format_points(kr.change, lang)
+    return paragraph(
+        join(
+            [
+                Markdown(f"{arrow} {join([change])}"),
+                bold(kr.title),
+                format_progress(kr.progress, lang),
+                names.name(kr.owner_id),
+            ]
+        ),
+        spacing="Small",
+    )
+
+
+def _risk(lang: Language, kr: KeyResultLine, names: _Names, note_length: int) -> Element:
+    details: list[Element] = [
+        paragraph(bold(kr.title)),
+        paragraph(
+            join([names.mention(kr.owner_id), format_progress(kr.progress, lang)]),
+            spacing="None",
+            size="Small",
+        ),
+    ]
+    if kr.note and note_length:
+        note = kr.note if len(kr.note) <= note_length else kr.note[: note_length - 1] + "…"
+        details.append(paragraph(italic(f"“{note}”"), isSubtle=True, spacing="None", size="Small"))
+    badge = [status_badge(lang, kr.status)] if kr.status is not None else []
+    return {
+        "type": "ColumnSet",
+        "spacing": "Small",
+        "columns": [
+            {"type": "Column", "width": "stretch", "items": details},
+            {
+                "type": "Column",
+                "width": "auto",
+                "verticalContentAlignment": "Center",
+                "items": badge,
+            },
+        ],
+    }
+
+
+def _kpis(lang: Language, digest: TeamDigest, limit: int) -> list[Element]:
+    if not digest.kpis:
+        return []
+    shown = digest.kpis[:limit]
+    section: list[Element] = [heading(text(lang, "digest.kpis_unhealthy"), size="Medium")]
+    section += [
+        paragraph(
+            join(
+                [
+                    join(["✗", bold(entry.kpi.title)], " "),
+                    kpi_value(lang, entry.kpi),
+                    label(lang, entry.health),
+                ]
+            ),
+            spacing="Small",
+        )
+        for entry in shown
+    ]
+    if len(digest.kpis) > len(shown):
+        section.append(
+            paragraph(text(lang, "digest.more_kpis", count=len(digest.kpis) - len(shown)))
+        )
+    return section
+
+
+def _trend(lang: Language, digest: TeamDigest) -> list[Element]:
+    """Overall progress and the plan line per digest, by week of the period."""
+    points = [p for p in digest.trend if p.overall is not None][-MOST_TREND_POINTS:]
+    if len(points) < 2:
+        return []
+    overall_name = text(lang, "digest.overall_label")
+    plan_name = text(lang, "digest.plan_label")
+    weeks = [
+        text(lang, "digest.week_short", week=str((p.day - digest.period.start).days // 7 + 1))
+        for p in points
+    ]
+    overall = [(week, float(p.overall or 0) * 100) for week, p in zip(weeks, points, strict=True)]
+    plan = [
+        (week, float(p.expected) * 100)
+        for week, p in zip(weeks, points, strict=True)
+        if p.expected is not None
+    ]
+    series = [Series(overall_name, overall, "categoricalBlue")]
+    if plan:
+        series.append(Series(plan_name, plan, "neutral"))
+    shown = [
+        f"{week} {format_progress(p.overall or 0, lang)}"
+        + ("" if p.expected is None else f" ({format_progress(p.expected, lang)})")
+        for week, p in zip(weeks, points, strict=True)
+    ]
+    fallback = text(
+        lang, "digest.trend_points", overall=overall_name, plan=plan_name, points=join(shown)
+    )
+    return [
+        heading(text(lang, "digest.trend"), size="Medium"),
+        line(series, fallback=[fallback], y_max=100),
+    ]
+
+
+def _more(lang: Language, count: int, key: str, command: str) -> Element:
+    """ "…and 180 more", with a button that runs ``command`` (``team_okrs``) to see them all."""
+    see_all = execute(
+        text(lang, "digest.see_all"),
+        verbs.COMMAND_RUN,
+        {"command": command},
+        associatedInputs="none",
+    )
+    return {
+        "type": "ColumnSet",
+        "spacing": "Small",
+        "columns": [
+            {
+                "type": "Column",
+                "width": "stretch",
+                "verticalContentAlignment": "Center",
+                "items": [paragraph(text(lang, key, count=count), isSubtle=True)],
+            },
+            {
+                "type": "Column",
+                "width": "auto",
+                "items": [{"type": "ActionSet", "actions": [see_all]}],
+            },
+        ],
+    }
+
+
+def _actions(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Element]:
+    """Check in now (the presser's own card, privately) and the OKRs; nothing that authors."""
+    okrs = "my_okrs" if personal else "team_okrs"
+    # The channel's card names its team: a press from outside it is refused.
+    team = {} if personal else {"team_id": digest.team_id}
+    return [
+        execute(text(lang, "digest.checkin_now"), verbs.CHECKIN_NOW, team, style="positive"),
+        execute(
+            text(lang, f"digest.{okrs}"),
+            verbs.COMMAND_RUN,
+            {"command": okrs},
+            associatedInputs="none",
+        ),
+    ]
