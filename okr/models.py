@@ -162,6 +162,9 @@ class TeamSettings:
     # When the rhythm (cadence, weekday, time, time zone) last changed: rounds due
     # before it are not sent, so a change never fires a past round at once.
     rhythm_changed_at: datetime | None = None
+    # When the digest's day, time or zone last changed, or it was turned on: slots
+    # due before it are not posted (okr.digest_due), as for rhythm_changed_at.
+    digest_changed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
