@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,7 +31,7 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def friday_16(zone: str, **changes: object) -> TeamSettings:
+def friday_16(zone: str, **changes: Any) -> TeamSettings:
     return dataclasses.replace(
         TeamSettings(time_zone=zone, digest_weekday=4, digest_time=time(16, 0)), **changes
     )
