@@ -34,9 +34,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from okr.cadence import owner_zone, wall_time_instant, zone_or
-from okr.models import Objective, ObjectiveState, TeamSettings
+from okr.models import Objective, ObjectiveState, ObjectiveType, TeamSettings, Tenant
 from okr.periods import Period
 
 DIGEST_KIND = "digest"
@@ -65,8 +66,8 @@ class DigestSlot:
 
 
 @dataclass(frozen=True, slots=True)
-class PeriodReportDue:
-    """A team's period whose objectives are all closed.
+class PeriodReport:
+    """A team's period whose objectives are all closed: what its report shows.
 
     Attributes:
         period: The period.
@@ -77,6 +78,25 @@ class PeriodReportDue:
     period: Period
     objectives: tuple[Objective, ...]
     closed_at: datetime
+
+    def average(self, kind: ObjectiveType) -> Decimal | None:
+        """The mean score of the scored objectives of ``kind``, to 2 places; None if none.
+
+        Committed and aspirational objectives read differently (1.0 is expected
+        of one, 0.7 is success for the other), so they are never averaged together.
+        """
+        scores = [o.score for o in self.objectives if o.type is kind and o.score is not None]
+        if not scores:
+            return None
+        return (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def team_locale(settings: TeamSettings, tenant: Tenant) -> str:
+    """The language of the team's channel posts: the team's choice, else the tenant's default.
+
+    Set at install to the installer's language; teams from before then have none.
+    """
+    return settings.language or tenant.default_locale
 
 
 def digest_round_id(team_id: str, day: date) -> str:
@@ -146,7 +166,7 @@ def next_digest_at(settings: TeamSettings, now: datetime) -> datetime | None:
 
 def period_reports_due(
     objectives: Iterable[Objective], now: datetime, zone: str
-) -> list[PeriodReportDue]:
+) -> list[PeriodReport]:
     """The team's periods whose report is due at ``now`` (see the module docs).
 
     Args:
@@ -166,5 +186,5 @@ def period_reports_due(
             continue
         closes = [o.closed_at for o in members if o.closed_at is not None]
         if closes and now - max(closes) <= REPORT_WINDOW:
-            due.append(PeriodReportDue(period, tuple(members), max(closes)))
+            due.append(PeriodReport(period, tuple(members), max(closes)))
     return due

@@ -68,13 +68,15 @@ SUMMARY_LOOKBACK_ROUNDS = 4
 
 
 class DeliveryKind(StrEnum):
-    """What is sent to one person in one round."""
+    """What is sent to one person (or posted in a team's channel) in one round."""
 
     CHECKIN = "checkin"
     REMINDER = "reminder"
     SUMMARY = "summary"
     NUDGE = "nudge"  # one more reminder, asked for by a team owner from the summary
     NUDGE_REQUEST = "nudge_request"  # the team owner's ask, kept with the round's records
+    DIGEST = "digest"  # a team's weekly digest, posted in its digest channel (okr.digest_due)
+    PERIOD_REPORT = "report"  # a closed period's report, posted there too
 
 
 def nudge_request_id(round_id: str) -> str:

@@ -380,9 +380,9 @@ class Delivery:
     """
 
     tenant_id: str
-    id: str  # f"{round_id}|{member_id}"
+    id: str  # f"{round_id}|{member_id}|{kind}"; a channel post: f"{round_id}|channel"
     round_id: str
-    member_id: str
+    member_id: str  # the person; for a channel post (digest, period report) the channel's id
     kind: str
     state: DeliveryState = DeliveryState.PENDING
     attempts: int = 0

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from okr.digest import TeamDigest
+from okr.digest_due import PeriodReport
 from okr.due import OwnerRound
 from okr.models import KeyResult, Member, Objective, Team, TeamSettings
 
@@ -64,4 +65,12 @@ class Composer(Protocol):
         """The team's digest card, in the team's language (``team.settings.language``).
 
         ``members``: the people the digest names (owners, those missing), by id.
+        """
+
+    def period_report(
+        self, team: Team, report: PeriodReport, members: Mapping[str, Member]
+    ) -> Composed:
+        """The report of a closed period for the team's channel, in ``team.settings.language``.
+
+        ``members``: the objectives' owners, by id.
         """

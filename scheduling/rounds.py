@@ -1,14 +1,15 @@
-"""The delivery engine: one pass of check-ins, or of reminders and summaries.
+"""The delivery engine: one pass of check-ins, of reminders and summaries, or of digests.
 
-A pass asks the domain (:mod:`okr.due`) what is due at ``now`` for each team,
-then delivers each item exactly once:
+A pass asks the domain (:mod:`okr.due`, :mod:`okr.digest_due`) what is due at
+``now`` for each team, then delivers each item exactly once:
 
 1. A lease per (team, pass kind) in storage, ETag-protected and renewed while
    the pass runs, lets one app instance work on a team at a time.
-2. Before sending, a delivery record ``<round>|<member>|<kind>`` is written as
-   PENDING. A record already SENT or UNREACHABLE is never sent again; a record
-   left PENDING by a crashed instance, or FAILED, is tried again by the next pass
-   (FAILED up to ``max_attempts`` passes).
+2. Before sending, a delivery record ``<round>|<member>|<kind>`` (a channel
+   post: ``<digest or report round>|channel``) is written as PENDING. A record
+   already SENT or UNREACHABLE is never sent again; a record left PENDING by a
+   crashed instance, or FAILED, is tried again by the next pass (FAILED up to
+   ``max_attempts`` passes).
 3. After the send, the record moves to SENT, FAILED or UNREACHABLE.
 
 :meth:`DeliveryEngine.stop` (SIGTERM) ends passes early but cleanly: cards in
@@ -29,11 +30,22 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
+from okr.digest import TeamDigest
+from okr.digest_due import (
+    DigestSlot,
+    PeriodReport,
+    digest_due,
+    digest_round_id,
+    period_reports_due,
+    report_round_id,
+    team_locale,
+)
 from okr.due import (
     DeliveryKind,
     OwnerRound,
@@ -56,6 +68,7 @@ from okr.models import (
     Objective,
     ObjectiveState,
     Team,
+    Tenant,
 )
 from scheduling.composer import Composed, Composer
 from scheduling.sender import PersonalTarget, Sender, SendOutcome, SendResult
@@ -73,6 +86,7 @@ class PassKind(StrEnum):
 
     CHECKINS = "checkins"
     REMINDERS = "reminders"  # reminders and the team owners' summaries
+    DIGESTS = "digests"  # the weekly channel digest, and the period report
 
 
 @dataclass
@@ -135,14 +149,50 @@ class LeaseLostError(RuntimeError):
 
 
 @dataclass(frozen=True, slots=True)
+class PersonalChat:
+    """A person, in their 1:1 chat with the bot (opened on the first send)."""
+
+    member_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPost:
+    """A new post (not a reply) in one of the team's channels."""
+
+    channel_id: str
+
+
+Recipient = PersonalChat | ChannelPost
+
+CHANNEL_RECIPIENT = "channel"
+"""The last part of a channel post's delivery id (``digest|<team>|<slot>|channel``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Work:
     """One delivery to make: its record id, recipient and how to build its card."""
 
     delivery_id: str
     round_id: str
-    member: Member
+    recipient: Recipient
     kind: DeliveryKind
     build: Callable[[], Awaitable[Composed]]
+
+    @property
+    def recipient_id(self) -> str:
+        """What the delivery record names as ``member_id``: the person, or the channel's id."""
+        if isinstance(self.recipient, PersonalChat):
+            return self.recipient.member_id
+        return self.recipient.channel_id
+
+
+class DigestReader(Protocol):
+    """Reads what a team's digest shows (``scheduling.digest_reads.read_team_digest``)."""
+
+    async def __call__(
+        self, store: OkrStore, team: Team, *, now: datetime, slot: date
+    ) -> tuple[TeamDigest, Mapping[str, Member]]:
+        """The team's digest for ``slot`` as of ``now``, and the people it names by id."""
 
 
 async def active_key_results(
@@ -204,6 +254,8 @@ class DeliveryEngine:
             rate limits; this only bounds memory and parallel connections).
         max_attempts: Passes after which a FAILED delivery is given up.
         progress: Called with a short line as work completes (for terminals).
+        read_digest: Reads a team's digest for the digests pass
+            (``scheduling.digest_reads.read_team_digest`` in the app).
     """
 
     def __init__(
@@ -218,8 +270,10 @@ class DeliveryEngine:
         concurrency: int = 16,
         max_attempts: int = 5,
         progress: Callable[[str], None] | None = None,
+        read_digest: DigestReader | None = None,
     ) -> None:
         self._store = store
+        self._read_digest = read_digest
         self._sender = sender
         self._composer = composer
         self._instance = instance
@@ -272,6 +326,12 @@ class DeliveryEngine:
                 continue
             try:
                 objectives = await self._store.list_objectives(tenant_id, team_id=team.id)
+                if kind is PassKind.DIGESTS:
+                    # Not only teams with active objectives: a closed period's report too.
+                    records = _RoundRecords(self._store, tenant_id)
+                    work = self._digest_work(now, team, objectives)
+                    await self._deliver_due(kind, team, work, records, counts)
+                    continue
                 if not any(o.state is ObjectiveState.ACTIVE for o in objectives):
                     continue  # nothing can be due: no lease, no further reads
                 if members is None:
@@ -301,6 +361,17 @@ class DeliveryEngine:
             if kind is PassKind.CHECKINS
             else await self._reminder_work(now, snapshot, records)
         )
+        await self._deliver_due(kind, team, work, records, counts)
+
+    async def _deliver_due(
+        self,
+        kind: PassKind,
+        team: Team,
+        work: list[Work],
+        records: _RoundRecords,
+        counts: PassCounts,
+    ) -> None:
+        """Deliver what is not done yet, under the team's lease for ``kind``."""
         work = await self._not_yet_done(work, records, counts)
         if not work:
             return
@@ -388,6 +459,67 @@ class DeliveryEngine:
                 work += self._summary_work(summary.among(asked), snapshot, len(asked))
         return work
 
+    def _digest_work(self, now: datetime, team: Team, objectives: list[Objective]) -> list[Work]:
+        """The team's digest when its slot is due, and the report of each period just closed."""
+        work = []
+        if any(o.state is ObjectiveState.ACTIVE for o in objectives):
+            try:
+                slot = digest_due(team.settings, now, since=team.created_at)
+            except ValueError as exc:  # stored settings from before they were validated
+                log.warning("team %s has no usable digest slot: %s", team.id, exc)
+                slot = None
+            if slot is not None:
+                work.append(self._slot_work(now, team, slot))
+        for report in period_reports_due(objectives, now, team.settings.time_zone):
+            work.append(self._report_work(team, report))
+        return work
+
+    def _slot_work(self, now: datetime, team: Team, slot: DigestSlot) -> Work:
+        read = self._read_digest
+        if read is None:
+            raise RuntimeError("the digests pass needs a digest reader (read_digest)")
+
+        async def build() -> Composed:
+            speaking = await self._speaking(team)
+            digest, members = await read(self._store, speaking, now=now, slot=slot.day)
+            # Stored before the post: the next digest compares with what this one showed.
+            # A conflict: an earlier attempt at this slot stored it, then crashed or failed.
+            with contextlib.suppress(ConflictError):
+                await self._store.save_snapshot(digest.snapshot)
+            return self._composer.digest(speaking, digest, members)
+
+        round_id = digest_round_id(team.id, slot.day)
+        return self._channel_work(team, round_id, DeliveryKind.DIGEST, build)
+
+    def _report_work(self, team: Team, report: PeriodReport) -> Work:
+        async def build() -> Composed:
+            owners = {o.owner_id for o in report.objectives if o.owner_id}
+            members = {
+                m.id: m
+                for owner in sorted(owners)
+                if (m := await self._store.get_member(team.tenant_id, owner)) is not None
+            }
+            return self._composer.period_report(await self._speaking(team), report, members)
+
+        round_id = report_round_id(team.id, report.period)
+        return self._channel_work(team, round_id, DeliveryKind.PERIOD_REPORT, build)
+
+    @staticmethod
+    def _channel_work(
+        team: Team, round_id: str, kind: DeliveryKind, build: Callable[[], Awaitable[Composed]]
+    ) -> Work:
+        # General (the default) has the team's own id.
+        channel = ChannelPost(team.settings.digest_channel_id or team.id)
+        return Work(f"{round_id}|{CHANNEL_RECIPIENT}", round_id, channel, kind, build)
+
+    async def _speaking(self, team: Team) -> Team:
+        """``team`` with the language its channel posts are in (its own, else the tenant's)."""
+        tenant = await self._store.get_tenant(team.tenant_id) or Tenant(id=team.tenant_id)
+        locale = team_locale(team.settings, tenant)
+        return dataclasses.replace(
+            team, settings=dataclasses.replace(team.settings, language=locale)
+        )
+
     def _owner_work(
         self,
         entry: OwnerRound,
@@ -410,7 +542,9 @@ class DeliveryEngine:
                 reminder=kind in (DeliveryKind.REMINDER, DeliveryKind.NUDGE),
             )
 
-        return Work(entry.delivery_id(kind), entry.round_id, entry.member, kind, build)
+        return Work(
+            entry.delivery_id(kind), entry.round_id, PersonalChat(entry.member.id), kind, build
+        )
 
     def _summary_work(
         self, summary: RoundSummary, snapshot: TeamSnapshot, asked: int
@@ -429,7 +563,15 @@ class DeliveryEngine:
                     asked=asked,
                 )
 
-            work.append(Work(delivery_id, summary.round_id, recipient, DeliveryKind.SUMMARY, build))
+            work.append(
+                Work(
+                    delivery_id,
+                    summary.round_id,
+                    PersonalChat(recipient_id),
+                    DeliveryKind.SUMMARY,
+                    build,
+                )
+            )
         return work
 
     # -- delivering --------------------------------------------------------------
@@ -475,7 +617,7 @@ class DeliveryEngine:
                         tenant_id=tenant_id,
                         id=item.delivery_id,
                         round_id=item.round_id,
-                        member_id=item.member.id,
+                        member_id=item.recipient_id,
                         kind=item.kind.value,
                         created_at=self._clock(),
                     )
@@ -483,11 +625,16 @@ class DeliveryEngine:
             except ConflictError:
                 counts.skipped += 1  # another pass recorded it first
                 return
-        target = await self._target(team, item.member.id)
+        recipient = item.recipient
+        if isinstance(recipient, PersonalChat):
+            target = await self._target(team, recipient.member_id)
+            missing = "no conversation"
+        else:
+            target = await self._channel_target(team, recipient.channel_id)
+            missing = "no channel conversation stored for the team (install the bot in it again)"
         if target is None:
-            await self._finish(
-                record, SendResult(SendOutcome.FAILED, error="no conversation"), counts
-            )
+            log.warning("%s %s: %s", item.kind.value, item.delivery_id, missing)
+            await self._finish(record, SendResult(SendOutcome.FAILED, error=missing), counts)
             return
         prepared = await item.build()
         result = await self._sender.send_card(target, prepared.content, prepared.fallback_text)
@@ -496,9 +643,12 @@ class DeliveryEngine:
             await self._remember_chat(result.conversation)
         await self._finish(record, result, counts, opened_chat=opened_chat)
         if result.outcome is SendOutcome.UNREACHABLE:
-            await self._mark_unreachable(tenant_id, item.member.id)
+            if isinstance(recipient, PersonalChat):
+                await self._mark_unreachable(tenant_id, recipient.member_id)
+            else:  # the channel was deleted, or the bot removed: next week tries again
+                log.warning("%s %s: the channel refused the post", item.kind.value, record.id)
         if self._progress is not None:
-            self._progress(f"{item.kind.value} {result.outcome.value} {item.member.id}")
+            self._progress(f"{item.kind.value} {result.outcome.value} {item.recipient_id}")
 
     async def _finish(
         self, record: Delivery, result: SendResult, counts: PassCounts, *, opened_chat: bool = False
@@ -542,6 +692,31 @@ class DeliveryEngine:
             if ref.kind is ConversationKind.CHANNEL:
                 return PersonalTarget(team.tenant_id, member_id, ref.service_url, ref.bot_id)
         return None
+
+    async def _channel_target(self, team: Team, channel_id: str) -> ConversationRef | None:
+        """Where a new post in the channel goes: the channel's own conversation.
+
+        The stored reference of the channel when the bot has one (installed or
+        spoken to there), else the team's service URL and bot from another of its
+        channels: the bot may post in every channel of a team it is installed in.
+        The conversation id is the channel's id, never a thread's
+        (``;messageid=``), so the post starts a new conversation in the channel.
+        """
+        store = self._store
+        stored = await store.get_conversation(team.tenant_id, channel_id)
+        if not (stored and stored.active and stored.kind is ConversationKind.CHANNEL):
+            channels = await store.list_conversations(team.tenant_id, team_id=team.id)
+            stored = next(
+                (r for r in channels if r.active and r.kind is ConversationKind.CHANNEL), None
+            )
+            if stored is None:
+                return None
+        return dataclasses.replace(
+            stored,
+            id=channel_id,
+            conversation_id=channel_id.split(";messageid=", maxsplit=1)[0],
+            etag=None,
+        )
 
     async def _remember_chat(self, ref: ConversationRef) -> None:
         store = self._store
