@@ -210,3 +210,38 @@ def test_no_report_for_a_period_not_over_only_drafts_or_closed_long_ago() -> Non
     assert (
         period_reports_due([objective("a", ObjectiveState.CLOSED)], utc(2026, 10, 9), "UTC") == []
     )
+
+
+def test_the_report_averages_committed_and_aspirational_apart() -> None:
+    closed_at = utc(2026, 10, 2)
+    scored = [
+        dataclasses.replace(
+            objective("c1", ObjectiveState.CLOSED, closed_at=closed_at), score=Decimal("1.0")
+        ),
+        dataclasses.replace(
+            objective("c2", ObjectiveState.CLOSED, closed_at=closed_at), score=Decimal("0.5")
+        ),
+        dataclasses.replace(
+            objective(
+                "a1", ObjectiveState.CLOSED, closed_at=closed_at, kind=ObjectiveType.ASPIRATIONAL
+            ),
+            score=Decimal("0.7"),
+        ),
+        dataclasses.replace(
+            objective(
+                "a2", ObjectiveState.CLOSED, closed_at=closed_at, kind=ObjectiveType.ASPIRATIONAL
+            ),
+            score=Decimal("0.6"),
+        ),
+        dataclasses.replace(
+            objective(
+                "a3", ObjectiveState.CLOSED, closed_at=closed_at, kind=ObjectiveType.ASPIRATIONAL
+            ),
+            score=None,  # closed without a score: not averaged
+        ),
+    ]
+    [report] = period_reports_due(scored, utc(2026, 10, 9), "UTC")
+    assert report.average(ObjectiveType.COMMITTED) == Decimal("0.75")
+    assert report.average(ObjectiveType.ASPIRATIONAL) == Decimal("0.65")
+    only_committed = dataclasses.replace(report, objectives=report.objectives[:2])
+    assert only_committed.average(ObjectiveType.ASPIRATIONAL) is None
