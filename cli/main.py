@@ -1,8 +1,8 @@
 """Command-line entry points: ``python app.py <command> ...``.
 
 - ``import FILE.csv --tenant ID --team ID [--dry-run]`` / ``export --tenant ID [--out FILE]``
-- ``run checkins|reminders [--now ISO-8601] [--tenant ID]``: one pass, then exit
-  (when it sends nothing, it says when each team's next round is)
+- ``run checkins|reminders|digests [--now ISO-8601] [--tenant ID]``: one pass, then exit
+  (when it sends nothing, it says when each team's next round, or digest, is)
 - ``package [--app-id GUID] [--out build/okr-checkins.zip] [--domain HOST ...]``: the Teams app zip
 
 Each exits non-zero on failure with a message a person can act on, never a
@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export a tenant's OKRs as CSV")
     exp.add_argument("--tenant", required=True, type=tenant_argument, help="Entra tenant id")
     exp.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    run = sub.add_parser("run", help="run one pass of check-ins or reminders now, then exit")
+    run = sub.add_parser(
+        "run", help="run one pass of check-ins, reminders or digests now, then exit"
+    )
     run.add_argument("kind", choices=[k.value for k in PassKind])
     run.add_argument(
         "--now",
@@ -195,7 +197,7 @@ async def _run_pass(args: argparse.Namespace, settings: Settings, store: object)
     print(f"{kind.value} at {now.isoformat()}: {counts.line()}")
     if not (counts.sent or counts.skipped or counts.busy_teams or engine.stopping) and counts.ok:
         # "sent=0" alone reads like a broken schedule: say when the next rounds are.
-        print(await idle_line(store, now, args.tenant, checkins=kind is PassKind.CHECKINS))
+        print(await idle_line(store, now, args.tenant, kind))
     if engine.stopping:
         return 128 + signal.SIGTERM
     return 0 if counts.ok else 1

@@ -4,6 +4,7 @@
 ``sent=0 skipped=0 …``, which reads the same as a broken schedule. When a pass
 sends nothing, the CLI adds one line saying when each team's next round is
 (in the team's own time zone, as its owners set it), or why a team has none.
+After a digests pass it says when each team's next digest is instead.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from okr.cadence import next_round_at
-from okr.models import ObjectiveState
+from okr.cadence import next_round_at, owner_zone
+from okr.digest_due import next_digest_at
+from okr.models import ObjectiveState, TeamSettings
+from scheduling.rounds import PassKind
 from storage.store import OkrStore
 
 # The line names the soonest few teams; an operator with hundreds wants the gist.
@@ -21,7 +24,7 @@ SHOWN_TEAMS = 5
 
 @dataclass(frozen=True, slots=True)
 class NextRound:
-    """A team's next check-in round, in the team's time zone."""
+    """A team's next check-in round (or digest), in the team's time zone."""
 
     team: str
     at: datetime  # aware, in the team's zone
@@ -32,10 +35,15 @@ class NextRound:
         return f"{self.team}: {self.at:%a %d/%m %H:%M} {zone}"
 
 
-async def idle_line(
-    store: OkrStore, now: datetime, tenant_id: str | None, *, checkins: bool
-) -> str:
-    """One line saying that nothing was due, and when each team's next round is.
+_NOTHING_DUE = {
+    PassKind.CHECKINS: "no team is due at this time",
+    PassKind.REMINDERS: "no reminder is due at this time",
+    PassKind.DIGESTS: "no digest is due at this time",
+}
+
+
+async def idle_line(store: OkrStore, now: datetime, tenant_id: str | None, kind: PassKind) -> str:
+    """One line saying that nothing was due, and when each team's next round (or digest) is.
 
     Reads the teams and their objectives, as the pass itself just did; called
     only after a pass that sent nothing.
@@ -44,33 +52,43 @@ async def idle_line(
         store: The store the pass ran on.
         now: The instant the pass ran for (``--now``).
         tenant_id: The tenant the pass was limited to, or None for every active one.
-        checkins: Whether the pass was the check-in pass (else reminders).
+        kind: The pass that ran.
     """
-    rounds, without_objectives = await _next_rounds(store, now, tenant_id)
-    what = "no team is due at this time" if checkins else "no reminder is due at this time"
-    parts = [what]
+    digests = kind is PassKind.DIGESTS
+    rounds, without_objectives, off = await _next_rounds(store, now, tenant_id, digests=digests)
+    parts = [_NOTHING_DUE[kind]]
+    what = "digest" if digests else "round"
     if rounds:
         rounds.sort(key=lambda r: r.at)
-        label = "next round for" if len(rounds) == 1 else "next rounds:"
+        label = f"next {what} for" if len(rounds) == 1 else f"next {what}s:"
         shown = ", ".join(r.describe() for r in rounds[:SHOWN_TEAMS])
         more = len(rounds) - SHOWN_TEAMS
         parts.append(f"{label} {shown}" + (f" and {more} more team(s)" if more > 0 else ""))
-    elif not without_objectives:
+    elif not (without_objectives or off):
         parts.append("no team has installed the bot")
+    if off:
+        parts.append(f"{off} team(s) turned their digest off")
     if without_objectives:
         parts.append(
-            f"{without_objectives} team(s) have no active objectives, so no rounds "
+            f"{without_objectives} team(s) have no active objectives, so no {what}s "
             "(activate one to start them)"
         )
     return "; ".join(parts)
 
 
+def _next_digest(settings: TeamSettings, now: datetime) -> datetime | None:
+    at = next_digest_at(settings, now)
+    return None if at is None else at.astimezone(owner_zone(settings))
+
+
 async def _next_rounds(
-    store: OkrStore, now: datetime, tenant_id: str | None
-) -> tuple[list[NextRound], int]:
+    store: OkrStore, now: datetime, tenant_id: str | None, *, digests: bool
+) -> tuple[list[NextRound], int, int]:
+    """The teams' next rounds (or digests), the teams without active objectives, and
+    (for digests) the teams that turned theirs off."""
     tenants = [tenant_id] if tenant_id else [t.id for t in await store.list_tenants() if t.active]
     rounds: list[NextRound] = []
-    without_objectives = 0
+    without_objectives = off = 0
     for tenant in tenants:
         for team in await store.list_teams(tenant):
             if not team.installed:
@@ -79,7 +97,10 @@ async def _next_rounds(
             if not any(o.state is ObjectiveState.ACTIVE for o in objectives):
                 without_objectives += 1
                 continue
-            at = next_round_at(team.settings, now)
+            if digests and not team.settings.digest_enabled:
+                off += 1
+                continue
+            at = _next_digest(team.settings, now) if digests else next_round_at(team.settings, now)
             if at is not None:
                 rounds.append(NextRound(team.name or team.id, at))
-    return rounds, without_objectives
+    return rounds, without_objectives, off

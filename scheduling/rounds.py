@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from okr.digest import TeamDigest
+from okr.digest import TeamDigest, digest_today, reported_period
 from okr.digest_due import (
     DigestSlot,
     PeriodReport,
@@ -462,7 +462,8 @@ class DeliveryEngine:
     def _digest_work(self, now: datetime, team: Team, objectives: list[Objective]) -> list[Work]:
         """The team's digest when its slot is due, and the report of each period just closed."""
         work = []
-        if any(o.state is ObjectiveState.ACTIVE for o in objectives):
+        # As okr.digest reports: an active objective whose period runs today.
+        if reported_period(objectives, digest_today(team, now)) is not None:
             try:
                 slot = digest_due(team.settings, now, since=team.created_at)
             except ValueError as exc:  # stored settings from before they were validated
@@ -636,7 +637,17 @@ class DeliveryEngine:
             log.warning("%s %s: %s", item.kind.value, item.delivery_id, missing)
             await self._finish(record, SendResult(SendOutcome.FAILED, error=missing), counts)
             return
-        prepared = await item.build()
+        try:
+            prepared = await item.build()
+        except StoreUnavailableError:
+            raise  # an outage: the record stays PENDING for the next pass
+        except Exception as exc:
+            # A card that cannot be built fails like a send, so that it is tried by
+            # later passes up to max_attempts, not forever.
+            log.exception("building %s %s failed", item.kind.value, item.delivery_id)
+            error = SendResult(SendOutcome.FAILED, attempts=0, error=type(exc).__name__)
+            await self._finish(record, error, counts)
+            return
         result = await self._sender.send_card(target, prepared.content, prepared.fallback_text)
         opened_chat = isinstance(target, PersonalTarget)
         if opened_chat and result.conversation is not None:

@@ -6,9 +6,10 @@ import dataclasses
 import json
 import os
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
-from okr.models import Objective, ObjectiveState, Team
+from okr.models import Objective, ObjectiveState, Team, TeamSettings
 from okr.periods import Period
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
@@ -135,4 +136,42 @@ async def test_a_pass_that_sends_nothing_says_when_the_next_round_is(tmp_path: P
     reminders = app(db, "run", "reminders", "--now", "2026-12-09T03:00:00+00:00")
     assert reminders.stdout.splitlines()[-1].startswith(
         "no reminder is due at this time; next round for Sales: Mon 14/12 09:00"
+    )
+
+    # Digests: Sales moved its digest on Tuesday, so Friday 4 Dec's is not posted.
+    async with OkrStore(SqliteBackend(db)) as store:
+        team = await store.get_team(TENANT, TEAM)
+        assert team is not None
+        moved = dataclasses.replace(
+            team.settings, digest_changed_at=datetime(2026, 12, 8, tzinfo=UTC)
+        )
+        await store.save_team(dataclasses.replace(team, settings=moved))
+        await store.save_team(
+            Team(
+                tenant_id=TENANT,
+                id="19:quiet@thread.tacv2",
+                name="Quiet",
+                settings=TeamSettings(digest_enabled=False),
+            )
+        )
+        await store.save_objective(
+            Objective(
+                tenant_id=TENANT,
+                id="o2",
+                title="Calm",
+                owner_id="29:an",
+                period=Period.quarter(2026, 4),
+                state=ObjectiveState.ACTIVE,
+                team_id="19:quiet@thread.tacv2",
+            )
+        )
+    digests = app(db, "run", "digests", "--now", "2026-12-09T03:00:00+00:00")
+    assert digests.returncode == 0, digests.stderr
+    assert digests.stdout.splitlines()[-2].startswith(
+        "digests at 2026-12-09T03:00:00+00:00: sent=0"
+    )
+    assert digests.stdout.splitlines()[-1] == (
+        "no digest is due at this time; next digest for Sales: Fri 11/12 16:00 Asia/Ho_Chi_Minh; "
+        "1 team(s) turned their digest off; "
+        "1 team(s) have no active objectives, so no digests (activate one to start them)"
     )

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOT_ID = "28:bot"
 _CLI_LIMIT_S = 30.0
 _SUMMARY = re.compile(
-    r"^(checkins|reminders) at \S+: sent=(?P<sent>\d+) skipped=(?P<skipped>\d+) "
+    r"^(checkins|reminders|digests) at \S+: sent=(?P<sent>\d+) skipped=(?P<skipped>\d+) "
     r"failed=(?P<failed>\d+) unreachable=(?P<unreachable>\d+) retried=(?P<retried>\d+) "
     r"busy_teams=(?P<busy_teams>\d+)$",
     re.MULTILINE,
