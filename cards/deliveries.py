@@ -22,9 +22,11 @@ from cards.checkin import (
 )
 from cards.digest import team_digest_card
 from cards.i18n import Language, language_for_locale, language_of, text
-from cards.locale_format import format_date, format_typed, format_value
+from cards.locale_format import format_date, format_period, format_typed, format_value
+from cards.period_report import period_report_card, report_lines
 from okr.cadence import owner_zone
 from okr.digest import TeamDigest
+from okr.digest_due import PeriodReport
 from okr.due import OwnerRound
 from okr.models import (
     CheckInStatus,
@@ -168,11 +170,10 @@ class DeliveryCards:
         )
         return ComposedCard(content, text(lang, "summary.title", team=team.name))
 
-    def digest(self, team: Team, digest: TeamDigest, members: Mapping[str, Member]) -> ComposedCard:
-        """The team's digest for its channel, in the team's language (English when unset).
-
-        ``members``: the people the digest names (owners, those missing), by id.
-        """
-        lang = language_for_locale(team.settings.language)
-        content = team_digest_card(lang, digest, members)
-        return ComposedCard(content, text(lang, "digest.notification", team=digest.team_name))
+from cards.digest import team_digest_card
+from cards.i18n import Language, language_for_locale, language_of, text
+from cards.locale_format import format_date, format_period, format_typed, format_value
+from cards.period_report import period_report_card, report_lines
+from okr.cadence import owner_zone
+from okr.digest import TeamDigest
+from okr.digest_due import PeriodReport

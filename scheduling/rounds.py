@@ -254,8 +254,8 @@ class DeliveryEngine:
             rate limits; this only bounds memory and parallel connections).
         max_attempts: Passes after which a FAILED delivery is given up.
         progress: Called with a short line as work completes (for terminals).
-        read_digest: Reads a team's digest for the digests pass
-            (``scheduling.digest_reads.read_team_digest`` in the app).
+        read_digest: Reads a team's digest for the digests pass (default:
+            ``scheduling.digest_reads.read_team_digest``).
     """
 
     def __init__(
@@ -272,8 +272,13 @@ class DeliveryEngine:
         progress: Callable[[str], None] | None = None,
         read_digest: DigestReader | None = None,
     ) -> None:
+        if read_digest is None:
+            # Imported here: digest_reads reads delivery records with this module's helpers.
+            from scheduling.digest_reads import read_team_digest
+
+            read_digest = read_team_digest
         self._store = store
-        self._read_digest = read_digest
+        self._read_digest: DigestReader = read_digest
         self._sender = sender
         self._composer = composer
         self._instance = instance
@@ -477,8 +482,6 @@ class DeliveryEngine:
 
     def _slot_work(self, now: datetime, team: Team, slot: DigestSlot) -> Work:
         read = self._read_digest
-        if read is None:
-            raise RuntimeError("the digests pass needs a digest reader (read_digest)")
 
         async def build() -> Composed:
             speaking = await self._speaking(team)

@@ -489,7 +489,7 @@ STRINGS: dict[str, str] = {
     "settings.field.digest_weekday": "Digest day",
     "settings.field.digest_time": "Digest time (team time zone)",
     "settings.digest.hint": (
-        "Digests are not posted on a schedule yet: these choices are kept for when they are. "
+        "The digest is posted every week on this day and time, in the team's time zone. "
         "Type **digest** to see the team's progress now."
     ),
     "settings.channel.general": "General",
@@ -609,6 +609,20 @@ STRINGS: dict[str, str] = {
     ),
     "close.period_ended": "period ended",
     "close.period_running": "period still running",
+    "period_report.title": "{period} is closed: {team}",
+    "period_report.intro": (
+        "Every objective of {period} is closed. Scores run from 0.0 to 1.0; "
+        "the notes say what each taught us."
+    ),
+    "period_report.average.committed": "Committed (1.0 expected)",
+    "period_report.average.aspirational": "Aspirational (0.7 is a good result)",
+    "period_report.average_value": "{score} on average over {count} scored objectives",
+    "period_report.average_value.one": "{score} ({count} scored objective)",
+    "period_report.chart_title": "Score per objective",
+    "period_report.no_score": "Closed without a score",
+    "period_report.no_note": "No closing note.",
+    "period_report.more": "… and {count} more objectives (type **close** to see them all).",
+    "period_report.more.one": "… and {count} more objective (type **close** to see it).",
     # --- Editing initiatives and KPIs ---------------------------------------------
     "form.initiative.edit": "Edit initiative",
     "form.kpi.edit": "Update KPI",

@@ -514,8 +514,8 @@ STRINGS: dict[str, str] = {
     "settings.field.digest_weekday": "Ngày gửi bản tổng hợp",
     "settings.field.digest_time": "Giờ gửi bản tổng hợp (theo múi giờ của nhóm)",
     "settings.digest.hint": (
-        "Bản tổng hợp chưa được tự động gửi theo lịch: các lựa chọn này được lưu lại cho khi "
-        "có tính năng đó. Gõ **tổng hợp** để xem tiến độ của nhóm ngay bây giờ."
+        "Bản tổng hợp được đăng mỗi tuần vào ngày và giờ này, theo múi giờ của nhóm. "
+        "Gõ **tổng hợp** để xem tiến độ của nhóm ngay bây giờ."
     ),
     "settings.channel.general": "Chung",
     "settings.this_team": "nhóm này",
@@ -640,6 +640,20 @@ STRINGS: dict[str, str] = {
     ),
     "close.period_ended": "kỳ đã kết thúc",
     "close.period_running": "kỳ vẫn đang diễn ra",
+    "period_report.title": "{period} đã kết thúc: {team}",
+    "period_report.intro": (
+        "Mọi mục tiêu của {period} đã được đóng. Điểm từ 0,0 đến 1,0; "
+        "nhận xét cuối kỳ cho biết mỗi mục tiêu đã dạy chúng ta điều gì."
+    ),
+    "period_report.average.committed": "Cam kết (dự kiến đạt 1,0)",
+    "period_report.average.aspirational": "Truyền cảm hứng (đạt 0,7 là kết quả tốt)",
+    "period_report.average_value": "Trung bình {score} trên {count} mục tiêu đã chấm điểm",
+    "period_report.average_value.one": "Trung bình {score} trên {count} mục tiêu đã chấm điểm",
+    "period_report.chart_title": "Điểm của từng mục tiêu",
+    "period_report.no_score": "Đã đóng, chưa chấm điểm",
+    "period_report.no_note": "Chưa có nhận xét cuối kỳ.",
+    "period_report.more": "… và {count} mục tiêu khác (gõ **kết thúc kỳ** để xem tất cả).",
+    "period_report.more.one": "… và {count} mục tiêu khác (gõ **kết thúc kỳ** để xem).",
     # --- Editing initiatives and KPIs ---------------------------------------------
     "form.initiative.edit": "Sửa sáng kiến",
     "form.kpi.edit": "Cập nhật KPI",

@@ -38,7 +38,11 @@ from cards.i18n import Language, babel_locale
 SampleBuilder = Callable[[Language], Mapping[str, Any]]
 
 # The modules that register samples; imported by samples().
-SAMPLE_MODULES = ("tests.cards.samples", "tests.cards.digest_samples")
+SAMPLE_MODULES = (
+    "tests.cards.samples",
+    "tests.cards.digest_samples",
+    "tests.cards.period_report_samples",
+)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 

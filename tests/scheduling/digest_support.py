@@ -14,11 +14,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from cards.deliveries import ComposedCard, DeliveryCards
-from okr.digest import TeamDigest, build_digest
+from okr.digest import TeamDigest
 from okr.models import ConversationKind, ConversationRef, Member, Team
-from scheduling.rounds import active_key_results
 from scheduling.sender import PersonalTarget, SendOutcome, SendResult
-from storage.store import OkrStore
 
 FRIDAY = date(2026, 12, 4)
 FRIDAY_SLOT = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)  # 16:00 in Ho Chi Minh City
@@ -71,27 +69,6 @@ class PostingSender:
 def with_channel(ref: ConversationRef, **changes: Any) -> ConversationRef:
     """``ref`` changed, as a new record (no ETag)."""
     return dataclasses.replace(ref, etag=None, **changes)
-
-
-async def read_digest(
-    store: OkrStore, team: Team, *, now: datetime, slot: date
-) -> tuple[TeamDigest, Mapping[str, Member]]:
-    """A stand-in for ``scheduling.digest_reads.read_team_digest``: the same domain call."""
-    objectives = await store.list_objectives(team.tenant_id, team_id=team.id)
-    key_results = await active_key_results(store, team.tenant_id, objectives)
-    previous = await store.latest_snapshot(team.tenant_id, team.id, before=slot)
-    members = {m.id: m for m in await store.list_members(team.tenant_id)}
-    digest = build_digest(
-        team,
-        objectives,
-        key_results,
-        now=now,
-        slot=slot,
-        previous=previous,
-        asked=set(),
-        members=tuple(members.values()),
-    )
-    return digest, members
 
 
 class DigestCards(DeliveryCards):

@@ -16,9 +16,10 @@ from okr.models import (
     DeliveryState,
     DigestSnapshot,
     ObjectiveState,
+    ObjectiveType,
     Tenant,
 )
-from okr.periods import Period
+from scheduling.digest_reads import read_team_digest
 from scheduling.rounds import DeliveryEngine, PassKind
 from scheduling.sender import SendOutcome
 from storage.store import OkrStore
@@ -28,7 +29,6 @@ from tests.scheduling.digest_support import (
     NEXT_FRIDAY_SLOT,
     DigestCards,
     PostingSender,
-    read_digest,
     with_channel,
 )
 from tests.scheduling.test_rounds import TEAM, TENANT, seed
@@ -45,7 +45,6 @@ def digests(store: OkrStore, sender: PostingSender, instance: str = "a") -> Deli
         composer=DigestCards(),
         instance=instance,
         wall_clock=lambda: datetime.now(UTC),
-        read_digest=read_digest,
     )
 
 
@@ -117,7 +116,7 @@ async def test_a_snapshot_left_by_a_crashed_attempt_does_not_stop_the_post(
     store: OkrStore,
 ) -> None:
     await seed_team(store)
-    digest, _ = await read_digest(
+    digest, _ = await read_team_digest(
         store, await _team(store), now=FRIDAY_SLOT - timedelta(minutes=5), slot=FRIDAY
     )
     stored = await store.save_snapshot(digest.snapshot)
@@ -246,4 +245,99 @@ async def _tenant(store: OkrStore) -> Tenant:
     return tenant
 
 
-_ = Period  # (period reports: below)
+# -- the period report ------------------------------------------------------------------
+
+REPORT_ROUND = f"report|{TEAM}|2026-Q4"
+AFTER_Q4 = datetime(2027, 1, 5, 3, 0, tzinfo=UTC)  # Tuesday, 10:00 in Ho Chi Minh City
+
+
+async def close_q4(store: OkrStore, *, also_open: bool = False) -> None:
+    """Close the seed's Q4 objective (committed, 0.8) and add an aspirational one (0.6)."""
+    objective = await store.get_objective(TENANT, "obj")
+    assert objective is not None
+    closed_at = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
+    stretch = await store.get_objective(TENANT, "stretch")
+    await store.save_objective(
+        dataclasses.replace(
+            objective,
+            state=ObjectiveState.CLOSED,
+            score=Decimal("0.8"),
+            closing_note="Pricing took a month longer than planned.",
+            closed_at=closed_at,
+            closed_by="alice",
+        )
+    )
+    await store.save_objective(
+        dataclasses.replace(
+            objective,
+            id="stretch",
+            title="Open two markets",
+            type=ObjectiveType.ASPIRATIONAL,
+            state=ObjectiveState.ACTIVE if also_open else ObjectiveState.CLOSED,
+            score=None if also_open else Decimal("0.6"),
+            closing_note="",
+            closed_at=None if also_open else closed_at - timedelta(days=1),
+            closed_by=None if also_open else "alice",
+            etag=stretch.etag if stretch is not None else None,
+        )
+    )
+
+
+async def test_a_closed_period_gets_one_report_with_its_scores_averages_and_notes(
+    store: OkrStore,
+) -> None:
+    await seed_team(store)
+    await close_q4(store)
+    sender = PostingSender()
+    results = await asyncio.gather(
+        *(digests(store, sender, name).run(PassKind.DIGESTS, AFTER_Q4) for name in "abab")
+    )
+    later = await digests(store, sender).run(PassKind.DIGESTS, AFTER_Q4 + timedelta(days=3))
+
+    [post] = sender.posts
+    assert post.conversation_id == TEAM  # General, a new post
+    assert sum(r.sent for r in results) == 1 and later.skipped == 1 and later.sent == 0
+    assert post.fallback_text == "Q4 2026 is closed: Sales"
+    [chart] = [e for e in post.card["body"] if e["type"] == "Chart.HorizontalBar"]
+    assert [(d["x"], d["y"]) for d in chart["data"]] == [("Grow", 0.8), ("Open two markets", 0.6)]
+    fallback = [item["text"] for item in chart["fallback"]["items"]]
+    assert fallback == ["Grow — 0.8", "Open two markets — 0.6"]
+    assert [f["value"] for f in post.card["body"][2]["facts"]] == [
+        "0.8 (1 scored objective)",
+        "0.6 (1 scored objective)",
+    ]
+    assert "Pricing took a month longer than planned." in post.text
+    assert "No closing note." in post.text
+    [record] = await store.list_deliveries(TENANT, REPORT_ROUND)
+    assert (record.id, record.state, record.kind) == (
+        f"{REPORT_ROUND}|channel",
+        DeliveryState.SENT,
+        "report",
+    )
+
+
+async def test_no_report_while_an_objective_of_the_period_is_open_or_it_has_not_ended(
+    store: OkrStore,
+) -> None:
+    await seed_team(store)
+    await close_q4(store, also_open=True)
+    sender = PostingSender()
+    open_one = await digests(store, sender).run(PassKind.DIGESTS, AFTER_Q4)
+    await close_q4(store)
+    # Closed early: 31 December, 23:00 in Ho Chi Minh City, is still Q4 there.
+    early = await digests(store, sender).run(
+        PassKind.DIGESTS, datetime(2026, 12, 31, 16, 0, tzinfo=UTC)
+    )
+    assert (open_one.sent, early.sent) == (0, 0) and sender.posts == []
+    assert await store.list_deliveries(TENANT, REPORT_ROUND) == []
+
+
+async def test_the_report_is_in_the_teams_language(store: OkrStore) -> None:
+    await seed_team(store)
+    await close_q4(store)
+    await change_team(store, language="vi")
+    sender = PostingSender()
+    await digests(store, sender).run(PassKind.DIGESTS, AFTER_Q4)
+    [post] = sender.posts
+    assert post.fallback_text == "Quý 4/2026 đã kết thúc: Sales"
+    assert "Grow — 0,8" in post.text
