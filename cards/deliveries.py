@@ -170,10 +170,23 @@ class DeliveryCards:
         )
         return ComposedCard(content, text(lang, "summary.title", team=team.name))
 
-from cards.digest import team_digest_card
-from cards.i18n import Language, language_for_locale, language_of, text
-from cards.locale_format import format_date, format_period, format_typed, format_value
-from cards.period_report import period_report_card, report_lines
-from okr.cadence import owner_zone
-from okr.digest import TeamDigest
-from okr.digest_due import PeriodReport
+    def digest(self, team: Team, digest: TeamDigest, members: Mapping[str, Member]) -> ComposedCard:
+        """The team's digest for its channel, in the team's language (English when unset).
+
+        ``members``: the people the digest names (owners, those missing), by id.
+        """
+        lang = language_for_locale(team.settings.language)
+        content = team_digest_card(lang, digest, members)
+        return ComposedCard(content, text(lang, "digest.notification", team=digest.team_name))
+
+    def period_report(
+        self, team: Team, report: PeriodReport, members: Mapping[str, Member]
+    ) -> ComposedCard:
+        """The report of a closed period for the team's channel, in the team's language."""
+        lang = language_for_locale(team.settings.language)
+        name = team.name or text(lang, "settings.this_team")
+        content = period_report_card(lang, name, report, report_lines(report, members, lang))
+        fallback = text(
+            lang, "period_report.title", period=format_period(report.period, lang), team=name
+        )
+        return ComposedCard(content, fallback)

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from cards.deliveries import ComposedCard, DeliveryCards
-from okr.digest import TeamDigest
-from okr.models import ConversationKind, ConversationRef, Member, Team
+from okr.models import ConversationKind, ConversationRef
 from scheduling.sender import PersonalTarget, SendOutcome, SendResult
 
 FRIDAY = date(2026, 12, 4)
@@ -69,23 +67,3 @@ class PostingSender:
 def with_channel(ref: ConversationRef, **changes: Any) -> ConversationRef:
     """``ref`` changed, as a new record (no ETag)."""
     return dataclasses.replace(ref, etag=None, **changes)
-
-
-class DigestCards(DeliveryCards):
-    """The app's composer, with a plain digest card that shows the numbers the tests read."""
-
-    def digest(  # type: ignore[override]  # until the composer's digest card lands
-        self, team: Team, digest: TeamDigest, members: Mapping[str, Member]
-    ) -> ComposedCard:
-        line = (
-            f"digest {team.name} lang={team.settings.language} slot={digest.snapshot.slot} "
-            f"overall={digest.overall} change={digest.change}"
-        )
-        return ComposedCard(
-            {
-                "type": "AdaptiveCard",
-                "version": "1.5",
-                "body": [{"type": "TextBlock", "text": line}],
-            },
-            line,
-        )

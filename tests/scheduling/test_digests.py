@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from cards.deliveries import DeliveryCards
 from okr.models import (
     Channel,
     ConversationKind,
@@ -27,7 +28,6 @@ from tests.scheduling.digest_support import (
     FRIDAY,
     FRIDAY_SLOT,
     NEXT_FRIDAY_SLOT,
-    DigestCards,
     PostingSender,
     with_channel,
 )
@@ -42,7 +42,7 @@ def digests(store: OkrStore, sender: PostingSender, instance: str = "a") -> Deli
     return DeliveryEngine(
         store,
         sender,
-        composer=DigestCards(),
+        composer=DeliveryCards(),
         instance=instance,
         wall_clock=lambda: datetime.now(UTC),
     )
@@ -75,7 +75,8 @@ async def test_the_digest_is_posted_once_in_general_at_the_teams_slot(store: Okr
     [post] = sender.posts
     # A new post in General: its conversation is the channel itself, not a thread of it.
     assert post.conversation_id == TEAM and post.kind is ConversationKind.CHANNEL
-    assert "digest Sales" in post.text and "slot=2026-12-04" in post.text
+    assert post.fallback_text == "Sales: this week's progress"
+    assert "Week 10 of 14 · Q4 2026" in post.text
     assert (late.sent, late.skipped) == (0, 1)
     [record] = await store.list_deliveries(TENANT, SLOT_ROUND)
     assert record.id == SLOT_DELIVERY and record.member_id == TEAM
@@ -101,10 +102,12 @@ async def test_the_snapshot_is_stored_once_per_slot_and_next_week_compares_with_
 
     await digests(store, sender).run(PassKind.DIGESTS, NEXT_FRIDAY_SLOT)
 
-    assert [p.text.count("slot=") for p in sender.posts] == [1, 1]
-    assert "change=None" in sender.posts[0].text  # the first digest has nothing to compare
+    assert len(sender.posts) == 2
+    # The first digest has nothing to compare with.
+    assert "First digest: changes show from the next one." in sender.posts[0].text
     # Two owners with one key result each: the team moved from 0 % to 25 %, +25 points.
-    assert "overall=0.25" in sender.posts[1].text and "change=0.25" in sender.posts[1].text
+    assert "+25 points since the last digest" in sender.posts[1].text
+    assert "First digest" not in sender.posts[1].text
     second = await store.get_snapshot(TENANT, DigestSnapshot.id_for(TEAM, FRIDAY + timedelta(7)))
     assert second is not None and second.overall == Decimal("0.25")
     assert [p.day for p in second.trend] == [FRIDAY, FRIDAY + timedelta(7)]
@@ -199,7 +202,10 @@ async def test_moving_the_digest_day_never_posts_a_slot_from_before_the_move(
     await digests(store, sender).run(PassKind.DIGESTS, saturday + timedelta(hours=1))
     monday = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # 09:00 in Ho Chi Minh City
     await digests(store, sender).run(PassKind.DIGESTS, monday)
-    assert ["slot=2026-12-07" in p.text for p in sender.posts] == [True]
+    assert len(sender.posts) == 1
+    [record] = await store.list_deliveries(TENANT, f"digest|{TEAM}|2026-12-07")
+    assert record.state is DeliveryState.SENT
+    assert await store.list_deliveries(TENANT, SLOT_ROUND) == []
 
 
 async def test_two_engines_racing_post_each_slot_once(store: OkrStore) -> None:
@@ -220,7 +226,10 @@ async def test_the_team_language_else_the_tenants_default(store: OkrStore) -> No
     await digests(store, sender).run(PassKind.DIGESTS, FRIDAY_SLOT)
     await change_team(store, language="en")
     await digests(store, sender).run(PassKind.DIGESTS, NEXT_FRIDAY_SLOT)
-    assert ["lang=vi-VN" in sender.posts[0].text, "lang=en" in sender.posts[1].text] == [True, True]
+    assert [p.fallback_text for p in sender.posts] == [
+        "Sales: tiến độ tuần này",
+        "Sales: this week's progress",
+    ]
 
 
 async def test_a_refused_channel_post_is_not_retried_and_marks_nobody(store: OkrStore) -> None:
