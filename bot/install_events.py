@@ -3,9 +3,10 @@
 Teams announces one installation several ways (see :mod:`bot.installation`);
 the welcome goes out once, from the announcement that made the conversation
 active. On a team install the bot reads the team's channels and roster, gives
-the team its default time zone, posts the welcome in the channel and sends the
-owners their first steps (:mod:`bot.onboarding`). Teams failing to answer any
-of those reads is logged and never fails the install.
+the team its default time zone and language (the installer's), posts the
+welcome in the channel and sends the owners their first steps
+(:mod:`bot.onboarding`). Teams failing to answer any of those reads is logged
+and never fails the install.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.installation import (
     activate_conversation,
     change_channel,
     deactivate_conversation,
+    default_team_language,
     default_team_zone,
     install_team,
     record_roster,
@@ -31,7 +33,7 @@ from bot.installation import (
 from bot.people import SeenPerson, learn_person, leave_team
 from bot.private_chat import PrivateChat
 from bot.replies import send
-from cards.i18n import language_for_locale
+from cards.i18n import language_for_locale, language_of
 from cards.i18n import text as catalog_text
 from cards.welcome import FirstRound, welcome_card
 from okr.cadence import team_default_zone
@@ -132,6 +134,9 @@ class InstallEvents:
         team: Team | None = None
         if team_of is not None:
             team = await self._learn_team(context, tenant_id, team_of[0], team_of[1], ref.id, now)
+            # The installer's language (their choice, else their Teams client's).
+            language = language_of(sender, activity.locale).value
+            team = await default_team_language(self._store, tenant_id, team.id, language) or team
         elif ref.kind is ConversationKind.GROUP_CHAT and newly:
             await self._learn_group_chat(context, tenant_id, now)
         log.info("installed in a %s conversation%s", ref.kind.value, "" if newly else " (again)")

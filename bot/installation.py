@@ -140,6 +140,26 @@ async def default_team_zone(
     return stored.after
 
 
+async def default_team_language(
+    store: OkrStore, tenant_id: str, team_id: str, language: str
+) -> Team | None:
+    """Give the team ``language`` (its installer's) unless it has one; returns the team as stored.
+
+    A channel is shared, so what the bot posts there (the digest, the period
+    report) is in the team's language; owners change it in ``settings``.
+    """
+
+    def defaulted(team: Team | None) -> Team | None:
+        if team is None or team.settings.language is not None:
+            return None
+        return dataclasses.replace(
+            team, settings=dataclasses.replace(team.settings, language=language)
+        )
+
+    stored = await upsert(store.save_team, lambda: store.get_team(tenant_id, team_id), defaulted)
+    return stored.after
+
+
 async def change_channel(
     store: OkrStore, tenant_id: str, team_id: str, channel: Channel, *, deleted: bool
 ) -> None:

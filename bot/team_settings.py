@@ -21,7 +21,7 @@ from bot.command_text import ALIASES, CommandName, language_choice
 from bot.features import Card, CardAction, Features, Replies, Reply, Text, Turn
 from bot.upsert import upsert
 from cards import verbs
-from cards.i18n import Language, text
+from cards.i18n import Language, language_for_locale, text
 from cards.settings import (
     NO_TIME_ZONE,
     PendingOwnerLine,
@@ -29,6 +29,7 @@ from cards.settings import (
     TeamSettingsView,
     describe_next_checkin,
     describe_next_round,
+    digest_channels,
     personal_settings_card,
     read_personal_settings_form,
     read_team_settings_form,
@@ -37,7 +38,8 @@ from cards.settings import (
     team_settings_values,
 )
 from okr.cadence import current_round_date, due_at, next_due_at, next_round_at, owner_zone, zone_or
-from okr.models import Cadence, Member, Team, TeamSettings
+from okr.digest_due import team_locale
+from okr.models import Cadence, Member, Team, TeamSettings, Tenant
 from okr.permissions import is_team_owner
 from storage.errors import ConflictError
 
@@ -150,12 +152,15 @@ async def save_team_settings(turn: Turn, action: CardAction) -> Replies:
             return await _team_card(
                 turn, team, lang, notice=text(lang, "settings.changed_meanwhile")
             )
-        form = read_team_settings_form(action.data, lang, team.settings, team.channels)
+        channels = digest_channels(team.id, team.channels)
+        form = read_team_settings_form(action.data, lang, team.settings, channels)
         if not form.ok or form.parsed is None:
             return await _team_card(turn, team, lang, values=form.values, problems=form.problems)
         wanted = _with_rhythm_change(
             team.settings, _with_anchor(team.settings, form.parsed, turn), turn
         )
+        wanted = _with_digest_change(team.settings, wanted, turn)
+        wanted = await _with_language_unpinned(turn, team.settings, wanted)
         try:
             saved = await turn.store.save_team(dataclasses.replace(team, settings=wanted))
         except ConflictError:
@@ -175,6 +180,37 @@ def _with_rhythm_change(before: TeamSettings, after: TeamSettings, turn: Turn) -
     if all(getattr(before, name) == getattr(after, name) for name in rhythm):
         return dataclasses.replace(after, rhythm_changed_at=before.rhythm_changed_at)
     return dataclasses.replace(after, rhythm_changed_at=turn.now)
+
+
+def _with_digest_change(before: TeamSettings, after: TeamSettings, turn: Turn) -> TeamSettings:
+    """``after``, stamped with now when the digest's slot moved or it was turned on.
+
+    Slots due before the stamp are never posted (``okr.digest_due``): moving
+    Friday's digest to Monday on a Tuesday waits for next Monday.
+    """
+    slot = ("digest_weekday", "digest_time", "time_zone")
+    moved = any(getattr(before, name) != getattr(after, name) for name in slot)
+    turned_on = after.digest_enabled and not before.digest_enabled
+    if moved or turned_on:
+        return dataclasses.replace(after, digest_changed_at=turn.now)
+    return dataclasses.replace(after, digest_changed_at=before.digest_changed_at)
+
+
+async def _with_language_unpinned(
+    turn: Turn, before: TeamSettings, after: TeamSettings
+) -> TeamSettings:
+    """``after``, still following the tenant's default language if it did and was left as shown."""
+    if before.language is not None or after.language is None:
+        return after
+    if after.language == language_for_locale(await _team_locale(turn, before)).value:
+        return dataclasses.replace(after, language=None)
+    return after
+
+
+async def _team_locale(turn: Turn, settings: TeamSettings) -> str:
+    """The team's language as it stands: its own, else the tenant's default."""
+    tenant = await turn.store.get_tenant(turn.tenant_id) or Tenant(id=turn.tenant_id)
+    return team_locale(settings, tenant)
 
 
 def _with_anchor(before: TeamSettings, after: TeamSettings, turn: Turn) -> TeamSettings:
@@ -203,11 +239,16 @@ async def _team_card(
     saved: bool = False,
 ) -> Card:
     pending, more_pending = await _pending_owners(turn, team)
+    channels = digest_channels(team.id, team.channels)
+    if values is None:
+        values = team_settings_values(
+            team.settings, channels, await _team_locale(turn, team.settings)
+        )
     view = TeamSettingsView(
         team_id=team.id,
         team_name=team.name or text(lang, "settings.this_team"),
-        channels=team.channels,
-        values=values if values is not None else team_settings_values(team.settings, team.channels),
+        channels=channels,
+        values=values,
         version=settings_version(team.settings),
         problems=problems or {},
         notice=notice,

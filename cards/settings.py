@@ -3,8 +3,9 @@
 Two cards, each with its reader for what Teams sends back:
 
 * :func:`team_settings_card` / :func:`read_team_settings_form`: cadence, weekday,
-  time of day, team time zone, the skip rule, the reminder delay and the digest
-  (channel, weekday, time). Saved with :data:`cards.verbs.SETTINGS_SAVE`.
+  time of day, team time zone, the skip rule, the reminder delay, the digest
+  (on or off, channel, weekday, time) and the team's language (of what the bot
+  posts in its channels). Saved with :data:`cards.verbs.SETTINGS_SAVE`.
 * :func:`personal_settings_card` / :func:`read_personal_settings_form`: pause my
   prompts, my language, my time zone. Saved with :data:`cards.verbs.PREFERENCES_SAVE`.
 
@@ -43,7 +44,7 @@ from cards.forms import (
     Kind,
     parse_wall_time,
 )
-from cards.i18n import Language, babel_locale, text
+from cards.i18n import Language, babel_locale, language_for_locale, text
 from cards.locale_format import format_datetime
 from cards.origin import Origin, cancel_action
 from okr.models import Cadence, Channel, TeamSettings
@@ -145,6 +146,12 @@ TEAM_SETTINGS_FORM = Form(
             stored=lambda s, _: str(s.reminder_delay_hours),
         ),
         Field(
+            "digest_enabled",
+            Kind.TOGGLE,
+            _field("digest_enabled"),
+            stored=lambda s, _: TOGGLE_ON if s.digest_enabled else TOGGLE_OFF,
+        ),
+        Field(
             "digest_channel",
             Kind.CHOICE,
             _field("digest_channel"),
@@ -164,8 +171,17 @@ TEAM_SETTINGS_FORM = Form(
             hint="settings.digest.hint",
             stored=lambda s, _: _hh_mm(s.digest_time),
         ),
+        Field(
+            "team_language",
+            Kind.OPTIONS,
+            _field("team_language"),
+            hint="settings.team_language.hint",
+        ),
     )
 )
+
+# Fields a card from before they existed does not send: a save from it keeps what is stored.
+_ADDED_LATER = ("digest_enabled", "team_language")
 
 PERSONAL_SETTINGS_FORM = Form(
     items=(
@@ -218,7 +234,8 @@ def read_team_settings_form(
         data: The action's data merged with the card's inputs, as Teams sent it.
         lang: The language of the problems.
         current: The stored settings (fields the card does not edit are kept).
-        channels: The team's channels: the digest may only go to one of them.
+        channels: The team's channels (:func:`digest_channels`): the digest may
+            only go to one of them.
 
     Returns:
         The typed values, the new settings when every field is valid, and the
@@ -237,6 +254,19 @@ def read_team_settings_form(
     channel = _channel(values["digest_channel"], channels, lang, problems)
     digest_weekday = _weekday(values["digest_weekday"], "digest_weekday", lang, problems)
     digest_time = _time(values["digest_time"], "digest_time", lang, problems)
+    shown = {name: name in data for name in _ADDED_LATER}
+    digest_enabled = current.digest_enabled
+    if shown["digest_enabled"]:
+        if values["digest_enabled"] in (TOGGLE_ON, TOGGLE_OFF):
+            digest_enabled = values["digest_enabled"] == TOGGLE_ON
+        else:
+            problems["digest_enabled"] = text(lang, "validation.invalid_choice")
+    team_language = current.language
+    if shown["team_language"]:
+        try:
+            team_language = Language(values["team_language"]).value
+        except ValueError:
+            problems["team_language"] = text(lang, "settings.problem.team_language")
     if (
         problems
         or cadence is None
@@ -262,6 +292,8 @@ def read_team_settings_form(
             digest_channel_id=channel,
             digest_weekday=digest_weekday,
             digest_time=digest_time,
+            digest_enabled=digest_enabled,
+            language=team_language,
         ),
     )
 
@@ -378,14 +410,30 @@ def settings_version(settings: TeamSettings) -> str:
     return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
-def team_settings_values(settings: TeamSettings, channels: Sequence[Channel]) -> dict[str, str]:
+def digest_channels(team_id: str, channels: Sequence[Channel]) -> tuple[Channel, ...]:
+    """The channels the digest may go to: the team's, General first even when not listed yet.
+
+    General's id is the team's own; a team whose channels could not be read at
+    install (or was installed before they were stored) still has it.
+    """
+    if any(c.id == team_id for c in channels):
+        return tuple(channels)
+    return (Channel(id=team_id), *channels)
+
+
+def team_settings_values(
+    settings: TeamSettings, channels: Sequence[Channel], team_locale: str | None = None
+) -> dict[str, str]:
     """The team card's input values for stored ``settings``.
 
     A digest channel that is unset or no longer among the team's channels shows
     as the first channel (General, whose id Teams gives the team itself).
+    ``team_locale``: the team's language as it stands (its own, else the tenant's;
+    English when None).
     """
     # The values are the same in every language: times as HH:MM, numbers as digits.
     values = TEAM_SETTINGS_FORM.prefill(settings, Language.EN)
+    values["team_language"] = language_for_locale(settings.language or team_locale).value
     ids = [c.id for c in channels]
     if values["digest_channel"] not in ids:
         values["digest_channel"] = ids[0] if ids else ""
@@ -414,7 +462,7 @@ class TeamSettingsView:
     Attributes:
         team_id: The Teams team id (carried in the save action).
         team_name: Shown in the title.
-        channels: The team's channels, offered for the digest.
+        channels: The channels offered for the digest (:func:`digest_channels`).
         values: The inputs' values (stored, or as typed when shown again).
         version: :func:`settings_version` of the stored settings the card edits.
         problems: Problems by field, already in the card's language.
@@ -487,6 +535,7 @@ def team_settings_card(lang: Language, view: TeamSettingsView, now: datetime) ->
         "time_zone": time_zone_choices(values.get("time_zone", ""), now),
         "digest_channel": channel_choices(lang, view.channels),
         "digest_weekday": weekdays,
+        "team_language": language_choices(lang),
     }
     body += TEAM_SETTINGS_FORM.inputs(lang, values, problems, choices)
     body += _pending_owners(lang, view.pending_owners, view.more_pending)
@@ -541,7 +590,7 @@ def personal_settings_card(lang: Language, view: PersonalSettingsView, now: date
     ]
     shown = {"language": lang.value, **values}
     choices: dict[str, list[tuple[str, str]]] = {
-        "language": [(text(lang, f"language.name.{code.value}"), code.value) for code in Language],
+        "language": language_choices(lang),
         "time_zone": time_zone_choices(values.get("time_zone", ""), now),
     }
     body += PERSONAL_SETTINGS_FORM.inputs(lang, shown, problems, choices)
@@ -574,6 +623,11 @@ def weekday_choices(lang: Language) -> list[tuple[str, str]]:
     """Monday (``"0"``) to Sunday (``"6"``), named in ``lang``."""
     names = babel_locale(lang).days["format"]["wide"]
     return [(names[day], str(day)) for day in range(7)]
+
+
+def language_choices(lang: Language) -> list[tuple[str, str]]:
+    """English and Tiếng Việt, each by its own name."""
+    return [(text(lang, f"language.name.{code.value}"), code.value) for code in Language]
 
 
 def channel_choices(lang: Language, channels: Sequence[Channel]) -> list[tuple[str, str]]:

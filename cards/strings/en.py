@@ -486,6 +486,10 @@ STRINGS: dict[str, str] = {
     "settings.field.skip_days": ("Don't ask owners who checked in within the last … days (0–14)"),
     "settings.field.reminder_hours": "Remind after … hours without a check-in (1–168)",
     "settings.field.digest_channel": "Digest channel",
+    "settings.field.digest_enabled": "Post a weekly digest in the team's channel",
+    "settings.field.team_language": "Team language (digests and reports in channels)",
+    "settings.team_language.hint": "A channel is shared, so the team has one language.",
+    "settings.problem.team_language": "Choose English or Tiếng Việt.",
     "settings.field.digest_weekday": "Digest day",
     "settings.field.digest_time": "Digest time (team time zone)",
     "settings.digest.hint": (

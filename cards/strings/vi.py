@@ -511,6 +511,10 @@ STRINGS: dict[str, str] = {
     ),
     "settings.field.reminder_hours": "Nhắc lại sau … giờ nếu chưa cập nhật (1–168)",
     "settings.field.digest_channel": "Kênh nhận bản tổng hợp",
+    "settings.field.digest_enabled": "Đăng bản tổng hợp hằng tuần vào kênh của nhóm",
+    "settings.field.team_language": "Ngôn ngữ của nhóm (bản tổng hợp và báo cáo trong kênh)",
+    "settings.team_language.hint": "Kênh là nơi dùng chung, nên cả nhóm dùng một ngôn ngữ.",
+    "settings.problem.team_language": "Hãy chọn English hoặc Tiếng Việt.",
     "settings.field.digest_weekday": "Ngày gửi bản tổng hợp",
     "settings.field.digest_time": "Giờ gửi bản tổng hợp (theo múi giờ của nhóm)",
     "settings.digest.hint": (

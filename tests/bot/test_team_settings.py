@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,7 @@ from storage.errors import ConflictError
 from tests import factories as f
 from tests.bot.test_authoring import card_text, inputs
 from tests.bot.test_install import ROSTER
-from tests.conftest import BotClient
+from tests.conftest import BotClient, Clock
 from tests.connector import Connector, Member
 
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
@@ -41,8 +42,8 @@ MARKETING_ROSTER = [
     Member(id=f.BINH.id, name=f.BINH.name, aad_object_id=f.BINH.aad_object_id, user_role="owner"),
 ]
 
-# What a team has once Alice installed it: the defaults, in her time zone.
-INSTALLED = TeamSettings(time_zone="America/Los_Angeles")
+# What a team has once Alice installed it: the defaults, in her time zone and language.
+INSTALLED = TeamSettings(time_zone="America/Los_Angeles", language="en")
 
 # Biweekly on Tuesday at 08:30, Berlin: what the owner types into the card.
 BIWEEKLY_TUESDAY = {
@@ -186,6 +187,10 @@ async def test_an_owner_saves_a_biweekly_tuesday_cadence_in_berlin(
         ("digest_channel", MARKETING.channel_id, "Choose one of this team's channels."),
         ("cadence", "daily", "Choose one of the options."),
         ("cadence", "", "This field is required."),
+        ("digest_enabled", "maybe", "Choose one of the options."),
+        ("team_language", "fr", "Choose English or Tiếng Việt."),
+        ("team_language", "", "Choose English or Tiếng Việt."),
+        ("team_language", "vi" * 200, "Choose English or Tiếng Việt."),
     ],
 )
 async def test_invalid_team_settings_come_back_with_the_problem_and_store_nothing(
@@ -542,3 +547,111 @@ async def test_team_settings_cancel_answers_its_opener_and_the_teams_owners_only
     assert owner["type"] == ADAPTIVE and card_text(owner) == "Không có gì thay đổi."
     after = await sales(bot)
     assert after.settings == before.settings
+
+
+# -- the digest switch and the team's language ----------------------------------------------
+
+
+async def test_an_owner_turns_the_digest_off_and_the_team_language_to_vietnamese(
+    teams_bot: BotClient, connector: Connector, clock: Clock
+) -> None:
+    await teams_bot.post(f.channel_message("settings", connector.url))
+    [card] = connector.cards()
+    fields = inputs(card)
+    assert fields["digest_enabled"]["value"] == "true"
+    assert fields["team_language"]["value"] == "en"  # Alice's, who installed the bot
+    assert [c["value"] for c in fields["team_language"]["choices"]] == ["en", "vi"]
+
+    body = await save_sales(
+        teams_bot, connector, {"digest_enabled": "false", "team_language": "vi"}
+    )
+
+    stored = (await sales(teams_bot)).settings
+    assert (stored.digest_enabled, stored.language) == (False, "vi")
+    assert "Saved." in card_text(body)  # the card is in Alice's language, not the team's
+    shown = inputs(body["value"])
+    assert shown["digest_enabled"]["value"] == "false" and shown["team_language"]["value"] == "vi"
+
+
+async def test_a_member_cannot_change_the_digest_or_the_team_language(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    before = await sales(teams_bot)
+    body = await save_sales(
+        teams_bot, connector, {"digest_enabled": "false", "team_language": "vi"}, user=f.BINH
+    )
+    assert body["type"] == MESSAGE and "Chỉ chủ sở hữu" in body["value"]
+    assert (await sales(teams_bot)).settings == before.settings
+
+
+async def test_moving_the_digest_or_turning_it_on_is_stamped_and_other_changes_are_not(
+    teams_bot: BotClient, connector: Connector, clock: Clock
+) -> None:
+    tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    clock.now = tuesday
+    await save_sales(teams_bot, connector, {"time_zone": "America/Los_Angeles"})
+    assert (await sales(teams_bot)).settings.digest_changed_at is None  # nothing moved
+
+    clock.now = tuesday + timedelta(hours=1)
+    await save_sales(
+        teams_bot, connector, {"time_zone": "America/Los_Angeles", "digest_weekday": "0"}
+    )
+    moved = (await sales(teams_bot)).settings
+    assert moved.digest_changed_at == tuesday + timedelta(hours=1)
+
+    clock.now = tuesday + timedelta(hours=2)
+    await save_sales(
+        teams_bot,
+        connector,
+        {"time_zone": "America/Los_Angeles", "digest_weekday": "0", "digest_enabled": "false"},
+    )
+    assert (await sales(teams_bot)).settings.digest_changed_at == moved.digest_changed_at
+
+    clock.now = tuesday + timedelta(hours=3)  # turned on again
+    await save_sales(
+        teams_bot,
+        connector,
+        {"time_zone": "America/Los_Angeles", "digest_weekday": "0", "digest_enabled": "true"},
+    )
+    assert (await sales(teams_bot)).settings.digest_changed_at == tuesday + timedelta(hours=3)
+
+
+async def test_a_card_from_before_the_digest_switch_keeps_the_switch_and_the_language(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    await save_sales(teams_bot, connector, {"digest_enabled": "false", "team_language": "vi"})
+    # BIWEEKLY_TUESDAY has neither field: what an older card sends.
+    await save_sales(teams_bot, connector, {"cadence": "weekly"})
+    stored = (await sales(teams_bot)).settings
+    assert stored.cadence is Cadence.WEEKLY
+    assert (stored.digest_enabled, stored.language) == (False, "vi")
+
+
+async def test_the_team_language_is_the_installers_and_older_teams_follow_the_tenant(
+    teams_bot: BotClient, connector: Connector
+) -> None:
+    design = f.TeamInfo(
+        id="19:design@thread.tacv2", name="Design", channel_id="19:design@thread.tacv2"
+    )
+    connector.add_team(design.id, design.name, members=MARKETING_ROSTER)
+    await teams_bot.post(f.bot_added_to_team(connector.url, user=f.BINH, team=design))
+    installed = await teams_bot.store.get_team(f.TENANT_ID, design.id)
+    assert installed is not None and installed.settings.language == "vi"
+
+    # A team from before the setting existed follows the tenant's default language,
+    # and saving its card without touching the language keeps following it.
+    team = await sales(teams_bot)
+    await teams_bot.store.save_team(
+        dataclasses.replace(team, settings=dataclasses.replace(team.settings, language=None))
+    )
+    tenant = await teams_bot.store.get_tenant(f.TENANT_ID)
+    assert tenant is not None
+    await teams_bot.store.save_tenant(dataclasses.replace(tenant, default_locale="vi-VN"))
+    connector.calls.clear()
+    await teams_bot.post(f.channel_message("settings", connector.url))
+    [card] = connector.cards()
+    assert inputs(card)["team_language"]["value"] == "vi"
+    await save_sales(teams_bot, connector, {"team_language": "vi"})
+    assert (await sales(teams_bot)).settings.language is None
+    await save_sales(teams_bot, connector, {"team_language": "en"})
+    assert (await sales(teams_bot)).settings.language == "en"

@@ -20,6 +20,7 @@ from cards.settings import (
     TeamSettingsView,
     channel_choices,
     describe_next_checkin,
+    digest_channels,
     personal_settings_card,
     read_personal_settings_form,
     read_team_settings_form,
@@ -71,10 +72,34 @@ def test_a_valid_card_becomes_settings_and_keeps_what_the_card_does_not_show() -
 
 def test_stored_settings_read_back_unchanged() -> None:
     stored = TeamSettings(
-        cadence=Cadence.TRIWEEKLY, time_zone="Europe/Berlin", digest_channel_id=PIPELINE.id
+        cadence=Cadence.TRIWEEKLY,
+        time_zone="Europe/Berlin",
+        digest_channel_id=PIPELINE.id,
+        digest_enabled=False,
+        language="vi",
     )
     values = team_settings_values(stored, CHANNELS)
+    assert values["digest_enabled"] == "false" and values["team_language"] == "vi"
     assert read_team_settings_form(values, Language.VI, stored, CHANNELS).parsed == stored
+
+
+def test_a_team_without_a_language_shows_the_one_it_follows_and_pins_what_is_sent() -> None:
+    stored = TeamSettings()
+    values = team_settings_values(stored, CHANNELS, "vi-VN")  # the tenant's default
+    assert values["team_language"] == "vi"
+    read = read_team_settings_form(values, Language.EN, stored, CHANNELS).parsed
+    assert read is not None and read.language == "vi"  # the bot unpins it (test_team_settings)
+
+
+def test_general_is_offered_even_when_the_team_lists_no_channel() -> None:
+    team_id = "19:new-team@thread.tacv2"
+    assert digest_channels(team_id, ()) == (Channel(id=team_id),)
+    assert digest_channels(GENERAL.id, CHANNELS) == tuple(CHANNELS)
+    offered = digest_channels(team_id, [PIPELINE])
+    assert [c.id for c in offered] == [team_id, PIPELINE.id]
+    assert channel_choices(Language.VI, offered)[0] == ("Chung", team_id)
+    values = team_settings_values(TeamSettings(), digest_channels(team_id, ()))
+    assert values["digest_channel"] == team_id
 
 
 @given(st.times())
