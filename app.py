@@ -16,6 +16,7 @@ from aiohttp import web
 
 import bot.browsing
 import bot.checkin
+import bot.closing
 import bot.going_back
 import bot.help
 import bot.initiatives
@@ -55,6 +56,7 @@ FEATURES: tuple[Callable[[Features], None], ...] = (
     bot.going_back.register,
     bot.checkin.register,
     bot.reports.register,
+    bot.closing.register,
     bot.round_actions.register,
     bot.team_settings.register,
 )

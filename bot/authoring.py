@@ -132,4 +132,6 @@ async def editable_objective(turn: Turn, action: CardAction) -> Objective | Text
         return Text(text(okr_views.language(turn), "error.card_expired_gone"))
     if not await okr_views.may_change(turn, objective):
         return Text(text(okr_views.language(turn), "permission.objective"))
+    if objective.state is ObjectiveState.CLOSED:
+        return Text(text(okr_views.language(turn), "closing.read_only"))
     return objective

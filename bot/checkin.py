@@ -57,6 +57,7 @@ from okr.models import (
     CheckInStatus,
     KeyResult,
     Objective,
+    ObjectiveState,
 )
 from okr.progress import key_result_progress
 from storage.errors import NotFoundError, StoreUnavailableError
@@ -138,6 +139,8 @@ async def open_checkin(turn: Turn, action: CardAction) -> Replies:
     objectives = await okr_views.objectives_of(turn, [kr])
     if not may_check_in(turn, [kr], objectives, await teams_of(turn, objectives.values())):
         return Text(text(lang, "permission.key_result"))
+    if any(o.state is ObjectiveState.CLOSED for o in objectives.values()):
+        return Text(text(lang, "closing.read_only"))
     return compose(turn, [kr], objectives, await okr_views.team_of(turn))
 
 

@@ -27,6 +27,7 @@ from okr.models import (
     CheckIn,
     KeyResult,
     Objective,
+    ObjectiveState,
     Team,
 )
 from okr.permissions import may_change
@@ -91,6 +92,8 @@ async def open_card(turn: Turn, action: CardAction) -> OpenCard | Text:
     # never from the conversation the card was submitted in.
     if not may_check_in(turn, key_results, objectives, teams):
         return Text(text(lang, "permission.key_result"))
+    if any(o.state is ObjectiveState.CLOSED for o in objectives.values()):
+        return Text(text(lang, "closing.read_only"))
     team = await okr_views.team_of(turn)
     card = OpenCard(card_id, round_id, key_results, objectives, team, teams)
     if "corrects" not in action.data:

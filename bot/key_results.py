@@ -25,7 +25,7 @@ from cards.i18n import text
 from cards.key_result_form import KEY_RESULT_FORM, key_result_form, read_key_result_form
 from cards.origin import read_origin
 from okr.authoring import KeyResultInput
-from okr.models import KeyResult
+from okr.models import KeyResult, ObjectiveState
 from storage.ids import new_id
 
 
@@ -58,6 +58,8 @@ async def edit_key_result(turn: Turn, action: CardAction) -> Replies:
     lang = okr_views.language(turn)
     if not await okr_views.may_change(turn, kr, objective):
         return Text(text(lang, "permission.key_result"))
+    if objective.state is ObjectiveState.CLOSED:
+        return Text(text(lang, "closing.read_only"))
     values = KEY_RESULT_FORM.prefill(kr, lang)
     members = await member_choices(turn)
     form = key_result_form(

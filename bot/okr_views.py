@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from bot.features import Turn
 from cards.authoring import KeyResultLine, ObjectiveSummary, ObjectiveView
 from cards.i18n import Language, language_for_locale, text
-from cards.locale_format import format_period, format_value
+from cards.locale_format import format_datetime, format_period, format_value
 from okr.cadence import owner_zone
+from okr.closing import may_reopen
 from okr.guidance import objective_warnings
 from okr.models import CheckInStatus, KeyResult, Kpi, Member, Objective, ObjectiveState, Team
 from okr.pace import pace_of
@@ -204,13 +205,14 @@ async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
         if objective.parent_id
         else None
     )
+    closed = objective.state is ObjectiveState.CLOSED
     lines = [
         KeyResultLine(
             key_result=kr,
             owner_name=names.get(kr.owner_id or "", text(lang, "field.owner.none")),
             values=describe_values(kr, lang),
             progress=float(key_result_progress(kr).clamped),
-            can_edit=may_change_rule(turn.member, kr, team, objective),
+            can_edit=may_change_rule(turn.member, kr, team, objective) and not closed,
             can_check_in=kr.owner_id == turn.member.id and objective.state is ObjectiveState.ACTIVE,
         )
         for kr in key_results
@@ -232,7 +234,42 @@ async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
         warnings=objective_warnings(objective, key_results),
         can_edit=may_change_rule(turn.member, objective, team),
         parent_title=parent.title if parent else None,
+        closed_text=closing_record(
+            lang,
+            "closing.closed_by",
+            objective.closed_by,
+            objective.closed_at,
+            names,
+            time_zone(turn, team),
+        )
+        if closed
+        else "",
+        reopened_text=closing_record(
+            lang,
+            "closing.reopened_by",
+            objective.reopened_by,
+            objective.reopened_at,
+            names,
+            time_zone(turn, team),
+        )
+        if not closed
+        else "",
+        can_reopen=closed and may_reopen(turn.member, objective, team),
     )
+
+
+def closing_record(
+    lang: Language,
+    key: str,
+    who: str | None,
+    when: datetime | None,
+    names: dict[str, str],
+    zone: ZoneInfo,
+) -> str:
+    """``Closed by Alice on Monday, 01/04/2027 at 9:00 AM`` (or reopened), "" when not recorded."""
+    if who is None or when is None:
+        return ""
+    return text(lang, key, name=names.get(who, who), when=format_datetime(when, lang, zone))
 
 
 # How worrying an owner's status is: a list shows the most worrying of an objective's.

@@ -1,8 +1,4 @@
-"""``digest`` and ``close`` in chat: the team's progress and the period's suggested scores.
-
-The scheduled digest to channels and the full period close (editable scores,
-closing notes) build on these; here both answer on demand, read-only.
-"""
+"""``digest`` in chat: the team's progress (the period close is bot/closing.py)."""
 
 from __future__ import annotations
 
@@ -13,20 +9,18 @@ from bot.command_text import ALIASES, CommandName
 from bot.features import Card, CardAction, Features, Replies, Text, Turn, as_reply_list
 from cards import verbs
 from cards.i18n import text
-from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, kpi_value, scores_card
+from cards.reports import AtRiskLine, KpiLine, digest_card, kpi_value
 from okr.kpi import kpi_health
 from okr.models import CheckInStatus, Objective, ObjectiveState
 from okr.permissions import may_change
 from okr.progress import key_result_progress, objective_progress
-from okr.scoring import read_score, suggested_objective_score, suggested_score
 
 MAX_OBJECTIVES = 25
 
 
 def register(features: Features) -> None:
-    """Register ``digest`` and ``close``."""
+    """Register ``digest`` (``close`` is bot/closing.py)."""
     features.add_command("digest", digest, aliases=ALIASES[CommandName.DIGEST][1:])
-    features.add_command("close", close, aliases=ALIASES[CommandName.CLOSE][1:])
     features.add_verb(verbs.CHECKIN_NOW, checkin_now)
 
 
@@ -84,29 +78,6 @@ async def _kpi_lines(turn: Turn) -> list[KpiLine]:
                 )
             )
     return lines
-
-
-async def close(turn: Turn, args: str) -> Replies:
-    """Suggested scores of the team's active objectives, as the period close will propose them."""
-    lang = okr_views.language(turn)
-    lines: list[ScoreLine] = []
-    zone = okr_views.time_zone(turn, await okr_views.team_of(turn))
-    for objective in await _team_objectives(turn):
-        krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
-        score = suggested_objective_score(krs)
-        lines.append(
-            ScoreLine(
-                objective=objective,
-                score=score,
-                reading=read_score(score, objective.type) if score is not None else None,
-                key_results=[
-                    (kr.title, suggested_score(key_result_progress(kr).clamped)) for kr in krs
-                ],
-                period_ended=objective.period.ends_at(zone) <= turn.now,
-            )
-        )
-    card = scores_card(lang, lines)
-    return Card(card, fallback_text=card["body"][0]["text"])
 
 
 async def checkin_now(turn: Turn, action: CardAction) -> Replies:

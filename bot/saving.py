@@ -17,7 +17,7 @@ from bot import okr_views
 from bot.features import Card, CardAction, Replies, Text, Turn
 from cards.forms import FormResult
 from cards.i18n import text
-from okr.models import Initiative, KeyResult, Kpi, Objective
+from okr.models import Initiative, KeyResult, Kpi, Objective, ObjectiveState
 from storage.errors import ConflictError
 
 _MAX_ID = 200
@@ -71,6 +71,10 @@ class SavePath[E: (Objective, KeyResult, Initiative, Kpi), I]:
         judged = target.existing if target.existing is not None else target.objective
         if judged is not None and not await okr_views.may_change(turn, judged, target.objective):
             return Text(text(lang, self.refused))
+        # A closed objective is read-only, with everything in it (docs/close.md).
+        home = target.objective or target.existing
+        if isinstance(home, Objective) and home.state is ObjectiveState.CLOSED:
+            return Text(text(lang, "closing.read_only"))
         form = await self.read(turn, action, target)
         if not form.ok or form.parsed is None:
             return await self.again(turn, action, target, form)

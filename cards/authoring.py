@@ -23,7 +23,7 @@ from cards.elements import (
     with_action,
 )
 from cards.i18n import Language, label, text
-from cards.locale_format import format_period, format_progress
+from cards.locale_format import format_period, format_progress, format_score
 from cards.markdown import bold, bullets, join
 from cards.origin import Origin, Place, cancel_action
 from cards.teams_elements import pace_badge, progress_element, status_badge
@@ -36,6 +36,7 @@ from okr.models import (
     ObjectiveState,
 )
 from okr.pace import PaceStatus
+from okr.scoring import read_score
 from okr.templates import Template
 
 
@@ -67,6 +68,11 @@ class ObjectiveView:
     can_edit: bool
     parent_title: str | None = None
     back: Origin | None = None  # opened from ``my okrs``: the card has Back to it
+    # The period close (docs/close.md): "Closed by … on …" / "Reopened by … on …",
+    # and whether the reader may reopen it (an owner of its own team).
+    closed_text: str = ""
+    reopened_text: str = ""
+    can_reopen: bool = False
 
 
 # The most of a title an "Edit “…”" button shows: beside "Check in" ("Cập nhật tiến
@@ -222,6 +228,7 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
             expected = text(lang, "pace.expected", expected=format_progress(view.expected, lang))
             line = join([line, pace, expected])
         body.append(paragraph(line))
+    body += _closing_lines(lang, view)
     body.append(okr_block(lang, view))
     edit_names = edit_labels(lang, [kr_line.key_result.title for kr_line in view.key_results])
     for kr_line, edit_label in zip(view.key_results, edit_names, strict=True):
@@ -272,7 +279,30 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
             actions.append(execute(text(lang, key), verb, data, mode="secondary"))
     else:
         body.append(paragraph(text(lang, "permission.read_only_hint"), isSubtle=True, size="Small"))
+    if view.can_reopen and objective.state is ObjectiveState.CLOSED:
+        actions.append(
+            execute(
+                text(lang, "closing.reopen"), verbs.OBJECTIVE_REOPEN, {"objective_id": objective.id}
+            )
+        )
     return card(body, actions)
+
+
+def _closing_lines(lang: Language, view: ObjectiveView) -> list[Element]:
+    """A closed objective's score, reading and note; who closed or reopened it, and when."""
+    objective = view.objective
+    lines: list[Element] = []
+    if objective.state is ObjectiveState.CLOSED and objective.score is not None:
+        reading = text(lang, f"score.reading.{read_score(objective.score, objective.type).value}")
+        score = text(lang, "score.value", score=format_score(objective.score, lang))
+        lines.append(paragraph(join([bold(score), reading])))
+        if objective.closing_note:
+            note = text(lang, "closing.note_recorded", note=objective.closing_note)
+            lines.append(paragraph(note, spacing="None"))
+    for said in (view.closed_text, view.reopened_text):
+        if said:
+            lines.append(paragraph(said, isSubtle=True, size="Small", spacing="None"))
+    return lines
 
 
 @dataclass(frozen=True, slots=True)

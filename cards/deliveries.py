@@ -20,6 +20,7 @@ from cards.checkin import (
     checkin_card,
     missing_summary_card,
 )
+from cards.closing import closing_card, closing_items, fit
 from cards.digest import team_digest_card
 from cards.i18n import Language, language_for_locale, language_of, text
 from cards.locale_format import format_date, format_period, format_typed, format_value
@@ -189,4 +190,25 @@ class DeliveryCards:
         fallback = text(
             lang, "period_report.title", period=format_period(report.period, lang), team=name
         )
+        return ComposedCard(content, fallback)
+
+    def closing(
+        self,
+        member: Member,
+        team: Team,
+        objectives: Sequence[Objective],
+        key_results: Sequence[KeyResult],
+        *,
+        card_id: str,
+    ) -> ComposedCard:
+        """The closing card for one owner: their active objectives of one ended period.
+
+        Sent instead of a check-in by the first round after the period's end
+        (``okr.due.closings_due``); what does not fit one card is closed with ``close``.
+        """
+        lang = language_of(member)
+        shown, more = fit(closing_items(lang, objectives, key_results))
+        content = closing_card(lang, shown, card_id=card_id, more=more)
+        period = format_period(objectives[0].period, lang) if objectives else ""
+        fallback = text(lang, "closing.notification", count=len(objectives), period=period)
         return ComposedCard(content, fallback)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from cards import verbs
 from cards.authoring import ObjectiveSummary, summary_heading, summary_progress
@@ -21,15 +20,12 @@ from cards.i18n import Language, text
 from cards.locale_format import (
     format_comparison,
     format_measure,
-    format_period,
     format_progress,
-    format_score,
 )
-from cards.markdown import bold, bullets, join
+from cards.markdown import bold, join
 from cards.teams_elements import status_badge
 from okr.kpi import KpiHealth
-from okr.models import CheckInStatus, Kpi, Objective, ObjectiveType
-from okr.scoring import ScoreReading
+from okr.models import CheckInStatus, Kpi
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,49 +159,3 @@ def _kpi_section(lang: Language, kpis: Sequence[KpiLine]) -> list[Element]:
         update = execute(text(lang, "action.update"), verbs.KPI_EDIT, {"kpi_id": kpi.kpi_id})
         section.append(with_action(entry, update))
     return section
-
-
-@dataclass(frozen=True, slots=True)
-class ScoreLine:
-    """One objective's suggested score and its key results' scores."""
-
-    objective: Objective
-    score: Decimal | None
-    reading: ScoreReading | None
-    key_results: Sequence[tuple[str, Decimal]] = field(default_factory=tuple)
-    period_ended: bool = False
-
-
-def scores_card(lang: Language, lines: Sequence[ScoreLine]) -> Element:
-    """Suggested scores (0.0-1.0) of the team's active objectives and how to read them."""
-    body: list[Element] = [
-        heading(text(lang, "close.title")),
-        paragraph(text(lang, "close.intro"), isSubtle=True),
-    ]
-    if not lines:
-        body.append(paragraph(text(lang, "list.team_okrs.empty")))
-    for line in lines:
-        objective = line.objective
-        guide = (
-            "score.guide.committed"
-            if objective.type is ObjectiveType.COMMITTED
-            else "score.guide.aspirational"
-        )
-        score = "—" if line.score is None else format_score(line.score, lang)
-        reading = f" · {text(lang, f'score.reading.{line.reading.value}')}" if line.reading else ""
-        period = text(lang, "close.period_ended" if line.period_ended else "close.period_running")
-        body.append(paragraph(bold(objective.title), spacing="Medium", separator=True))
-        body.append(paragraph(f"{text(lang, 'score.value', score=score)}{reading}", spacing="None"))
-        body.append(
-            paragraph(
-                f"{format_period(objective.period, lang)} · {period} · {text(lang, guide)}",
-                isSubtle=True,
-                size="Small",
-                spacing="None",
-            )
-        )
-        body.extend(
-            paragraph(bullets([f"{title}: {format_score(kr_score, lang)}"]), spacing="None")
-            for title, kr_score in line.key_results
-        )
-    return card(body)

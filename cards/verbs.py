@@ -35,6 +35,10 @@ CHECKIN_NUDGE = "okr.checkin.nudge"  # a team owner: one more reminder to those 
 CHECKIN_NOW = "okr.checkin.now"
 
 CHECKIN_CORRECT = "okr.checkin.correct"  # a recorded check-in, reopened within its round
+# The period close (docs/close.md)
+CLOSING_SUBMIT = "okr.closing.submit"  # the closing card: scores, notes, carry-over
+OBJECTIVE_REOPEN = "okr.objective.reopen"  # a team owner reopens a closed objective
+
 # Chat commands as buttons (help, welcome): the command runs as if typed.
 COMMAND_RUN = "okr.command.run"
 
@@ -72,6 +76,8 @@ ALL_VERBS = frozenset(
         CHECKIN_CORRECT,
         PREFERENCES_SAVE,
         TEAM_SETTINGS_OPEN,
+        CLOSING_SUBMIT,
+        OBJECTIVE_REOPEN,
     }
 )
 
@@ -93,6 +99,8 @@ ANSWERED_IN_PLACE = frozenset(
         CHECKIN_CORRECT,
         SETTINGS_SAVE,
         PREFERENCES_SAVE,
+        CLOSING_SUBMIT,
+        OBJECTIVE_REOPEN,  # on the close's record or the objective card: that card, reopened
         GO_BACK,  # a form's Cancel: the form itself turns back into the card it replaced
     }
 )

@@ -22,6 +22,11 @@ Rules, all decided here so every app instance agrees:
   team's time of day in their time zone, see :mod:`okr.cadence`) has passed, and
   stays due until their next round's due instant supersedes it: a pass run late,
   or after a restart, still finds them; a pass before their local time does not.
+* **Closing.** An owner of an ``ACTIVE`` objective whose period ended before
+  their current round (the first round after the end, and any pass after it)
+  gets one closing card for their objectives of that period, instead of being
+  asked about them (:func:`closings_due`). It is once per (team, period, owner),
+  not per round: :func:`closing_delivery_id`. Paused and unreachable owners get none.
 * **Reminders.** One per owner per round, at ``due_at + reminder_delay_hours``,
   to owners still due in that round (same rules, evaluated at the reminder pass:
   an owner who checked in every key result on the card since the due instant is
@@ -62,6 +67,7 @@ from okr.models import (
     Team,
     TeamSettings,
 )
+from okr.periods import Period
 
 SUMMARY_LOOKBACK_ROUNDS = 4
 """How many rounds back :func:`summary_due` looks for a round whose summary is due."""
@@ -77,6 +83,7 @@ class DeliveryKind(StrEnum):
     NUDGE_REQUEST = "nudge_request"  # the team owner's ask, kept with the round's records
     DIGEST = "digest"  # a team's weekly digest, posted in its digest channel (okr.digest_due)
     PERIOD_REPORT = "report"  # a closed period's report, posted there too
+    CLOSING = "closing"  # the closing card of an ended period, once per (team, period, owner)
 
 
 def nudge_request_id(round_id: str) -> str:
@@ -498,6 +505,81 @@ def in_open_round(
         return False
     own = checkin.round_id or round_at(team, objective, _aware(checkin.recorded_at), member)
     return own == round_at(team, objective, now, member)
+
+
+def closing_round_id(team_id: str, period: Period) -> str:
+    """The records' round of a team's closing cards for ``period``: ``closing|<team>|<label>``."""
+    return f"{DeliveryKind.CLOSING.value}|{team_id}|{period.label}"
+
+
+def closing_delivery_id(team_id: str, period: Period, member_id: str) -> str:
+    """The id of one owner's closing card of a period: ``closing|<team>|<label>|<member>``."""
+    return f"{closing_round_id(team_id, period)}|{member_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerClosing:
+    """One owner's closing card: their active objectives of one ended period.
+
+    Attributes:
+        team_id: The team (its id names the records).
+        period: The ended period.
+        member: The owner (a bare ``Member`` when none is stored).
+        objectives: Their active objectives of the period, in input order.
+        key_results: Those objectives' key results, in input order.
+    """
+
+    team_id: str
+    period: Period
+    member: Member
+    objectives: tuple[Objective, ...]
+    key_results: tuple[KeyResult, ...]
+
+    @property
+    def round_id(self) -> str:
+        """The records' round (:func:`closing_round_id`)."""
+        return closing_round_id(self.team_id, self.period)
+
+    @property
+    def delivery_id(self) -> str:
+        """The delivery's id (:func:`closing_delivery_id`)."""
+        return closing_delivery_id(self.team_id, self.period, self.member.id)
+
+
+def closings_due(now: datetime, snapshot: TeamSnapshot) -> list[OwnerClosing]:
+    """The owners who should have a closing card at ``now``, one per (owner, ended period).
+
+    An active objective's period has ended for its owner once their current
+    round's date is after the period's last day (see the module docs).
+
+    Raises:
+        ValueError: ``now`` is naive, or the team's settings are invalid.
+    """
+    settings = snapshot.team.settings
+    grouped: dict[tuple[str, Period], list[Objective]] = {}
+    for objective in snapshot.objectives:
+        if objective.state is not ObjectiveState.ACTIVE or not objective.owner_id:
+            continue
+        member = snapshot.member(objective.owner_id)
+        if member.prompts_paused or not member.reachable:
+            continue
+        if current_round_date(settings, now, member) <= objective.period.end:
+            continue
+        grouped.setdefault((member.id, objective.period), []).append(objective)
+    due = []
+    for (member_id, period), objectives in grouped.items():
+        ids = {o.id for o in objectives}
+        due.append(
+            OwnerClosing(
+                team_id=snapshot.team.id,
+                period=period,
+                member=snapshot.member(member_id),
+                objectives=tuple(objectives),
+                key_results=tuple(kr for kr in snapshot.key_results if kr.objective_id in ids),
+            )
+        )
+    due.sort(key=lambda entry: (entry.member.id, entry.period.start, entry.period.label))
+    return due
 
 
 def _skip_reason(member: Member, anything_to_ask: bool) -> SkipReason | None:

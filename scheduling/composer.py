@@ -74,3 +74,14 @@ class Composer(Protocol):
 
         ``members``: the objectives' owners, by id.
         """
+
+    def closing(
+        self,
+        member: Member,
+        team: Team,
+        objectives: Sequence[Objective],
+        key_results: Sequence[KeyResult],
+        *,
+        card_id: str,
+    ) -> Composed:
+        """The closing card for one owner: their active objectives of one ended period."""

@@ -48,9 +48,11 @@ from okr.digest_due import (
 )
 from okr.due import (
     DeliveryKind,
+    OwnerClosing,
     OwnerRound,
     RoundSummary,
     TeamSnapshot,
+    closings_due,
     current_owner_rounds,
     due_owners,
     nudges_due,
@@ -420,11 +422,25 @@ class DeliveryEngine:
 
     def _checkin_work(self, now: datetime, snapshot: TeamSnapshot) -> list[Work]:
         objectives = {o.id: o for o in snapshot.objectives}
-        return [
+        checkins = [
             self._owner_work(entry, DeliveryKind.CHECKIN, now, snapshot, objectives)
             for entry in due_owners(now, snapshot)
             if entry.asked
         ]
+        # Ended periods: a closing card per owner instead of questions (okr.due).
+        return checkins + [self._closing_work(e, snapshot) for e in closings_due(now, snapshot)]
+
+    def _closing_work(self, entry: OwnerClosing, snapshot: TeamSnapshot) -> Work:
+        async def build() -> Composed:
+            return self._composer.closing(
+                entry.member,
+                snapshot.team,
+                entry.objectives,
+                entry.key_results,
+                card_id=card_id_for(entry.delivery_id),
+            )
+
+        return Work(entry.delivery_id, entry.round_id, entry.member, DeliveryKind.CLOSING, build)
 
     async def _reminder_work(
         self, now: datetime, snapshot: TeamSnapshot, records: _RoundRecords

@@ -82,7 +82,7 @@ STRINGS: dict[str, str] = {
     "command.settings.description": "the team's check-in schedule and reminders (team owners)",
     "command.close.usage": "close",
     "command.close.description": (
-        "the suggested scores of the team's objectives, for the period close"
+        "close an ended period: scores, what you learned, carry over (team owners: the team's)"
     ),
     "command.templates.usage": "templates",
     "command.templates.description": "start an objective from one of six examples",
@@ -606,13 +606,6 @@ STRINGS: dict[str, str] = {
     "digest.overall": "Overall: {bar} **{percent}**",
     "digest.at_risk": "At risk or off track",
     "digest.nothing_at_risk": "Nothing is marked at risk or off track.",
-    "close.title": "Period close: suggested scores",
-    "close.intro": (
-        "Scores run from 0.0 to 1.0 and are suggested from progress. They are read "
-        "differently for committed and aspirational objectives."
-    ),
-    "close.period_ended": "period ended",
-    "close.period_running": "period still running",
     "period_report.title": "{period} is closed: {team}",
     "period_report.intro": (
         "Every objective of {period} is closed. Scores run from 0.0 to 1.0; "
@@ -638,5 +631,65 @@ STRINGS: dict[str, str] = {
     "checkin.in_personal_chat": (
         "Check-ins are personal: type **checkin** in your chat with me (open it from my "
         "profile picture) and I'll show your card there."
+    ),
+    # --- The period close (bot/closing.py, cards/closing.py) ------------------------
+    "closing.title": "Close the period",
+    "closing.title_team": "Close the period: {team}",
+    "closing.intro": (
+        "Score each key result from 0.0 to 1.0 (suggested from progress), say what you learned, "
+        "and carry unfinished key results over if they still matter. Closed objectives are "
+        "read-only and no longer asked for check-ins."
+    ),
+    "closing.notification": "{period} is over: score and close your objectives ({count} to close)",
+    "closing.kr_score": "Score",
+    "closing.objective_score": "Objective score",
+    "closing.carry_over": "Carry over to {period}",
+    "closing.note": "What we learned",
+    "closing.note_placeholder": "What worked, what blocked us, what we'd do differently",
+    "closing.submit": "Close objectives",
+    "closing.more": (
+        "Objectives of this period not on this card: {count}. Type **close** once these are closed."
+    ),
+    "closing.warning.aim_higher": (
+        "Aspirational and scored above 0.8: the stretch was within reach. Aim higher next time."
+    ),
+    "closing.warning.what_blocked": (
+        "Committed and scored below 1.0: what blocked it? Say so in the note."
+    ),
+    "closing.warning.too_many_key_results": (
+        "{count} key results: 3 to 5 keep an objective focused."
+    ),
+    "closing.warning.never_checked_in": "“{key_result}” was never checked in.",
+    "closing.problem.score": "Pick a score from 0.0 to 1.0.",
+    "closing.problem.note": "Keep the note under {max} characters.",
+    "closing.problem.no_score": (
+        "Pick a score for this objective: it has no key results to suggest one from."
+    ),
+    "closing.problem.not_unfinished": "Only unfinished key results can be carried over.",
+    "closing.recorded": "Closed",
+    "closing.kept_first": "These objectives were already closed; the first close stands.",
+    "closing.note_recorded": "What we learned: {note}",
+    "closing.carried": "Key results carried over to {period} as a draft: {count}.",
+    "closing.closed_by": "Closed by {name} on {when}",
+    "closing.reopened_by": "Reopened by {name} on {when}",
+    "closing.reopen": "Reopen",
+    "closing.reopened": "Reopened: {title} is active again, and check-ins resume.",
+    "closing.nothing": "No objectives to close: none of this period is still active.",
+    "closing.nothing_team": (
+        "No objectives of {team} to close: its ending or ended periods are all closed."
+    ),
+    "closing.read_only": (
+        "This objective is closed, so it is read-only. A team owner can reopen it."
+    ),
+    "closing.not_allowed": (
+        "You can only close your own objectives, or those of a team you own. Nothing was closed."
+    ),
+    "closing.reopen_not_allowed": "Only the owners of the objective's team can reopen it.",
+    "closing.not_closed": "This objective is not closed.",
+    "closing.unknown_team": (
+        "I don't know a team called “{team}”. Type **close** in its channel instead."
+    ),
+    "closing.not_team_owner": (
+        "Only {team}'s owners can close its objectives for others. Here are your own."
     ),
 }

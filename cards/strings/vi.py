@@ -89,7 +89,9 @@ STRINGS: dict[str, str] = {
         "lịch cập nhật tiến độ và lời nhắc của nhóm (dành cho chủ sở hữu nhóm)"
     ),
     "command.close.usage": "kết thúc kỳ",
-    "command.close.description": "điểm gợi ý cho các mục tiêu của nhóm khi kết thúc kỳ",
+    "command.close.description": (
+        "kết thúc kỳ: chấm điểm, ghi bài học, chuyển sang kỳ sau (chủ sở hữu nhóm: cả nhóm)"
+    ),
     "command.templates.usage": "mẫu",
     "command.templates.description": "bắt đầu một mục tiêu từ một trong sáu ví dụ",
     "command.language.usage": "ngôn ngữ en|vi",
@@ -637,13 +639,6 @@ STRINGS: dict[str, str] = {
     "digest.overall": "Tổng thể: {bar} **{percent}**",
     "digest.at_risk": "Có rủi ro hoặc trễ tiến độ",
     "digest.nothing_at_risk": "Không có kết quả chính nào được đánh dấu có rủi ro hay trễ tiến độ.",
-    "close.title": "Kết thúc kỳ: điểm gợi ý",
-    "close.intro": (
-        "Điểm từ 0,0 đến 1,0, được gợi ý theo tiến độ. Cách đánh giá khác nhau giữa mục tiêu "
-        "cam kết và mục tiêu truyền cảm hứng."
-    ),
-    "close.period_ended": "kỳ đã kết thúc",
-    "close.period_running": "kỳ vẫn đang diễn ra",
     "period_report.title": "{period} đã kết thúc: {team}",
     "period_report.intro": (
         "Mọi mục tiêu của {period} đã được đóng. Điểm từ 0,0 đến 1,0; "
@@ -669,5 +664,73 @@ STRINGS: dict[str, str] = {
     "checkin.in_personal_chat": (
         "Thẻ cập nhật chỉ gửi trong trò chuyện riêng: hãy mở trò chuyện riêng với tôi (từ ảnh "
         "đại diện của tôi) và gõ **cập nhật**, tôi sẽ gửi thẻ ở đó."
+    ),
+    # --- The period close (bot/closing.py, cards/closing.py) ------------------------
+    "closing.title": "Kết thúc kỳ",
+    "closing.title_team": "Kết thúc kỳ: {team}",
+    "closing.intro": (
+        "Chấm điểm từng kết quả chính từ 0,0 đến 1,0 (gợi ý theo tiến độ), ghi lại bài học, "
+        "và chuyển các kết quả chính chưa hoàn thành sang kỳ sau nếu vẫn cần. Mục tiêu đã kết "
+        "thúc chỉ còn để xem và không còn được hỏi cập nhật."
+    ),
+    "closing.notification": "Đến lúc kết thúc kỳ {period}: {count} mục tiêu cần kết thúc",
+    "closing.kr_score": "Điểm",
+    "closing.objective_score": "Điểm của mục tiêu",
+    "closing.carry_over": "Chuyển sang {period}",
+    "closing.note": "Bài học rút ra",
+    "closing.note_placeholder": "Điều gì hiệu quả, điều gì cản trở, lần sau sẽ làm khác thế nào",
+    "closing.submit": "Kết thúc mục tiêu",
+    "closing.more": (
+        "Còn {count} mục tiêu của kỳ này chưa có trên thẻ: gõ **kết thúc kỳ** sau khi kết"
+        " thúc các mục tiêu này."
+    ),
+    "closing.warning.aim_higher": (
+        "Mục tiêu truyền cảm hứng đạt trên 0,8: mục tiêu vươn xa vẫn trong tầm tay. Lần "
+        "sau hãy đặt cao hơn."
+    ),
+    "closing.warning.what_blocked": (
+        "Mục tiêu cam kết dưới 1,0: điều gì đã cản trở? Hãy ghi vào phần bài học."
+    ),
+    "closing.warning.too_many_key_results": (
+        "{count} kết quả chính: 3 đến 5 kết quả chính giúp mục tiêu tập trung hơn."
+    ),
+    "closing.warning.never_checked_in": "“{key_result}” chưa từng được cập nhật.",
+    "closing.problem.score": "Hãy chọn điểm từ 0,0 đến 1,0.",
+    "closing.problem.note": "Bài học tối đa {max} ký tự.",
+    "closing.problem.no_score": (
+        "Hãy chọn điểm cho mục tiêu này: mục tiêu chưa có kết quả chính để gợi ý điểm."
+    ),
+    "closing.problem.not_unfinished": "Chỉ chuyển được các kết quả chính chưa hoàn thành.",
+    "closing.recorded": "Đã kết thúc",
+    "closing.kept_first": (
+        "Các mục tiêu này đã được kết thúc trước đó; lần kết thúc đầu tiên được giữ nguyên."
+    ),
+    "closing.note_recorded": "Bài học rút ra: {note}",
+    "closing.carried": "Đã chuyển {count} kết quả chính sang {period} dưới dạng bản nháp.",
+    "closing.closed_by": "{name} đã kết thúc vào {when}",
+    "closing.reopened_by": "{name} đã mở lại vào {when}",
+    "closing.reopen": "Mở lại",
+    "closing.reopened": "Đã mở lại: {title} được thực hiện tiếp và việc cập nhật tiếp tục.",
+    "closing.nothing": (
+        "Không có mục tiêu nào cần kết thúc: không còn mục tiêu nào của kỳ này đang thực hiện."
+    ),
+    "closing.nothing_team": (
+        "Không có mục tiêu nào của {team} cần kết thúc: các kỳ sắp hoặc đã kết thúc đều đã xong."
+    ),
+    "closing.read_only": (
+        "Mục tiêu này đã kết thúc nên chỉ còn để xem. Chủ sở hữu nhóm có thể mở lại."
+    ),
+    "closing.not_allowed": (
+        "Bạn chỉ có thể kết thúc mục tiêu của mình, hoặc của nhóm bạn sở hữu. Chưa có gì "
+        "được kết thúc."
+    ),
+    "closing.reopen_not_allowed": "Chỉ chủ sở hữu nhóm của mục tiêu mới có thể mở lại mục tiêu.",
+    "closing.not_closed": "Mục tiêu này chưa kết thúc.",
+    "closing.unknown_team": (
+        "Tôi không biết nhóm nào tên “{team}”. Hãy gõ **kết thúc kỳ** trong kênh của nhóm."
+    ),
+    "closing.not_team_owner": (
+        "Chỉ chủ sở hữu {team} mới có thể kết thúc mục tiêu thay người khác. Đây là các "
+        "mục tiêu của bạn."
     ),
 }

@@ -42,6 +42,7 @@ SAMPLE_MODULES = (
     "tests.cards.samples",
     "tests.cards.digest_samples",
     "tests.cards.period_report_samples",
+    "tests.cards.closing_samples",
 )
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")

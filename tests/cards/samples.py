@@ -44,7 +44,7 @@ from cards.kpi_form import kpi_form
 from cards.locale_format import format_date, format_datetime, format_period, format_value
 from cards.objective_form import Choices, objective_form
 from cards.origin import Origin, Place, nothing_changed_card
-from cards.reports import AtRiskLine, KpiLine, ScoreLine, digest_card, kpi_value, scores_card
+from cards.reports import AtRiskLine, KpiLine, digest_card, kpi_value
 from cards.settings import (
     PendingOwnerLine,
     PersonalSettingsView,
@@ -77,7 +77,6 @@ from okr.models import (
 )
 from okr.pace import PaceStatus
 from okr.periods import Period
-from okr.scoring import ScoreReading
 from okr.templates import templates_for
 from tests.cards.registry import card_sample
 
@@ -579,21 +578,6 @@ def _digest(lang: Language) -> Mapping[str, Any]:
     risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
     kpi = KpiLine("kpi-uptime", UPTIME.title, kpi_value(lang, UPTIME), KpiHealth.HEALTHY, True)
     return digest_card(lang, [summary], [risk], 0.42, [kpi])
-
-
-@card_sample("close.scores")
-def _scores(lang: Language) -> Mapping[str, Any]:
-    line = ScoreLine(
-        objective=OBJECTIVE,
-        score=Decimal("0.6"),
-        reading=ScoreReading.MISSED,
-        key_results=[
-            ("Increase online revenue", Decimal("0.3")),
-            ("Reduce support tickets", Decimal("0.4")),
-        ],
-        period_ended=True,
-    )
-    return scores_card(lang, [line])
 
 
 # -- cards/settings.py ---------------------------------------------------------------
