@@ -453,7 +453,8 @@ def read_closing(lang: Language, data: Mapping[str, Any], layout: ClosingLayout)
             if objective_score is None:
                 problems[score_field(i)] = text(lang, "closing.problem.score")
         note = values[note_field(i)]
-        if len(note) > MAX_NOTE:
+        typed = data.get(note_field(i))  # as sent: the raw values are cut at their limit
+        if isinstance(typed, str) and len(typed) > MAX_NOTE:
             problems[note_field(i)] = text(lang, "closing.problem.note", max=MAX_NOTE)
         closings[objective_id] = Closing(scores, objective_score, note, frozenset(carried))
     return ClosingForm(values, problems, {} if problems else closings)

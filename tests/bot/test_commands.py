@@ -22,7 +22,7 @@ COMMANDS = [
     ("checkin", "cập nhật", ("Time for your OKR check-in", "Đến giờ cập nhật OKR")),
     ("digest", "tổng hợp", ("Team progress", "Tiến độ của nhóm")),
     ("settings", "cài đặt", ("settings", "Cài đặt")),
-    ("close", "kết thúc kỳ", ("suggested scores", "điểm gợi ý")),
+    ("close", "kết thúc kỳ", ("No objectives to close", "Không có mục tiêu nào cần kết thúc")),
     ("templates", "mẫu", ("Start from an example", "Bắt đầu từ một ví dụ")),
     ("language en", "ngôn ngữ vi", ("English", "tiếng Việt")),
 ]
