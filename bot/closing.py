@@ -23,6 +23,7 @@ from datetime import timedelta
 
 from bot import okr_views
 from bot.authoring import changed_meanwhile, named_objective, show_objective
+from bot.checkin_cards import teams_of
 from bot.command_text import ALIASES, CommandName
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
 from bot.saving import expired
@@ -102,7 +103,10 @@ async def _named_team(turn: Turn, args: str) -> Team | str | None:
 
 
 async def close_command(turn: Turn, args: str) -> Replies:
-    """``close [team]``: the closing card of the team's (team owners) or one's own objectives."""
+    """``close [team]``: the closing card of the team's (team owners) or one's own objectives.
+
+    Always a card, saying what closing is, even with nothing to close yet.
+    """
     lang = okr_views.language(turn)
     team = await _named_team(turn, args)
     if isinstance(team, str):
@@ -111,25 +115,17 @@ async def close_command(turn: Turn, args: str) -> Replies:
     if team is not None and is_team_owner(turn.member.id, team):
         found = await turn.store.list_objectives(turn.tenant_id, team_id=team.id)
         objectives = [o for o in found if _closable(o, team, turn)]
-        if not objectives:
-            return Text(text(lang, "closing.nothing_team", team=team.name))
-        card = await _card(turn, objectives, title=text(lang, "closing.title_team", team=team.name))
+        empty = text(lang, "closing.nothing_team", team=team.name)
+        title = text(lang, "closing.title_team", team=team.name)
+        card = await _card(turn, objectives, title=title, empty_text=empty)
         return Card(card, fallback_text=text(lang, "closing.title"))
     if team is not None and args.strip():
         replies.append(Text(text(lang, "closing.not_team_owner", team=team.name)))
     mine = await turn.store.list_objectives(turn.tenant_id, owner_id=turn.member.id)
-    teams = await _teams(turn, mine)
+    teams = await teams_of(turn, mine)
     objectives = [o for o in mine if _closable(o, teams.get(o.team_id or ""), turn)]
-    if not objectives:
-        return [*replies, Text(text(lang, "closing.nothing"))]
     card = await _card(turn, objectives)
     return [*replies, Card(card, fallback_text=text(lang, "closing.title"))]
-
-
-async def _teams(turn: Turn, objectives: list[Objective]) -> dict[str, Team]:
-    ids = sorted({o.team_id for o in objectives if o.team_id})
-    found = await asyncio.gather(*(turn.store.get_team(turn.tenant_id, t) for t in ids))
-    return {t.id: t for t in found if t is not None}
 
 
 async def _key_results(turn: Turn, objectives: list[Objective]) -> list[KeyResult]:
@@ -147,6 +143,7 @@ async def _card(
     card_id: str | None = None,
     values: dict[str, str] | None = None,
     problems: dict[str, str] | None = None,
+    empty_text: str = "",
 ) -> dict[str, object]:
     lang = okr_views.language(turn)
     names = okr_views.names_by_id(await turn.store.list_members(turn.tenant_id))
@@ -161,6 +158,7 @@ async def _card(
         problems=problems,
         more=more,
         show_owners=any(o.owner_id != turn.member.id for o in objectives),
+        empty_text=empty_text,
     )
 
 
@@ -178,7 +176,7 @@ async def submit_closing(turn: Turn, action: CardAction) -> Replies:
     objectives = [o for o in found if o is not None]
     if len(objectives) != len(ids):
         return expired(turn)  # another tenant's ids, or deleted since
-    teams = await _teams(turn, objectives)
+    teams = await teams_of(turn, objectives)
     if not all(may_close(turn.member, o, teams.get(o.team_id or "")) for o in objectives):
         return Text(text(lang, "closing.not_allowed"))
     key_results = await _key_results(turn, objectives)

@@ -277,6 +277,7 @@ def closing_card(
     more: int = 0,
     team_id: str | None = None,
     show_owners: bool = False,
+    empty_text: str = "",
 ) -> Element:
     """The closing card for ``items`` (an owner's, or a team owner's list with ``show_owners``).
 
@@ -290,6 +291,7 @@ def closing_card(
         more: Objectives of the period left off this card (closed with the next one).
         team_id: The team a team owner's card is for (carried in its data).
         show_owners: Name each objective's owner (a team owner's list).
+        empty_text: What to say when there is nothing to close.
     """
     typed = values or {}
     wrong = problems or {}
@@ -376,6 +378,8 @@ def closing_card(
         layout.append(
             {"id": objective.id, "key_results": [line.key_result.id for line in item.key_results]}
         )
+    if not items:
+        body.append(paragraph(empty_text or text(lang, "closing.nothing")))
     if more:
         body.append(paragraph(text(lang, "closing.more", count=more), isSubtle=True))
     body[2:2] = problems_summary(lang, wrong, named)

@@ -64,7 +64,8 @@ async def export_csv(store: OkrStore, tenant_id: str) -> Export:
         parent = titles.get(objective.parent_id or "", "")
         rows.append((objective, email(objective.owner_id, objective.id), parent, reports))
     key_results = sum(len(reports) for *_, reports in rows)
-    return Export(write_csv(rows), objectives=len(objectives), key_results=key_results)
+    emails = {m.id: m.email for m in members.values() if m.email}
+    return Export(write_csv(rows, emails), objectives=len(objectives), key_results=key_results)
 
 
 async def _checkins_by_key_result(

@@ -252,7 +252,7 @@ class _Planner:
                 updated_at=self.now,
             )
             starts_on = start_on_activation(objective, self.now, self.zone)
-            self._create(replace(objective, starts_on=starts_on))
+            self._create(self._closed(replace(objective, starts_on=starts_on), row))
         else:
             self.counts["stored objective"] += 1
             differs = [
@@ -262,6 +262,7 @@ class _Planner:
                     ("level", stored.level is row.level),
                     ("type", stored.type is row.type),
                     ("parent", stored.parent_id == parent_id),
+                    ("score", stored.score == (row.closed.score if row.closed else None)),
                 )
                 if not same
             ]
@@ -325,6 +326,7 @@ class _Planner:
                     current=row.current,
                     unit=row.unit,
                     currency=row.currency,
+                    score=row.score,
                     created_at=self._stamp(),
                 )
             )
@@ -349,6 +351,24 @@ class _Planner:
                 self._note(row.line, f"key result {row.title!r}", differs)
         if (found is None or found.owner_id is None) and owner_id is None:
             self._pending(row.owner_email, objective_id, id_, "key result")
+
+    def _closed(self, objective: Objective, row: ObjectiveRows) -> Objective:
+        """The fields of a closed objective from its rows (none for an active one).
+
+        ``closed_by`` is the member an e-mail names, else as written: it records
+        who closed it, and a person the bot has not met is still that person.
+        """
+        if row.closed is None:
+            return objective
+        closed = row.closed
+        return replace(
+            objective,
+            state=ObjectiveState.CLOSED,
+            score=closed.score,
+            closing_note=closed.note,
+            closed_at=closed.closed_at,
+            closed_by=self.member_by_email.get(closed.closed_by, closed.closed_by) or None,
+        )
 
     # -- owners ----------------------------------------------------------------------------
 

@@ -8,6 +8,13 @@ plain (``12000000``, ``12.5``), durations ``m:ss`` or ``h:mm:ss``, milestones
 ``duration`` → duration, ``milestone`` → milestone, anything else → a number
 with that unit. Export adds read-only report columns that import ignores.
 
+A closed objective (the period close, docs/close.md) carries ``score``,
+``closing_note``, ``closed_at`` (ISO 8601 with its offset) and ``closed_by``
+(an e-mail/UPN or a member id) on each of its rows, and each key result its
+``kr_score``. These columns are optional on import: a file without them (or
+with them empty) imports active objectives, so a closed quarter round-trips
+and older files still import.
+
 An objective is identified by its title (case and spacing aside), its period
 (its days) and its team. Text cells that a spreadsheet could run as a formula
 are quoted on export and unquoted on import (:mod:`cli.formulas`).
@@ -19,7 +26,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -27,8 +34,10 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import list_currencies
 
 from cli.formulas import neutralise, restore
+from okr.closing import MAX_NOTE
 from okr.models import KeyResult, KeyResultKind, Level, Objective, ObjectiveType
 from okr.periods import Period, PeriodError, parse_period
+from okr.scoring import ScoreError, parse_score
 from okr.values import ValueFormatError, format_duration, parse_duration
 
 COLUMNS = (
@@ -46,12 +55,27 @@ COLUMNS = (
     "current",
 )
 REPORT_COLUMNS = ("progress", "status", "checkins", "last_checkin")
+CLOSE_COLUMNS = ("score", "closing_note", "closed_at", "closed_by", "kr_score")
 # Columns the export fills from numbers it formats itself (never from anyone's
 # text): a negative start or target stays a number there. Every other cell is
 # text and is neutralised (see cli.formulas).
-NUMBER_COLUMNS = frozenset({"start", "target", "current", "progress", "checkins", "last_checkin"})
+NUMBER_COLUMNS = frozenset(
+    {
+        "start",
+        "target",
+        "current",
+        "progress",
+        "checkins",
+        "last_checkin",
+        "score",
+        "closed_at",
+        "kr_score",
+    }
+)
 _KR_COLUMNS = ("key_result", "kr_owner", "start", "target", "unit", "current")
 _MAX_TEXT = 500
+_MAX_NOTE = MAX_NOTE
+_MEMBER_ID = re.compile(r"^\d+:[^\s,]+$")  # a Teams user id, e.g. 29:1-abc
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _MILESTONE = {"done": True, "not done": False, "1": True, "0": False, "yes": True, "no": False}
 _CURRENCIES = frozenset(list_currencies())
@@ -78,6 +102,20 @@ class KeyResultRow:
     current: Decimal
     unit: str
     currency: str | None
+    score: Decimal | None = None  # kr_score, on a closed objective
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedRow:
+    """How a closed objective was closed, as read from its rows.
+
+    ``closed_by`` is as written: an e-mail/UPN (case-folded) or a member id.
+    """
+
+    score: Decimal
+    note: str
+    closed_at: datetime
+    closed_by: str
 
 
 # What identifies an objective within a team: title key, first and last day.
@@ -115,6 +153,7 @@ class ObjectiveRows:
     parent_title: str
     key_results: tuple[KeyResultRow, ...]
     parent: ObjectiveKey | None = None
+    closed: ClosedRow | None = None
 
     @property
     def key(self) -> ObjectiveKey:
@@ -175,11 +214,12 @@ def _add_row(
     seen = objectives.get(objective.key)
     if seen is None:
         objectives[objective.key] = seen = objective
-    elif (seen.owner_email, seen.level, seen.type, title_key(seen.parent_title)) != (
+    elif (seen.owner_email, seen.level, seen.type, title_key(seen.parent_title), seen.closed) != (
         objective.owner_email,
         objective.level,
         objective.type,
         title_key(objective.parent_title),
+        objective.closed,
     ):
         problems.append((line, f"objective {objective.title!r} differs from line {seen.line}"))
         return
@@ -272,10 +312,50 @@ def _read_row(
         type=_enum(ObjectiveType, cell["type"] or "committed", "type"),
         parent_title=cell["parent"],
         key_results=(),
+        closed=_read_closed(row),
     )
+    kr_score = _score(_text(restore(row.get("kr_score") or "")), "kr_score")
+    if kr_score is not None and objective.closed is None:
+        raise ValueError("kr_score is filled but the objective is not closed (no score)")
     if not any(cell[c] for c in _KR_COLUMNS):
+        if kr_score is not None:
+            raise ValueError("kr_score is filled on a row without a key result")
         return objective, None
-    return objective, _read_key_result(cell, line)
+    return objective, replace(_read_key_result(cell, line), score=kr_score)
+
+
+def _read_closed(row: dict[str, str | None]) -> ClosedRow | None:
+    """The close columns of a row, checked; None when the objective is not closed."""
+    score = _score(_text(restore(row.get("score") or "")), "score")
+    note = restore(row.get("closing_note") or "").strip()
+    closed_at = _text(row.get("closed_at") or "")
+    closed_by = _text(restore(row.get("closed_by") or ""))
+    if score is None and not (note or closed_at or closed_by):
+        return None
+    if score is None or not closed_at:
+        raise ValueError("a closed objective needs both score and closed_at")
+    if len(note) > _MAX_NOTE:
+        raise ValueError(f"closing_note is longer than {_MAX_NOTE} characters")
+    try:
+        when = datetime.fromisoformat(closed_at)
+    except ValueError:
+        raise ValueError(f"closed_at {closed_at!r} is not an ISO 8601 date and time") from None
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"closed_at {closed_at!r} has no offset (write 2027-01-04T10:00:00+00:00)")
+    if closed_by and not (_looks_like_email(closed_by) or _MEMBER_ID.match(closed_by)):
+        raise ValueError(f"closed_by {closed_by!r} is not an e-mail/UPN or a member id")
+    return ClosedRow(score, note, when, closed_by.casefold() if "@" in closed_by else closed_by)
+
+
+def _score(text: str, column: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        return parse_score(text)
+    except ScoreError:
+        raise ValueError(
+            f"{column} {text!r} is not a score from 0.0 to 1.0 in steps of 0.1"
+        ) from None
 
 
 def _read_key_result(cell: dict[str, str], line: int) -> KeyResultRow:
@@ -373,12 +453,16 @@ class KeyResultReport:
 
 def write_csv(
     objectives: list[tuple[Objective, str, str, list[KeyResultReport]]],
+    emails: Mapping[str, str] | None = None,
 ) -> str:
     """Export rows: ``(objective, owner e-mail, parent title, key results)`` each.
 
-    Text cells that could start a formula are neutralised (:mod:`cli.formulas`).
+    ``emails`` gives people's e-mail by member id, for ``closed_by`` (a member
+    id is written when none is known). Text cells that could start a formula
+    are neutralised (:mod:`cli.formulas`).
     """
-    header = (*COLUMNS, *REPORT_COLUMNS)
+    known = emails or {}
+    header = (*COLUMNS, *REPORT_COLUMNS, *CLOSE_COLUMNS)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -398,8 +482,14 @@ def write_csv(
             objective.type.value,
             parent_title,
         )
+        closed = (
+            "" if objective.score is None else f"{objective.score:.1f}",
+            objective.closing_note,
+            "" if objective.closed_at is None else objective.closed_at.isoformat(),
+            known.get(objective.closed_by, objective.closed_by) if objective.closed_by else "",
+        )
         if not reports:
-            write((*head, *[""] * (len(_KR_COLUMNS) + len(REPORT_COLUMNS))))
+            write((*head, *[""] * (len(_KR_COLUMNS) + len(REPORT_COLUMNS)), *closed, ""))
         for report in reports:
             kr = report.key_result
             write(
@@ -415,6 +505,8 @@ def write_csv(
                     report.status,
                     str(report.checkins),
                     "" if report.last_checkin is None else report.last_checkin.isoformat(),
+                    *closed,
+                    "" if kr.score is None else f"{kr.score:.1f}",
                 )
             )
     return out.getvalue()

@@ -132,7 +132,9 @@ async def test_close_while_the_period_runs_has_nothing_to_close(
 ) -> None:
     clock.now = datetime(2026, 11, 2, tzinfo=UTC)
     await closing_bot.post(f.personal_message("close", connector.url, user=OBJECTIVE_OWNER))
-    assert connector.texts()[-1] == ("No objectives to close: none of this period is still active.")
+    [card] = connector.cards()
+    assert "No objectives to close: none of this period is still active." in str(card)
+    assert verbs.CLOSING_SUBMIT not in actions(card)
 
 
 async def test_a_team_owner_closes_every_objective_of_the_team_from_its_channel(

@@ -136,3 +136,10 @@ def _objective_reopened(lang: Language) -> Mapping[str, Any]:
         reopened_text=text(lang, "closing.reopened_by", name="Minh Trần", when=when),
     )
     return objective_card(lang, view)
+
+
+@card_sample("closing.nothing")
+def _closing_nothing(lang: Language) -> Mapping[str, Any]:
+    empty = text(lang, "closing.nothing_team", team="Sales")
+    title = text(lang, "closing.title_team", team="Sales")
+    return closing_card(lang, [], card_id="closing-card", title=title, empty_text=empty)

@@ -37,7 +37,10 @@ async def test_import_and_export_from_the_command_line(tmp_path: Path) -> None:
     exported = app(db, "export", "--tenant", TENANT, "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].endswith(",progress,status,checkins,last_checkin") and len(lines) == 7
+    assert lines[0].endswith(
+        ",progress,status,checkins,last_checkin,score,closing_note,closed_at,closed_by,kr_score"
+    )
+    assert len(lines) == 7
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
