@@ -440,7 +440,8 @@ class DeliveryEngine:
                 card_id=card_id_for(entry.delivery_id),
             )
 
-        return Work(entry.delivery_id, entry.round_id, entry.member, DeliveryKind.CLOSING, build)
+        recipient = PersonalChat(entry.member.id)
+        return Work(entry.delivery_id, entry.round_id, recipient, DeliveryKind.CLOSING, build)
 
     async def _reminder_work(
         self, now: datetime, snapshot: TeamSnapshot, records: _RoundRecords
