@@ -757,30 +757,61 @@ class SqliteBackend:
         at_least: tuple[str, str] | None = None,
     ) -> list[Document]:
         """Equality filters on top-level JSON fields, optional range, order and limit."""
-        sql = ["SELECT body, etag FROM documents WHERE partition = ? AND kind = ?"]
-        params: list[Any] = [partition, kind]
-        for field, value in (where or {}).items():
-            if value is None:
-                sql.append(f"AND {_json_path(field)} IS NULL")
-            else:
-                sql.append(f"AND {_json_path(field)} = ?")
-                params.append(value)
-        if at_least is not None:
-            sql.append(f"AND {_json_path(at_least[0])} >= ?")
-            params.append(at_least[1])
-        if order_by is not None:
-            direction = "DESC" if descending else "ASC"
-            sql.append(f"ORDER BY {_json_path(order_by)} {direction}, id {direction}")
-        if limit is not None:
-            sql.append("LIMIT ?")
-            params.append(int(limit))
-        text = " ".join(sql)
+        text, params = query_sql(partition, kind, where, order_by, descending, limit, at_least)
 
         def job(db: sqlite3.Connection) -> list[Document]:
             rows = db.execute(text, params).fetchall()
             return [Document(json.loads(body), etag) for body, etag in rows]
 
         return await self._read(job)
+
+
+def query_sql(
+    partition: str,
+    kind: str,
+    where: Mapping[str, Scalar] | None = None,
+    order_by: str | None = None,
+    descending: bool = False,
+    limit: int | None = None,
+    at_least: tuple[str, str] | None = None,
+) -> tuple[str, list[Any]]:
+    """The statement and parameters of :meth:`SqliteBackend.query`."""
+    sql = [f"SELECT body, etag FROM documents {_index_for(where or {}, order_by)}"]
+    sql.append("WHERE partition = ? AND kind = ?")
+    params: list[Any] = [partition, kind]
+    for field, value in (where or {}).items():
+        if value is None:
+            sql.append(f"AND {_json_path(field)} IS NULL")
+        else:
+            sql.append(f"AND {_json_path(field)} = ?")
+            params.append(value)
+    if at_least is not None:
+        sql.append(f"AND {_json_path(at_least[0])} >= ?")
+        params.append(at_least[1])
+    if order_by is not None:
+        direction = "DESC" if descending else "ASC"
+        sql.append(f"ORDER BY {_json_path(order_by)} {direction}, id {direction}")
+    if limit is not None:
+        sql.append("LIMIT ?")
+        params.append(int(limit))
+    return " ".join(sql), params
+
+
+def _index_for(where: Mapping[str, Scalar], order_by: str | None) -> str:
+    """``INDEXED BY`` the index of the first indexed field ``where`` compares with a value.
+
+    Without statistics (nobody runs ``ANALYZE`` on the file) SQLite's planner
+    prefers the primary key's ``(partition, kind)`` prefix to an expression
+    index, so a query by objective read every key result of the tenant (4 ms
+    each with 1,000 of them; 0.07 ms by the index). Naming the index makes the
+    plan the same on every file, whatever it holds.
+    """
+    fields = [f for f, value in where.items() if value is not None and f in _INDEXED_FIELDS]
+    if not fields:
+        return ""
+    if "key_result_id" in fields and order_by == "recorded_at":
+        return "INDEXED BY documents_checkin_history"  # in history order already
+    return f"INDEXED BY documents_{fields[0]}"
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:

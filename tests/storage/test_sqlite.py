@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storage.errors import AlreadyExistsError, StoreError
-from storage.sqlite import MIGRATIONS, SqliteBackend
+from storage.sqlite import MIGRATIONS, SqliteBackend, query_sql
 from storage.store import OkrStore
 from tests.storage import samples
 from tests.storage.samples import T0
@@ -132,3 +132,40 @@ async def test_a_bulk_create_gets_time_in_proportion_to_its_size(tmp_path: Path)
     ]
     async with OkrStore(backend):
         assert await backend.create_missing(TENANT, documents) == 20_000
+
+
+@pytest.mark.parametrize(
+    ("kind", "where", "order_by", "index"),
+    [
+        ("key_result", {"objective_id": "o-7"}, "created_at", "documents_objective_id"),
+        ("objective", {"team_id": "t", "state": "active"}, "created_at", "documents_team_id"),
+        ("delivery", {"round_id": "r"}, "id", "documents_round_id"),
+        (
+            "checkin",
+            {"superseded_by": None, "key_result_id": "k"},
+            "recorded_at",
+            "documents_checkin_history",
+        ),
+    ],
+)
+async def test_a_query_by_an_indexed_field_searches_its_index_not_every_document_of_the_kind(
+    tmp_path: Path, kind: str, where: dict[str, str | None], order_by: str, index: str
+) -> None:
+    # SQLite's planner, without statistics, preferred scanning every document of
+    # the kind (the primary key's prefix) to the field's index.
+    path = tmp_path / "okr.sqlite3"
+    backend = SqliteBackend(path)
+    await backend.open()
+    await backend.create_missing(
+        TENANT,
+        [("key_result", f"kr-{n}", {"objective_id": f"o-{n % 50}"}) for n in range(500)],
+    )
+    found = await backend.query(TENANT, "key_result", where={"objective_id": "o-7"})
+    await backend.close()
+    text, params = query_sql(TENANT, kind, where, order_by)
+
+    with closing(sqlite3.connect(path)) as db:
+        plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {text}", params))
+
+    assert f"USING INDEX {index} " in plan
+    assert sorted(d.body["objective_id"] for d in found) == ["o-7"] * 10
