@@ -121,6 +121,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX documents_checkin_history ON documents
         (partition, kind, {_json_path("key_result_id")}, {_json_path("recorded_at")});
     """,
+    # A team's digest snapshots newest first, without reading every one of them
+    # (each is large, and a team keeps one per week).
+    f"""
+    CREATE INDEX documents_team_slot ON documents
+        (partition, kind, {_json_path("team_id")}, {_json_path("slot")});
+    """,
 )
 
 Synchronous = Literal["FULL", "NORMAL"]
@@ -811,6 +817,8 @@ def _index_for(where: Mapping[str, Scalar], order_by: str | None) -> str:
         return ""
     if "key_result_id" in fields and order_by == "recorded_at":
         return "INDEXED BY documents_checkin_history"  # in history order already
+    if "team_id" in fields and order_by == "slot":
+        return "INDEXED BY documents_team_slot"  # snapshots, in slot order already
     return f"INDEXED BY documents_{fields[0]}"
 
 

@@ -146,6 +146,7 @@ async def test_a_bulk_create_gets_time_in_proportion_to_its_size(tmp_path: Path)
             "recorded_at",
             "documents_checkin_history",
         ),
+        ("digest_snapshot", {"team_id": "t"}, "slot", "documents_team_slot"),
     ],
 )
 async def test_a_query_by_an_indexed_field_searches_its_index_not_every_document_of_the_kind(
