@@ -7,6 +7,7 @@ import dataclasses
 import logging
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from okr.models import (
     DigestSnapshot,
     ObjectiveState,
     ObjectiveType,
+    Team,
     Tenant,
 )
 from scheduling.digest_reads import read_team_digest
@@ -27,6 +29,7 @@ from storage.store import OkrStore
 from tests.scheduling.digest_support import (
     FRIDAY,
     FRIDAY_SLOT,
+    INSTALLED,
     NEXT_FRIDAY_SLOT,
     PostingSender,
     with_channel,
@@ -35,7 +38,6 @@ from tests.scheduling.test_rounds import TEAM, TENANT, seed
 
 SLOT_ROUND = f"digest|{TEAM}|2026-12-04"
 SLOT_DELIVERY = f"{SLOT_ROUND}|channel"
-INSTALLED = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 
 
 def digests(store: OkrStore, sender: PostingSender, instance: str = "a") -> DeliveryEngine:
@@ -55,10 +57,10 @@ async def seed_team(store: OkrStore) -> None:
     await store.save_team(dataclasses.replace(team, created_at=INSTALLED))
 
 
-async def change_team(store: OkrStore, **settings: object) -> None:
+async def change_team(store: OkrStore, **settings: Any) -> None:
     team = await store.get_team(TENANT, TEAM)
     assert team is not None
-    changed = dataclasses.replace(team.settings, **settings)  # type: ignore[arg-type]
+    changed = dataclasses.replace(team.settings, **settings)
     await store.save_team(dataclasses.replace(team, settings=changed))
 
 
@@ -242,7 +244,7 @@ async def test_a_refused_channel_post_is_not_retried_and_marks_nobody(store: Okr
     assert all(m.reachable for m in await store.list_members(TENANT))
 
 
-async def _team(store: OkrStore):  # type: ignore[no-untyped-def]
+async def _team(store: OkrStore) -> Team:
     team = await store.get_team(TENANT, TEAM)
     assert team is not None
     return team
