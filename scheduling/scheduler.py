@@ -53,7 +53,7 @@ class PassScheduler:
         )
 
     def start(self) -> None:
-        """Schedule both passes; the first runs right away."""
+        """Schedule every pass kind (check-ins, reminders, digests); the first runs right away."""
         for kind in PassKind:
             self._scheduler.add_job(
                 self.run_pass,
