@@ -1,6 +1,13 @@
-"""``digest`` in chat: the team's progress (the period close is bot/closing.py)."""
+"""``digest`` in chat: the team's progress (the period close is bot/closing.py).
+
+``digest`` in a channel is the card the scheduled digest posts (``cards.digest``),
+read by :func:`scheduling.digest_reads.read_team_digest`; "Check in now" on it
+sends the presser their own check-in card.
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 from bot import okr_views
 from bot.checkin import checkin_command
@@ -8,76 +15,97 @@ from bot.checkin_cards import MAX_ID
 from bot.command_text import ALIASES, CommandName
 from bot.features import Card, CardAction, Features, Replies, Text, Turn, as_reply_list
 from cards import verbs
+from cards.deliveries import DeliveryCards, team_language
+from cards.digest import team_digest_card
 from cards.i18n import text
-from cards.reports import AtRiskLine, KpiLine, digest_card, kpi_value
-from okr.kpi import kpi_health
-from okr.models import CheckInStatus, Objective, ObjectiveState
+from okr.digest import NoActiveObjectivesError, build_digest, digest_today
+from okr.models import ObjectiveState, Team, TeamSettings
 from okr.permissions import may_change
-from okr.progress import key_result_progress, objective_progress
-
-MAX_OBJECTIVES = 25
+from scheduling.digest_reads import named_ids, read_members, read_team_digest
 
 
 def register(features: Features) -> None:
-    """Register ``digest`` (``close`` is bot/closing.py)."""
+    """Register ``digest`` and "Check in now" (``close`` is bot/closing.py)."""
     features.add_command("digest", digest, aliases=ALIASES[CommandName.DIGEST][1:])
     features.add_verb(verbs.CHECKIN_NOW, checkin_now)
 
 
-async def _team_objectives(turn: Turn) -> list[Objective]:
-    team_ids = [turn.team_id] if turn.team_id else list(turn.member.team_ids)
-    found: list[Objective] = []
-    for team_id in team_ids:
-        found += await turn.store.list_objectives(turn.tenant_id, team_id=team_id)
-    if not team_ids:
-        found = await turn.store.list_objectives(turn.tenant_id, owner_id=turn.member.id)
-    return [o for o in found if o.state is ObjectiveState.ACTIVE][:MAX_OBJECTIVES]
-
-
 async def digest(turn: Turn, args: str) -> Replies:
-    """The team's progress now: overall, per objective, and what is at risk and whose it is."""
-    lang = okr_views.language(turn)
-    objectives = await _team_objectives(turn)
-    summaries = await okr_views.summaries(turn, objectives)
-    names = okr_views.names_by_id(await turn.store.list_members(turn.tenant_id))
-    at_risk: list[AtRiskLine] = []
-    all_krs = []
-    for objective in objectives:
-        krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
-        all_krs += krs
-        for kr in krs:
-            if kr.last_status in (CheckInStatus.AT_RISK, CheckInStatus.OFF_TRACK):
-                at_risk.append(
-                    AtRiskLine(
-                        title=kr.title,
-                        owner=names.get(kr.owner_id or "", ""),
-                        status=kr.last_status,
-                        progress=float(key_result_progress(kr).clamped),
-                    )
-                )
-    overall = objective_progress(all_krs)
-    kpis = await _kpi_lines(turn)
-    card = digest_card(lang, summaries, at_risk, None if overall is None else float(overall), kpis)
-    return Card(card, fallback_text=card["body"][0]["text"])
+    """The team's digest now, in its channel; the person's own, in their personal chat.
+
+    In a team's channel it is the card the scheduled digest posts (in the team's
+    language), compared with the last posted digest; nothing is stored.
+    Elsewhere it is the person's own objectives and key results in the same shape.
+    """
+    if turn.team_id and not turn.is_personal:
+        return await _team_digest(turn, turn.team_id)
+    return await _own_digest(turn)
 
 
-async def _kpi_lines(turn: Turn) -> list[KpiLine]:
+async def _team_digest(turn: Turn, team_id: str) -> Replies:
+    team = await turn.store.get_team(turn.tenant_id, team_id)
+    if team is None:
+        return Text(text(okr_views.language(turn), "digest.empty"))
+    try:
+        found, members = await read_team_digest(
+            turn.store, team, now=turn.now, slot=digest_today(team, turn.now)
+        )
+    except NoActiveObjectivesError:
+        return Text(text(team_language(team), "digest.empty"))
+    composed = DeliveryCards().digest(team, found, members)
+    return Card(composed.content, fallback_text=composed.fallback_text)
+
+
+async def _own_digest(turn: Turn) -> Replies:
+    """The person's own objectives, and their own key results, as a digest.
+
+    Reads what it shows: the person's objectives and key results (one query
+    each), the key results of the objectives they own, the objectives of their
+    key results and the people named; never the tenant's.
+    """
     lang = okr_views.language(turn)
-    team_ids = [turn.team_id] if turn.team_id else list(turn.member.team_ids)
-    lines = []
-    for team_id in team_ids:
-        team = await turn.store.get_team(turn.tenant_id, team_id)
-        for kpi in await turn.store.list_kpis(turn.tenant_id, team_id):
-            lines.append(
-                KpiLine(
-                    kpi_id=kpi.id,
-                    title=kpi.title,
-                    value=kpi_value(lang, kpi),
-                    health=kpi_health(kpi),
-                    can_edit=may_change(turn.member, kpi, team),
-                )
-            )
-    return lines
+    me = turn.member.id
+    owned, mine = await asyncio.gather(
+        turn.store.list_objectives(turn.tenant_id, owner_id=me),
+        turn.store.list_key_results(turn.tenant_id, owner_id=me),
+    )
+    active = [o for o in owned if o.state is ObjectiveState.ACTIVE]
+    theirs, others = await asyncio.gather(
+        asyncio.gather(
+            *(turn.store.list_key_results(turn.tenant_id, objective_id=o.id) for o in active)
+        ),
+        okr_views.objectives_of(turn, mine),
+    )
+    objectives = {o.id: o for o in [*others.values(), *active]}
+    key_results = {kr.id: kr for kr in [*mine, *(kr for found in theirs for kr in found)]}
+    home = await okr_views.team_of(turn)
+    # The person as a team of one (okr.digest.build_digest). Pace is counted in the
+    # home team's zone, as on every other card (okr_views.pace_zone), not the person's.
+    person = Team(
+        tenant_id=turn.tenant_id,
+        id=me,
+        name=turn.member.name,
+        settings=home.settings if home is not None else TeamSettings(),
+    )
+    # The home team's KPIs beside them, with "Update" on those the person may change.
+    kpis = await turn.store.list_kpis(turn.tenant_id, home.id) if home is not None else []
+    try:
+        found = build_digest(
+            person,
+            list(objectives.values()),
+            list(key_results.values()),
+            now=turn.now,
+            slot=digest_today(person, turn.now),
+            previous=None,
+            asked=set(),
+            kpis=kpis,
+        )
+    except NoActiveObjectivesError:
+        return Text(text(lang, "digest.personal_empty"))
+    names = await read_members(turn.store, turn.tenant_id, named_ids(found))
+    editable = [k.id for k in kpis if may_change(turn.member, k, home)]
+    card = team_digest_card(lang, found, names, personal=True, kpi_edits=editable)
+    return Card(card, fallback_text=text(lang, "digest.personal_title"))
 
 
 async def checkin_now(turn: Turn, action: CardAction) -> Replies:

@@ -91,6 +91,11 @@ def checkin_items(
     return items
 
 
+def team_language(team: Team) -> Language:
+    """The language of what the bot posts in a team's channels: the team's, else English."""
+    return language_for_locale(team.settings.language)
+
+
 class DeliveryCards:
     """Composes check-in, reminder and summary cards in each recipient's language and zone."""
 
@@ -176,7 +181,7 @@ class DeliveryCards:
 
         ``members``: the people the digest names (owners, those missing), by id.
         """
-        lang = language_for_locale(team.settings.language)
+        lang = team_language(team)
         content = team_digest_card(lang, digest, members)
         return ComposedCard(content, text(lang, "digest.notification", team=digest.team_name))
 

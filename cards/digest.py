@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,20 +30,21 @@ from microsoft_teams.cards import Mention, MentionedEntity
 
 from cards import verbs
 from cards.charts import Series, Slice, donut, gauge, line
-from cards.elements import Element, card, execute, heading, paragraph, progress_text
+from cards.elements import Element, card, execute, heading, paragraph, progress_text, with_action
 from cards.i18n import Language, label, text
 from cards.locale_format import (
+    format_comparison,
     format_date,
     format_decimal,
     format_list,
+    format_measure,
     format_period,
     format_progress,
 )
 from cards.markdown import Markdown, bold, italic, join
-from cards.reports import kpi_value
 from cards.teams_elements import pace_badge, progress_element, status_badge
 from okr.digest import KeyResultLine, ObjectiveLine, TeamDigest
-from okr.models import CheckInStatus, Member
+from okr.models import CheckInStatus, Kpi, Member
 from okr.pace import DEFAULT_THRESHOLDS, PaceStatus
 
 CARD_BUDGET_BYTES = 26 * 1024
@@ -89,6 +90,7 @@ def team_digest_card(
     members: Mapping[str, Member],
     *,
     personal: bool = False,
+    kpi_edits: Collection[str] = (),
 ) -> Element:
     """The digest of one team (or, ``personal``, of one person's own OKRs) in ``lang``.
 
@@ -97,12 +99,14 @@ def team_digest_card(
         digest: What to show; every list complete and ranked.
         members: The people the digest names, by member id.
         personal: One person's own objectives in their personal chat: no
-            participation or mentions, and "My OKRs" instead of "Team OKRs".
+            participation or mentions, "My OKRs" instead of "Team OKRs", and the
+            authoring buttons (new objective, add a KPI) a channel post never has.
+        kpi_edits: KPIs the reader may update (personal only): an "Update" beside each.
     """
     names = _Names(members, mention=not personal)
 
     def build(limits: _Limits) -> Element:
-        return _card(lang, digest, names, limits, personal=personal)
+        return _card(lang, digest, names, limits, personal=personal, kpi_edits=kpi_edits)
 
     return _fitted(build)
 
@@ -122,6 +126,13 @@ def format_points(change: Decimal, lang: Language) -> str:
         return text(lang, "digest.points", count=int(abs(points)), sign=sign)
     shown = format_decimal(abs(points), lang, max_fraction_digits=1)
     return text(lang, "digest.points_fraction", points=shown, sign=sign)
+
+
+def kpi_value(lang: Language, kpi: Kpi) -> str:
+    """A KPI's value and healthy range as the digest shows them: ``99,93% (≥ 99,5%)``."""
+    threshold = format_comparison(kpi.comparison, kpi.threshold, lang, unit=kpi.unit)
+    current = "—" if kpi.current is None else format_measure(kpi.current, lang, unit=kpi.unit)
+    return f"{current} ({threshold})"
 
 
 def _fitted(build: Callable[[_Limits], Element]) -> Element:
@@ -178,13 +189,19 @@ class _Names:
         tagged = f"<at>{shown}</at>"
         self.mentioned.setdefault(
             member.id,
-            Mention(text=tagged, mentioned=MentionedEntity(id=member.id, name=member.name)),
+            Mention(text=tagged, mentioned=MentionedEntity(id=member.id, name=shown)),
         )
         return Markdown(tagged)
 
 
 def _card(
-    lang: Language, digest: TeamDigest, names: _Names, limits: _Limits, *, personal: bool
+    lang: Language,
+    digest: TeamDigest,
+    names: _Names,
+    limits: _Limits,
+    *,
+    personal: bool,
+    kpi_edits: Collection[str],
 ) -> Element:
     names.mentioned.clear()
     body: list[Element] = [
@@ -197,7 +214,7 @@ def _card(
     see_all = "my_okrs" if personal else "team_okrs"
     body += _objectives(lang, digest, names, limits.objectives, see_all)
     body += _since_last(lang, digest, names, limits, see_all)
-    body += _kpis(lang, digest, limits.kpis)
+    body += _kpis(lang, digest, limits.kpis, kpi_edits if personal else ())
     body += _trend(lang, digest)
     result = card(body, _actions(lang, digest, personal=personal))
     if names.mentioned:
@@ -226,13 +243,17 @@ def _overall(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Elem
     if not digest.objectives:
         key = "digest.personal_empty" if personal else "digest.empty"
         return [paragraph(text(lang, key))]
-    change = (
-        text(lang, "digest.first")
-        if digest.change is None
-        else text(lang, "digest.change", points=format_points(digest.change, lang))
-    )
+    # A person's own digest keeps no snapshots: it has nothing to compare with.
+    change: list[Element] = []
+    if not personal:
+        said = (
+            text(lang, "digest.first")
+            if digest.change is None
+            else text(lang, "digest.change", points=format_points(digest.change, lang))
+        )
+        change = [paragraph(said, isSubtle=True, spacing="Small")]
     if digest.overall is None:
-        return [paragraph(text(lang, "digest.no_key_results")), paragraph(change, isSubtle=True)]
+        return [paragraph(text(lang, "digest.no_key_results")), *change]
     overall = float(digest.overall)
     expected = None if digest.expected is None else float(digest.expected)
     plan = (
@@ -248,7 +269,7 @@ def _overall(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Elem
         fallback=[join([summary, plan]) if plan else summary],
         title=text(lang, "digest.overall_label"),
     )
-    return [chart, paragraph(change, isSubtle=True, spacing="Small")]
+    return [chart, *change]
 
 
 def _pace_segments(lang: Language, expected: float | None) -> list[Slice]:
@@ -266,8 +287,10 @@ def _pace_segments(lang: Language, expected: float | None) -> list[Slice]:
 
 def _participation(lang: Language, digest: TeamDigest, names: _Names) -> list[Element]:
     taking = digest.participation
-    if taking.round_date is None or taking.asked == 0:
+    if taking.round_date is None:
         return [paragraph(text(lang, "digest.no_round"), isSubtle=True)]
+    if taking.asked == 0:
+        return [paragraph(text(lang, "digest.nobody_asked"), isSubtle=True)]
     count = text(
         lang,
         "summary.count",
@@ -337,14 +360,20 @@ def _objectives(
 def _objective(lang: Language, line: ObjectiveLine, names: _Names) -> Element:
     facts = [
         "—" if line.progress is None else format_progress(line.progress, lang),
+        *(
+            []
+            if line.expected is None
+            else [text(lang, "pace.expected", expected=format_progress(line.expected, lang))]
+        ),
         *([] if line.change is None else [format_points(line.change, lang)]),
         names.name(line.owner_id),
     ]
+    # Pace, then the owners' status: the badges `team okrs` and the objective card show.
     badge: list[Element] = []
+    if line.pace is not None:
+        badge.append(pace_badge(lang, line.pace))
     if line.status is not None:
-        badge = [status_badge(lang, line.status)]
-    elif line.pace is not None:
-        badge = [pace_badge(lang, line.pace)]
+        badge.append(status_badge(lang, line.status))
     items: list[Element] = [
         {
             "type": "ColumnSet",
@@ -455,13 +484,15 @@ def _risk(lang: Language, kr: KeyResultLine, names: _Names, note_length: int) ->
     }
 
 
-def _kpis(lang: Language, digest: TeamDigest, limit: int) -> list[Element]:
+def _kpis(
+    lang: Language, digest: TeamDigest, limit: int, kpi_edits: Collection[str]
+) -> list[Element]:
     if not digest.kpis:
         return []
     shown = digest.kpis[:limit]
     section: list[Element] = [heading(text(lang, "digest.kpis_unhealthy"), size="Medium")]
-    section += [
-        paragraph(
+    for entry in shown:
+        said = paragraph(
             join(
                 [
                     join(["✗", bold(entry.kpi.title)], " "),
@@ -471,8 +502,10 @@ def _kpis(lang: Language, digest: TeamDigest, limit: int) -> list[Element]:
             ),
             spacing="Small",
         )
-        for entry in shown
-    ]
+        if entry.kpi.id in kpi_edits:
+            update = execute(text(lang, "action.update"), verbs.KPI_EDIT, {"kpi_id": entry.kpi.id})
+            said = with_action(said, update)
+        section.append(said)
     if len(digest.kpis) > len(shown):
         section.append(
             paragraph(text(lang, "digest.more_kpis", count=len(digest.kpis) - len(shown)))
@@ -542,10 +575,14 @@ def _more(lang: Language, count: int, key: str, command: str) -> Element:
 
 
 def _actions(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Element]:
-    """Check in now (the presser's own card, privately) and the OKRs; nothing that authors."""
+    """Check in now (the presser's own card, privately), the OKRs; authoring only if personal."""
     okrs = "my_okrs" if personal else "team_okrs"
     # The channel's card names its team: a press from outside it is refused.
     team = {} if personal else {"team_id": digest.team_id}
+    authoring = [
+        execute(text(lang, "action.new_objective"), verbs.OBJECTIVE_NEW, {}),
+        execute(text(lang, "action.add_kpi"), verbs.KPI_NEW, {}),
+    ]
     return [
         execute(text(lang, "digest.checkin_now"), verbs.CHECKIN_NOW, team, style="positive"),
         execute(
@@ -554,4 +591,5 @@ def _actions(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Elem
             {"command": okrs},
             associatedInputs="none",
         ),
+        *(authoring if personal else []),
     ]

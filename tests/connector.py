@@ -30,6 +30,7 @@ import contextlib
 import heapq
 import inspect
 import itertools
+import json
 import math
 import random
 import time
@@ -54,6 +55,7 @@ class Call:
     body: Any  # parsed JSON, or None
     authorization: str | None  # the Authorization header as sent (tests check none leaks locally)
     query: dict[str, str]
+    size: int = 0  # the request body's bytes as they arrived (Teams refuses 28 KB or more)
 
 
 @dataclass(slots=True)
@@ -527,7 +529,8 @@ class Connector:
         self, name: str, answer: Callable[[web.Request, Call], Any]
     ) -> Callable[[web.Request], Any]:
         async def handle(request: web.Request) -> web.StreamResponse:
-            body = await request.json() if request.can_read_body else None
+            raw = await request.read() if request.can_read_body else b""
+            body = json.loads(raw) if raw else None
             call = Call(
                 route=name,
                 method=request.method,
@@ -537,6 +540,7 @@ class Connector:
                 body=body,
                 authorization=request.headers.get("Authorization"),
                 query=dict(request.query),
+                size=len(raw),
             )
             self.calls.append(call)
             for policy in self.policies:

@@ -20,7 +20,7 @@ COMMANDS = [
     ("team okrs", "okr của nhóm", ("The team's OKRs", "OKR của nhóm")),
     ("status Tăng doanh thu", "trạng thái tăng doanh thu", ("Tăng doanh thu", "Tăng doanh thu")),
     ("checkin", "cập nhật", ("Time for your OKR check-in", "Đến giờ cập nhật OKR")),
-    ("digest", "tổng hợp", ("Team progress", "Tiến độ của nhóm")),
+    ("digest", "tổng hợp", ("Your progress", "Tiến độ của bạn")),
     ("settings", "cài đặt", ("settings", "Cài đặt")),
     ("close", "kết thúc kỳ", ("No objectives to close", "Không có mục tiêu nào cần kết thúc")),
     ("templates", "mẫu", ("Start from an example", "Bắt đầu từ một ví dụ")),

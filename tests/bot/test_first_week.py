@@ -362,9 +362,15 @@ async def reminders_the_summary_and_a_late_answer(team: Team) -> None:
 
 async def the_lead_reads_the_week(team: Team) -> None:
     team.clock.now = ROUND_DUE + timedelta(days=3)  # Friday
-    digest = card_text({"value": await team.typed(ALICE, "digest")})
-    assert "Overall: ▰▱▱▱▱▱▱▱▱▱ **11%**" in digest
-    assert "At risk or off track\n**Doanh thu**\n17% · Trần Bình" in digest
+    # ``digest`` in the channel: the card the scheduled digest posts, in the team's language.
+    digest = team.saw(await shared_card(team.bot, team.connector, "digest"))
+    assert digest.startswith("Sales\nWeek 10 of 14 · Q4 2026\n")
+    assert "Overall: ▰▱▱▱▱▱▱▱▱▱ 11% · plan to date 70%" in digest  # the gauge's fallback
+    assert "**2 of 2 checked in** · Check-in round of 12/01/2026" in digest
+    assert "On track: 4 · At risk: 1 · Off track: 0 · Not updated: 0" in digest
+    assert "**Tăng doanh thu**\n8% · Plan to date: 19% · Trần Bình\nBehind pace\n" in digest
+    assert "At risk or off track\n**Doanh thu**\n<at>Trần Bình</at> · 17%" in digest
+    assert "_“Chậm ký hợp đồng”_" in digest  # Binh's latest note
 
     status = card_text({"value": await team.typed(ALICE, "status Tăng doanh thu")})
     assert "**8%** · Behind pace · Plan to date: 19%" in status  # pace from 27 Nov

@@ -44,7 +44,6 @@ from cards.kpi_form import kpi_form
 from cards.locale_format import format_date, format_datetime, format_period, format_value
 from cards.objective_form import Choices, objective_form
 from cards.origin import Origin, Place, nothing_changed_card
-from cards.reports import AtRiskLine, KpiLine, digest_card, kpi_value
 from cards.settings import (
     PendingOwnerLine,
     PersonalSettingsView,
@@ -59,16 +58,13 @@ from cards.settings import (
 )
 from cards.welcome import FirstRound, greeting_card, owner_welcome_card, welcome_card
 from okr.guidance import objective_warnings
-from okr.kpi import KpiHealth
 from okr.models import (
     Channel,
     CheckInStatus,
-    Comparison,
     Initiative,
     InitiativeState,
     KeyResult,
     KeyResultKind,
-    Kpi,
     Level,
     Objective,
     ObjectiveState,
@@ -548,36 +544,6 @@ def _help(lang: Language) -> Mapping[str, Any]:
 @card_sample("help.channel")
 def _help_channel(lang: Language) -> Mapping[str, Any]:
     return help_card(lang, channel=True)
-
-
-# -- cards/reports.py ----------------------------------------------------------------
-
-
-UPTIME = Kpi(
-    tenant_id=TENANT,
-    id="kpi-uptime",
-    title="Site uptime",
-    threshold=Decimal("99.5"),
-    comparison=Comparison.AT_LEAST,
-    current=Decimal("99.93"),
-    unit="%",
-)
-
-
-@card_sample("digest.on_demand")
-def _digest(lang: Language) -> Mapping[str, Any]:
-    summary = ObjectiveSummary(
-        OBJECTIVE,
-        0.42,
-        len(KEY_RESULTS),
-        "Lan Nguyễn",
-        expected=0.5,
-        pace=PaceStatus.BEHIND,
-        status=CheckInStatus.AT_RISK,
-    )
-    risk = AtRiskLine("Reduce support tickets", "Minh Trần", CheckInStatus.AT_RISK, 0.4)
-    kpi = KpiLine("kpi-uptime", UPTIME.title, kpi_value(lang, UPTIME), KpiHealth.HEALTHY, True)
-    return digest_card(lang, [summary], [risk], 0.42, [kpi])
 
 
 # -- cards/settings.py ---------------------------------------------------------------
