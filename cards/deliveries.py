@@ -189,7 +189,7 @@ class DeliveryCards:
         self, team: Team, report: PeriodReport, members: Mapping[str, Member]
     ) -> ComposedCard:
         """The report of a closed period for the team's channel, in the team's language."""
-        lang = language_for_locale(team.settings.language)
+        lang = team_language(team)
         name = team.name or text(lang, "settings.this_team")
         content = period_report_card(lang, name, report, report_lines(report, members, lang))
         fallback = text(

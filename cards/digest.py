@@ -214,7 +214,7 @@ def _card(
     see_all = "my_okrs" if personal else "team_okrs"
     body += _objectives(lang, digest, names, limits.objectives, see_all)
     body += _since_last(lang, digest, names, limits, see_all)
-    body += _kpis(lang, digest, limits.kpis, kpi_edits if personal else ())
+    body += _kpis(lang, digest, limits.kpis, kpi_edits if personal else (), personal=personal)
     body += _trend(lang, digest)
     result = card(body, _actions(lang, digest, personal=personal))
     if names.mentioned:
@@ -485,12 +485,20 @@ def _risk(lang: Language, kr: KeyResultLine, names: _Names, note_length: int) ->
 
 
 def _kpis(
-    lang: Language, digest: TeamDigest, limit: int, kpi_edits: Collection[str]
+    lang: Language, digest: TeamDigest, limit: int, kpi_edits: Collection[str], *, personal: bool
 ) -> list[Element]:
-    if not digest.kpis:
+    """The unhealthy KPIs; in one's own digest always, with "Add a KPI" beside the heading."""
+    title = heading(text(lang, "digest.kpis_unhealthy"), size="Medium")
+    if personal:
+        add = execute(text(lang, "action.add_kpi"), verbs.KPI_NEW, {})
+        section: list[Element] = [with_action(title, add)]
+        if not digest.kpis:
+            section.append(paragraph(text(lang, "digest.kpis_fine"), isSubtle=True))
+    elif not digest.kpis:
         return []
+    else:
+        section = [title]
     shown = digest.kpis[:limit]
-    section: list[Element] = [heading(text(lang, "digest.kpis_unhealthy"), size="Medium")]
     for entry in shown:
         said = paragraph(
             join(
@@ -575,21 +583,20 @@ def _more(lang: Language, count: int, key: str, command: str) -> Element:
 
 
 def _actions(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Element]:
-    """Check in now (the presser's own card, privately), the OKRs; authoring only if personal."""
-    okrs = "my_okrs" if personal else "team_okrs"
+    """Check in now (the presser's own card, privately), then the team's OKRs in a channel,
+    or the authoring buttons in one's own digest (which is already one's OKRs)."""
     # The channel's card names its team: a press from outside it is refused.
     team = {} if personal else {"team_id": digest.team_id}
-    authoring = [
-        execute(text(lang, "action.new_objective"), verbs.OBJECTIVE_NEW, {}),
-        execute(text(lang, "action.add_kpi"), verbs.KPI_NEW, {}),
-    ]
-    return [
-        execute(text(lang, "digest.checkin_now"), verbs.CHECKIN_NOW, team, style="positive"),
-        execute(
-            text(lang, f"digest.{okrs}"),
-            verbs.COMMAND_RUN,
-            {"command": okrs},
-            associatedInputs="none",
-        ),
-        *(authoring if personal else []),
-    ]
+    checkin = execute(text(lang, "digest.checkin_now"), verbs.CHECKIN_NOW, team, style="positive")
+    if personal:
+        return [
+            checkin,
+            execute(text(lang, "action.new_objective"), verbs.OBJECTIVE_NEW, {}),
+        ]
+    team_okrs = execute(
+        text(lang, "digest.team_okrs"),
+        verbs.COMMAND_RUN,
+        {"command": "team_okrs"},
+        associatedInputs="none",
+    )
+    return [checkin, team_okrs]
