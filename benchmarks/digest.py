@@ -132,6 +132,10 @@ class Timings:
     on_demand: list[float] = field(default_factory=list)
     tenant_plain_reads: list[float] = field(default_factory=list)
     tenant_digests: list[float] = field(default_factory=list)
+    # The team digest's phases: read_team_digest, the card, the activity's JSON.
+    read_and_build: list[float] = field(default_factory=list)
+    card: list[float] = field(default_factory=list)
+    activity: list[float] = field(default_factory=list)
 
 
 # -- seeding ---------------------------------------------------------------------
@@ -408,11 +412,22 @@ def sent_activity(team: Team, content: Mapping[str, Any], fallback_text: str) ->
     return json.dumps(activity.model_dump(by_alias=True, exclude_unset=True, mode="json")).encode()
 
 
-async def team_digest(store: OkrStore, team: Team) -> bytes:
-    """Read, compose and serialise one team's digest; the activity's bytes."""
+async def team_digest(store: OkrStore, team: Team, phases: Timings | None = None) -> bytes:
+    """Read, compose and serialise one team's digest; the activity's bytes.
+
+    ``phases``: where to add each phase's milliseconds (read and build, card, activity).
+    """
+    started = time.perf_counter()
     digest, members = await read_team_digest(store, team, now=NOW, slot=SLOT)
+    read = time.perf_counter()
     card = DeliveryCards().digest(team, digest, members)
-    return sent_activity(team, card.content, card.fallback_text)
+    composed = time.perf_counter()
+    activity = sent_activity(team, card.content, card.fallback_text)
+    if phases is not None:
+        phases.read_and_build.append((read - started) * 1000)
+        phases.card.append((composed - read) * 1000)
+        phases.activity.append((time.perf_counter() - composed) * 1000)
+    return activity
 
 
 async def on_demand(store: OkrStore, team: Team, member: Member) -> bytes:
@@ -486,7 +501,7 @@ async def measure(org: Organisation, backend: SqliteBackend, rounds: int) -> dic
     timings = Timings()
     for _ in range(rounds):
         timings.plain_read.append(await _timed(lambda: plain_read(backend, reads[team.id])))
-        timings.team_digest.append(await _timed(lambda: team_digest(plain, team)))
+        timings.team_digest.append(await _timed(lambda: team_digest(plain, team, timings)))
         timings.on_demand.append(await _timed(lambda: on_demand(plain, team, lead)))
         tenant_plain = 0.0
         for t in org.teams:
@@ -552,6 +567,16 @@ async def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         await backend.close()
 
 
+def _as_before() -> None:
+    """Put back what the store did before issue 10's fixes, for a before/after in one tool."""
+    import storage.sqlite
+    import storage.store
+    from storage.codec import reference_from_document
+
+    vars(storage.store)["from_document"] = reference_from_document
+    vars(storage.sqlite)["_index_for"] = lambda where, order_by: ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Seed, measure, print the figures; optionally write JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -564,7 +589,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, help="folder for the file (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of 3 tenant passes")
+    parser.add_argument(
+        "--before",
+        action="store_true",
+        help="measure as before the fixes: the generic codec walk, queries without index hints",
+    )
     args = parser.parse_args(argv)
+    if args.before:
+        _as_before()
     with tempfile.TemporaryDirectory(prefix="okr-digest-", dir=args.dir) as folder:
         figures = asyncio.run(run(args, Path(folder)))
     print(json.dumps(figures, indent=1, ensure_ascii=False))
