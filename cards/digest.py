@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from microsoft_teams.cards import Mention, MentionedEntity
@@ -43,7 +44,7 @@ from cards.locale_format import (
 )
 from cards.markdown import Markdown, bold, italic, join
 from cards.teams_elements import pace_badge, progress_element, status_badge
-from okr.digest import KeyResultLine, ObjectiveLine, TeamDigest
+from okr.digest import KeyResultLine, KpiLine, ObjectiveLine, TeamDigest
 from okr.models import CheckInStatus, Kpi, Member
 from okr.pace import DEFAULT_THRESHOLDS, PaceStatus
 
@@ -104,11 +105,8 @@ def team_digest_card(
         kpi_edits: KPIs the reader may update (personal only): an "Update" beside each.
     """
     names = _Names(members, mention=not personal)
-
-    def build(limits: _Limits) -> Element:
-        return _card(lang, digest, names, limits, personal=personal, kpi_edits=kpi_edits)
-
-    return _fitted(build)
+    pieces = _Pieces(lang, digest, names, personal=personal, kpi_edits=kpi_edits)
+    return _fitted(pieces)
 
 
 def sent_bytes(content: Mapping[str, Any]) -> int:
@@ -135,44 +133,246 @@ def kpi_value(lang: Language, kpi: Kpi) -> str:
     return f"{current} ({threshold})"
 
 
-def _fitted(build: Callable[[_Limits], Element]) -> Element:
+def _fitted(pieces: _Pieces) -> Element:
     """The card with the longest lists that keep it under the budget.
 
-    At each level (:data:`_LEVELS`) the most objectives that fit are found by
-    bisection; the first level that fits :data:`FEWEST_OBJECTIVES` (or all of
-    them) wins, else the tightest level with as many as fit.
+    Each element is built once (:class:`_Pieces`); a choice of list lengths is
+    measured by adding up the serialised sizes of the elements it shows, which
+    is the card's exact size but for the mention entities, counted generously.
+    At each level (:data:`_LEVELS`) the most objectives that fit are chosen; the
+    first level that fits :data:`FEWEST_OBJECTIVES` (or all of them) wins, else
+    the tightest level with as many as fit. The card chosen is then measured
+    whole, and shortened further should it not fit after all.
     """
-    full = build(_LEVELS[0])
-    if sent_bytes(full) <= CARD_BUDGET_BYTES:
-        return full
-    for level in _LEVELS:
-        fitted, count = _most_objectives(build, level)
-        if count >= FEWEST_OBJECTIVES or level is _LEVELS[-1]:
-            return fitted
-    raise AssertionError("unreachable: the last level always returns")
+    if pieces.size(_LEVELS[0]) <= CARD_BUDGET_BYTES:
+        chosen = _LEVELS[0]
+    else:
+        for level in _LEVELS:
+            chosen = pieces.most_objectives(level)
+            if chosen.objectives >= FEWEST_OBJECTIVES:
+                break
+    while True:
+        result = pieces.card(chosen)
+        if sent_bytes(result) <= CARD_BUDGET_BYTES or chosen.objectives == 0:
+            return result
+        chosen = dataclasses.replace(chosen, objectives=chosen.objectives - 1)
 
 
-def _most_objectives(build: Callable[[_Limits], Element], level: _Limits) -> tuple[Element, int]:
-    """The card at ``level`` with the most objectives under the budget, and how many."""
-    low, high = 0, level.objectives
-    best = build(dataclasses.replace(level, objectives=0))
-    while low < high:
-        middle = (low + high + 1) // 2
-        attempt = build(dataclasses.replace(level, objectives=middle))
-        if sent_bytes(attempt) <= CARD_BUDGET_BYTES:
-            low, best = middle, attempt
-        else:
-            high = middle - 1
-    return best, low
+_SEPARATOR = len(", ")  # between two items of a list or object, as json.dumps writes them
+_ENTITIES = len(', "entities": []')
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A card element and its serialised size; ``mention``: the member it @mentions."""
+
+    element: Element
+    size: int
+    mention: str | None = None
+
+
+def _piece(element: Element, mention: str | None = None) -> _Piece:
+    return _Piece(element, sent_bytes(element), mention)
+
+
+class _Pieces:
+    """The digest card's elements, each built once, as the fitting asks for them.
+
+    The sections without a limit are built at once; a list's items are built when
+    a choice first shows them (a key result at risk once per note length).
+    """
+
+    def __init__(
+        self,
+        lang: Language,
+        digest: TeamDigest,
+        names: _Names,
+        *,
+        personal: bool,
+        kpi_edits: Collection[str],
+    ) -> None:
+        self._lang = lang
+        self._digest = digest
+        self._names = names
+        self._personal = personal
+        self._kpi_edits = kpi_edits if personal else ()
+        self._see_all = "my_okrs" if personal else "team_okrs"
+        top = [
+            *_header(lang, digest, personal=personal),
+            *_overall(lang, digest, personal=personal),
+        ]
+        if not personal:
+            top += _participation(lang, digest, names)
+        top += _mix(lang, digest)
+        self._top = [_piece(e) for e in top]
+        self._trend = [_piece(e) for e in _trend(lang, digest)]
+        self._kpis_heading = [_piece(e) for e in _kpis_heading(lang, digest, personal=personal)]
+        self._actions = _actions(lang, digest, personal=personal)
+        self._skeleton = sent_bytes(card([], self._actions)) - _SEPARATOR
+        self._memo: dict[tuple[object, ...], _Piece] = {}
+
+    def _get(
+        self, key: tuple[object, ...], build: Callable[[], Element], mention: str | None = None
+    ) -> _Piece:
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = _piece(build(), mention)
+        return found
+
+    def body(self, limits: _Limits) -> list[_Piece]:
+        """The card's body with the lists cut at ``limits``."""
+        return [
+            *self._top,
+            *self._objectives(limits.objectives),
+            *self._since_last(limits),
+            *self._kpis(limits.kpis),
+            *self._trend,
+        ]
+
+    def size(self, limits: _Limits) -> int:
+        """The card's size at ``limits``: exact, the mention entities generously."""
+        body = [p for p in self.body(limits) if p.element]
+        entities = [self._entity(i) for i in _mentioned(body)]
+        size = self._skeleton + sum(p.size + _SEPARATOR for p in body)
+        if entities:
+            size += _ENTITIES + sum(e.size + _SEPARATOR for e in entities)
+        return size
+
+    def most_objectives(self, level: _Limits) -> _Limits:
+        """``level`` with the most objectives (at most its own) under the budget."""
+        count = min(level.objectives, len(self._digest.objectives))
+        while count > 0:
+            limits = dataclasses.replace(level, objectives=count)
+            if self.size(limits) <= CARD_BUDGET_BYTES:
+                return limits
+            count -= 1
+        return dataclasses.replace(level, objectives=0)
+
+    def card(self, limits: _Limits) -> Element:
+        """The card at ``limits``, with the mention entities of exactly the people it tags."""
+        body = self.body(limits)
+        result = card([p.element for p in body], self._actions)
+        entities = [self._entity(i).element for i in _mentioned(body)]
+        if entities:
+            result["msteams"]["entities"] = entities
+        return result
+
+    def _entity(self, member_id: str) -> _Piece:
+        def build() -> Element:
+            mention = self._names.entity(member_id)
+            assert mention is not None  # only members who are tagged are asked for
+            return mention.model_dump(exclude_none=True)
+
+        return self._get(("entity", member_id), build)
+
+    def _more(self, count: int, key: str) -> _Piece:
+        return self._get(("more", key, count), lambda: _more(self._lang, count, key, self._see_all))
+
+    def _objectives(self, limit: int) -> list[_Piece]:
+        lang, digest = self._lang, self._digest
+        if not digest.objectives:
+            return []
+        heading_ = self._get(
+            ("objectives",),
+            lambda: heading(
+                text(lang, "digest.objectives", count=len(digest.objectives)), size="Medium"
+            ),
+        )
+        shown = digest.objectives[:limit]
+        section = [heading_]
+        section += [
+            self._get(("objective", i), partial(_objective, lang, line, self._names))
+            for i, line in enumerate(shown)
+        ]
+        rest = len(digest.objectives) - len(shown)
+        if rest:
+            section.append(self._more(rest, "digest.more_objectives"))
+        return section
+
+    def _since_last(self, limits: _Limits) -> list[_Piece]:
+        lang, digest, names = self._lang, self._digest, self._names
+        section: list[_Piece] = []
+        if digest.change is not None and (digest.movers_up or digest.movers_down):
+            moves = [
+                *(("up", i, kr) for i, kr in enumerate(digest.movers_up[: limits.movers])),
+                *(("down", i, kr) for i, kr in enumerate(digest.movers_down[: limits.movers])),
+            ]
+            if moves:
+                section.append(self._heading("digest.movers"))
+                section += [
+                    self._get(("mover", way, i), partial(_mover, lang, kr, names))
+                    for way, i, kr in moves
+                ]
+        if digest.stale:
+            shown = digest.stale[: limits.stale]
+            section.append(self._heading("digest.stale"))
+            section += [
+                self._get(("stale", i), partial(_stale, lang, kr, names))
+                for i, kr in enumerate(shown)
+            ]
+            if len(digest.stale) > len(shown):
+                section.append(
+                    self._more(len(digest.stale) - len(shown), "digest.more_key_results")
+                )
+        section.append(self._heading("digest.at_risk"))
+        if not digest.at_risk:
+            section.append(
+                self._get(
+                    ("nothing_at_risk",), lambda: paragraph(text(lang, "digest.nothing_at_risk"))
+                )
+            )
+        shown_risks = digest.at_risk[: limits.at_risk]
+        note = limits.note
+        section += [
+            self._get(
+                ("risk", i, note),
+                partial(_risk, lang, kr, names, note),
+                names.tagged(kr.owner_id),
+            )
+            for i, kr in enumerate(shown_risks)
+        ]
+        if len(digest.at_risk) > len(shown_risks):
+            section.append(
+                self._more(len(digest.at_risk) - len(shown_risks), "digest.more_key_results")
+            )
+        return section
+
+    def _heading(self, key: str) -> _Piece:
+        return self._get(("heading", key), lambda: heading(text(self._lang, key), size="Medium"))
+
+    def _kpis(self, limit: int) -> list[_Piece]:
+        """The unhealthy KPIs; in one's own digest always, with "Add a KPI" beside the heading."""
+        lang, digest = self._lang, self._digest
+        if not self._personal and not digest.kpis:
+            return []
+        section = list(self._kpis_heading)
+        shown = digest.kpis[:limit]
+        section += [
+            self._get(("kpi", i), partial(_kpi, lang, entry, self._kpi_edits))
+            for i, entry in enumerate(shown)
+        ]
+        if len(digest.kpis) > len(shown):
+            rest = len(digest.kpis) - len(shown)
+            section.append(
+                self._get(
+                    ("more_kpis", rest),
+                    lambda: paragraph(text(lang, "digest.more_kpis", count=rest)),
+                )
+            )
+        return section
+
+
+def _mentioned(body: list[_Piece]) -> list[str]:
+    """The members the pieces tag, once each, in the order the card tags them."""
+    return list(dict.fromkeys(p.mention for p in body if p.mention is not None))
 
 
 class _Names:
-    """Who is who: display names, and mentions collected as the card names people."""
+    """Who is who: display names, and the mentions of the people the card tags."""
 
     def __init__(self, members: Mapping[str, Member], *, mention: bool) -> None:
         self._members = members
         self._mention = mention
-        self.mentioned: dict[str, Mention] = {}
 
     def name(self, member_id: str | None) -> str:
         member = self._members.get(member_id or "")
@@ -180,48 +380,29 @@ class _Names:
             return "—"
         return member.name or member.email or member.id
 
-    def mention(self, member_id: str | None) -> Markdown:
-        """``<at>Name</at>``, its entity kept for the card; the plain name where it cannot be."""
+    def _shown(self, member_id: str | None) -> str:
+        return _NOT_IN_MENTION.sub(" ", self.name(member_id)).strip()
+
+    def tagged(self, member_id: str | None) -> str | None:
+        """The member's id if :meth:`mention` tags them, else None."""
         member = self._members.get(member_id or "")
-        shown = _NOT_IN_MENTION.sub(" ", self.name(member_id)).strip()
-        if not self._mention or member is None or not shown:
+        if not self._mention or member is None or not self._shown(member_id):
+            return None
+        return member.id
+
+    def mention(self, member_id: str | None) -> Markdown:
+        """``<at>Name</at>`` (its entity: :meth:`entity`); the plain name where it cannot be."""
+        if self.tagged(member_id) is None:
             return Markdown(join([self.name(member_id)]))
-        tagged = f"<at>{shown}</at>"
-        self.mentioned.setdefault(
-            member.id,
-            Mention(text=tagged, mentioned=MentionedEntity(id=member.id, name=shown)),
-        )
-        return Markdown(tagged)
+        return Markdown(f"<at>{self._shown(member_id)}</at>")
 
-
-def _card(
-    lang: Language,
-    digest: TeamDigest,
-    names: _Names,
-    limits: _Limits,
-    *,
-    personal: bool,
-    kpi_edits: Collection[str],
-) -> Element:
-    names.mentioned.clear()
-    body: list[Element] = [
-        *_header(lang, digest, personal=personal),
-        *_overall(lang, digest, personal=personal),
-    ]
-    if not personal:
-        body += _participation(lang, digest, names)
-    body += _mix(lang, digest)
-    see_all = "my_okrs" if personal else "team_okrs"
-    body += _objectives(lang, digest, names, limits.objectives, see_all)
-    body += _since_last(lang, digest, names, limits, see_all)
-    body += _kpis(lang, digest, limits.kpis, kpi_edits if personal else (), personal=personal)
-    body += _trend(lang, digest)
-    result = card(body, _actions(lang, digest, personal=personal))
-    if names.mentioned:
-        result["msteams"]["entities"] = [
-            m.model_dump(exclude_none=True) for m in names.mentioned.values()
-        ]
-    return result
+    def entity(self, member_id: str) -> Mention | None:
+        """The ``mention`` entity Teams needs for the member's ``<at>`` text, if tagged."""
+        tagged = self.tagged(member_id)
+        if tagged is None:
+            return None
+        shown = self._shown(member_id)
+        return Mention(text=f"<at>{shown}</at>", mentioned=MentionedEntity(id=tagged, name=shown))
 
 
 def _header(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Element]:
@@ -341,22 +522,6 @@ def _mix(lang: Language, digest: TeamDigest) -> list[Element]:
     ]
 
 
-def _objectives(
-    lang: Language, digest: TeamDigest, names: _Names, limit: int, see_all: str
-) -> list[Element]:
-    if not digest.objectives:
-        return []
-    shown = digest.objectives[:limit]
-    section: list[Element] = [
-        heading(text(lang, "digest.objectives", count=len(digest.objectives)), size="Medium")
-    ]
-    section += [_objective(lang, line, names) for line in shown]
-    rest = len(digest.objectives) - len(shown)
-    if rest:
-        section.append(_more(lang, rest, "digest.more_objectives", see_all))
-    return section
-
-
 def _objective(lang: Language, line: ObjectiveLine, names: _Names) -> Element:
     facts = [
         "—" if line.progress is None else format_progress(line.progress, lang),
@@ -400,44 +565,17 @@ def _objective(lang: Language, line: ObjectiveLine, names: _Names) -> Element:
     return {"type": "Container", "spacing": "Medium", "separator": True, "items": items}
 
 
-def _since_last(
-    lang: Language, digest: TeamDigest, names: _Names, limits: _Limits, see_all: str
-) -> list[Element]:
-    section: list[Element] = []
-    moves = [*digest.movers_up[: limits.movers], *digest.movers_down[: limits.movers]]
-    if moves and digest.change is not None:
-        section.append(heading(text(lang, "digest.movers"), size="Medium"))
-        section += [_mover(lang, kr, names) for kr in moves]
-    if digest.stale:
-        shown = digest.stale[: limits.stale]
-        section.append(heading(text(lang, "digest.stale"), size="Medium"))
-        section += [
-            paragraph(
-                join(
-                    [
-                        bold(kr.title),
-                        names.name(kr.owner_id),
-                        text(lang, "digest.rounds_missed", count=kr.rounds_missed),
-                    ]
-                ),
-                spacing="Small",
-            )
-            for kr in shown
-        ]
-        if len(digest.stale) > len(shown):
-            section.append(
-                _more(lang, len(digest.stale) - len(shown), "digest.more_key_results", see_all)
-            )
-    section.append(heading(text(lang, "digest.at_risk"), size="Medium"))
-    if not digest.at_risk:
-        section.append(paragraph(text(lang, "digest.nothing_at_risk")))
-    shown_risks = digest.at_risk[: limits.at_risk]
-    section += [_risk(lang, kr, names, limits.note) for kr in shown_risks]
-    if len(digest.at_risk) > len(shown_risks):
-        section.append(
-            _more(lang, len(digest.at_risk) - len(shown_risks), "digest.more_key_results", see_all)
-        )
-    return section
+def _stale(lang: Language, kr: KeyResultLine, names: _Names) -> Element:
+    return paragraph(
+        join(
+            [
+                bold(kr.title),
+                names.name(kr.owner_id),
+                text(lang, "digest.rounds_missed", count=kr.rounds_missed),
+            ]
+        ),
+        spacing="Small",
+    )
 
 
 def _mover(lang: Language, kr: KeyResultLine, names: _Names) -> Element:
@@ -484,41 +622,33 @@ def _risk(lang: Language, kr: KeyResultLine, names: _Names, note_length: int) ->
     }
 
 
-def _kpis(
-    lang: Language, digest: TeamDigest, limit: int, kpi_edits: Collection[str], *, personal: bool
-) -> list[Element]:
-    """The unhealthy KPIs; in one's own digest always, with "Add a KPI" beside the heading."""
+def _kpis_heading(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Element]:
+    """The KPIs' heading; in one's own digest with "Add a KPI" beside it, and a word
+    when none is unhealthy (one's own digest shows the section always)."""
     title = heading(text(lang, "digest.kpis_unhealthy"), size="Medium")
-    if personal:
-        add = execute(text(lang, "action.add_kpi"), verbs.KPI_NEW, {})
-        section: list[Element] = [with_action(title, add)]
-        if not digest.kpis:
-            section.append(paragraph(text(lang, "digest.kpis_fine"), isSubtle=True))
-    elif not digest.kpis:
-        return []
-    else:
-        section = [title]
-    shown = digest.kpis[:limit]
-    for entry in shown:
-        said = paragraph(
-            join(
-                [
-                    join(["✗", bold(entry.kpi.title)], " "),
-                    kpi_value(lang, entry.kpi),
-                    label(lang, entry.health),
-                ]
-            ),
-            spacing="Small",
-        )
-        if entry.kpi.id in kpi_edits:
-            update = execute(text(lang, "action.update"), verbs.KPI_EDIT, {"kpi_id": entry.kpi.id})
-            said = with_action(said, update)
-        section.append(said)
-    if len(digest.kpis) > len(shown):
-        section.append(
-            paragraph(text(lang, "digest.more_kpis", count=len(digest.kpis) - len(shown)))
-        )
+    if not personal:
+        return [title]
+    section = [with_action(title, execute(text(lang, "action.add_kpi"), verbs.KPI_NEW, {}))]
+    if not digest.kpis:
+        section.append(paragraph(text(lang, "digest.kpis_fine"), isSubtle=True))
     return section
+
+
+def _kpi(lang: Language, entry: KpiLine, kpi_edits: Collection[str]) -> Element:
+    said = paragraph(
+        join(
+            [
+                join(["✗", bold(entry.kpi.title)], " "),
+                kpi_value(lang, entry.kpi),
+                label(lang, entry.health),
+            ]
+        ),
+        spacing="Small",
+    )
+    if entry.kpi.id in kpi_edits:
+        update = execute(text(lang, "action.update"), verbs.KPI_EDIT, {"kpi_id": entry.kpi.id})
+        said = with_action(said, update)
+    return said
 
 
 def _trend(lang: Language, digest: TeamDigest) -> list[Element]:
