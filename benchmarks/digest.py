@@ -73,7 +73,7 @@ from okr.models import (
 )
 from okr.periods import Period
 from scheduling.digest_reads import read_team_digest
-from storage.backend import PASS_DEADLINE_S, Document, DocumentBackend, Scalar
+from storage.backend import PASS_DEADLINE_S, Document, DocumentBackend, Match
 from storage.codec import to_document
 from storage.counting import CountingBackend, OperationCounts
 from storage.sqlite import SqliteBackend
@@ -373,7 +373,7 @@ class RecordingBackend(CountingBackend):
         self,
         partition: str,
         kind: str,
-        where: Mapping[str, Scalar] | None = None,
+        where: Mapping[str, Match] | None = None,
         order_by: str | None = None,
         descending: bool = False,
         limit: int | None = None,

@@ -2,7 +2,7 @@
 
 The reads, each made once: the team's objectives (one query), the key results of
 its active objectives that run today or on the current round's date (one query
-per objective, at the same time), the previous snapshot, the current round's
+per hundred objectives), the previous snapshot, the current round's
 delivery records (who was asked), the team's KPIs, and the people the digest
 names, by id. Never the tenant's member list: a digest costs what it shows.
 
@@ -25,7 +25,7 @@ from okr.digest import (
     participation_round_id,
     reported_period,
 )
-from okr.models import Delivery, KeyResult, Member, ObjectiveState, Team
+from okr.models import Delivery, Member, ObjectiveState, Team
 from scheduling.rounds import asked_in
 from storage.store import OkrStore
 
@@ -67,11 +67,10 @@ async def read_team_digest(
         )
     ]
     asked = asked_in(records)
-    key_result_lists, asked_members = await asyncio.gather(
-        _key_results_of(store, tenant_id, [o.id for o in running]),
+    key_results, asked_members = await asyncio.gather(
+        store.list_key_results(tenant_id, objective_ids=[o.id for o in running]),
         _members(store, tenant_id, asked, {}),
     )
-    key_results: list[KeyResult] = [kr for found in key_result_lists for kr in found]
     digest = build_digest(
         team,
         objectives,
@@ -97,25 +96,6 @@ def named_ids(digest: TeamDigest) -> set[str]:
         for i in (*owners, *(line.owner_id for line in lines), *digest.participation.missing_ids)
         if i
     }
-
-
-READS_AT_ONCE = 8
-"""Queries of one digest in flight at once. Each store call has its own deadline,
-counted from when it is made: 200 objectives' queries made at once would wait
-their turn for the store's few readers past it (SQLite: "busy until the deadline")."""
-
-
-async def _key_results_of(
-    store: OkrStore, tenant_id: str, objective_ids: list[str]
-) -> list[list[KeyResult]]:
-    """Each objective's key results (one query each), at most READS_AT_ONCE at a time."""
-    gate = asyncio.Semaphore(READS_AT_ONCE)
-
-    async def one(objective_id: str) -> list[KeyResult]:
-        async with gate:
-            return await store.list_key_results(tenant_id, objective_id=objective_id)
-
-    return list(await asyncio.gather(*(one(i) for i in objective_ids)))
 
 
 async def read_members(store: OkrStore, tenant_id: str, ids: Iterable[str]) -> dict[str, Member]:

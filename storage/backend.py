@@ -34,6 +34,9 @@ HEARTBEAT_KIND = "heartbeat"
 HEARTBEAT_ID = "readyz"
 
 Scalar = str | int | bool | None
+Match = Scalar | tuple[str, ...]
+"""What a field of ``where`` is compared with: a value, or a tuple of values any
+of which it may equal (an ``IN``; an empty tuple matches nothing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,7 @@ class DocumentBackend(Protocol):
         self,
         partition: str,
         kind: str,
-        where: Mapping[str, Scalar] | None = None,
+        where: Mapping[str, Match] | None = None,
         order_by: str | None = None,
         descending: bool = False,
         limit: int | None = None,
@@ -99,7 +102,8 @@ class DocumentBackend(Protocol):
     ) -> list[Document]:
         """Documents of one kind in one partition whose top-level fields equal ``where``.
 
-        A ``None`` in ``where`` matches a field that is null or absent.
+        A ``None`` in ``where`` matches a field that is null or absent; a tuple,
+        a field equal to any of its values (keep it to about 100 values).
         ``order_by`` names a top-level field whose stored values sort correctly
         as text (our datetimes are fixed-width UTC text). ``at_least`` keeps
         documents whose named text field is ``>=`` the given value.

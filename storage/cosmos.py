@@ -58,7 +58,7 @@ from storage.backend import (
     PING_DEADLINE_S,
     SYSTEM_PARTITION,
     Document,
-    Scalar,
+    Match,
     heartbeat_body,
 )
 from storage.errors import (
@@ -424,13 +424,15 @@ class CosmosBackend:
         self,
         partition: str,
         kind: str,
-        where: Mapping[str, Scalar] | None = None,
+        where: Mapping[str, Match] | None = None,
         order_by: str | None = None,
         descending: bool = False,
         limit: int | None = None,
         at_least: tuple[str, str] | None = None,
     ) -> list[Document]:
         """A single-partition query; see :meth:`storage.backend.DocumentBackend.query`."""
+        if any(value == () for value in (where or {}).values()):
+            return []  # any of no values: nothing matches
         if limit is not None:
             if limit < 0:
                 raise ValueError(f"limit must not be negative: {limit}")
@@ -478,7 +480,7 @@ def _owner_missing(exc: CosmosHttpResponseError) -> bool:
 def build_query(
     kind: str,
     partition: str,
-    where: Mapping[str, Scalar] | None = None,
+    where: Mapping[str, Match] | None = None,
     order_by: str | None = None,
     descending: bool = False,
     limit: int | None = None,
@@ -494,6 +496,10 @@ def build_query(
         path = _field_path(field)
         if value is None:
             conditions.append(f"(NOT IS_DEFINED({path}) OR IS_NULL({path}))")
+        elif isinstance(value, tuple):
+            names = [f"@w{n}_{i}" for i in range(len(value))]
+            conditions.append(f"{path} IN ({', '.join(names)})")
+            parameters += [{"name": m, "value": v} for m, v in zip(names, value, strict=True)]
         else:
             conditions.append(f"{path} = @w{n}")
             parameters.append({"name": f"@w{n}", "value": value})

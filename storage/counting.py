@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.backend import Document, DocumentBackend, Scalar
+from storage.backend import Document, DocumentBackend, Match
 
 
 @dataclass(slots=True)
@@ -105,7 +105,7 @@ class CountingBackend:
         self,
         partition: str,
         kind: str,
-        where: Mapping[str, Scalar] | None = None,
+        where: Mapping[str, Match] | None = None,
         order_by: str | None = None,
         descending: bool = False,
         limit: int | None = None,

@@ -60,7 +60,7 @@ from storage.backend import (
     PING_DEADLINE_S,
     SYSTEM_PARTITION,
     Document,
-    Scalar,
+    Match,
     heartbeat_body,
 )
 from storage.errors import (
@@ -756,13 +756,15 @@ class SqliteBackend:
         self,
         partition: str,
         kind: str,
-        where: Mapping[str, Scalar] | None = None,
+        where: Mapping[str, Match] | None = None,
         order_by: str | None = None,
         descending: bool = False,
         limit: int | None = None,
         at_least: tuple[str, str] | None = None,
     ) -> list[Document]:
-        """Equality filters on top-level JSON fields, optional range, order and limit."""
+        """Equality (or ``IN``) filters on top-level JSON fields, optional range, order, limit."""
+        if any(value == () for value in (where or {}).values()):
+            return []  # any of no values: nothing matches
         text, params = query_sql(partition, kind, where, order_by, descending, limit, at_least)
 
         def job(db: sqlite3.Connection) -> list[Document]:
@@ -775,7 +777,7 @@ class SqliteBackend:
 def query_sql(
     partition: str,
     kind: str,
-    where: Mapping[str, Scalar] | None = None,
+    where: Mapping[str, Match] | None = None,
     order_by: str | None = None,
     descending: bool = False,
     limit: int | None = None,
@@ -788,6 +790,9 @@ def query_sql(
     for field, value in (where or {}).items():
         if value is None:
             sql.append(f"AND {_json_path(field)} IS NULL")
+        elif isinstance(value, tuple):
+            sql.append(f"AND {_json_path(field)} IN ({', '.join('?' * len(value))})")
+            params.extend(value)
         else:
             sql.append(f"AND {_json_path(field)} = ?")
             params.append(value)
@@ -803,8 +808,8 @@ def query_sql(
     return " ".join(sql), params
 
 
-def _index_for(where: Mapping[str, Scalar], order_by: str | None) -> str:
-    """``INDEXED BY`` the index of the first indexed field ``where`` compares with a value.
+def _index_for(where: Mapping[str, Match], order_by: str | None) -> str:
+    """``INDEXED BY`` the index of the first indexed field ``where`` compares with values.
 
     Without statistics (nobody runs ``ANALYZE`` on the file) SQLite's planner
     prefers the primary key's ``(partition, kind)`` prefix to an expression

@@ -36,7 +36,7 @@ from okr.models import (
     Team,
     Tenant,
 )
-from storage.backend import SYSTEM_PARTITION, CreatesAtomically, DocumentBackend, Scalar
+from storage.backend import SYSTEM_PARTITION, CreatesAtomically, DocumentBackend, Match, Scalar
 from storage.codec import encode_datetime, from_document, to_document
 from storage.errors import AlreadyExistsError, ConflictError, NotFoundError, StoreError
 
@@ -73,6 +73,11 @@ _CREATABLE: dict[type, _Kind[Any]] = {
     KeyResult: KEY_RESULT,
     PendingOwner: PENDING_OWNER,
 }
+
+
+IDS_PER_QUERY = 100
+"""Ids in one ``IN`` query at most (Cosmos DB allows a few hundred; a query's
+text and plan stay small)."""
 
 
 class OkrStore:
@@ -127,7 +132,7 @@ class OkrStore:
         self,
         kind: _Kind[E],
         partition: str,
-        where: Mapping[str, Scalar] | None = None,
+        where: Mapping[str, Match] | None = None,
         order_by: str | None = None,
         descending: bool = False,
         limit: int | None = None,
@@ -277,14 +282,35 @@ class OkrStore:
         *,
         objective_id: str | None = None,
         owner_id: str | None = None,
+        objective_ids: Sequence[str] | None = None,
     ) -> list[KeyResult]:
-        """Key results of an objective and/or of an owner."""
-        where: dict[str, Scalar] = {}
+        """Key results of an objective (or of any of ``objective_ids``) and/or of an owner.
+
+        ``objective_ids`` are read :data:`IDS_PER_QUERY` to a query (an ``IN``);
+        the key results come back in creation order, as for one objective.
+        """
+        if objective_ids is not None and objective_id is not None:
+            raise ValueError("objective_id or objective_ids, not both")
+        where: dict[str, Match] = {}
         if objective_id is not None:
             where["objective_id"] = objective_id
         if owner_id is not None:
             where["owner_id"] = owner_id
-        return await self._list(KEY_RESULT, tenant_id, where=where, order_by="created_at")
+        if objective_ids is None:
+            return await self._list(KEY_RESULT, tenant_id, where=where, order_by="created_at")
+        wanted = list(dict.fromkeys(objective_ids))
+        found: list[KeyResult] = []
+        for start in range(0, len(wanted), IDS_PER_QUERY):
+            chunk = tuple(wanted[start : start + IDS_PER_QUERY])
+            found += await self._list(
+                KEY_RESULT,
+                tenant_id,
+                where={**where, "objective_id": chunk},
+                order_by="created_at",
+            )
+        if len(wanted) > IDS_PER_QUERY:
+            found.sort(key=_created_order)
+        return found
 
     async def get_initiative(self, tenant_id: str, initiative_id: str) -> Initiative | None:
         """One initiative."""
@@ -735,3 +761,9 @@ class OkrStore:
 async def _ready[T](value: T) -> T:
     """``value`` as an awaitable, to gather it with reads."""
     return value
+
+
+def _created_order(key_result: KeyResult) -> tuple[bool, float, str]:
+    """Creation order, those without a creation time first (as the queries sort)."""
+    created = key_result.created_at
+    return (created is not None, 0.0 if created is None else created.timestamp(), key_result.id)

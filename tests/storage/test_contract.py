@@ -21,6 +21,7 @@ from okr.models import (
 )
 from storage.backend import HEARTBEAT_ID, HEARTBEAT_KIND, SYSTEM_PARTITION
 from storage.codec import to_document
+from storage.counting import CountingBackend
 from storage.errors import ConflictError, NotFoundError
 from storage.store import OkrStore
 from tests.storage import samples
@@ -267,6 +268,52 @@ async def test_objective_and_key_result_filters(store: OkrStore) -> None:
     )
     assert [k.id for k in await store.list_key_results(A, objective_id="o1")] == ["k1"]
     assert [k.id for k in await store.list_key_results(A, owner_id="29:x")] == ["k2"]
+
+
+async def test_key_results_of_several_objectives_come_in_one_query_per_hundred(
+    backend_factory: BackendFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with OkrStore(CountingBackend(backend_factory())) as store:
+        await _key_results_of_several_objectives(store, monkeypatch)
+
+
+async def _key_results_of_several_objectives(
+    store: OkrStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counting = store.backend
+    assert isinstance(counting, CountingBackend)
+    monkeypatch.setattr("storage.store.IDS_PER_QUERY", 2)  # four ids: two queries
+    for n, objective in enumerate(["o1", "o2", "o3", "o4", "o1"]):
+        await store.save_key_result(
+            samples.key_result(
+                A,
+                f"k{n}",
+                objective_id=objective,
+                owner_id="29:x" if n == 2 else "29:owner-1",
+                created_at=T0 + timedelta(seconds=10 - n),
+            )
+        )
+    await store.save_key_result(samples.key_result(B, "k-b", objective_id="o1"))
+
+    counting.reset()
+    found = await store.list_key_results(A, objective_ids=["o1", "o3", "o2", "o1", "nope"])
+    assert counting.reset().queries == 2
+    by_owner = await store.list_key_results(A, objective_ids=["o1", "o3"], owner_id="29:x")
+
+    # Newest created last, as for one objective; o4's and tenant B's left out.
+    assert [(k.id, k.objective_id) for k in found] == [
+        ("k4", "o1"),
+        ("k2", "o3"),
+        ("k1", "o2"),
+        ("k0", "o1"),
+    ]
+    assert [k.id for k in by_owner] == ["k2"]
+    assert await store.list_key_results(A, objective_ids=[]) == []
+    assert await store.list_key_results(B, objective_ids=["o1"]) == [
+        await store.get_key_result(B, "k-b")
+    ]
+    with pytest.raises(ValueError, match="not both"):
+        await store.list_key_results(A, objective_id="o1", objective_ids=["o2"])
 
 
 async def test_member_lookups(store: OkrStore) -> None:

@@ -128,6 +128,22 @@ def test_query_values_travel_as_parameters_never_in_the_text() -> None:
     }
 
 
+def test_any_of_several_values_travels_as_one_parameter_each() -> None:
+    sql, parameters = build_query(
+        "key_result", TENANT, where={"objective_id": ("o1", "o2') OR true --")}
+    )
+    assert sql == (
+        'SELECT * FROM c WHERE c["tenantId"] = @partition AND c["docKind"] = @kind'
+        ' AND c["objective_id"] IN (@w0_0, @w0_1)'
+    )
+    assert {p["name"]: p["value"] for p in parameters} == {
+        "@partition": TENANT,
+        "@kind": "key_result",
+        "@w0_0": "o1",
+        "@w0_1": "o2') OR true --",
+    }
+
+
 @pytest.mark.parametrize("field", ['x"]', "a b", "", "1a", "_rid", "tenantId", "docKind"])
 def test_query_refuses_field_names_that_are_not_plain_identifiers(field: str) -> None:
     with pytest.raises(ValueError, match="field name"):
