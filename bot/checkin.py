@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 from decimal import Decimal
 
 from bot import okr_views
@@ -320,10 +321,20 @@ def _checkin(
     )
 
 
+_INSTANT = timedelta(microseconds=1)  # the smallest step a stored time keeps
+
+
 def _correcting(checkin: CheckIn, replaced: CheckIn) -> CheckIn:
-    """``checkin`` as the correction of ``replaced``: of its round, with its confidence."""
+    """``checkin`` as the correction of ``replaced``: of its round, with its confidence.
+
+    It is recorded after the check-in it replaces, even in the same instant (or on
+    an instance whose clock is behind): history reads newest first by
+    ``(recorded_at, id)``, and the ids of a card and of its correction say nothing
+    about which came first.
+    """
     return dataclasses.replace(
         checkin,
+        recorded_at=max(checkin.recorded_at, replaced.recorded_at + _INSTANT),
         supersedes=replaced.id,
         round_id=replaced.round_id,
         confidence=replaced.confidence,  # the card has no confidence input: it is kept

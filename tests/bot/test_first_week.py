@@ -300,10 +300,12 @@ async def the_round_goes_out_and_chi_answers_at_once(team: Team) -> None:
     history = await team.bot.store.list_checkins(
         f.TENANT_ID, key_result_id=enterprises.id, include_superseded=True
     )
+    # Newest first: the correction, made in the same instant, is still the later one.
     assert [(c.value, c.superseded_by is None) for c in history] == [
-        (Decimal(120_000), False),
         (Decimal(150_000), True),
+        (Decimal(120_000), False),
     ]
+    assert history[0].recorded_at > history[1].recorded_at
     # ``checkin`` right after: nothing left to update, both shown done.
     done = card_text({"value": await team.typed(CHI, "checkin")})
     assert "You're up to date" in done and "(2 to update)" not in done
