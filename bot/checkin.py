@@ -42,6 +42,7 @@ from cards.checkin import (
     note_field,
     recorded_card,
     status_field,
+    to_close_card,
     value_field,
 )
 from cards.checkin_answers import answer_of, read_answer, recorded_answer, said
@@ -81,7 +82,12 @@ def register(features: Features) -> None:
 async def checkin_command(turn: Turn, args: str) -> Replies:
     """``checkin``: the check-in card now, with all of the person's active key results."""
     lang = okr_views.language(turn)
-    key_results, objectives = await okr_views.own_active_key_results(turn, MAX_KEY_RESULTS)
+    found = await okr_views.own_key_results_to_ask(turn, MAX_KEY_RESULTS)
+    key_results, objectives, to_close = found
+    # Objectives of an ended period are not asked about: a line says they wait to be closed.
+    if not key_results and to_close:
+        waits = to_close_card(lang, len(to_close))
+        return Card(waits, fallback_text=text(lang, "checkin.to_close", count=len(to_close)))
     if not key_results:
         return Text(text(lang, "checkin.nothing"))
     # Key results already updated this round are shown done (with "Correct"), not asked again.
@@ -89,8 +95,10 @@ async def checkin_command(turn: Turn, args: str) -> Replies:
     lines = [_done_line(lang, kr) for kr in done]
     to_update = [kr for kr in key_results if kr not in done]
     if not to_update:
-        return Card(all_done_card(lang, lines), fallback_text=text(lang, "checkin.done.title"))
-    return compose(turn, to_update, objectives, await okr_views.team_of(turn), done=lines)
+        content = all_done_card(lang, lines, to_close=len(to_close))
+        return Card(content, fallback_text=text(lang, "checkin.done.title"))
+    team = await okr_views.team_of(turn)
+    return compose(turn, to_update, objectives, team, done=lines, to_close=len(to_close))
 
 
 async def _updated_this_round(

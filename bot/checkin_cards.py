@@ -153,6 +153,7 @@ def compose(
     problems: Mapping[str, str] | None = None,
     done: Sequence[DoneLine] = (),
     corrects: Sequence[str] = (),
+    to_close: int = 0,
 ) -> Card:
     """The person's check-in card (a new one unless ``card_id``), composed as rounds do."""
     composed = CARDS.checkin(
@@ -168,6 +169,7 @@ def compose(
         locale=turn.locale,
         done=done,
         corrects=corrects,
+        to_close=to_close,
     )
     return Card(composed.content, fallback_text=composed.fallback_text)
 

@@ -86,19 +86,41 @@ async def objectives_of(turn: Turn, key_results: Sequence[KeyResult]) -> dict[st
 async def own_active_key_results(
     turn: Turn, limit: int | None = None
 ) -> tuple[list[KeyResult], dict[str, Objective]]:
-    """The person's key results in active objectives (creation order, at most ``limit``),
-    and those objectives by id: what they are asked about in rounds.
+    """The person's key results in active objectives of a period not over yet (creation
+    order, at most ``limit``), and those objectives by id: what rounds ask them about.
 
     Reads the person's own key results and their objectives, never the tenant's.
     """
+    key_results, objectives, _ = await own_key_results_to_ask(turn, limit)
+    return key_results, objectives
+
+
+async def own_key_results_to_ask(
+    turn: Turn, limit: int | None = None
+) -> tuple[list[KeyResult], dict[str, Objective], list[Objective]]:
+    """As :func:`own_active_key_results`, and those of the person's own objectives left
+    out because their period has ended (in their own team's zone): they wait to be
+    closed, as the scheduled rounds have it (docs/close.md), and ``close`` shows them.
+    """
     mine = await turn.store.list_key_results(turn.tenant_id, owner_id=turn.member.id)
     objectives = await objectives_of(turn, mine)
-    active = [
+    active = [o for o in objectives.values() if o.state is ObjectiveState.ACTIVE]
+    team_ids = sorted({o.team_id for o in active if o.team_id})
+    read = await asyncio.gather(*(turn.store.get_team(turn.tenant_id, t) for t in team_ids))
+    teams = {t.id: t for t in read if t is not None}
+    ended = {
+        o.id for o in active if o.period.ends_at(pace_zone(teams.get(o.team_id or ""))) <= turn.now
+    }
+    asked = [
         kr
         for kr in mine
-        if (o := objectives.get(kr.objective_id)) is not None and o.state is ObjectiveState.ACTIVE
+        if (o := objectives.get(kr.objective_id)) is not None
+        and o.state is ObjectiveState.ACTIVE
+        and o.id not in ended
     ][:limit]
-    return active, {kr.objective_id: objectives[kr.objective_id] for kr in active}
+    by_id = {kr.objective_id: objectives[kr.objective_id] for kr in asked}
+    to_close = [o for o in active if o.id in ended and o.owner_id == turn.member.id]
+    return asked, by_id, to_close
 
 
 async def fiscal_year_start_month(turn: Turn) -> int:

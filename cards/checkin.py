@@ -23,6 +23,7 @@ from cards.elements import (
     paragraph,
     progress_bar,
     text_input,
+    with_action,
 )
 from cards.forms import problems_summary
 from cards.i18n import Language, label, text
@@ -213,6 +214,7 @@ def checkin_card(
     reminder: bool = False,
     done: Sequence[DoneLine] = (),
     corrects: Sequence[str] = (),
+    to_close: int = 0,
 ) -> Element:
     """The input card (``problems`` shown next to their fields when given).
 
@@ -222,7 +224,8 @@ def checkin_card(
     (with "Correct") under the inputs. ``corrects``: the ids of the check-ins
     this card corrects, one per key result (values then start at what they
     recorded, given in ``values``); a correction has no "No change" and no
-    "Remind me later".
+    "Remind me later". ``to_close``: objectives of an ended period left out
+    (:func:`closing_waits`).
     """
     values = values or {}
     problems = problems or {}
@@ -252,6 +255,7 @@ def checkin_card(
             )
         body.extend(_item(lang, index, item, values, problems))
     body.extend(_done_lines(lang, done, beside=True))
+    body.extend(closing_waits(lang, to_close))
     data: dict[str, object] = {
         "card_id": card_id,
         "key_results": [item.key_result.id for item in items],
@@ -350,14 +354,41 @@ def _done_lines(lang: Language, done: Sequence[DoneLine], *, beside: bool) -> li
     return lines
 
 
-def all_done_card(lang: Language, done: Sequence[DoneLine]) -> Element:
-    """``checkin`` when every key result is updated this round: said so, each one correctable."""
+def all_done_card(lang: Language, done: Sequence[DoneLine], *, to_close: int = 0) -> Element:
+    """``checkin`` when every key result is updated this round: said so, each one correctable.
+
+    ``to_close``: objectives of an ended period left out (:func:`closing_waits`).
+    """
     return card(
         [
             heading(text(lang, "checkin.done.title")),
             paragraph(text(lang, "checkin.done.intro"), isSubtle=True, spacing="None"),
             *_done_lines(lang, done, beside=False),
+            *closing_waits(lang, to_close),
         ]
+    )
+
+
+def closing_waits(lang: Language, count: int) -> list[Element]:
+    """One line under ``checkin``: ``count`` objectives of an ended period are not asked
+    about but wait to be closed, with a button that opens the closing card (``close``).
+    Nothing when ``count`` is 0."""
+    if count <= 0:
+        return []
+    open_closing = execute(
+        text(lang, "checkin.to_close.open"),
+        verbs.COMMAND_RUN,
+        {"command": "close"},
+        associatedInputs="none",
+    )
+    line = paragraph(text(lang, "checkin.to_close", count=count), isSubtle=True)
+    return [{**with_action(line, open_closing), "separator": True, "spacing": "Medium"}]
+
+
+def to_close_card(lang: Language, count: int) -> Element:
+    """``checkin`` when every key result the person owns is of an ended period."""
+    return card(
+        [heading(text(lang, "checkin.to_close.title")), *closing_waits(lang, count)],
     )
 
 

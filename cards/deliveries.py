@@ -115,12 +115,13 @@ class DeliveryCards:
         locale: str | None = None,
         done: Sequence[DoneLine] = (),
         corrects: Sequence[str] = (),
+        to_close: int = 0,
     ) -> ComposedCard:
         """The check-in card for ``member`` listing ``key_results``.
 
         ``values`` and ``problems`` show it again as submitted, with what to fix;
         ``locale`` is the activity's, for a person whose own is not known.
-        ``done`` and ``corrects`` are as in :func:`cards.checkin.checkin_card`.
+        ``done``, ``corrects`` and ``to_close`` are as in :func:`cards.checkin.checkin_card`.
         """
         lang = language_of(member, locale)
         # Pace is counted in the team's zone, as on every other card (okr.pace).
@@ -135,6 +136,7 @@ class DeliveryCards:
             problems=problems,
             done=done,
             corrects=corrects,
+            to_close=to_close,
         )
         if problems:
             fallback = problems.get("_all") or text(lang, "form.fix_problems")

@@ -441,6 +441,15 @@ STRINGS: dict[str, str] = {
     "checkin.recorded_at": "Sent on {at}. Thank you!",
     "checkin.skipped": "{count} key results left unchanged.",
     "checkin.skipped.one": "{count} key result left unchanged.",
+    "checkin.to_close": (
+        "{count} objectives of an ended period are not asked about any more: they wait to "
+        "be closed."
+    ),
+    "checkin.to_close.one": (
+        "{count} objective of an ended period is not asked about any more: it waits to be closed."
+    ),
+    "checkin.to_close.open": "Close the period",
+    "checkin.to_close.title": "Nothing to check in on",
     "checkin.nothing": (
         "You have no key results in active objectives to check in on. Type **my okrs** "
         "to see yours."

@@ -466,6 +466,16 @@ STRINGS: dict[str, str] = {
     "checkin.recorded_at": "Đã gửi vào {at}. Cảm ơn bạn!",
     "checkin.skipped": "{count} kết quả chính không thay đổi.",
     "checkin.skipped.one": "{count} kết quả chính không thay đổi.",
+    "checkin.to_close": (
+        "{count} mục tiêu của kỳ đã qua không còn được hỏi cập nhật: các mục tiêu này đang "
+        "chờ kết thúc."
+    ),
+    "checkin.to_close.one": (
+        "{count} mục tiêu của kỳ đã qua không còn được hỏi cập nhật: mục tiêu này đang chờ "
+        "kết thúc."
+    ),
+    "checkin.to_close.open": "Kết thúc kỳ",
+    "checkin.to_close.title": "Không có gì cần cập nhật",
     "checkin.nothing": (
         "Bạn không có kết quả chính nào trong các mục tiêu đang thực hiện để cập nhật. Gõ "
         "**okr của tôi** để xem OKR của bạn."

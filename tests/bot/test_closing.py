@@ -376,6 +376,83 @@ async def test_reopening_is_recorded_and_check_ins_resume(
     assert (await objective(closing_bot.store)).score == Decimal("0.6")
 
 
+# -- checkin on demand leaves an ended period out ------------------------------------------
+
+
+async def _chi_owns_a_key_result(store: OkrStore, objective_id: str, kr_id: str) -> None:
+    kr = await key_result(store)
+    await store.save_key_result(
+        dataclasses.replace(
+            kr, id=kr_id, objective_id=objective_id, owner_id=OBJECTIVE_OWNER.id, etag=None
+        )
+    )
+
+
+TO_CLOSE = {
+    "en-US": (
+        "checkin",
+        "1 objective of an ended period is not asked about any more: it waits to be closed.",
+        "Close the period",
+        "Carry over to Q1 2027",
+    ),
+    "vi-VN": (
+        "cập nhật",
+        "1 mục tiêu của kỳ đã qua không còn được hỏi cập nhật: mục tiêu này đang chờ kết thúc.",
+        "Kết thúc kỳ",
+        "Chuyển sang Quý 1/2027",
+    ),
+}
+
+
+@pytest.mark.parametrize("user", [OBJECTIVE_OWNER, CHI_VI], ids=["en", "vi"])
+async def test_checkin_leaves_out_an_ended_period_and_offers_to_close_it(
+    closing_bot: BotClient, connector: Connector, user: f.User
+) -> None:
+    typed, line, button, closing_words = TO_CLOSE[user.locale]
+    store = closing_bot.store
+    await _chi_owns_a_key_result(store, "obj", "kr-chi")  # in Q4 2026, which has ended
+    await closing_bot.post(f.personal_message(typed, connector.url, user=user))
+    [card] = connector.cards()
+    shown = card_text({"value": card})
+    assert line in shown and "New customers" not in shown  # nothing to fill in
+    assert verbs.CHECKIN_SUBMIT not in actions(card)
+    open_closing = actions(card)[verbs.COMMAND_RUN]
+    assert (open_closing["title"], open_closing["data"]) == (
+        button,
+        {"schema": CARD_SCHEMA, "command": "close"},
+    )
+    # The button opens the closing card of that objective.
+    connector.calls.clear()
+    await press(closing_bot, connector, verbs.COMMAND_RUN, open_closing["data"], user=user)
+    [closing] = connector.cards()
+    assert closing_words in card_text({"value": closing})
+    assert actions(closing)[verbs.CLOSING_SUBMIT]["data"]["objectives"] == [
+        {"id": "obj", "key_results": ["kr", "kr-chi"]}
+    ]
+    # With an objective of the running quarter too, its key result is asked, the line stays.
+    q1 = dataclasses.replace(
+        await objective(store), id="obj-q1", period=Period.quarter(2027, 1), etag=None
+    )
+    await store.save_objective(q1)
+    await _chi_owns_a_key_result(store, "obj-q1", "kr-q1")
+    connector.calls.clear()
+    await closing_bot.post(f.personal_message(typed, connector.url, user=user))
+    [card] = connector.cards()
+    assert line in card_text({"value": card})
+    assert actions(card)[verbs.CHECKIN_SUBMIT]["data"]["key_results"] == ["kr-q1"]
+    assert (await objective(store)).state is ObjectiveState.ACTIVE  # nothing closed by looking
+
+
+async def test_checkin_does_not_offer_to_close_someone_elses_objective(
+    closing_bot: BotClient, connector: Connector
+) -> None:
+    """Binh's key result is under Chi's ended objective: not asked, and not his to close."""
+    await closing_bot.post(f.personal_message("checkin", connector.url, user=KR_OWNER))
+    assert connector.cards() == []
+    [answer] = connector.texts()
+    assert answer.startswith("Bạn không có kết quả chính nào trong các mục tiêu đang thực hiện")
+
+
 # -- who may: roles × verbs, judged by the objective's own team --------------------------------
 
 

@@ -34,6 +34,7 @@ from cards.checkin import (
     later_set_card,
     missing_summary_card,
     recorded_card,
+    to_close_card,
 )
 from cards.deliveries import checkin_items
 from cards.help import help_card
@@ -405,6 +406,12 @@ def _checkin_five(lang: Language) -> Mapping[str, Any]:
     return checkin_card(lang, items, card_id="sample-card", round_id="checkin|team|2026-03-02")
 
 
+@card_sample("checkin.input.to_close")
+def _checkin_input_to_close(lang: Language) -> Mapping[str, Any]:
+    items = _checkin_items(lang)
+    return checkin_card(lang, items, card_id="sample-card", round_id=None, to_close=2)
+
+
 @card_sample("checkin.input", in_docs=True)
 def _checkin_input(lang: Language) -> Mapping[str, Any]:
     return checkin_card(
@@ -512,6 +519,16 @@ def _checkin_problems_with_done(lang: Language) -> Mapping[str, Any]:
 @card_sample("checkin.all_done")
 def _checkin_all_done(lang: Language) -> Mapping[str, Any]:
     return all_done_card(lang, _done_lines(lang))
+
+
+@card_sample("checkin.all_done.to_close")
+def _checkin_all_done_to_close(lang: Language) -> Mapping[str, Any]:
+    return all_done_card(lang, _done_lines(lang), to_close=12)
+
+
+@card_sample("checkin.to_close")
+def _checkin_to_close(lang: Language) -> Mapping[str, Any]:
+    return to_close_card(lang, 1)
 
 
 @card_sample("checkin.summary", in_docs=True)
