@@ -1,11 +1,11 @@
 """The period report: posted in a team's digest channel once every objective of a period is closed.
 
-It shows each objective's score as a bar (``Chart.HorizontalBar``, Teams only,
-built with Microsoft's typed model) whose ``fallback`` lists the same scores as
-text, the average score of the committed and of the aspirational objectives
-(never averaged together: 1.0 is expected of one, 0.7 is success for the
-other), and each objective's closing note. Long periods are cut at
-:data:`MAX_OBJECTIVES` objectives with "and N more"; the averages always cover all.
+It shows each objective's score as a bar (:func:`cards.charts.horizontal_bars`,
+Teams only) whose ``fallback`` lists the same scores as text, the average score
+of the committed and of the aspirational objectives (never averaged together:
+1.0 is expected of one, 0.7 is success for the other), and each objective's
+closing note. Long periods are cut at :data:`MAX_OBJECTIVES` objectives with
+"and N more, left off"; the averages always cover all.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from microsoft_teams.cards import Container, HorizontalBarChart, HorizontalBarChartDataValue
-from microsoft_teams.cards import TextBlock as TypedTextBlock
-
+from cards.charts import Slice, horizontal_bars
 from cards.elements import Element, card, facts, heading, paragraph
 from cards.i18n import Language, label, text
 from cards.locale_format import format_period, format_score
-from cards.markdown import bold, join, safe
+from cards.markdown import bold, join
 from okr.digest_due import PeriodReport
 from okr.models import Member, ObjectiveType
 from okr.scoring import read_score
@@ -118,29 +116,12 @@ def _averages(lang: Language, report: PeriodReport) -> list[tuple[str, str]]:
 
 def _score_chart(lang: Language, lines: Sequence[ReportLine]) -> Element:
     """One bar per scored objective; where charts don't render, the same scores as text."""
-    fallback = Container(
-        items=[
-            TypedTextBlock(
-                text=safe(join([line.title, format_score(line.score, lang)], " — ")),
-                wrap=True,
-                spacing="None",
-            )
-            for line in lines
-            if line.score is not None
-        ]
-    )
-    chart = HorizontalBarChart(
+    scored = [(line, line.score) for line in lines if line.score is not None]
+    return horizontal_bars(
+        [Slice(_bar_label(line.title), float(score), "categoricalBlue") for line, score in scored],
+        fallback=[join([line.title, format_score(score, lang)], " — ") for line, score in scored],
         title=text(lang, "period_report.chart_title"),
-        display_mode="AbsoluteWithAxis",
-        color_set="categorical",
-        data=[
-            HorizontalBarChartDataValue(x=_bar_label(line.title), y=float(line.score))
-            for line in lines
-            if line.score is not None
-        ],
-        fallback=fallback,
     )
-    return chart.model_dump(exclude_none=True, by_alias=True)
 
 
 def _bar_label(title: str) -> str:

@@ -627,8 +627,14 @@ STRINGS: dict[str, str] = {
     "period_report.chart_title": "Score per objective",
     "period_report.no_score": "Closed without a score",
     "period_report.no_note": "No closing note.",
-    "period_report.more": "… and {count} more objectives (type **close** to see them all).",
-    "period_report.more.one": "… and {count} more objective (type **close** to see it).",
+    "period_report.more": (
+        "… and {count} more objectives, left off to keep the card short: the averages above "
+        "count them all."
+    ),
+    "period_report.more.one": (
+        "… and {count} more objective, left off to keep the card short: the averages above "
+        "count it."
+    ),
     # --- Editing initiatives and KPIs ---------------------------------------------
     "form.initiative.edit": "Edit initiative",
     "form.kpi.edit": "Update KPI",

@@ -661,8 +661,14 @@ STRINGS: dict[str, str] = {
     "period_report.chart_title": "Điểm của từng mục tiêu",
     "period_report.no_score": "Đã đóng, chưa chấm điểm",
     "period_report.no_note": "Chưa có nhận xét cuối kỳ.",
-    "period_report.more": "… và {count} mục tiêu khác (gõ **kết thúc kỳ** để xem tất cả).",
-    "period_report.more.one": "… và {count} mục tiêu khác (gõ **kết thúc kỳ** để xem).",
+    "period_report.more": (
+        "… và {count} mục tiêu khác, được lược bớt cho thẻ gọn: điểm trung bình ở trên đã "
+        "tính tất cả."
+    ),
+    "period_report.more.one": (
+        "… và {count} mục tiêu khác, được lược bớt cho thẻ gọn: điểm trung bình ở trên đã "
+        "tính cả mục tiêu này."
+    ),
     # --- Editing initiatives and KPIs ---------------------------------------------
     "form.initiative.edit": "Sửa sáng kiến",
     "form.kpi.edit": "Cập nhật KPI",
