@@ -140,7 +140,9 @@ class TeamDigest:
         week: The current week of the period (1-based); ``weeks``: how many it has.
         overall: Weighted progress of **all** the team's active objectives of the
             period (0..1); None when none has key results.
-        expected: The expected line for the period today (0..1).
+        expected: Where ``overall`` should be today (0..1): each reported key
+            result's objective's expected line (okr.pace, its own ``starts_on``),
+            weighed as ``overall`` is; the period's line when there are no key results.
         change: Points since the previous digest (0.05 = +5 points); None on the first.
         participation: The current round's participation.
         mix: The key results' status mix.
@@ -304,7 +306,12 @@ def build_digest(
         return weighted_mean((progress_of[kr.id], kr.weight) for kr in krs)
 
     overall = weighed(shown)
-    expected = period_expected_progress(period, now, zone)
+    # Each objective's own pace line (a later ``starts_on`` starts it later); overall's
+    # is their mean weighed as overall is, so the two agree with the objectives' lines.
+    expected_of = {o.id: expected_progress(o, now, zone) for o in reported}
+    expected = weighted_mean((expected_of[kr.objective_id], kr.weight) for kr in shown)
+    if expected is None:  # no key results: the period's own line
+        expected = period_expected_progress(period, now, zone)
     week, weeks = week_of(period, today)
     same = previous if previous is not None and previous.period_label == period.label else None
     objective_marks = {m.id: m for m in same.objectives} if same else {}
@@ -341,7 +348,7 @@ def build_digest(
     objective_lines = []
     for o in reported:
         progress = weighed(own[o.id])
-        line_expected = expected_progress(o, now, zone)
+        line_expected = expected_of[o.id]
         objective_lines.append(
             ObjectiveLine(
                 id=o.id,

@@ -51,6 +51,7 @@ from tests.okr.digest_history import (
     NOW,
     O1,
     O2,
+    O3,
     OBJECTIVES,
     OFF,
     ON,
@@ -536,3 +537,41 @@ def test_overall_stays_within_0_and_1_and_change_is_the_difference(
     assert len(digest.movers_up) <= MOVERS and len(digest.movers_down) <= MOVERS
     assert all(m.change is not None and m.change > 0 for m in digest.movers_up)
     assert all(m.change is not None and m.change < 0 for m in digest.movers_down)
+
+
+def test_overalls_plan_is_the_objectives_own_lines_weighed_as_overall_is() -> None:
+    """An objective starting later (``starts_on``) pulls overall's plan back, by its weight."""
+    later = dataclasses.replace(O2, starts_on=date(2026, 2, 1))
+    krs = [dataclasses.replace(kr, weight=Decimal(2)) if kr.id == "k4" else kr for kr in TODAY]
+    digest = today(objectives=(O1, later, O3), key_results=krs)
+    # O2's line: 2026-02-02 00:00 to 2026-04-01 00:00 is 58 days (1392 h); by
+    # 2026-02-27 16:00, 25 days and 16 h (616 h) have passed.
+    own = Decimal(616) / Decimal(1392)
+    assert {o.id: o.expected for o in digest.objectives} == {
+        "o1": EXPECTED_FEB_27,
+        "o2": own,
+        "o3": EXPECTED_FEB_27,
+    }
+    # Weights: o1's and o3's five key results 1 each; o2's 2 + 1 + 1 = 4.
+    # (5 * 1360/2136 + 4 * 616/1392) / 9 = 38356/69687 = 0.55040..., to 20 places (each
+    # line is a 28-digit Decimal, so the last digits of the mean round).
+    exact = Decimal(38356) / Decimal(69687)
+    places = Decimal("1e-20")
+    assert digest.expected is not None
+    assert digest.expected.quantize(places) == exact.quantize(places)
+    assert round(digest.expected, 4) == Decimal("0.5504")
+    assert digest.snapshot.expected == digest.expected == digest.trend[-1].expected
+    # Every objective exactly on its own line: overall is exactly on overall's plan.
+    on_plan = [
+        dataclasses.replace(
+            kr, kind=TODAY[0].kind, start=Decimal(0), target=Decimal(1), current=o_line
+        )
+        for kr in krs
+        for o_line in [own if kr.objective_id == "o2" else EXPECTED_FEB_27]
+    ]
+    on_pace = today(objectives=(O1, later, O3), key_results=on_plan)
+    assert on_pace.overall == on_pace.expected
+
+
+def test_without_objectives_starting_later_the_plan_is_the_periods_line() -> None:
+    assert today().expected == EXPECTED_FEB_27
