@@ -232,7 +232,7 @@ STRINGS: dict[str, str] = {
     ),
     "field.objective.state": "State",
     "field.objective.score": "Score",
-    "field.objective.closing_note": "Closing note",
+    "field.objective.closing_note": "What we learned",
     "field.key_result.title": "Key result",
     "field.key_result.owner": "Owner",
     "field.key_result.kind": "Measured as",
@@ -618,7 +618,7 @@ STRINGS: dict[str, str] = {
     "period_report.title": "{period} is closed: {team}",
     "period_report.intro": (
         "Every objective of {period} is closed. Scores run from 0.0 to 1.0; "
-        "the notes say what each taught us."
+        "under each, what we learned."
     ),
     "period_report.average.committed": "Committed (1.0 expected)",
     "period_report.average.aspirational": "Aspirational (0.7 is a good result)",
@@ -626,7 +626,7 @@ STRINGS: dict[str, str] = {
     "period_report.average_value.one": "{score} ({count} scored objective)",
     "period_report.chart_title": "Score per objective",
     "period_report.no_score": "Closed without a score",
-    "period_report.no_note": "No closing note.",
+    "period_report.no_note": "Nothing written under what we learned.",
     "period_report.more": (
         "… and {count} more objectives, left off to keep the card short: the averages above "
         "count them all."

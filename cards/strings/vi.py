@@ -250,7 +250,7 @@ STRINGS: dict[str, str] = {
     ),
     "field.objective.state": "Trạng thái",
     "field.objective.score": "Điểm",
-    "field.objective.closing_note": "Nhận xét cuối kỳ",
+    "field.objective.closing_note": "Bài học rút ra",
     "field.key_result.title": "Kết quả chính",
     "field.key_result.owner": "Người phụ trách",
     "field.key_result.kind": "Đo bằng",
@@ -447,7 +447,7 @@ STRINGS: dict[str, str] = {
     "checkin.correct.below": "Thẻ để sửa lại nằm ở tin nhắn ngay bên dưới.",
     "checkin.correct.title": "Sửa cập nhật của bạn",
     "checkin.correct.closed": (
-        "Đợt cập nhật này đã kết thúc (hoặc mục tiêu đã đóng) nên không sửa được nữa. "
+        "Đợt cập nhật này đã kết thúc (hoặc mục tiêu đã kết thúc) nên không sửa được nữa. "
         "Bạn hãy nhập giá trị mới ở lần cập nhật sau."
     ),
     "checkin.correct.since": (
@@ -651,16 +651,16 @@ STRINGS: dict[str, str] = {
     "digest.nothing_at_risk": "Không có kết quả chính nào được đánh dấu có rủi ro hay trễ tiến độ.",
     "period_report.title": "{period} đã kết thúc: {team}",
     "period_report.intro": (
-        "Mọi mục tiêu của {period} đã được đóng. Điểm từ 0,0 đến 1,0; "
-        "nhận xét cuối kỳ cho biết mỗi mục tiêu đã dạy chúng ta điều gì."
+        "Mọi mục tiêu của {period} đã kết thúc. Điểm từ 0,0 đến 1,0; "
+        "dưới mỗi mục tiêu là bài học rút ra."
     ),
     "period_report.average.committed": "Cam kết (dự kiến đạt 1,0)",
     "period_report.average.aspirational": "Truyền cảm hứng (đạt 0,7 là kết quả tốt)",
     "period_report.average_value": "Trung bình {score} trên {count} mục tiêu đã chấm điểm",
     "period_report.average_value.one": "Trung bình {score} trên {count} mục tiêu đã chấm điểm",
     "period_report.chart_title": "Điểm của từng mục tiêu",
-    "period_report.no_score": "Đã đóng, chưa chấm điểm",
-    "period_report.no_note": "Chưa có nhận xét cuối kỳ.",
+    "period_report.no_score": "Đã kết thúc, chưa chấm điểm",
+    "period_report.no_note": "Chưa ghi bài học rút ra.",
     "period_report.more": (
         "… và {count} mục tiêu khác, được lược bớt cho thẻ gọn: điểm trung bình ở trên đã "
         "tính tất cả."

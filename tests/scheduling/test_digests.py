@@ -318,7 +318,7 @@ async def test_a_closed_period_gets_one_report_with_its_scores_averages_and_note
         "0.6 (1 scored objective)",
     ]
     assert "Pricing took a month longer than planned." in post.text
-    assert "No closing note." in post.text
+    assert "Nothing written under what we learned." in post.text
     [record] = await store.list_deliveries(TENANT, REPORT_ROUND)
     assert (record.id, record.state, record.kind) == (
         f"{REPORT_ROUND}|channel",
