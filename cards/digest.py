@@ -239,14 +239,15 @@ class _Pieces:
         return size
 
     def most_objectives(self, level: _Limits) -> _Limits:
-        """``level`` with the most objectives (at most its own) under the budget."""
-        count = min(level.objectives, len(self._digest.objectives))
-        while count > 0:
-            limits = dataclasses.replace(level, objectives=count)
-            if self.size(limits) <= CARD_BUDGET_BYTES:
-                return limits
-            count -= 1
-        return dataclasses.replace(level, objectives=0)
+        """``level`` with the most objectives (at most its own) under the budget, by bisection."""
+        low, high = 0, level.objectives
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.size(dataclasses.replace(level, objectives=middle)) <= CARD_BUDGET_BYTES:
+                low = middle
+            else:
+                high = middle - 1
+        return dataclasses.replace(level, objectives=low)
 
     def card(self, limits: _Limits) -> Element:
         """The card at ``limits``, with the mention entities of exactly the people it tags."""

@@ -308,7 +308,14 @@ def build_digest(
     overall = weighed(shown)
     # Each objective's own pace line (a later ``starts_on`` starts it later); overall's
     # is their mean weighed as overall is, so the two agree with the objectives' lines.
-    expected_of = {o.id: expected_progress(o, now, zone) for o in reported}
+    # A line depends on the period and the first day only (a zone conversion each):
+    # most objectives share one.
+    lines_at: dict[tuple[Period, date], Decimal] = {}
+    for o in reported:
+        line_key = (o.period, pace_start(o))
+        if line_key not in lines_at:
+            lines_at[line_key] = expected_progress(o, now, zone)
+    expected_of = {o.id: lines_at[o.period, pace_start(o)] for o in reported}
     expected = weighted_mean((expected_of[kr.objective_id], kr.weight) for kr in shown)
     if expected is None:  # no key results: the period's own line
         expected = period_expected_progress(period, now, zone)
