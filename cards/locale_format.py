@@ -33,6 +33,7 @@ write such text (they add a digit: ``1.1250``), so what is written reads back.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -283,10 +284,17 @@ def format_percent(points: Decimal | int, lang: Language, *, max_fraction_digits
         ValueError: NaN or infinite value.
     """
     rounded = _round(_finite(points), max_fraction_digits).normalize()
+    return _percent(str(rounded), lang, max_fraction_digits)
+
+
+@functools.lru_cache(maxsize=4096)
+def _percent(rounded: str, lang: Language, max_fraction_digits: int) -> str:
+    """:func:`format_percent` of an already rounded value, by its text (``-0`` is not ``0``):
+    a digest writes a few hundred percentages, mostly the same hundred."""
     pattern = _with_fraction(
         babel_locale(lang).percent_formats[None].pattern, 0, max_fraction_digits
     )
-    return numbers.format_percent(rounded / 100, format=pattern, locale=babel_locale(lang))
+    return numbers.format_percent(Decimal(rounded) / 100, format=pattern, locale=babel_locale(lang))
 
 
 def format_progress(ratio: Decimal | int | float, lang: Language) -> str:
