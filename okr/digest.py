@@ -20,7 +20,14 @@ from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
 from okr.cadence import current_round_date, due_at, owner_zone, round_dates, round_id
-from okr.due import TeamSnapshot, checked_in_since, owner_rounds, round_summary, skip_window_start
+from okr.due import (
+    OwnerRound,
+    TeamSnapshot,
+    checked_in_since,
+    owner_rounds,
+    round_summary,
+    skip_window_start,
+)
 from okr.kpi import KpiHealth, kpi_health
 from okr.models import (
     CheckInStatus,
@@ -331,8 +338,10 @@ def build_digest(
         objectives=tuple(objectives),
         key_results=tuple(known_key_results),
     )
-    participation = _participation(snapshot_of_team, rounds.current, asked)
-    updated = rounds.updated_ids(snapshot_of_team)
+    # The current round's owners, worked out once for participation and "updated".
+    entries = owner_rounds(snapshot_of_team, rounds.current) if rounds.current else []
+    participation = _participation(snapshot_of_team, rounds.current, asked, entries)
+    updated = rounds.updated_ids(snapshot_of_team, entries)
 
     starts = {o.id: pace_start(o) for o in reported}
     lines = {
@@ -489,11 +498,14 @@ def _checked_at(line: KeyResultLine) -> datetime:
 
 
 def _participation(
-    snapshot: TeamSnapshot, round_date: date | None, asked: Set[str]
+    snapshot: TeamSnapshot,
+    round_date: date | None,
+    asked: Set[str],
+    entries: Sequence[OwnerRound],
 ) -> Participation:
     if round_date is None:
         return Participation(round_date=None, asked=0, checked_in=0)
-    summary = round_summary(snapshot, round_date)
+    summary = round_summary(snapshot, round_date, entries)
     missing = tuple(e.member.id for e in summary.among(asked).missing) if summary else ()
     return Participation(
         round_date=round_date,
@@ -551,11 +563,13 @@ class _Rounds:
         opened = tuple(skip_window_start(settings, due_at(settings, day)) for day in dates)
         return cls(current, dates, opened)
 
-    def updated_ids(self, snapshot: TeamSnapshot) -> set[str]:
-        """Key results checked in for the current round (owners' own due times)."""
+    def updated_ids(self, snapshot: TeamSnapshot, entries: Sequence[OwnerRound]) -> set[str]:
+        """Key results checked in for the current round (owners' own due times).
+
+        ``entries``: the current round's :func:`okr.due.owner_rounds`.
+        """
         if self.current is None:
             return {kr.id for kr in snapshot.key_results if kr.last_checkin_at is not None}
-        entries = owner_rounds(snapshot, self.current)
         done = {kr.id for e in entries for kr in e.checked_in}
         asked = {kr.id for e in entries for kr in e.key_results}
         # Key results the round does not ask about (no owner, or an objective whose

@@ -428,10 +428,16 @@ def summary_due(now: datetime, snapshot: TeamSnapshot) -> RoundSummary | None:
     return None
 
 
-def round_summary(snapshot: TeamSnapshot, round_date: date) -> RoundSummary | None:
+def round_summary(
+    snapshot: TeamSnapshot, round_date: date, entries: Sequence[OwnerRound] | None = None
+) -> RoundSummary | None:
     """The summary of the round on ``round_date`` as it stands now (to update one already
-    sent), or None for a round with no owners."""
-    entries = owner_rounds(snapshot, round_date)
+    sent), or None for a round with no owners.
+
+    ``entries``: the round's :func:`owner_rounds`, when the caller has them already.
+    """
+    if entries is None:
+        entries = owner_rounds(snapshot, round_date)
     at = summary_due_at(snapshot.team.settings, entries)
     return None if at is None else _summary(snapshot.team, round_date, at, entries)
 
