@@ -146,7 +146,7 @@ async def _card(
     empty_text: str = "",
 ) -> dict[str, object]:
     lang = okr_views.language(turn)
-    names = okr_views.names_by_id(await turn.store.list_members(turn.tenant_id))
+    names = await okr_views.names_of(turn, (o.owner_id for o in objectives))
     items = closing_items(lang, objectives, await _key_results(turn, objectives), names)
     shown, more = fit(items)
     return closing_card(
@@ -278,7 +278,7 @@ async def _record(
     """The read-only record of the card's objectives as stored, with their carried copies."""
     lang = okr_views.language(turn)
     store = turn.store
-    names = okr_views.names_by_id(await store.list_members(turn.tenant_id))
+    names = await okr_views.names_of(turn, (o.closed_by for o in objectives))
     lines = []
     for objective in objectives:
         own = [kr for kr in key_results if kr.objective_id == objective.id]

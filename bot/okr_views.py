@@ -7,7 +7,7 @@ to offer, and the computed, formatted view of an objective.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -196,6 +196,17 @@ def names_by_id(members: list[Member]) -> dict[str, str]:
     return {m.id: (m.name or m.email or m.id) for m in members}
 
 
+async def names_of(turn: Turn, ids: Iterable[str | None]) -> dict[str, str]:
+    """Display names of the people ``ids`` name, read by id (one point read each).
+
+    A card names a few people: reading them costs what the card shows, where the
+    tenant's member list grows with the organisation. Unknown ids are left out.
+    """
+    wanted = sorted({i for i in ids if i})
+    found = await asyncio.gather(*(turn.store.get_member(turn.tenant_id, i) for i in wanted))
+    return names_by_id([m for m in found if m is not None])
+
+
 def describe_values(kr: KeyResult, lang: Language) -> str:
     """``start → target · now current`` formatted for the key result's kind and locale.
 
@@ -221,7 +232,10 @@ async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
     key_results = await store.list_key_results(turn.tenant_id, objective_id=objective.id)
     initiatives = await store.list_initiatives(turn.tenant_id, objective.id)
     team = await own_team(turn, objective)
-    names = names_by_id(await store.list_members(turn.tenant_id))
+    named = [kr.owner_id for kr in key_results]
+    names = await names_of(
+        turn, [*named, objective.owner_id, objective.closed_by, objective.reopened_by]
+    )
     parent = (
         await store.get_objective(turn.tenant_id, objective.parent_id)
         if objective.parent_id
@@ -300,7 +314,7 @@ _WORRY = {CheckInStatus.ON_TRACK: 0, CheckInStatus.AT_RISK: 1, CheckInStatus.OFF
 
 async def summaries(turn: Turn, objectives: list[Objective]) -> list[ObjectiveSummary]:
     """List lines for ``objectives``: progress, pace and status as the objective card has them."""
-    names = names_by_id(await turn.store.list_members(turn.tenant_id))
+    names = await names_of(turn, (o.owner_id for o in objectives))
     teams: dict[str | None, Team | None] = {}
     result = []
     for objective in objectives:
