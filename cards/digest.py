@@ -31,7 +31,16 @@ from microsoft_teams.cards import Mention, MentionedEntity
 
 from cards import verbs
 from cards.charts import Series, Slice, donut, gauge, line
-from cards.elements import Element, card, execute, heading, paragraph, progress_text, with_action
+from cards.elements import (
+    Element,
+    beside,
+    card,
+    execute,
+    heading,
+    paragraph,
+    progress_text,
+    with_action,
+)
 from cards.i18n import Language, label, text
 from cards.locale_format import (
     format_comparison,
@@ -541,25 +550,13 @@ def _objective(lang: Language, line: ObjectiveLine, names: _Names) -> Element:
     if line.status is not None:
         badge.append(status_badge(lang, line.status))
     items: list[Element] = [
-        {
-            "type": "ColumnSet",
-            "columns": [
-                {
-                    "type": "Column",
-                    "width": "stretch",
-                    "items": [
-                        paragraph(bold(line.title)),
-                        paragraph(join(facts), isSubtle=True, spacing="None", size="Small"),
-                    ],
-                },
-                {
-                    "type": "Column",
-                    "width": "auto",
-                    "verticalContentAlignment": "Center",
-                    "items": badge,
-                },
+        beside(
+            [
+                paragraph(bold(line.title)),
+                paragraph(join(facts), isSubtle=True, spacing="None", size="Small"),
             ],
-        }
+            badge,
+        )
     ]
     if line.progress is not None:
         items.append(progress_element(lang, float(line.progress), line.status))
@@ -608,19 +605,7 @@ def _risk(lang: Language, kr: KeyResultLine, names: _Names, note_length: int) ->
         note = kr.note if len(kr.note) <= note_length else kr.note[: note_length - 1] + "…"
         details.append(paragraph(italic(f"“{note}”"), isSubtle=True, spacing="None", size="Small"))
     badge = [status_badge(lang, kr.status)] if kr.status is not None else []
-    return {
-        "type": "ColumnSet",
-        "spacing": "Small",
-        "columns": [
-            {"type": "Column", "width": "stretch", "items": details},
-            {
-                "type": "Column",
-                "width": "auto",
-                "verticalContentAlignment": "Center",
-                "items": badge,
-            },
-        ],
-    }
+    return beside(details, badge, spacing="Small")
 
 
 def _kpis_heading(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Element]:
@@ -694,23 +679,11 @@ def _more(lang: Language, count: int, key: str, command: str) -> Element:
         {"command": command},
         associatedInputs="none",
     )
-    return {
-        "type": "ColumnSet",
-        "spacing": "Small",
-        "columns": [
-            {
-                "type": "Column",
-                "width": "stretch",
-                "verticalContentAlignment": "Center",
-                "items": [paragraph(text(lang, key, count=count), isSubtle=True)],
-            },
-            {
-                "type": "Column",
-                "width": "auto",
-                "items": [{"type": "ActionSet", "actions": [see_all]}],
-            },
-        ],
-    }
+    return beside(
+        [paragraph(text(lang, key, count=count), isSubtle=True)],
+        [{"type": "ActionSet", "actions": [see_all]}],
+        spacing="Small",
+    )
 
 
 def _actions(lang: Language, digest: TeamDigest, *, personal: bool) -> list[Element]:

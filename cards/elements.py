@@ -156,16 +156,25 @@ def with_problem(elements: list[Element], field: str, problems: Mapping[str, str
     return [*elements, error_text(message)] if message else elements
 
 
+def beside(
+    main: list[Element], side: list[Element], *, spacing: str | None = None, centred: bool = True
+) -> Element:
+    """``main`` with ``side`` (badges, a button) in a narrow column to its right.
+
+    ``centred``: the side column is centred on the main one's height.
+    """
+    side_column: Element = {"type": "Column", "width": "auto", "items": side}
+    if centred:
+        side_column["verticalContentAlignment"] = "Center"
+    element: Element = {
+        "type": "ColumnSet",
+        "columns": [{"type": "Column", "width": "stretch", "items": main}, side_column],
+    }
+    if spacing is not None:
+        element["spacing"] = spacing
+    return element
+
+
 def with_action(element: Element, action: Element) -> Element:
     """``element`` with a small button to its right (e.g. an Edit next to a line)."""
-    return {
-        "type": "ColumnSet",
-        "columns": [
-            {"type": "Column", "width": "stretch", "items": [element]},
-            {
-                "type": "Column",
-                "width": "auto",
-                "items": [{"type": "ActionSet", "actions": [action]}],
-            },
-        ],
-    }
+    return beside([element], [{"type": "ActionSet", "actions": [action]}], centred=False)
