@@ -438,6 +438,35 @@ class CosmosBackend:
                 raise ValueError(f"limit must not be negative: {limit}")
             if limit == 0:
                 return []
+        found = await self._query(partition, kind, where, order_by, descending, limit, at_least)
+        if order_by is None or order_by == "id":
+            return found
+        # Cosmos DB orders equal sort keys by insertion; the contract (and SQLite)
+        # orders them by id, in the same direction. A composite index could do
+        # it server-side, but only on containers created with one.
+        found = _ties_by_id(found, order_by, descending)
+        if limit is None or len(found) < limit:
+            return found
+        # The limit may have cut the last group of equal keys anywhere: read
+        # that whole group, and cut it by id instead.
+        boundary = found[-1].body.get(order_by)
+        kept = [doc for doc in found if doc.body.get(order_by) != boundary]
+        group = await self._query(
+            partition, kind, {**(where or {}), order_by: boundary}, None, False, None, at_least
+        )
+        group.sort(key=lambda doc: str(doc.body["id"]), reverse=descending)
+        return kept + group[: limit - len(kept)]
+
+    async def _query(
+        self,
+        partition: str,
+        kind: str,
+        where: Mapping[str, Match] | None,
+        order_by: str | None,
+        descending: bool,
+        limit: int | None,
+        at_least: tuple[str, str] | None,
+    ) -> list[Document]:
         sql, parameters = build_query(kind, partition, where, order_by, descending, limit, at_least)
 
         async def operation(container: ContainerProxy) -> list[Document]:
@@ -516,6 +545,18 @@ def build_query(
     if order_by is not None:
         sql += f" ORDER BY {_field_path(order_by)} {'DESC' if descending else 'ASC'}"
     return sql, parameters
+
+
+def _ties_by_id(documents: list[Document], field: str, descending: bool) -> list[Document]:
+    """``documents`` (ordered by ``field``) with each run of equal ``field`` values by id."""
+    ordered: list[Document] = []
+    run: list[Document] = []
+    for doc in documents:
+        if run and doc.body.get(field) != run[0].body.get(field):
+            ordered += sorted(run, key=lambda d: str(d.body["id"]), reverse=descending)
+            run = []
+        run.append(doc)
+    return ordered + sorted(run, key=lambda d: str(d.body["id"]), reverse=descending)
 
 
 def _field_path(field: str) -> str:

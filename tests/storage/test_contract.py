@@ -19,7 +19,7 @@ from okr.models import (
     ObjectiveState,
     TrendPoint,
 )
-from storage.backend import HEARTBEAT_ID, HEARTBEAT_KIND, SYSTEM_PARTITION
+from storage.backend import HEARTBEAT_ID, HEARTBEAT_KIND, SYSTEM_PARTITION, DocumentBackend
 from storage.codec import to_document
 from storage.counting import CountingBackend
 from storage.errors import ConflictError, NotFoundError
@@ -524,3 +524,43 @@ async def test_the_latest_checkin_note_is_mirrored_on_the_key_result(store: OkrS
     await store.record_checkin(samples.checkin(A, "ci-note"))
     kr = await store.get_key_result(A, "kr-1")
     assert kr is not None and kr.last_note == "Chậm hơn dự kiến ✓"
+
+
+# -- order of equal sort keys --------------------------------------------------
+
+
+async def _documents_in_one_instant(backend_factory: BackendFactory) -> DocumentBackend:
+    backend = backend_factory()
+    await backend.open()
+    # Inserted out of id order, two groups of equal sort keys (a CSV import or
+    # a three-key-result check-in writes many documents in one instant).
+    for id, at in [("d", "t2"), ("b", "t1"), ("e", "t1"), ("a", "t2"), ("c", "t1"), ("f", "t0")]:
+        await backend.create(A, "thing", id, {"id": id, "at": at})
+    return backend
+
+
+async def _ids(backend: DocumentBackend, **query: Any) -> list[str]:
+    return [doc.body["id"] for doc in await backend.query(A, "thing", order_by="at", **query)]
+
+
+async def test_equal_sort_keys_come_in_id_order_in_the_same_direction(
+    backend_factory: BackendFactory,
+) -> None:
+    backend = await _documents_in_one_instant(backend_factory)
+    try:
+        assert await _ids(backend) == ["f", "b", "c", "e", "a", "d"]
+        assert await _ids(backend, descending=True) == ["d", "a", "e", "c", "b", "f"]
+        # A limit that cuts a group of equal keys cuts it by id, as the full order does.
+        assert await _ids(backend, limit=2) == ["f", "b"]
+        assert await _ids(backend, limit=3) == ["f", "b", "c"]
+        assert await _ids(backend, descending=True, limit=3) == ["d", "a", "e"]
+        assert await _ids(backend, descending=True, limit=4) == ["d", "a", "e", "c"]
+        assert await _ids(backend, limit=10) == ["f", "b", "c", "e", "a", "d"]
+        assert await _ids(backend, where={"at": "t1"}, limit=2) == ["b", "c"]
+        assert await _ids(backend, at_least=("at", "t1"), descending=True, limit=3) == [
+            "d",
+            "a",
+            "e",
+        ]
+    finally:
+        await backend.close()
