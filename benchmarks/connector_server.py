@@ -15,6 +15,12 @@ scenario and read back what arrived::
   activities per conversation, the member of each conversation created,
   requests per route, requests refused, throttle violations and this process's
   CPU seconds.
+* ``POST /reset`` with ``{"arrivals": true}`` also stamps every call as it
+  arrives (``time.monotonic()``, one clock for every process on the machine);
+  ``GET /arrivals`` answers them as ``[seconds, conversation id, replyToId,
+  route]`` (the latency benchmark times a reply until it reaches here), and
+  ``GET /activities?conversation=ID`` answers the activities sent into one
+  conversation, whole (it reads the check-in card the bot sent).
 
 It serves until SIGTERM or SIGINT.
 """
@@ -27,12 +33,16 @@ import json
 import resource
 import signal
 import sys
+import time
 from collections import Counter
 from typing import Any
 
 from aiohttp import web
 
-from tests.connector import Connector, Throttle
+from tests.connector import Call, Connector, Throttle
+
+# (monotonic seconds, conversation id, replyToId, route) of one arrival.
+Arrival = tuple[float, str | None, str | None, str]
 
 
 class Control:
@@ -42,8 +52,9 @@ class Control:
         self.connector = connector
         self.throttle: Throttle | None = None
         self.cpu_at_reset = _cpu_seconds()
+        self.arrivals: list[Arrival] = []
 
-    def reset(self, throttle: bool, faults: list[dict[str, Any]]) -> None:
+    def reset(self, throttle: bool, faults: list[dict[str, Any]], arrivals: bool = False) -> None:
         """Forget every call and install the policies of the next scenario.
 
         The garbage collector is off from here to the next reset: with thousands of
@@ -61,6 +72,10 @@ class Control:
         gc.enable()
         gc.collect()
         gc.disable()
+        self.arrivals = []
+        if arrivals:
+            # First of the policies: the stamp is taken before any throttle or fault.
+            connector.policies.append(self._stamp)
         self.throttle = connector.throttle() if throttle else None
         for fault in faults:
             connector.fail_at_random(
@@ -70,6 +85,16 @@ class Control:
                 retry_after=fault.get("retry_after"),
             )
         self.cpu_at_reset = _cpu_seconds()
+
+    def _stamp(self, call: Call) -> None:
+        reply_to = call.activity_id
+        if reply_to is None and isinstance(call.body, dict):
+            reply_to = call.body.get("replyToId")
+        self.arrivals.append((time.monotonic(), call.conversation_id, reply_to, call.route))
+
+    def activities(self, conversation_id: str) -> list[Any]:
+        """The bodies of the activities sent or replied into one conversation."""
+        return [c.body for c in self.connector.delivered(conversation_id)]
 
     def summary(self) -> dict[str, Any]:
         """What arrived since the last reset (small: counts, not bodies)."""
@@ -129,8 +154,19 @@ def _cpu_seconds() -> float:
 
 async def _reset(request: web.Request) -> web.Response:
     body = await request.json()
-    request.app[CONTROL_KEY].reset(bool(body.get("throttle")), list(body.get("faults") or []))
+    request.app[CONTROL_KEY].reset(
+        bool(body.get("throttle")), list(body.get("faults") or []), bool(body.get("arrivals"))
+    )
     return web.json_response({"ok": True})
+
+
+async def _arrivals(request: web.Request) -> web.Response:
+    return web.json_response(request.app[CONTROL_KEY].arrivals)
+
+
+async def _activities(request: web.Request) -> web.Response:
+    conversation_id = request.query.get("conversation", "")
+    return web.json_response(request.app[CONTROL_KEY].activities(conversation_id))
 
 
 async def _summary(request: web.Request) -> web.Response:
@@ -148,6 +184,8 @@ async def serve() -> None:
         control_app[CONTROL_KEY] = Control(connector)
         control_app.router.add_post("/reset", _reset)
         control_app.router.add_get("/summary", _summary)
+        control_app.router.add_get("/arrivals", _arrivals)
+        control_app.router.add_get("/activities", _activities)
         runner = web.AppRunner(control_app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
