@@ -139,7 +139,7 @@ class Caller:
 
 CALLER_KEY = web.RequestKey("caller", Caller)
 # The SDK's adapter reads the caller's claims from this plain key.
-_SDK_CLAIMS_KEY = "claims_identity"
+SDK_CLAIMS_KEY = "claims_identity"
 
 
 class BotFrameworkTokens:
@@ -258,7 +258,7 @@ def token_check(tokens: BotFrameworkTokens | None) -> Middleware:
         request[CALLER_KEY] = caller
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", web.NotAppKeyWarning)  # the SDK's key, not ours
-            request[_SDK_CLAIMS_KEY] = caller.identity
+            request[SDK_CLAIMS_KEY] = caller.identity
         return await handler(request)
 
     return check_token

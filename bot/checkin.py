@@ -220,11 +220,27 @@ async def no_change(turn: Turn, action: CardAction) -> Replies:
 
 
 async def _earlier_answers(turn: Turn, card: OpenCard) -> dict[str, CheckIn]:
-    """The check-ins this card already recorded, by key result (one point read each)."""
+    """The check-ins this card already recorded, by key result.
+
+    A card that is not a correction records one check-in per key result, all
+    together or none (``record_checkins``), so its first key result's tells
+    whether it was recorded: one point read for a card pressed once, the rest
+    read only when it was. A correction card records only what differs, so
+    each is read. Two presses at once pass here both; the store keeps the first.
+    """
+    store, tenant_id = turn.store, turn.tenant_id
+    key_results = card.key_results
+    if not card.corrects:
+        first = await store.get_checkin(tenant_id, checkin_id(card, key_results[0]))
+        if first is None:
+            return {}
+        key_results = key_results[1:]
+    else:
+        first = None
     found = await asyncio.gather(
-        *(turn.store.get_checkin(turn.tenant_id, checkin_id(card, kr)) for kr in card.key_results)
+        *(store.get_checkin(tenant_id, checkin_id(card, kr)) for kr in key_results)
     )
-    return {c.key_result_id: c for c in found if c is not None}
+    return {c.key_result_id: c for c in (first, *found) if c is not None}
 
 
 async def _record(

@@ -198,9 +198,7 @@ def again(
 
 async def teams_of(turn: Turn, objectives: Iterable[Objective]) -> dict[str, Team]:
     """The objectives' own teams by id, each read once, all at the same time."""
-    team_ids = sorted({o.team_id for o in objectives if o.team_id})
-    found = await asyncio.gather(*(turn.store.get_team(turn.tenant_id, t) for t in team_ids))
-    return {t.id: t for t in found if t is not None}
+    return await turn.reads.teams(o.team_id for o in objectives if o.team_id)
 
 
 def may_check_in(

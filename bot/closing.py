@@ -92,11 +92,9 @@ async def _named_team(turn: Turn, args: str) -> Team | str | None:
     """
     name = " ".join(args.split()).casefold()
     if not name:
-        return await turn.store.get_team(turn.tenant_id, turn.team_id) if turn.team_id else None
-    teams = await asyncio.gather(
-        *(turn.store.get_team(turn.tenant_id, t) for t in turn.member.team_ids)
-    )
-    for team in teams:
+        return await turn.reads.team(turn.team_id) if turn.team_id else None
+    teams = await turn.reads.teams(turn.member.team_ids)
+    for team in (teams.get(t) for t in turn.member.team_ids):
         if team is not None and team.name.casefold() == name:
             return team
     return args.strip()

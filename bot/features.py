@@ -58,14 +58,51 @@ A message matching no command goes to the ``on_unknown`` handler.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from cards.elements import CARD_SCHEMA
-from okr.models import ConversationRef, Member
+from okr.models import ConversationRef, Member, Team, Tenant
 from storage.store import OkrStore
+
+
+class TurnReads:
+    """What many handlers of one turn read, read once in that turn: the tenant, its teams.
+
+    Each :class:`Turn` has its own, made with it, so nothing read here outlives
+    the turn, and it reads only the turn's tenant. Meant for reading (defaults,
+    display, permissions); a handler that changes a team reads and saves it
+    through the store (``bot.upsert``), never through this.
+    """
+
+    __slots__ = ("_store", "_teams", "_tenant", "_tenant_id")
+
+    def __init__(self, store: OkrStore, tenant_id: str) -> None:
+        self._store = store
+        self._tenant_id = tenant_id
+        self._tenant: tuple[Tenant | None] | None = None
+        self._teams: dict[str, Team | None] = {}
+
+    async def tenant(self) -> Tenant | None:
+        """The tenant's record (None if the bot has never stored it)."""
+        if self._tenant is None:
+            self._tenant = (await self._store.get_tenant(self._tenant_id),)
+        return self._tenant[0]
+
+    async def team(self, team_id: str) -> Team | None:
+        """One team of the tenant, or None."""
+        if team_id not in self._teams:
+            self._teams[team_id] = await self._store.get_team(self._tenant_id, team_id)
+        return self._teams[team_id]
+
+    async def teams(self, team_ids: Iterable[str]) -> dict[str, Team]:
+        """The stored ones of ``team_ids`` by id; those not read yet are read at the same time."""
+        wanted = sorted(set(team_ids))
+        await asyncio.gather(*(self.team(t) for t in wanted if t not in self._teams))
+        return {t: team for t in wanted if (team := self._teams[t]) is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +130,8 @@ class Turn:
             round is recorded, so that what was sent about the round (the team
             owners' summary) is brought up to date in the background; None
             when nothing is to be kept up to date.
+        reads: What the turn's handlers read more than once (the tenant and
+            its teams), read once; made afresh for every turn.
     """
 
     tenant_id: str
@@ -106,6 +145,10 @@ class Turn:
     now: datetime
     store: OkrStore
     round_changed: Callable[[str, str], None] | None = None
+    reads: TurnReads = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", TurnReads(self.store, self.tenant_id))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,9 @@ Request path, outermost first:
    tags every log line of the request with the activity's ids.
 3. The adapter: a ``serviceUrl`` outside the allowed hosts, or on another host
    than the token's ``serviceurl`` claim → **401** (SDK); otherwise the turn
-   runs and the answer is **202**, or **200** with the invoke response.
+   runs and the answer is **202**, or **200** with the invoke response. It
+   runs on the activity the gate read (:meth:`GatedAdapter.process_gated`):
+   the body is parsed and validated once per request, not once per layer.
 
 Unexpected errors answer **500** with a fixed body; traces go to the log only.
 See ``docs/security.md`` for the whole picture.
@@ -24,25 +26,78 @@ See ``docs/security.md`` for the whole picture.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
+from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from microsoft_agents.activity import load_configuration_from_env
+from microsoft_agents.activity import Activity, DeliveryModes, load_configuration_from_env
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core import OutboundHostValidator, TurnContext
+from microsoft_agents.hosting.core import (
+    Agent,
+    ClaimsIdentity,
+    OutboundHostValidator,
+    TurnContext,
+)
+from microsoft_agents.hosting.core.http import HttpResponse, HttpResponseFactory
+from microsoft_agents.hosting.core.telemetry.adapter import spans
 from yarl import URL
 
 from bot.agent import OkrAgent
-from bot.auth import BotFrameworkTokens, token_check
-from bot.http_edge import ALLOWED_TENANTS_KEY, activity_gate
+from bot.auth import SDK_CLAIMS_KEY, BotFrameworkTokens, token_check
+from bot.http_edge import ACTIVITY_KEY, ALLOWED_TENANTS_KEY, activity_gate
 from settings import ANONYMOUS_ALLOWED, Settings
 
 log = logging.getLogger("okr.hosting")
 
-ADAPTER_KEY = web.AppKey("adapter", CloudAdapter)
+
+class GatedAdapter(CloudAdapter):
+    """The SDK's aiohttp adapter, run on the activity :func:`bot.http_edge.activity_gate` read.
+
+    ``CloudAdapter.process`` reads the body as JSON and validates it as an
+    ``Activity`` again; the gate has done both already (and must, to answer
+    400 where the SDK would fail with a 500). :meth:`process_gated` is the
+    SDK's ``HttpAdapterBase.process_request`` from there on, unchanged: the
+    same required fields, the same ``serviceUrl`` checks (401), the same turn
+    and the same invoke answer.
+    """
+
+    async def process_gated(
+        self, request: web.Request, activity: Activity, agent: Agent
+    ) -> web.Response:
+        """Run the turn of ``activity`` (already read from ``request``); the HTTP answer."""
+        return self._to_aiohttp_response(await self._answer(request, activity, agent))
+
+    async def _answer(self, request: web.Request, activity: Activity, agent: Agent) -> HttpResponse:
+        with spans.AdapterProcess() as span:
+            activity.request_id = str(uuid.uuid4())
+            span.share(activity=activity)
+            claims: ClaimsIdentity = request.get(SDK_CLAIMS_KEY) or ClaimsIdentity()
+            if not activity.type or not activity.conversation or not activity.conversation.id:
+                return HttpResponseFactory.bad_request(
+                    "Activity must have type and conversation.id"
+                )
+            if not self._validate_service_url(claims, activity):
+                return HttpResponseFactory.unauthorized(
+                    "Service URL is not allowed by the host validator."
+                )
+            try:
+                invoke = await self.process_activity(claims, activity, agent.on_turn)
+            except PermissionError:
+                return HttpResponseFactory.unauthorized()
+            if activity.type == "invoke" or activity.delivery_mode == DeliveryModes.expect_replies:
+                with spans.AdapterWriteResponse(activity):
+                    return HttpResponseFactory.json(
+                        invoke.body if invoke else None,
+                        (invoke.status if invoke else None) or HTTPStatus.NOT_IMPLEMENTED,
+                    )
+            return HttpResponseFactory.accepted()
+
+
+ADAPTER_KEY = web.AppKey("adapter", GatedAdapter)
 AGENT_KEY = web.AppKey("agent", OkrAgent)
 
 _USER_TOKEN_CLIENT_LOGGER = "microsoft_agents.hosting.core.connector.client.user_token_client"
@@ -91,10 +146,10 @@ async def _log_turn_error(context: TurnContext, error: Exception) -> None:
     log.error("turn failed outside the bot", exc_info=error)
 
 
-def build_adapter(settings: Settings) -> tuple[CloudAdapter, MsalConnectionManager]:
+def build_adapter(settings: Settings) -> tuple[GatedAdapter, MsalConnectionManager]:
     """The SDK adapter and its connection manager for ``settings``."""
     connections = MsalConnectionManager(**sdk_configuration(settings))
-    adapter = CloudAdapter(
+    adapter = GatedAdapter(
         connection_manager=connections, host_validator=service_url_validator(settings)
     )
     adapter.on_turn_error = _log_turn_error
@@ -106,9 +161,9 @@ def build_adapter(settings: Settings) -> tuple[CloudAdapter, MsalConnectionManag
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
-    """``POST /api/messages``: hand the request to the SDK adapter."""
-    response = await request.app[ADAPTER_KEY].process(request, request.app[AGENT_KEY])
-    return response if response is not None else web.Response(status=202)
+    """``POST /api/messages``: hand the request and the gate's activity to the SDK adapter."""
+    adapter, agent = request.app[ADAPTER_KEY], request.app[AGENT_KEY]
+    return await adapter.process_gated(request, request[ACTIVITY_KEY], agent)
 
 
 def messages_app(

@@ -41,6 +41,9 @@ log = logging.getLogger("okr.hosting")
 
 # The tenants served; None serves every tenant (local mode, or ALLOWED_TENANTS=*).
 ALLOWED_TENANTS_KEY: web.AppKey[frozenset[str] | None] = web.AppKey("allowed_tenants")
+# The activity the gate read and let through: the adapter runs the turn on it
+# rather than parsing and validating the body a second time.
+ACTIVITY_KEY = web.RequestKey("activity", Activity)
 
 # Teams activities nest about ten levels; card data a few more. Far deeper is an attack,
 # and the SDK and the bot walk these structures recursively.
@@ -135,6 +138,7 @@ async def activity_gate(request: web.Request, handler: Any) -> web.StreamRespons
         if allowed is not None and tenant_id not in allowed:
             log.warning("refused a %s activity: tenant not in ALLOWED_TENANTS", activity.type)
             return refuse(403, "this tenant is not served")
+        request[ACTIVITY_KEY] = activity
         try:
             response: web.StreamResponse = await handler(request)
         except web.HTTPException:

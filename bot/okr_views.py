@@ -59,12 +59,12 @@ def team_id_of(turn: Turn) -> str | None:
 async def team_of(turn: Turn) -> Team | None:
     """The stored team a turn is about, if any: for reading and defaults, never permissions."""
     team_id = team_id_of(turn)
-    return await turn.store.get_team(turn.tenant_id, team_id) if team_id else None
+    return await turn.reads.team(team_id) if team_id else None
 
 
 async def own_team(turn: Turn, home: Objective | Kpi) -> Team | None:
     """The team an objective or KPI belongs to, as stored: it decides who may change it."""
-    return await turn.store.get_team(turn.tenant_id, home.team_id) if home.team_id else None
+    return await turn.reads.team(home.team_id) if home.team_id else None
 
 
 async def may_change(turn: Turn, target: Changeable, objective: Objective | None = None) -> bool:
@@ -105,9 +105,7 @@ async def own_key_results_to_ask(
     mine = await turn.store.list_key_results(turn.tenant_id, owner_id=turn.member.id)
     objectives = await objectives_of(turn, mine)
     active = [o for o in objectives.values() if o.state is ObjectiveState.ACTIVE]
-    team_ids = sorted({o.team_id for o in active if o.team_id})
-    read = await asyncio.gather(*(turn.store.get_team(turn.tenant_id, t) for t in team_ids))
-    teams = {t.id: t for t in read if t is not None}
+    teams = await turn.reads.teams(o.team_id for o in active if o.team_id)
     ended = {
         o.id for o in active if o.period.ends_at(pace_zone(teams.get(o.team_id or ""))) <= turn.now
     }
@@ -125,7 +123,7 @@ async def own_key_results_to_ask(
 
 async def fiscal_year_start_month(turn: Turn) -> int:
     """The tenant's fiscal-year start month (1 when never set)."""
-    tenant = await turn.store.get_tenant(turn.tenant_id)
+    tenant = await turn.reads.tenant()
     return tenant.fiscal_year_start_month if tenant else 1
 
 

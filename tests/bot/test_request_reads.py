@@ -1,0 +1,181 @@
+"""What a person's request reads and writes, counted exactly on SQLite and on Cosmos DB.
+
+A check-in submit and every chat command make a fixed number of store calls:
+what they show, never what the tenant holds. These tests run the real app
+(HTTP, the activity gate, the SDK's adapter) over a store whose backend counts
+its calls (:mod:`storage.counting`), so a read added on the request path shows
+up here as a failing number, on purpose: change the number only with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import app as app_module
+from app import SUMMARIES_KEY
+from cards import verbs
+from okr.models import KeyResult, KeyResultKind, Objective, ObjectiveState
+from okr.periods import Period
+from settings import Settings
+from storage.counting import CountingBackend, OperationCounts, counting
+from storage.factory import backend_from_settings
+from storage.store import OkrStore
+from tests import factories as f
+from tests.bot.test_authoring import invoke
+from tests.bot.test_checkin import submission
+from tests.bot.test_install import ROSTER
+from tests.conftest import BotClient, StartBot
+from tests.connector import Connector
+from tests.cosmos_server import (
+    CosmosServer,
+    cosmos,  # noqa: F401 (fixture)
+    cosmos_backend,
+    drop_cosmos_database,
+    new_database_name,
+)
+
+Counted = tuple[BotClient, CountingBackend]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("cosmos", marks=pytest.mark.cosmos)])
+def backend_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = request.param
+    return kind
+
+
+@pytest.fixture
+async def counted_stores(
+    backend_kind: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[list[CountingBackend]]:
+    """The app's stores, built over a counting backend (SQLite, or a fresh Cosmos database)."""
+    made: list[CountingBackend] = []
+    database = new_database_name()
+    server: CosmosServer | None = (
+        request.getfixturevalue("cosmos") if backend_kind == "cosmos" else None
+    )
+
+    def store_from_settings(settings: Settings, **kwargs: Any) -> OkrStore:
+        if server is not None:
+            inner = cosmos_backend(server.endpoint, server.key, database)
+        else:
+            inner = backend_from_settings(settings, **kwargs)
+        made.append(counting(inner))
+        return OkrStore(made[-1])
+
+    monkeypatch.setattr(app_module, "store_from_settings", store_from_settings)
+    yield made
+    if server is not None:
+        await drop_cosmos_database(server.endpoint, server.key, database)
+
+
+async def seed(bot: BotClient) -> None:
+    """Binh owns an active Q4 objective of the Sales team with three key results."""
+    await bot.store.save_objective(
+        Objective(
+            tenant_id=f.TENANT_ID,
+            id="obj",
+            title="Tăng doanh thu",
+            owner_id=f.BINH.id,
+            period=Period.quarter(2026, 4),
+            state=ObjectiveState.ACTIVE,
+            team_id=f.SALES.id,
+        )
+    )
+    for n in range(3):
+        await bot.store.save_key_result(
+            KeyResult(
+                tenant_id=f.TENANT_ID,
+                id=f"kr-{n}",
+                objective_id="obj",
+                title=f"Chỉ số {n}",
+                owner_id=f.BINH.id,
+                kind=KeyResultKind.NUMBER,
+                start=Decimal(0),
+                target=Decimal(100),
+                current=Decimal(0),
+            )
+        )
+
+
+@pytest.fixture
+async def counted(
+    start_bot: StartBot, connector: Connector, counted_stores: list[CountingBackend]
+) -> AsyncIterator[Counted]:
+    """The bot installed in Sales, Binh's objective seeded, Binh known to it."""
+    connector.add_team(f.SALES.id, f.SALES.name, members=ROSTER)
+    bot = await start_bot()
+    await bot.post(f.bot_added_to_team(connector.url))
+    await seed(bot)
+    [meter] = counted_stores
+    yield bot, meter
+
+
+def calls(counts: OperationCounts) -> dict[str, int]:
+    """``{"read:member": 1, ...}``: the calls by method and document kind."""
+    return {f"{method}:{kind}": n for (method, kind), n in sorted(counts.by_kind.items())}
+
+
+async def test_a_three_key_result_submit_makes_seven_point_reads_and_no_query(
+    counted: Counted, connector: Connector, backend_kind: str
+) -> None:
+    bot, meter = counted
+    await bot.post(f.personal_message("checkin", connector.url, user=f.BINH))
+    [card] = connector.cards(f.personal_conversation_id(f.BINH))
+    data = submission(card, value_0="10", value_1="20", value_2="30")
+    meter.reset()
+
+    body = await invoke(bot, connector, verbs.CHECKIN_SUBMIT, data, user=f.BINH)
+    await bot.app[SUMMARIES_KEY].settled()
+
+    counts = meter.reset()
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    creates = {"create_missing:checkin": 1} if backend_kind == "sqlite" else {"create:checkin": 3}
+    assert calls(counts) == {
+        # The turn: the person, the card's key results, their objective and its
+        # team (permissions), whether this card was recorded already.
+        "read:member": 1,
+        "read:key_result": 3,
+        "read:objective": 1,
+        "read:team": 2,  # one for the turn, one for the summary below
+        "read:checkin": 1,
+        # Recorded: the check-ins (together), each key result mirrors its own.
+        **creates,
+        "replace:key_result": 3,
+        # After the answer, in the background: the owners' summary of the round.
+        "read:delivery": 1,
+    }
+    assert counts.queries == 0
+    stored = [await bot.store.get_key_result(f.TENANT_ID, f"kr-{n}") for n in range(3)]
+    assert [kr.current for kr in stored if kr is not None] == [10, 20, 30]
+
+
+async def test_the_same_card_pressed_again_reads_its_checkins_and_writes_nothing(
+    counted: Counted, connector: Connector
+) -> None:
+    bot, meter = counted
+    await bot.post(f.personal_message("checkin", connector.url, user=f.BINH))
+    [card] = connector.cards(f.personal_conversation_id(f.BINH))
+    data = submission(card, value_0="10", value_1="20", value_2="30")
+    first = await invoke(bot, connector, verbs.CHECKIN_SUBMIT, data, user=f.BINH)
+    await bot.app[SUMMARIES_KEY].settled()
+    meter.reset()
+
+    again = await invoke(bot, connector, verbs.CHECKIN_SUBMIT, data, user=f.BINH)
+
+    counts = meter.reset()
+    assert again == first
+    assert calls(counts) == {
+        "read:member": 1,
+        "read:key_result": 3,
+        "read:objective": 1,
+        "read:team": 1,
+        "read:checkin": 3,  # the first tells it was recorded; then the other two
+    }
+    assert len(await bot.store.list_checkins(f.TENANT_ID)) == 3
+
+
+CommandCalls = Callable[[BotClient, Connector], Any]
