@@ -18,7 +18,7 @@ scenario and read back what arrived::
 * ``POST /reset`` with ``{"arrivals": true}`` also stamps every call as it
   arrives (``time.monotonic()``, one clock for every process on the machine);
   ``GET /arrivals`` answers them as ``[seconds, conversation id, replyToId,
-  route]`` (the latency benchmark times a reply until it reaches here), and
+  route, text]`` (the latency benchmark times a reply until it reaches here), and
   ``GET /activities?conversation=ID`` answers the activities sent into one
   conversation, whole (it reads the check-in card the bot sent).
 
@@ -41,8 +41,8 @@ from aiohttp import web
 
 from tests.connector import Call, Connector, Throttle
 
-# (monotonic seconds, conversation id, replyToId, route) of one arrival.
-Arrival = tuple[float, str | None, str | None, str]
+# (monotonic seconds, conversation id, replyToId, route, the activity's text) of one arrival.
+Arrival = tuple[float, str | None, str | None, str, str | None]
 
 
 class Control:
@@ -87,10 +87,11 @@ class Control:
         self.cpu_at_reset = _cpu_seconds()
 
     def _stamp(self, call: Call) -> None:
-        reply_to = call.activity_id
-        if reply_to is None and isinstance(call.body, dict):
-            reply_to = call.body.get("replyToId")
-        self.arrivals.append((time.monotonic(), call.conversation_id, reply_to, call.route))
+        at = time.monotonic()
+        body = call.body if isinstance(call.body, dict) else {}
+        reply_to = call.activity_id or body.get("replyToId")
+        said = body.get("text") if isinstance(body.get("text"), str) else None
+        self.arrivals.append((at, call.conversation_id, reply_to, call.route, said))
 
     def activities(self, conversation_id: str) -> list[Any]:
         """The bodies of the activities sent or replied into one conversation."""

@@ -365,19 +365,19 @@ async def drive(
     return [s for sent in per_client for s in sent]
 
 
-def reply_times(sent: Sequence[Sent], arrivals: Sequence[Sequence[Any]]) -> list[float | None]:
-    """Seconds from sending each message until its reply reached the connector (None: never).
+def replies(sent: Sequence[Sent], arrivals: Sequence[Sequence[Any]]) -> list[Reply | None]:
+    """The reply to each message as it reached the connector (None: it never did).
 
     The reply is the first activity into the message's conversation after it was
     sent that answers it (``replyToId``) or, failing that, that arrived before the
     client's next message (a proactive send into the person's chat).
     """
-    into: dict[str, list[tuple[float, str | None]]] = {}
-    for at, conversation_id, reply_to, route in arrivals:
+    into: dict[str, list[tuple[float, str | None, str | None]]] = {}
+    for at, conversation_id, reply_to, route, said in arrivals:
         if route in _REPLY_ROUTES and conversation_id is not None:
-            into.setdefault(conversation_id, []).append((at, reply_to))
+            into.setdefault(conversation_id, []).append((at, reply_to, said))
     for stamps in into.values():
-        stamps.sort()
+        stamps.sort(key=lambda stamp: stamp[0])
     following: dict[int, float] = {}
     by_client: dict[int, list[Sent]] = {}
     for s in sent:
@@ -386,14 +386,31 @@ def reply_times(sent: Sequence[Sent], arrivals: Sequence[Sequence[Any]]) -> list
         mine.sort(key=lambda s: s.sent)
         for earlier, later in itertools.pairwise(mine):
             following[id(earlier)] = later.sent
-    times: list[float | None] = []
+    found: list[Reply | None] = []
     for s in sent:
-        after = [(at, r) for at, r in into.get(s.conversation_id, ()) if at >= s.sent]
-        answering = [at for at, r in after if r == s.activity_id]
-        before_next = [at for at, _ in after if at < following.get(id(s), float("inf"))]
+        after = [stamp for stamp in into.get(s.conversation_id, ()) if stamp[0] >= s.sent]
+        answering = [stamp for stamp in after if stamp[1] == s.activity_id]
+        before_next = [stamp for stamp in after if stamp[0] < following.get(id(s), float("inf"))]
         first = answering[0] if answering else (before_next[0] if before_next else None)
-        times.append(None if first is None else first - s.sent)
-    return times
+        found.append(None if first is None else Reply(first[0] - s.sent, first[2]))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message's reply: seconds until it reached the connector, and its text if any."""
+
+    seconds: float
+    text: str | None
+
+
+def apologies() -> frozenset[str]:
+    """The app's apologies for a turn that failed (storage down or too slow, a bug)."""
+    return frozenset(
+        str(text(language_for_locale(locale), key))
+        for locale in ("en-US", "vi-VN")
+        for key in ("error.storage_unavailable", "error.internal")
+    )
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -520,9 +537,12 @@ class Bench:
             )
             phase.store = probe.get("store")
             return phase
-        times = await self._reply_times(sent)
-        failed += sum(1 for t in times if t is None)
-        latencies = [1000 * t for t in times if t is not None]
+        answers = await self._replies(sent)
+        # A lost reply or an apology (the turn failed) is a failed request, not a time.
+        sorry = apologies()
+        good = [r for r in answers if r is not None and r.text not in sorry]
+        failed += len(answers) - len(good)
+        latencies = [1000 * r.seconds for r in good]
         phase = Phase(
             latencies, failed, 1000 * cpu / count, probe["lag_max_ms"], probe["lag_p99_ms"]
         )
@@ -531,14 +551,14 @@ class Bench:
             phase.replies_naming_objective = await self._naming_objective()
         return phase
 
-    async def _reply_times(self, sent: list[Sent]) -> list[float | None]:
+    async def _replies(self, sent: list[Sent]) -> list[Reply | None]:
         # The app answers a message after its reply was sent; allow stragglers a moment.
         deadline = time.monotonic() + 10
         while True:
             arrivals = await _control(self.connector, "GET", "arrivals")
-            times = reply_times(sent, arrivals)
-            if all(t is not None for t in times) or time.monotonic() > deadline:
-                return times
+            found = replies(sent, arrivals)
+            if all(r is not None for r in found) or time.monotonic() > deadline:
+                return found
             await asyncio.sleep(0.2)
 
     async def _naming_objective(self) -> int:

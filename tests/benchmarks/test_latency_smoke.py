@@ -14,7 +14,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from benchmarks.latency import KEY_RESULTS_PER_OWNER, TENANT_ID, chat_commands, main
+import pytest
+
+from benchmarks.latency import (
+    KEY_RESULTS_PER_OWNER,
+    TENANT_ID,
+    Sent,
+    apologies,
+    chat_commands,
+    main,
+    replies,
+)
 from okr.models import CheckIn, KeyResult
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
@@ -91,3 +101,25 @@ def test_a_tiny_cosmos_run_answers_every_request(tmp_path: Path) -> None:
     _assert_every_request_answered(config)
     # A check-in on Cosmos makes no query (issue 11), only point reads and writes.
     assert config["measures"]["app submit"]["store_per_key_result"]["queries"] == 0
+
+
+def test_a_reply_is_matched_to_its_message_and_an_apology_is_not_an_answer() -> None:
+    first = Sent(0, "a:chat", "m1", sent=10.0)
+    second = Sent(0, "a:chat", "m2", sent=11.0)
+    other = Sent(1, "a:other", "m3", sent=10.0)
+    sorry = sorted(apologies())[0]
+    arrivals = [
+        [10.4, "a:chat", "m1", "reply_to_activity", "hello"],
+        [10.5, "a:chat", None, "update_activity", None],  # not a reply
+        [11.2, "a:chat", None, "send_to_conversation", "a card"],  # proactive, before the next
+        [10.3, "a:other", "m3", "reply_to_activity", sorry],
+    ]
+
+    found = replies([first, second, other], arrivals)
+
+    assert found[0] is not None and found[0].text == "hello"
+    assert found[0].seconds == pytest.approx(0.4)
+    assert found[1] is not None and found[1].text == "a card"
+    assert found[1].seconds == pytest.approx(0.2)
+    assert found[2] is not None and found[2].text in apologies()  # counted failed by the phase
+    assert replies([Sent(2, "a:silent", "m4", sent=10.0)], arrivals) == [None]
