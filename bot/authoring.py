@@ -9,8 +9,9 @@ of the object's own team may change things; everyone may read.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from bot import okr_views
@@ -23,23 +24,54 @@ from cards.origin import Origin, Place, read_origin
 from okr.authoring import Context
 from okr.models import Initiative, KeyResult, Objective, ObjectiveState
 
+# The form fields that name an owner and a parent objective.
+OWNER = "owner"
+PARENT = "parent"
+# What may be aligned to, or listed as open: an objective not closed.
+OPEN = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
+# How far up an alignment chain a save looks for a cycle; real chains are a few levels.
+MAX_PARENT_CHAIN = 50
+
 
 def form_card(content: dict[str, Any], lang: Language, fallback_key: str) -> Card:
     """A card whose notification text is the catalog string ``fallback_key``."""
     return Card(content, fallback_text=text(lang, fallback_key))
 
 
-async def context(turn: Turn, *, alignment: bool = False) -> Context:
-    """Who may own things; with ``alignment``, also what an objective may align to."""
-    members = await okr_views.teammates(turn)
-    if not alignment:  # only objectives have a parent: skip reading them all
-        return Context(member_ids=frozenset(m.id for m in members))
-    objectives = await turn.store.list_objectives(turn.tenant_id)
-    return Context(
-        member_ids=frozenset(m.id for m in members),
-        objective_ids=frozenset(o.id for o in objectives),
-        parents={o.id: o.parent_id for o in objectives},
-    )
+async def context(
+    turn: Turn,
+    data: Mapping[str, Any],
+    owner_fields: Sequence[str] = (OWNER,),
+    *,
+    alignment: bool = False,
+) -> Context:
+    """What checking a submitted form needs, read by id: never the tenant's lists.
+
+    ``member_ids`` holds those of the people the form's ``owner_fields`` name
+    who may own things (the person's teammates, :func:`okr_views.is_teammate`);
+    with ``alignment``, ``objective_ids`` and ``parents`` hold the named parent
+    and its own parents up the chain, enough to refuse an unknown parent or a cycle.
+    """
+    named = sorted({i for f in owner_fields if (i := card_id(data, f)) is not None})
+    found = await asyncio.gather(*(turn.store.get_member(turn.tenant_id, i) for i in named))
+    member_ids = frozenset(m.id for m in found if m is not None and okr_views.is_teammate(turn, m))
+    if not alignment:
+        return Context(member_ids=member_ids)
+    parents = await _parent_chain(turn, card_id(data, PARENT))
+    return Context(member_ids=member_ids, objective_ids=frozenset(parents), parents=parents)
+
+
+async def _parent_chain(turn: Turn, parent_id: str | None) -> dict[str, str | None]:
+    """Each objective from ``parent_id`` up its parents, by id, to its parent's id (stored ones)."""
+    chain: dict[str, str | None] = {}
+    current = parent_id
+    while current is not None and current not in chain and len(chain) < MAX_PARENT_CHAIN:
+        objective = await turn.store.get_objective(turn.tenant_id, current)
+        if objective is None:
+            break
+        chain[current] = objective.parent_id
+        current = objective.parent_id
+    return chain
 
 
 async def member_choices(turn: Turn) -> list[tuple[str, str]]:
@@ -54,12 +86,12 @@ async def objective_choices(turn: Turn, exclude_objective: str | None = None) ->
     members = await member_choices(turn)
     fiscal = await okr_views.fiscal_year_start_month(turn)
     periods = okr_views.period_choices(lang, turn.now, okr_views.time_zone(turn, team), fiscal)
-    objectives = await turn.store.list_objectives(turn.tenant_id)
-    parents = [
-        (o.title, o.id)
-        for o in objectives
-        if o.id != exclude_objective and o.state is not ObjectiveState.CLOSED
-    ][: okr_views.MAX_MEMBER_CHOICES]
+    # The first open objectives, as many as the list shows (one more, in case it is this one).
+    limit = okr_views.MAX_MEMBER_CHOICES + 1
+    objectives = await turn.store.list_objectives(turn.tenant_id, states=OPEN, limit=limit)
+    parents = [(o.title, o.id) for o in objectives if o.id != exclude_objective][
+        : okr_views.MAX_MEMBER_CHOICES
+    ]
     return Choices(members=members, periods=periods, parents=parents)
 
 

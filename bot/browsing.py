@@ -5,7 +5,10 @@ Everyone in the tenant may read every objective: transparency is part of OKRs.
 
 from __future__ import annotations
 
+import asyncio
+
 from bot import okr_views
+from bot.authoring import OPEN
 from bot.command_text import ALIASES, CommandName
 from bot.features import Card, Features, Replies, Text, Turn
 from cards.authoring import objective_card, objective_list_card
@@ -33,15 +36,14 @@ async def my_okrs(turn: Turn, args: str) -> Replies:
     """Objectives the person owns or owns a key result of."""
     lang = okr_views.language(turn)
     store = turn.store
-    owned = await store.list_objectives(turn.tenant_id, owner_id=turn.member.id)
-    krs = await store.list_key_results(turn.tenant_id, owner_id=turn.member.id)
+    owned, krs = await asyncio.gather(
+        store.list_objectives(turn.tenant_id, owner_id=turn.member.id),
+        store.list_key_results(turn.tenant_id, owner_id=turn.member.id),
+    )
     ids = {o.id for o in owned}
-    for kr in krs:
-        if kr.objective_id not in ids:
-            objective = await store.get_objective(turn.tenant_id, kr.objective_id)
-            if objective is not None:
-                owned.append(objective)
-                ids.add(objective.id)
+    others = list(dict.fromkeys(kr.objective_id for kr in krs if kr.objective_id not in ids))
+    found = await asyncio.gather(*(store.get_objective(turn.tenant_id, i) for i in others))
+    owned += [o for o in found if o is not None]
     objectives = _open(owned)[:MAX_LISTED]
     card = objective_list_card(
         lang,
@@ -54,15 +56,20 @@ async def my_okrs(turn: Turn, args: str) -> Replies:
 
 
 async def team_okrs(turn: Turn, args: str) -> Replies:
-    """The objectives of the team (the channel's, or the person's teams in a chat)."""
+    """The open objectives of the team (the channel's, or the person's teams in a chat).
+
+    Reads the first :data:`MAX_LISTED` open objectives of each team (of the
+    tenant when the person has no team), never more than the card shows.
+    """
     lang = okr_views.language(turn)
-    team_ids = [turn.team_id] if turn.team_id else list(turn.member.team_ids)
-    objectives: list[Objective] = []
-    for team_id in team_ids:
-        objectives += await turn.store.list_objectives(turn.tenant_id, team_id=team_id)
-    if not team_ids:
-        objectives = await turn.store.list_objectives(turn.tenant_id)
-    objectives = _open(objectives)[:MAX_LISTED]
+    team_ids: list[str | None] = [turn.team_id] if turn.team_id else list(turn.member.team_ids)
+    found = await asyncio.gather(
+        *(
+            turn.store.list_objectives(turn.tenant_id, team_id=t, states=OPEN, limit=MAX_LISTED)
+            for t in team_ids or [None]
+        )
+    )
+    objectives = [o for some in found for o in some][:MAX_LISTED]
     card = objective_list_card(
         lang,
         text(lang, "list.team_okrs.title"),

@@ -87,7 +87,7 @@ async def _read(
     assert target.objective is not None
     kr_ids = frozenset(k.id for k in await _key_results(turn, target.objective))
     lang = okr_views.language(turn)
-    return read_initiative_form(action.data, lang, await context(turn), kr_ids)
+    return read_initiative_form(action.data, lang, await context(turn, action.data), kr_ids)
 
 
 async def _again(

@@ -83,7 +83,8 @@ async def _read(
 ) -> FormResult[KeyResultInput]:
     assert target.objective is not None
     lang = okr_views.language(turn)
-    form = read_key_result_form(action.data, lang, target.objective.period, await context(turn))
+    known = await context(turn, action.data)
+    form = read_key_result_form(action.data, lang, target.objective.period, known)
     parsed = form.parsed
     if parsed is not None and (parsed.start is None or parsed.target is None):
         parsed = None  # a problem already says which

@@ -62,7 +62,7 @@ async def _load(turn: Turn, action: CardAction) -> Target[Kpi] | None:
 
 
 async def _read(turn: Turn, action: CardAction, target: Target[Kpi]) -> FormResult[KpiInput]:
-    form = read_kpi_form(action.data, okr_views.language(turn), await context(turn))
+    form = read_kpi_form(action.data, okr_views.language(turn), await context(turn, action.data))
     parsed = form.parsed
     if parsed is not None and parsed.threshold is None:
         parsed = None  # a problem already says so

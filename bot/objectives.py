@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import okr_views
 from bot.authoring import (
+    OWNER,
     back_after_save,
     changed_meanwhile,
     context,
@@ -35,6 +36,7 @@ from cards.objective_form import (
     objective_form,
     read_objective_form,
     read_template_owners,
+    template_owner_fields,
 )
 from cards.origin import Origin, Place, read_origin
 from okr.authoring import ObjectiveInput
@@ -117,12 +119,14 @@ async def _read(
     lang = okr_views.language(turn)
     existing = target.existing
     fiscal = await okr_views.fiscal_year_start_month(turn)
-    known = await context(turn, alignment=True)
+    template = _template(action.data, lang) if existing is None else None
+    # The template's key results each name an owner too (their pickers).
+    owner_fields = (OWNER, *(name for name, _ in template_owner_fields(template)))
+    known = await context(turn, action.data, owner_fields, alignment=True)
     form = read_objective_form(action.data, lang, known, fiscal, existing.id if existing else None)
     parsed = form.parsed
     problems = dict(form.problems)
     values = dict(form.values)
-    template = _template(action.data, lang) if existing is None else None
     if template is not None:
         # Each key result's owner: a teammate (its picker), checked like the key-result form's.
         owners = read_template_owners(action.data, template, lang, known)

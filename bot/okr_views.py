@@ -127,17 +127,34 @@ async def fiscal_year_start_month(turn: Turn) -> int:
     return tenant.fiscal_year_start_month if tenant else 1
 
 
+def _teams_shared(turn: Turn) -> set[str]:
+    """The teams whose people are the person's teammates: theirs and the channel's."""
+    return set(turn.member.team_ids) | ({turn.team_id} if turn.team_id else set())
+
+
+def is_teammate(turn: Turn, member: Member) -> bool:
+    """Whether ``member`` may be offered to own things: the person, or someone sharing a team
+    with them (the channel's team counts); everyone in the tenant when they have no team."""
+    teams = _teams_shared(turn)
+    return not teams or member.id == turn.member.id or not teams.isdisjoint(member.team_ids)
+
+
 async def teammates(turn: Turn) -> list[Member]:
-    """People who share a team with the person (everyone in the tenant when they have none)."""
-    members = await turn.store.list_members(turn.tenant_id)
-    teams = set(turn.member.team_ids) | ({turn.team_id} if turn.team_id else set())
-    if teams:
-        shared = [m for m in members if teams & set(m.team_ids) or m.id == turn.member.id]
-        if shared:
-            members = shared
-    if all(m.id != turn.member.id for m in members):
-        members.append(turn.member)
-    return members
+    """People who share a team with the person (everyone in the tenant when they have none).
+
+    Reads each of those teams' people by name, as many as a pick-list shows
+    (:data:`MAX_MEMBER_CHOICES`), never the tenant's member list.
+    """
+    teams = _teams_shared(turn)
+    store, limit = turn.store, MAX_MEMBER_CHOICES
+    found = await asyncio.gather(
+        *(
+            store.list_members_by_name(turn.tenant_id, team_id=t, limit=limit)
+            for t in (sorted(teams) if teams else [None])
+        )
+    )
+    members = list({m.id: m for some in found for m in some if m.id != turn.member.id}.values())
+    return [turn.member, *members]
 
 
 def member_choices(members: list[Member], me: Member) -> list[tuple[str, str]]:
@@ -312,17 +329,26 @@ _WORRY = {CheckInStatus.ON_TRACK: 0, CheckInStatus.AT_RISK: 1, CheckInStatus.OFF
 
 async def summaries(turn: Turn, objectives: list[Objective]) -> list[ObjectiveSummary]:
     """List lines for ``objectives``: progress, pace and status as the objective card has them."""
-    names = await names_of(turn, (o.owner_id for o in objectives))
-    teams: dict[str | None, Team | None] = {}
+    if not objectives:
+        return []
+    names, key_results, teams = await asyncio.gather(
+        names_of(turn, (o.owner_id for o in objectives)),
+        turn.store.list_key_results(turn.tenant_id, objective_ids=[o.id for o in objectives]),
+        turn.reads.teams(
+            o.team_id for o in objectives if o.team_id and o.state is ObjectiveState.ACTIVE
+        ),
+    )
+    by_objective: dict[str, list[KeyResult]] = {o.id: [] for o in objectives}
+    for kr in key_results:
+        by_objective[kr.objective_id].append(kr)
     result = []
     for objective in objectives:
-        krs = await turn.store.list_key_results(turn.tenant_id, objective_id=objective.id)
+        krs = by_objective[objective.id]
         progress = objective_progress(krs)
         pace = None
         if progress is not None and objective.state is ObjectiveState.ACTIVE:
-            if objective.team_id not in teams:
-                teams[objective.team_id] = await own_team(turn, objective)
-            pace = pace_of(objective, progress, turn.now, pace_zone(teams[objective.team_id]))
+            team = teams.get(objective.team_id) if objective.team_id else None
+            pace = pace_of(objective, progress, turn.now, pace_zone(team))
         statuses = [kr.last_status for kr in krs if kr.last_status is not None]
         result.append(
             ObjectiveSummary(

@@ -84,12 +84,10 @@ async def settings_command(turn: Turn, args: str) -> Replies:
             Text(text(lang, "settings.not_owner", team=name)),
             await _personal_card(turn, turn.member, lang),
         ]
+    # The person's own teams, read by id: an owner of a team is one of its people.
+    teams = await turn.reads.teams(turn.member.team_ids)
     owned = sorted(
-        (
-            t
-            for t in await turn.store.list_teams(turn.tenant_id)
-            if t.installed and is_team_owner(turn.member.id, t)
-        ),
+        (t for t in teams.values() if t.installed and is_team_owner(turn.member.id, t)),
         key=lambda t: t.name.casefold(),
     )
     replies: list[Reply] = [await _personal_card(turn, turn.member, lang)]

@@ -34,9 +34,19 @@ HEARTBEAT_KIND = "heartbeat"
 HEARTBEAT_ID = "readyz"
 
 Scalar = str | int | bool | None
-Match = Scalar | tuple[str, ...]
-"""What a field of ``where`` is compared with: a value, or a tuple of values any
-of which it may equal (an ``IN``; an empty tuple matches nothing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contains:
+    """Matches an array field that holds ``value`` (e.g. a member's ``team_ids``)."""
+
+    value: str
+
+
+Match = Scalar | tuple[str, ...] | Contains
+"""What a field of ``where`` is compared with: a value, a tuple of values any
+of which it may equal (an ``IN``; an empty tuple matches nothing), or
+:class:`Contains` for an array field."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ from storage.backend import (
     HEARTBEAT_KIND,
     PING_DEADLINE_S,
     SYSTEM_PARTITION,
+    Contains,
     Document,
     Match,
     heartbeat_body,
@@ -529,6 +530,9 @@ def build_query(
             names = [f"@w{n}_{i}" for i in range(len(value))]
             conditions.append(f"{path} IN ({', '.join(names)})")
             parameters += [{"name": m, "value": v} for m, v in zip(names, value, strict=True)]
+        elif isinstance(value, Contains):
+            conditions.append(f"ARRAY_CONTAINS({path}, @w{n})")
+            parameters.append({"name": f"@w{n}", "value": value.value})
         else:
             conditions.append(f"{path} = @w{n}")
             parameters.append({"name": f"@w{n}", "value": value})

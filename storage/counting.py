@@ -28,6 +28,7 @@ class OperationCounts:
     point_reads: int = 0
     queries: int = 0
     writes: int = 0  # create, replace, upsert, delete; create_missing: one statement, one write
+    documents: int = 0  # documents returned by point reads and queries (each one decoded)
     by_method: Counter[str] = field(default_factory=Counter)
     # (method, document kind), e.g. ("query", "member"): which reads a feature makes.
     by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -77,7 +78,9 @@ class CountingBackend:
     async def read(self, partition: str, kind: str, id: str) -> Document | None:
         """Forward a point read."""
         self._count("read", kind)
-        return await self.inner.read(partition, kind, id)
+        found = await self.inner.read(partition, kind, id)
+        self.counts.documents += found is not None
+        return found
 
     async def create(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
         """Forward a write."""
@@ -113,7 +116,10 @@ class CountingBackend:
     ) -> list[Document]:
         """Forward a query."""
         self._count("query", kind)
-        return await self.inner.query(partition, kind, where, order_by, descending, limit, at_least)
+        inner = self.inner
+        found = await inner.query(partition, kind, where, order_by, descending, limit, at_least)
+        self.counts.documents += len(found)
+        return found
 
 
 class AtomicCountingBackend(CountingBackend):

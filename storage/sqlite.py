@@ -59,6 +59,7 @@ from storage.backend import (
     HEARTBEAT_KIND,
     PING_DEADLINE_S,
     SYSTEM_PARTITION,
+    Contains,
     Document,
     Match,
     heartbeat_body,
@@ -793,6 +794,11 @@ def query_sql(
         elif isinstance(value, tuple):
             sql.append(f"AND {_json_path(field)} IN ({', '.join('?' * len(value))})")
             params.extend(value)
+        elif isinstance(value, Contains):
+            # No index: the rows of the partition's kind are filtered in SQL, never decoded.
+            path = f"'$.{_checked_field(field)}'"
+            sql.append(f"AND EXISTS (SELECT 1 FROM json_each(body, {path}) WHERE value = ?)")
+            params.append(value.value)
         else:
             sql.append(f"AND {_json_path(field)} = ?")
             params.append(value)
@@ -817,7 +823,11 @@ def _index_for(where: Mapping[str, Match], order_by: str | None) -> str:
     each with 1,000 of them; 0.07 ms by the index). Naming the index makes the
     plan the same on every file, whatever it holds.
     """
-    fields = [f for f, value in where.items() if value is not None and f in _INDEXED_FIELDS]
+    fields = [
+        f
+        for f, value in where.items()
+        if value is not None and not isinstance(value, Contains) and f in _INDEXED_FIELDS
+    ]
     if not fields:
         return ""
     if "key_result_id" in fields and order_by == "recorded_at":

@@ -36,7 +36,14 @@ from okr.models import (
     Team,
     Tenant,
 )
-from storage.backend import SYSTEM_PARTITION, CreatesAtomically, DocumentBackend, Match, Scalar
+from storage.backend import (
+    SYSTEM_PARTITION,
+    Contains,
+    CreatesAtomically,
+    DocumentBackend,
+    Match,
+    Scalar,
+)
 from storage.codec import encode_datetime, from_document, to_document
 from storage.errors import AlreadyExistsError, ConflictError, NotFoundError, StoreError
 
@@ -199,6 +206,16 @@ class OkrStore:
         """Everyone the bot knows in the tenant."""
         return await self._list(MEMBER, tenant_id, order_by="id")
 
+    async def list_members_by_name(
+        self, tenant_id: str, *, team_id: str | None = None, limit: int | None = None
+    ) -> list[Member]:
+        """The tenant's people (those in ``team_id`` when given), by name, at most ``limit``.
+
+        What a pick-list of people reads: as many as it shows, not the tenant.
+        """
+        where = {"team_ids": Contains(team_id)} if team_id is not None else None
+        return await self._list(MEMBER, tenant_id, where=where, order_by="name", limit=limit)
+
     async def find_member_by_email(self, tenant_id: str, email: str) -> Member | None:
         """A person by e-mail or UPN (case-insensitive, as Entra compares them)."""
         wanted = email.strip().casefold()
@@ -251,18 +268,28 @@ class OkrStore:
         owner_id: str | None = None,
         state: ObjectiveState | None = None,
         parent_id: str | None = None,
+        states: Sequence[ObjectiveState] | None = None,
+        limit: int | None = None,
     ) -> list[Objective]:
-        """The tenant's objectives, filtered by whichever arguments are given."""
-        where: dict[str, Scalar] = {}
+        """The tenant's objectives, filtered by whichever arguments are given.
+
+        ``states``: in any of these states; ``limit``: the first so many, in
+        creation order (what a list shows, however many there are).
+        """
+        where: dict[str, Match] = {}
         if team_id is not None:
             where["team_id"] = team_id
         if owner_id is not None:
             where["owner_id"] = owner_id
         if state is not None:
             where["state"] = state.value
+        if states is not None:
+            where["state"] = tuple(s.value for s in states)
         if parent_id is not None:
             where["parent_id"] = parent_id
-        return await self._list(OBJECTIVE, tenant_id, where=where, order_by="created_at")
+        return await self._list(
+            OBJECTIVE, tenant_id, where=where, order_by="created_at", limit=limit
+        )
 
     async def get_key_result(self, tenant_id: str, key_result_id: str) -> KeyResult | None:
         """One key result."""

@@ -17,10 +17,12 @@ import pytest
 
 import app as app_module
 from app import SUMMARIES_KEY
+from bot.okr_views import MAX_MEMBER_CHOICES
 from cards import verbs
-from okr.models import KeyResult, KeyResultKind, Objective, ObjectiveState
+from okr.models import KeyResult, KeyResultKind, Member, Objective, ObjectiveState, Team
 from okr.periods import Period
 from settings import Settings
+from storage.backend import DocumentBackend
 from storage.counting import CountingBackend, OperationCounts, counting
 from storage.factory import backend_from_settings
 from storage.store import OkrStore
@@ -59,6 +61,7 @@ async def counted_stores(
     )
 
     def store_from_settings(settings: Settings, **kwargs: Any) -> OkrStore:
+        inner: DocumentBackend
         if server is not None:
             inner = cosmos_backend(server.endpoint, server.key, database)
         else:
@@ -179,3 +182,98 @@ async def test_the_same_card_pressed_again_reads_its_checkins_and_writes_nothing
 
 
 CommandCalls = Callable[[BotClient, Connector], Any]
+
+
+async def add_elsewhere(bot: BotClient, start: int, stop: int) -> None:
+    """People of other teams, each owning an objective of one with a key result."""
+    store = bot.store
+    for n in range(start, stop):
+        person = f"29:elsewhere-{n}"
+        await store.save_team(
+            Team(tenant_id=f.TENANT_ID, id=f"ops-{n}", name=f"Ops {n}", owner_ids=(person,))
+        )
+        await store.save_member(
+            Member(tenant_id=f.TENANT_ID, id=person, name=f"Người {n:03d}", team_ids=("ops",))
+        )
+        objective = Objective(
+            tenant_id=f.TENANT_ID,
+            id=f"ops-{n}",
+            title=f"Ops objective {n}",
+            owner_id=person,
+            period=Period.quarter(2026, 4),
+            state=ObjectiveState.ACTIVE,
+            team_id="ops",
+        )
+        await store.save_objective(objective)
+        await store.save_key_result(
+            KeyResult(
+                tenant_id=f.TENANT_ID,
+                id=f"ops-kr-{n}",
+                objective_id=objective.id,
+                title="Ops key result",
+                owner_id=person,
+                kind=KeyResultKind.NUMBER,
+                start=Decimal(0),
+                target=Decimal(10),
+                current=Decimal(0),
+            )
+        )
+
+
+# Every chat command, as Binh types it in his chat with the bot (status names his objective).
+COMMANDS = (
+    "help",
+    "my okrs",
+    "team okrs",
+    "status Tăng doanh thu",
+    "checkin",
+    "close",
+    "new",
+    "templates",
+    "digest",
+    "settings",
+    "language",
+)
+
+
+async def command_costs(
+    bot: BotClient, connector: Connector, meter: CountingBackend
+) -> dict[str, tuple[dict[str, int], int]]:
+    """Each command's store calls and the documents they returned."""
+    costs = {}
+    for command in COMMANDS:
+        meter.reset()
+        response = await bot.post(f.personal_message(command, connector.url, user=f.BINH))
+        await bot.app[SUMMARIES_KEY].settled()
+        assert response.status == 202, command
+        counts = meter.reset()
+        costs[command] = (calls(counts), counts.documents)
+    return costs
+
+
+async def test_no_command_reads_more_when_the_tenant_grows_elsewhere(
+    counted: Counted, connector: Connector
+) -> None:
+    bot, meter = counted
+    await add_elsewhere(bot, 0, 5)
+    await bot.post(f.personal_message("help", connector.url, user=f.BINH))  # Binh is known
+    small = await command_costs(bot, connector, meter)
+
+    await add_elsewhere(bot, 5, 200)
+    large = await command_costs(bot, connector, meter)
+
+    # Every command makes the same calls, whatever the tenant holds elsewhere.
+    assert {c: calls for c, (calls, _) in large.items()} == {
+        c: calls for c, (calls, _) in small.items()
+    }
+    documents = {c: (small[c][1], large[c][1]) for c in COMMANDS}
+    # `status` searches every objective's title (one query): 195 more objectives, 195 more read.
+    assert documents.pop("status Tăng doanh thu") == (
+        s := small["status Tăng doanh thu"][1],
+        s + 195,
+    )
+    # `new` offers the first open objectives of the tenant to align to, as many as the list
+    # shows (and one more, in case it is the objective edited): 6 of them, then the cap.
+    assert documents.pop("new") == (13, 13 - 6 + MAX_MEMBER_CHOICES + 1)
+    # Everything else reads what it shows for Binh, and nothing of the other team.
+    assert {c: before for c, (before, after) in documents.items() if before != after} == {}

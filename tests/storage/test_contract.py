@@ -325,6 +325,25 @@ async def test_member_lookups(store: OkrStore) -> None:
     assert await store.find_member_by_email(A, "nobody@contoso.example") is None
 
 
+async def test_a_teams_people_are_listed_by_name_up_to_a_limit(store: OkrStore) -> None:
+    def person(member_id: str, name: str, *team_ids: str) -> Any:
+        return dataclasses.replace(samples.member(A, member_id), name=name, team_ids=team_ids)
+
+    await store.save_member(person("29:m1", "Chi", "sales", "ops"))
+    await store.save_member(person("29:m2", "An", "sales"))
+    await store.save_member(person("29:m3", "Bảo", "ops"))
+    await store.save_member(person("29:m4", "Dung"))
+    await store.save_member(person("29:m5", "Bình", "sales-east"))  # a prefix is not the team
+    await store.save_member(dataclasses.replace(person("29:m6", "Anh", "sales"), tenant_id=B))
+
+    sales = await store.list_members_by_name(A, team_id="sales")
+    assert [m.id for m in sales] == ["29:m2", "29:m1"]
+    assert [m.id for m in await store.list_members_by_name(A, team_id="ops", limit=1)] == ["29:m3"]
+    assert await store.list_members_by_name(A, team_id="nobody's") == []
+    everyone = await store.list_members_by_name(A, limit=3)
+    assert [m.name for m in everyone] == ["An", "Bình", "Bảo"]  # by stored text, then cut
+
+
 async def test_delivery_and_conversation_filters(store: OkrStore) -> None:
     d1 = await store.save_delivery(samples.delivery(A, "29:m1"))
     await store.save_delivery(samples.delivery(A, "29:m2"))
