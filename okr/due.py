@@ -307,7 +307,9 @@ def current_owner_rounds(now: datetime, snapshot: TeamSnapshot) -> list[OwnerRou
     return entries
 
 
-def due_owners(now: datetime, snapshot: TeamSnapshot) -> list[OwnerRound]:
+def due_owners(
+    now: datetime, snapshot: TeamSnapshot, *, entries: Sequence[OwnerRound] | None = None
+) -> list[OwnerRound]:
     """The owners who should have their check-in card at ``now``.
 
     Each is in their current round (their due instant has passed, the next one
@@ -316,13 +318,15 @@ def due_owners(now: datetime, snapshot: TeamSnapshot) -> list[OwnerRound]:
     Wednesday on a Thursday waits for next Wednesday. The caller sends each one whose
     ``delivery_id(DeliveryKind.CHECKIN)`` was not sent yet.
 
+    ``entries``: ``current_owner_rounds(now, snapshot)`` when the caller has them already.
+
     Raises:
         ValueError: ``now`` is naive, or the team's settings are invalid.
     """
     changed = snapshot.team.settings.rhythm_changed_at
     return [
         entry
-        for entry in current_owner_rounds(now, snapshot)
+        for entry in (entries if entries is not None else current_owner_rounds(now, snapshot))
         if entry.asked and (changed is None or entry.due_at >= changed)
     ]
 

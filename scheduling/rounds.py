@@ -72,8 +72,10 @@ from okr.models import (
     Team,
     Tenant,
 )
+from okr.next_due import checkins_change_at, digests_change_at, reminders_change_at
 from scheduling.composer import Composed, Composer
 from scheduling.sender import PersonalTarget, Sender, SendOutcome, SendResult
+from storage.due_index import DueIndex, NextDue
 from storage.errors import ConflictError, NotFoundError, StoreUnavailableError
 from storage.ids import new_id
 from storage.store import OkrStore
@@ -102,6 +104,7 @@ class PassCounts:
     retried: int = 0  # extra HTTP attempts, plus deliveries resumed after a crash or failure
     busy_teams: int = 0  # teams another instance was working on
     left: int = 0  # due, but not started because the engine was stopped
+    idle_teams: int = 0  # skipped unread: their next-due entry says nothing new is due yet
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: PassCounts) -> None:
@@ -113,6 +116,7 @@ class PassCounts:
         self.retried += other.retried
         self.busy_teams += other.busy_teams
         self.left += other.left
+        self.idle_teams += other.idle_teams
         self.errors += other.errors
 
     def line(self) -> str:
@@ -188,6 +192,24 @@ class Work:
         return self.recipient.channel_id
 
 
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    """Everything due was done; nothing new is due before ``until`` (None: by time, never)."""
+
+    until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    """A team's work due at a pass's ``now``, and what the next-due index may say of it.
+
+    ``settled`` is None when the next pass must look again whatever happens.
+    """
+
+    work: list[Work]
+    settled: _Settled | None
+
+
 class DigestReader(Protocol):
     """Reads what a team's digest shows (``scheduling.digest_reads.read_team_digest``)."""
 
@@ -221,6 +243,21 @@ def team_snapshot(
     )
 
 
+class _TenantMembers:
+    """The tenant's members, read once per pass and only if a team needs them."""
+
+    def __init__(self, store: OkrStore, tenant_id: str) -> None:
+        self._store = store
+        self._tenant_id = tenant_id
+        self._read: tuple[Member, ...] | None = None
+
+    async def all(self) -> tuple[Member, ...]:
+        """Everyone (read from the store the first time)."""
+        if self._read is None:
+            self._read = tuple(await self._store.list_members(self._tenant_id))
+        return self._read
+
+
 class _RoundRecords:
     """The delivery records of a team's rounds, each round read once per pass.
 
@@ -233,6 +270,10 @@ class _RoundRecords:
         self._store = store
         self._tenant_id = tenant_id
         self._read: dict[str, list[Delivery]] = {}
+
+    def read(self, round_id: str) -> list[Delivery]:
+        """The round's records if :meth:`of` read them already, else none."""
+        return self._read.get(round_id, [])
 
     async def of(self, round_id: str) -> list[Delivery]:
         """The round's records (read from the store the first time)."""
@@ -258,6 +299,9 @@ class DeliveryEngine:
         progress: Called with a short line as work completes (for terminals).
         read_digest: Reads a team's digest for the digests pass (default:
             ``scheduling.digest_reads.read_team_digest``).
+        index_max_age: How long a team's next-due entry is trusted at most,
+            whatever it says: a safety net for a change whose invalidation
+            was lost (a crash between the write and its token).
     """
 
     def __init__(
@@ -273,6 +317,7 @@ class DeliveryEngine:
         max_attempts: int = 5,
         progress: Callable[[str], None] | None = None,
         read_digest: DigestReader | None = None,
+        index_max_age: timedelta = timedelta(hours=1),
     ) -> None:
         if read_digest is None:
             # Imported here: digest_reads reads delivery records with this module's helpers.
@@ -289,6 +334,7 @@ class DeliveryEngine:
         self._concurrency = concurrency
         self._max_attempts = max_attempts
         self._progress = progress
+        self._index_max_age = index_max_age
         self._stopping = False
 
     def stop(self) -> None:
@@ -325,27 +371,21 @@ class DeliveryEngine:
 
     async def _run_tenant(self, kind: PassKind, now: datetime, tenant_id: str) -> PassCounts:
         counts = PassCounts()
-        members: tuple[Member, ...] | None = None  # read once per tenant, only if needed
+        # The change tokens are read before anything they guard (storage.due_index).
+        index = await self._store.read_due_index(tenant_id)
+        members = _TenantMembers(self._store, tenant_id)
         for team in await self._store.list_teams(tenant_id):
             if self._stopping:
                 break
             if not team.installed:
                 continue
+            if index.idle(kind.value, team.id, now):
+                counts.idle_teams += 1
+                continue
             try:
-                objectives = await self._store.list_objectives(tenant_id, team_id=team.id)
-                if kind is PassKind.DIGESTS:
-                    # Not only teams with active objectives: a closed period's report too.
-                    records = _RoundRecords(self._store, tenant_id)
-                    work = self._digest_work(now, team, objectives)
-                    await self._deliver_due(kind, team, work, records, counts)
-                    continue
-                if not any(o.state is ObjectiveState.ACTIVE for o in objectives):
-                    continue  # nothing can be due: no lease, no further reads
-                if members is None:
-                    members = tuple(await self._store.list_members(tenant_id))
-                key_results = await active_key_results(self._store, tenant_id, objectives)
-                snapshot = team_snapshot(team, members, objectives, key_results)
-                await self._run_team(kind, now, snapshot, counts)
+                settled = await self._run_team(kind, now, team, members, counts)
+                if settled is not None:
+                    await self._remember_next_due(kind, now, team, index, settled)
             except StoreUnavailableError as exc:
                 # An outage, not a bug: its message says enough, and the trace of the
                 # storage SDK underneath would carry item addresses into the logs.
@@ -356,19 +396,52 @@ class DeliveryEngine:
                 counts.errors.append(f"{team.id}: {type(exc).__name__}")
         return counts
 
-    async def _run_team(
-        self, kind: PassKind, now: datetime, snapshot: TeamSnapshot, counts: PassCounts
+    async def _remember_next_due(
+        self, kind: PassKind, now: datetime, team: Team, index: DueIndex, settled: _Settled
     ) -> None:
+        """Store when the team's next pass of ``kind`` may find something new."""
+        cap = now + self._index_max_age
+        at = cap if settled.until is None else min(settled.until, cap)
+        entry = NextDue(team.id, kind.value, at, now, index.tokens(team.id))
+        await self._store.save_next_due(team.tenant_id, entry)
+
+    async def _run_team(
+        self,
+        kind: PassKind,
+        now: datetime,
+        team: Team,
+        members: _TenantMembers,
+        counts: PassCounts,
+    ) -> _Settled | None:
+        """Decide and deliver the team's due work of ``kind``.
+
+        Returns:
+            Until when nothing new is due, if everything due at ``now`` was done
+            before this pass; None when the next pass must look again (work was
+            delivered, failed, left or found busy, or depends on another kind's).
+        """
+        tenant_id = team.tenant_id
+        objectives = await self._store.list_objectives(tenant_id, team_id=team.id)
+        records = _RoundRecords(self._store, tenant_id)
+        if kind is PassKind.DIGESTS:
+            # Not only teams with active objectives: a closed period's report too.
+            digests = await asyncio.to_thread(self._digest_decision, now, team, objectives)
+            done = await self._deliver_due(kind, team, digests.work, records, counts)
+            return digests.settled if done else None
+        if not any(o.state is ObjectiveState.ACTIVE for o in objectives):
+            return _Settled(None)  # nothing can be due until an objective changes
+        key_results = await active_key_results(self._store, tenant_id, objectives)
+        # Deciding for thousands of owners is CPU work: off the event loop.
+        people = await members.all()
+        snapshot = await asyncio.to_thread(team_snapshot, team, people, objectives, key_results)
         # What is due is decided from a read-only snapshot first, so an idle
         # team costs no lease writes; delivery records decide what is sent.
-        team = snapshot.team
-        records = _RoundRecords(self._store, team.tenant_id)
-        work = (
-            self._checkin_work(now, snapshot)
-            if kind is PassKind.CHECKINS
-            else await self._reminder_work(now, snapshot, records)
-        )
-        await self._deliver_due(kind, team, work, records, counts)
+        if kind is PassKind.CHECKINS:
+            decision = await asyncio.to_thread(self._checkin_decision, now, snapshot)
+        else:
+            decision = await self._reminder_decision(now, snapshot, records)
+        done = await self._deliver_due(kind, team, decision.work, records, counts)
+        return decision.settled if done else None
 
     async def _deliver_due(
         self,
@@ -377,14 +450,18 @@ class DeliveryEngine:
         work: list[Work],
         records: _RoundRecords,
         counts: PassCounts,
-    ) -> None:
-        """Deliver what is not done yet, under the team's lease for ``kind``."""
+    ) -> bool:
+        """Deliver what is not done yet, under the team's lease for ``kind``.
+
+        Returns:
+            Whether everything was done before this pass (nothing to deliver).
+        """
         work = await self._not_yet_done(work, records, counts)
         if not work:
-            return
+            return True
         if self._stopping:
             counts.left += len(work)
-            return
+            return False
         store = self._store
         lease_name = f"{kind.value}|{team.id}"
         # Unique per pass, not per instance: two passes in one process (the
@@ -395,12 +472,13 @@ class DeliveryEngine:
         )
         if lease is None:
             counts.busy_teams += 1
-            return
+            return False
         holder = _LeaseKeeper(store, lease, holder_name, self._lease_ttl, self._clock)
         try:
             await self._deliver_all(team, work, holder, counts)
         finally:
             await holder.release()
+        return False
 
     async def _not_yet_done(
         self, work: list[Work], records: _RoundRecords, counts: PassCounts
@@ -413,14 +491,13 @@ class DeliveryEngine:
         done: set[str] = set()
         for round_id in {item.round_id for item in work}:
             for record in await records.of(round_id):
-                if record.state in (DeliveryState.SENT, DeliveryState.UNREACHABLE) or (
-                    record.state is DeliveryState.FAILED and record.attempts >= self._max_attempts
-                ):
+                if self._settled(record):
                     done.add(record.id)
         counts.skipped += sum(item.delivery_id in done for item in work)
         return [item for item in work if item.delivery_id not in done]
 
-    def _checkin_work(self, now: datetime, snapshot: TeamSnapshot) -> list[Work]:
+    def _checkin_decision(self, now: datetime, snapshot: TeamSnapshot) -> _Decision:
+        """The cards due (and closings), and until when nothing new is (a worker thread's job)."""
         objectives = {o.id: o for o in snapshot.objectives}
         checkins = [
             self._owner_work(entry, DeliveryKind.CHECKIN, now, snapshot, objectives)
@@ -428,7 +505,8 @@ class DeliveryEngine:
             if entry.asked
         ]
         # Ended periods: a closing card per owner instead of questions (okr.due).
-        return checkins + [self._closing_work(e, snapshot) for e in closings_due(now, snapshot)]
+        closings = [self._closing_work(e, snapshot) for e in closings_due(now, snapshot)]
+        return _Decision(checkins + closings, _Settled(checkins_change_at(now, snapshot)))
 
     def _closing_work(self, entry: OwnerClosing, snapshot: TeamSnapshot) -> Work:
         async def build() -> Composed:
@@ -443,19 +521,36 @@ class DeliveryEngine:
         recipient = PersonalChat(entry.member.id)
         return Work(entry.delivery_id, entry.round_id, recipient, DeliveryKind.CLOSING, build)
 
-    async def _reminder_work(
+    async def _reminder_decision(
         self, now: datetime, snapshot: TeamSnapshot, records: _RoundRecords
-    ) -> list[Work]:
-        objectives = {o.id: o for o in snapshot.objectives}
-        work = []
+    ) -> _Decision:
         # The round's records (one query per current round) say whose card went
         # out, and who asked to be reminded at another time.
-        current = current_owner_rounds(now, snapshot)
-        rounds = {e.round_id for e in current if e.asked}
+        current = await asyncio.to_thread(current_owner_rounds, now, snapshot)
+        for round_id in sorted({e.round_id for e in current if e.asked}):
+            await records.of(round_id)
+        summary = await asyncio.to_thread(summary_due, now, snapshot)
+        if summary is not None:
+            await records.of(summary.round_id)
+        return await asyncio.to_thread(
+            self._reminders_from_records, now, snapshot, records, current, summary
+        )
+
+    def _reminders_from_records(
+        self,
+        now: datetime,
+        snapshot: TeamSnapshot,
+        records: _RoundRecords,
+        current: list[OwnerRound],
+        summary: RoundSummary | None,
+    ) -> _Decision:
+        """Reminders, nudges and the summary due, from records read already (worker thread)."""
+        objectives = {o.id: o for o in snapshot.objectives}
+        work = []
         cards: dict[str, Delivery] = {}
         nudged: set[str] = set()
-        for round_id in rounds:
-            for record in await records.of(round_id):
+        for round_id in {e.round_id for e in current if e.asked}:
+            for record in records.read(round_id):
                 if record.kind == DeliveryKind.CHECKIN.value:
                     cards[record.id] = record
                 elif record.kind == DeliveryKind.NUDGE_REQUEST.value:
@@ -472,14 +567,34 @@ class DeliveryEngine:
                 work.append(
                     self._owner_work(entry, DeliveryKind.REMINDER, now, snapshot, objectives)
                 )
-        summary = summary_due(now, snapshot)
         if summary is not None:
             # Only people who were actually asked can be missing: a round that
             # never went out (e.g. due before the rhythm changed) has no summary.
-            asked = asked_in(await records.of(summary.round_id))
+            asked = asked_in(records.read(summary.round_id))
             if asked:
                 work += self._summary_work(summary.among(asked), snapshot, len(asked))
-        return work
+        # Reminders, nudges and the summary follow the check-in cards: while a card
+        # that is due has not settled (sent, unreachable or given up), the next pass
+        # looks again instead of waiting for the rules' next instant.
+        unsettled = any(
+            not self._settled(cards.get(entry.delivery_id(DeliveryKind.CHECKIN)))
+            for entry in due_owners(now, snapshot, entries=current)
+        )
+        until = reminders_change_at(now, snapshot, later, entries=current)
+        return _Decision(work, None if unsettled else _Settled(until))
+
+    def _settled(self, record: Delivery | None) -> bool:
+        """Whether a delivery record is final: no pass will send it (again)."""
+        if record is None:
+            return False
+        return record.state in (DeliveryState.SENT, DeliveryState.UNREACHABLE) or (
+            record.state is DeliveryState.FAILED and record.attempts >= self._max_attempts
+        )
+
+    def _digest_decision(self, now: datetime, team: Team, objectives: list[Objective]) -> _Decision:
+        """The digests due, and until when nothing new is."""
+        work = self._digest_work(now, team, objectives)
+        return _Decision(work, _Settled(digests_change_at(now, team, objectives)))
 
     def _digest_work(self, now: datetime, team: Team, objectives: list[Objective]) -> list[Work]:
         """The team's digest when its slot is due, and the report of each period just closed."""

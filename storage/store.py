@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
+from okr.due import DeliveryKind, parse_round_id
 from okr.models import (
     CheckIn,
     ConversationRef,
@@ -45,6 +46,14 @@ from storage.backend import (
     Scalar,
 )
 from storage.codec import encode_datetime, from_document, to_document
+from storage.due_index import (
+    DUE_INDEX_KIND,
+    TENANT_CHANGED_ID,
+    DueIndex,
+    NextDue,
+    new_token,
+    team_changed_id,
+)
 from storage.errors import AlreadyExistsError, ConflictError, NotFoundError, StoreError
 
 # How often record_checkin re-reads a key result when concurrent check-ins race
@@ -81,6 +90,10 @@ _CREATABLE: dict[type, _Kind[Any]] = {
     PendingOwner: PENDING_OWNER,
 }
 
+
+# Lists longer than this are decoded in a worker thread, so a pass reading a
+# large tenant's members or a round's records does not hold the event loop.
+DECODE_OFF_LOOP_FROM = 200
 
 IDS_PER_QUERY = 100
 """Ids in one ``IN`` query at most (Cosmos DB allows a few hundred; a query's
@@ -154,7 +167,12 @@ class OkrStore:
             limit=limit,
             at_least=at_least,
         )
-        return [from_document(kind.cls, d.body, d.etag) for d in docs]
+        if len(docs) < DECODE_OFF_LOOP_FROM:
+            return [from_document(kind.cls, d.body, d.etag) for d in docs]
+        # The thread holds the GIL only a switch interval at a time: the loop keeps running.
+        return await asyncio.to_thread(
+            lambda: [from_document(kind.cls, d.body, d.etag) for d in docs]
+        )
 
     async def _delete(self, kind: _Kind[Any], partition: str, id: str, etag: str | None) -> None:
         await self._backend.delete(partition, kind.name, id, etag)
@@ -167,7 +185,9 @@ class OkrStore:
 
     async def save_tenant(self, tenant: Tenant) -> Tenant:
         """Create (etag None) or update a tenant."""
-        return await self._save(TENANT, SYSTEM_PARTITION, tenant)
+        saved = await self._save(TENANT, SYSTEM_PARTITION, tenant)
+        await self.mark_tenant_changed(tenant.id)
+        return saved
 
     async def list_tenants(self) -> list[Tenant]:
         """Every tenant. The only cross-tenant read; meant for the scheduler."""
@@ -181,7 +201,9 @@ class OkrStore:
 
     async def save_team(self, team: Team) -> Team:
         """Create or update a team (with its settings and channels)."""
-        return await self._save(TEAM, team.tenant_id, team)
+        saved = await self._save(TEAM, team.tenant_id, team)
+        await self.mark_team_changed(team.tenant_id, team.id)
+        return saved
 
     async def list_teams(self, tenant_id: str) -> list[Team]:
         """The tenant's teams."""
@@ -200,7 +222,11 @@ class OkrStore:
 
     async def save_member(self, member: Member) -> Member:
         """Create or update a person."""
-        return await self._save(MEMBER, member.tenant_id, member)
+        saved = await self._save(MEMBER, member.tenant_id, member)
+        # Their zone, pause, reachability or their first record (an owner with no
+        # record is asked in the team's zone) may make a card due earlier anywhere.
+        await self.mark_tenant_changed(member.tenant_id)
+        return saved
 
     async def list_members(self, tenant_id: str) -> list[Member]:
         """Everyone the bot knows in the tenant."""
@@ -254,11 +280,14 @@ class OkrStore:
 
     async def save_objective(self, objective: Objective) -> Objective:
         """Create or update an objective."""
-        return await self._save(OBJECTIVE, objective.tenant_id, objective)
+        saved = await self._save(OBJECTIVE, objective.tenant_id, objective)
+        await self._mark_changed(objective.tenant_id, objective.team_id)
+        return saved
 
     async def delete_objective(self, tenant_id: str, objective_id: str, etag: str) -> None:
         """Delete an objective (meant for drafts; history is kept otherwise)."""
         await self._delete(OBJECTIVE, tenant_id, objective_id, etag)
+        await self.mark_tenant_changed(tenant_id)  # its team is not known here; deletes are rare
 
     async def list_objectives(
         self,
@@ -296,12 +325,20 @@ class OkrStore:
         return await self._get(KEY_RESULT, tenant_id, key_result_id)
 
     async def save_key_result(self, key_result: KeyResult) -> KeyResult:
-        """Create or update a key result."""
-        return await self._save(KEY_RESULT, key_result.tenant_id, key_result)
+        """Create or update a key result (its owner, objective, anything but a check-in).
+
+        Check-ins update the key result through :meth:`record_checkins`, which
+        does not touch the next-due index: a later check-in only spares cards.
+        """
+        saved = await self._save(KEY_RESULT, key_result.tenant_id, key_result)
+        objective = await self.get_objective(key_result.tenant_id, key_result.objective_id)
+        await self._mark_changed(key_result.tenant_id, objective.team_id if objective else None)
+        return saved
 
     async def delete_key_result(self, tenant_id: str, key_result_id: str, etag: str) -> None:
         """Delete a key result (meant for drafts)."""
         await self._delete(KEY_RESULT, tenant_id, key_result_id, etag)
+        await self.mark_tenant_changed(tenant_id)  # its team is not known here; deletes are rare
 
     async def list_key_results(
         self,
@@ -386,14 +423,18 @@ class OkrStore:
         if not documents:
             return 0
         if isinstance(self._backend, CreatesAtomically):
-            return await self._backend.create_missing(tenant_id, documents)
-        created = 0
-        for kind, id_, body in documents:
-            try:
-                await self._backend.create(tenant_id, kind, id_, body)
-            except AlreadyExistsError:
-                continue  # written by an earlier, interrupted call
-            created += 1
+            created = await self._backend.create_missing(tenant_id, documents)
+        else:
+            created = 0
+            for kind, id_, body in documents:
+                try:
+                    await self._backend.create(tenant_id, kind, id_, body)
+                except AlreadyExistsError:
+                    continue  # written by an earlier, interrupted call
+                created += 1
+        # Even when nothing was created: an interrupted earlier call may have
+        # created everything and stopped before this.
+        await self.mark_tenant_changed(tenant_id)
         return created
 
     # -- owners not met yet ----------------------------------------------------
@@ -552,7 +593,8 @@ class OkrStore:
                 last_note=checkin.note,
             )
             try:
-                await self.save_key_result(updated)
+                # Not save_key_result: a check-in only spares cards (next-due index).
+                await self._save(KEY_RESULT, updated.tenant_id, updated)
                 return
             except ConflictError:
                 # Another check-in won the race: jittered pause, read again, retry.
@@ -719,8 +761,16 @@ class OkrStore:
         return await self._get(DELIVERY, tenant_id, delivery_id)
 
     async def save_delivery(self, delivery: Delivery) -> Delivery:
-        """Create (pending, before sending) or update (after sending) a delivery record."""
-        return await self._save(DELIVERY, delivery.tenant_id, delivery)
+        """Create (pending, before sending) or update (after sending) a delivery record.
+
+        A "Remind me later" time or a team owner's nudge request makes a reminder
+        due at another time than the rules say: the team's passes look again.
+        """
+        saved = await self._save(DELIVERY, delivery.tenant_id, delivery)
+        if delivery.remind_at is not None or delivery.kind == DeliveryKind.NUDGE_REQUEST.value:
+            parsed = parse_round_id(delivery.round_id)
+            await self._mark_changed(delivery.tenant_id, parsed[0] if parsed else None)
+        return saved
 
     async def list_deliveries(
         self, tenant_id: str, round_id: str, state: DeliveryState | None = None
@@ -759,6 +809,36 @@ class OkrStore:
         )
         earlier = [s for s in found if before is None or s.slot < before]
         return earlier[0] if earlier else None
+
+    # -- the next-due index (storage.due_index) ---------------------------------
+
+    async def read_due_index(self, tenant_id: str) -> DueIndex:
+        """The tenant's change tokens and next-due entries, in one query."""
+        docs = await self._backend.query(tenant_id, DUE_INDEX_KIND)
+        return DueIndex.from_documents(d.body for d in docs)
+
+    async def save_next_due(self, tenant_id: str, entry: NextDue) -> None:
+        """Store a team's next-due entry for a pass kind (replacing the one before)."""
+        body = entry.to_document()
+        await self._backend.upsert(tenant_id, DUE_INDEX_KIND, body["id"], body)
+
+    async def mark_team_changed(self, tenant_id: str, team_id: str) -> None:
+        """Invalidate the team's next-due entries: a blind write of a fresh token."""
+        id_ = team_changed_id(team_id)
+        await self._backend.upsert(
+            tenant_id, DUE_INDEX_KIND, id_, {"id": id_, "token": new_token()}
+        )
+
+    async def mark_tenant_changed(self, tenant_id: str) -> None:
+        """Invalidate every next-due entry of the tenant (people, or a change of no one team)."""
+        body = {"id": TENANT_CHANGED_ID, "token": new_token()}
+        await self._backend.upsert(tenant_id, DUE_INDEX_KIND, TENANT_CHANGED_ID, body)
+
+    async def _mark_changed(self, tenant_id: str, team_id: str | None) -> None:
+        if team_id:
+            await self.mark_team_changed(tenant_id, team_id)
+        else:
+            await self.mark_tenant_changed(tenant_id)
 
     async def acquire_lease(
         self, tenant_id: str, name: str, holder: str, ttl: timedelta, now: datetime

@@ -387,14 +387,24 @@ async def test_an_idle_pass_writes_nothing(backend_factory: BackendFactory) -> N
         await engine(store, sender).run(PassKind.CHECKINS, MONDAY_HCM_10)
         assert sender.recipients() == Counter({"binh": 1, "p0": 1})
         counting.reset()
-        # Everyone due already has their card: the next pass only reads.
+        # Everyone due already has their card: the next pass reads, and notes when
+        # something new can be due (one next-due entry, no lease).
         await engine(store, sender).run(PassKind.CHECKINS, MONDAY_HCM_10 + timedelta(minutes=1))
-        assert counting.reset().writes == 0
+        assert counting.reset().by_method == Counter({"query": 8, "upsert": 1})
+        # From then on, until that instant: the index and the team list, nothing else.
+        counts = await engine(store, sender).run(
+            PassKind.CHECKINS, MONDAY_HCM_10 + timedelta(minutes=2)
+        )
+        assert counting.reset().by_kind == Counter(
+            {("query", "tenant"): 1, ("query", "due_index"): 1, ("query", "team"): 1}
+        )
+        assert counts.idle_teams == 1 and counts.sent == 0
         objective = await store.get_objective(TENANT, "obj")
         assert objective is not None
         await store.save_objective(dataclasses.replace(objective, state=ObjectiveState.DRAFT))
         counting.reset()
         await engine(store, sender).run(PassKind.REMINDERS, MONDAY_HCM_10 + timedelta(days=1))
         idle = counting.reset()
-        # A team without an active objective costs the team list and its objectives.
-        assert idle.writes == 0 and idle.point_reads == 0 and idle.queries == 3
+        # A team without an active objective costs the index, the team list and its
+        # objectives, and notes that nothing is due (one upsert, no lease).
+        assert idle.by_method == Counter({"query": 4, "upsert": 1}) and idle.point_reads == 0

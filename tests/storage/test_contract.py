@@ -22,6 +22,7 @@ from okr.models import (
 from storage.backend import HEARTBEAT_ID, HEARTBEAT_KIND, SYSTEM_PARTITION, DocumentBackend
 from storage.codec import to_document
 from storage.counting import CountingBackend
+from storage.due_index import DueIndex, NextDue, Tokens
 from storage.errors import ConflictError, NotFoundError
 from storage.store import OkrStore
 from tests.storage import samples
@@ -583,3 +584,88 @@ async def test_equal_sort_keys_come_in_id_order_in_the_same_direction(
         ]
     finally:
         await backend.close()
+
+
+# -- the next-due index ------------------------------------------------------
+
+
+def _next_due(team_id: str, kind: str, based_on: Tokens) -> NextDue:
+    return NextDue(team_id, kind, T0 + timedelta(hours=1), T0, based_on)
+
+
+async def test_the_next_due_index_is_read_in_one_query_and_holds_until_a_token_changes(
+    backend_factory: BackendFactory,
+) -> None:
+    async with OkrStore(CountingBackend(backend_factory())) as store:
+        counting = store.backend
+        assert isinstance(counting, CountingBackend)
+        empty = await store.read_due_index(A)
+        assert empty == DueIndex(None, {}, {})
+        await store.mark_team_changed(A, samples.TEAM_ID)
+        await store.mark_tenant_changed(A)
+        index = await store.read_due_index(A)
+        tokens = index.tokens(samples.TEAM_ID)
+        assert tokens.team and tokens.tenant and tokens.team != tokens.tenant
+        await store.save_next_due(A, _next_due(samples.TEAM_ID, "checkins", tokens))
+        await store.save_next_due(A, _next_due("19:other@thread", "checkins", index.tokens("x")))
+        counting.reset()
+        index = await store.read_due_index(A)
+        assert counting.reset().total == 1  # one query for the whole tenant
+        assert index.entries[("checkins", samples.TEAM_ID)] == _next_due(
+            samples.TEAM_ID, "checkins", tokens
+        )
+        assert index.idle("checkins", samples.TEAM_ID, T0 + timedelta(minutes=59))
+        assert not index.idle("checkins", samples.TEAM_ID, T0 + timedelta(hours=1))  # due then
+        assert not index.idle("checkins", samples.TEAM_ID, T0 - timedelta(seconds=1))  # before
+        assert not index.idle("reminders", samples.TEAM_ID, T0)  # another pass kind
+        assert index.idle("checkins", "19:other@thread", T0)
+        assert await store.read_due_index(B) == DueIndex(None, {}, {})  # other tenant
+
+        await store.mark_team_changed(A, samples.TEAM_ID)
+        index = await store.read_due_index(A)
+        assert not index.idle("checkins", samples.TEAM_ID, T0)
+        assert index.idle("checkins", "19:other@thread", T0)  # another team's change
+        await store.mark_tenant_changed(A)
+        assert not (await store.read_due_index(A)).idle("checkins", "19:other@thread", T0)
+
+
+ROUND_OF_TEAM = f"checkin|{samples.TEAM_ID}|2026-11-30"
+
+
+async def _team_token(store: OkrStore) -> Tokens:
+    return (await store.read_due_index(A)).tokens(samples.TEAM_ID)
+
+
+async def test_writes_that_can_make_work_due_earlier_change_a_token(store: OkrStore) -> None:
+    """Each save below changes the team's token or the tenant's; a check-in changes neither."""
+    changes = [
+        store.save_team(samples.team(A)),
+        store.save_member(samples.member(A)),
+        store.save_objective(samples.objective(A)),
+        store.save_key_result(samples.key_result(A)),
+        store.save_delivery(
+            dataclasses.replace(
+                samples.delivery(A),
+                id=f"{ROUND_OF_TEAM}|29:owner-1|checkin",
+                round_id=ROUND_OF_TEAM,
+                remind_at=T0,
+            )
+        ),
+        store.save_tenant(samples.tenant(A)),
+    ]
+    for change in changes:
+        before = await _team_token(store)
+        await change
+        assert await _team_token(store) != before
+    before = await _team_token(store)
+    await store.record_checkin(samples.checkin(A, "ci-index"))
+    await store.save_delivery(samples.delivery(A, "29:owner-2"))  # a plain record: no change
+    assert await _team_token(store) == before
+    objective = await store.get_objective(A, "obj-1")
+    stored = await store.get_key_result(A, "kr-1")
+    assert objective is not None and stored is not None
+    await store.delete_key_result(A, "kr-1", stored.etag or "")
+    assert await _team_token(store) != before
+    before = await _team_token(store)
+    await store.delete_objective(A, "obj-1", objective.etag or "")
+    assert await _team_token(store) != before
