@@ -5,8 +5,9 @@ objective per team and one key result per owner (each with a stored 1:1 chat).
 The app's delivery engine then runs, with a no-op sender (nothing leaves the
 process, so the figures are the engine's and storage's alone):
 
-1. **the due pass**: the check-in pass that sends the round to every owner
-   (then, unmeasured, the reminders and digests passes post last week's digest);
+1. **the due pass**: the check-in pass that sends the round to every owner; then
+   the reminders pass right after it (nothing due, everything read) and the
+   digests pass (it posts last week's digest, still due on Monday);
 2. **first idle passes** of each kind (check-ins, reminders, digests) a minute
    later: nothing is due, and the next-due index (if the code has one) is cold;
 3. **warm idle passes** of each kind a minute after that.
@@ -317,9 +318,16 @@ async def measure(owners: int, teams: int, folder: Path) -> SizeResult:
         if counts.sent != owners or counts.errors:
             raise RuntimeError(f"the due pass sent {counts.sent} of {owners}: {counts.errors}")
         result.passes.append(figures)
-        # Last Friday's digest is still due on Monday: post it (not measured).
-        for kind in (PassKind.REMINDERS, PassKind.DIGESTS):
-            await engine.run(kind, DUE, TENANT)
+        # Right after the round: no reminder is due yet, but the pass reads every
+        # team's owners and records. Last Friday's digest is still due: it is posted.
+        for name, kind in (
+            ("reminders after the round", PassKind.REMINDERS),
+            ("digests (posts)", PassKind.DIGESTS),
+        ):
+            figures, counts = await _measured(name, counting, pass_at(kind, DUE))
+            if counts.errors:
+                raise RuntimeError(f"{name}: {counts.errors}")
+            result.passes.append(figures)
         for label, offset in (("first idle", 1), ("warm idle", 2)):
             for kind in PassKind:
                 now = DUE + timedelta(minutes=offset)
