@@ -21,6 +21,20 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 
 
+class _Built(dict[str, Any]):
+    """JSON built for one reply and never changed afterwards: copies share it.
+
+    The SDK deep-copies every activity it sends (``TurnContext.send_activities``),
+    card included: 1 to 2 ms of a turn's CPU for a list card. Our cards are
+    made afresh for each reply by pure functions and nobody changes them once
+    handed over, so a copy may share them; the activity around them is still
+    copied.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Built:
+        return self
+
+
 def message(reply: Reply) -> Activity:
     """``reply`` as a message activity."""
     if isinstance(reply, Text):
@@ -28,7 +42,7 @@ def message(reply: Reply) -> Activity:
         return Activity(type=ActivityTypes.message, text=safe(reply.text), text_format="markdown")
     activity = Activity(
         type=ActivityTypes.message,
-        attachments=[Attachment(content_type=ADAPTIVE_CARD, content=dict(reply.content))],
+        attachments=[Attachment(content_type=ADAPTIVE_CARD, content=_Built(reply.content))],
     )
     if reply.fallback_text:  # the SDK refuses an empty summary
         activity.summary = reply.fallback_text
@@ -53,6 +67,6 @@ async def invoke_response(context: TurnContext, reply: Reply | None) -> None:
     await context.send_activity(
         Activity(
             type=ActivityTypes.invoke_response,
-            value=response.model_dump(by_alias=True, exclude_none=True),
+            value=_Built(response.model_dump(by_alias=True, exclude_none=True)),
         )
     )
