@@ -29,6 +29,8 @@ from okr.models import Delivery, Member, ObjectiveState, Team
 from scheduling.rounds import asked_in
 from storage.store import OkrStore
 
+_READS_AT_ONCE = 32
+
 
 async def read_team_digest(
     store: OkrStore, team: Team, *, now: datetime, slot: date
@@ -71,7 +73,9 @@ async def read_team_digest(
         store.list_key_results(tenant_id, objective_ids=[o.id for o in running]),
         _members(store, tenant_id, asked, {}),
     )
-    digest = build_digest(
+    # Thousands of key results are CPU work: off the event loop.
+    digest = await asyncio.to_thread(
+        build_digest,
         team,
         objectives,
         key_results,
@@ -106,10 +110,15 @@ async def read_members(store: OkrStore, tenant_id: str, ids: Iterable[str]) -> d
 async def _members(
     store: OkrStore, tenant_id: str, wanted: Iterable[str], known: dict[str, Member]
 ) -> dict[str, Member]:
-    """``known`` and the members of ``wanted`` it lacks (each read by id, at once);
+    """``known`` and the members of ``wanted`` it lacks (read by id, a few dozen at a time);
     ids the store does not know are left out."""
     missing = sorted(set(wanted) - known.keys())
-    read = await asyncio.gather(*(store.get_member(tenant_id, i) for i in missing))
+    read: list[Member | None] = []
+    # A few dozen at once: thousands at once finish together, and handling all
+    # their results in one turn of the event loop held it for over 100 ms.
+    for start in range(0, len(missing), _READS_AT_ONCE):
+        chunk = missing[start : start + _READS_AT_ONCE]
+        read += await asyncio.gather(*(store.get_member(tenant_id, i) for i in chunk))
     return {**known, **{m.id: m for m in read if m is not None}}
 
 

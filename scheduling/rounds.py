@@ -12,6 +12,10 @@ A pass asks the domain (:mod:`okr.due`, :mod:`okr.digest_due`) what is due at
    ``max_attempts`` passes).
 3. After the send, the record moves to SENT, FAILED or UNREACHABLE.
 
+A team whose pass found nothing left to deliver gets a next-due entry
+(:mod:`storage.due_index`, :mod:`okr.next_due`): until then, or until a write
+that can make work due earlier changes its tokens, passes skip it unread.
+
 :meth:`DeliveryEngine.stop` (SIGTERM) ends passes early but cleanly: cards in
 flight are finished and recorded, nothing new is started, and every lease is
 released, so the next instance carries on at once instead of waiting for the
@@ -657,7 +661,7 @@ class DeliveryEngine:
             # A conflict: an earlier attempt at this slot stored it, then crashed or failed.
             with contextlib.suppress(ConflictError):
                 await self._store.save_snapshot(digest.snapshot)
-            return self._composer.digest(speaking, digest, members)
+            return await asyncio.to_thread(self._composer.digest, speaking, digest, members)
 
         round_id = digest_round_id(team.id, slot.day)
         return self._channel_work(team, round_id, DeliveryKind.DIGEST, build)

@@ -652,6 +652,7 @@ async def test_writes_that_can_make_work_due_earlier_change_a_token(store: OkrSt
             )
         ),
         store.save_tenant(samples.tenant(A)),
+        store.create_missing(A, [samples.key_result(A, "kr-imported")]),  # an import
     ]
     for change in changes:
         before = await _team_token(store)
