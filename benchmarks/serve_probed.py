@@ -165,6 +165,8 @@ def build(target: str, profile: Path | None) -> web.Application:
 
         app_module.store_from_settings = counted_store  # type: ignore[attr-defined]
         application = app_module.build_app(settings)
+        # As `python app.py` serves it (app.main).
+        application.on_startup.append(app_module.freeze_start_up_objects)
         instruments = Instruments(profile, counting)
     application[INSTRUMENTS_KEY] = instruments
     application.router.add_post("/probe/start", _start)

@@ -155,37 +155,46 @@ def card_id_for(delivery_id: str) -> str:
     return hashlib.sha256(delivery_id.encode()).hexdigest()[:32]
 
 
-class _CyclicGcPause:
-    """Pauses Python's cyclic garbage collector while passes run (nested and concurrent ones too).
+# While passes run, a full collection waits this many young-generation collections
+# (instead of Python's 10): in effect, until the last pass ends.
+_DEFERRED_FULL_COLLECTION = 1_000_000_000
+
+
+class FullCollectionsDeferred:
+    """Defers Python's *full* garbage collections while passes run (nested and concurrent ones too).
 
     A pass over a large team holds tens of thousands of objects (members, key
-    results, records, cards to send) for its duration, and every collection
-    rescans them while holding the GIL: at 10,000 owners single collections
-    blocked the event loop for up to 130 ms (benchmarks/scaling.py). Passes make
-    no reference cycles (a collection right after one finds nothing), so
-    reference counting frees all they allocate; the collector resumes with the
-    last pass. Used on the event loop only (no lock needed).
+    results, records, cards to send) for its duration, and a full collection
+    rescans all of them while holding the GIL: at 10,000 owners single
+    collections blocked the event loop for up to 130 ms (benchmarks/scaling.py).
+    Only the oldest generation's collections are deferred: the young ones
+    (a few thousand objects, a millisecond or so) go on, so what the turns
+    served meanwhile leave in reference cycles is still freed during a round of
+    several minutes. The oldest generation's threshold is restored when the
+    last pass ends, and Python collects it at its next chance. Used on the
+    event loop only (no lock needed).
     """
 
     def __init__(self) -> None:
         self._passes = 0
-        self._was_enabled = False
+        self._threshold: tuple[int, int, int] | None = None
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
         if self._passes == 0:
-            self._was_enabled = gc.isenabled()
-            gc.disable()
+            self._threshold = young, middle, _ = gc.get_threshold()
+            gc.set_threshold(young, middle, _DEFERRED_FULL_COLLECTION)
         self._passes += 1
         try:
             yield
         finally:
             self._passes -= 1
-            if self._passes == 0 and self._was_enabled:
-                gc.enable()
+            if self._passes == 0 and self._threshold is not None:
+                gc.set_threshold(*self._threshold)
+                self._threshold = None
 
 
-_cyclic_gc_paused = _CyclicGcPause()
+full_collections_deferred = FullCollectionsDeferred()
 
 
 class LeaseLostError(RuntimeError):
@@ -396,7 +405,7 @@ class DeliveryEngine:
 
     async def run(self, kind: PassKind, now: datetime, tenant_id: str | None = None) -> PassCounts:
         """One pass of ``kind`` as if it were ``now``, over every tenant (or one)."""
-        with _cyclic_gc_paused():
+        with full_collections_deferred():
             tenants = (
                 [tenant_id]
                 if tenant_id
