@@ -1,4 +1,4 @@
-"""A person's request in process: time and store calls of a check-in submit and ``my okrs``.
+"""A person's request in process: time and store calls of a check-in submit and chat commands.
 
 The app is built as ``app.build_app`` builds it (SQLite in a temporary folder,
 local mode), served on 127.0.0.1, and sends its replies to the tests' local
@@ -18,6 +18,7 @@ client shows up too).
 
     .venv/bin/python -m benchmarks.turns --members 100
     .venv/bin/python -m benchmarks.turns --members 10000 --profile /tmp/turns.prof
+    .venv/bin/python -m benchmarks.turns --commands "team okrs,new,settings,digest"
 """
 
 from __future__ import annotations
@@ -163,7 +164,13 @@ def moved_on(card: dict[str, Any], round_no: int) -> dict[str, Any]:
     return submission(card, **{f"value_{i}": str(10 + round_no) for i in range(3)})
 
 
-async def run(owners: int, members: int, rounds: int, profile: str | None) -> dict[str, Any]:
+async def run(
+    owners: int,
+    members: int,
+    rounds: int,
+    profile: str | None,
+    commands: tuple[str, ...] = ("my okrs",),
+) -> dict[str, Any]:
     counting: list[CountingBackend] = []
 
     def counted_store(settings: Settings, **kwargs: Any) -> OkrStore:
@@ -238,8 +245,9 @@ async def run(owners: int, members: int, rounds: int, profile: str | None) -> di
                             )
                             body = await timed("submit", activity)
                             assert body is not None and body["statusCode"] == 200, body
-                            message = f.personal_message("my okrs", connector.url, user=person)
-                            await timed("my okrs", message)
+                            for command in commands:
+                                message = f.personal_message(command, connector.url, user=person)
+                                await timed(command, message)
             finally:
                 await server.close()
     if profiler is not None and profile:
@@ -253,8 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=2, help="submits per owner")
     parser.add_argument("--profile", help="write cProfile statistics here")
+    parser.add_argument(
+        "--commands",
+        default="my okrs",
+        help="chat commands timed after each submit, comma separated",
+    )
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args.owners, args.members, args.rounds, args.profile))
+    commands = tuple(c.strip() for c in args.commands.split(",") if c.strip())
+    result = asyncio.run(run(args.owners, args.members, args.rounds, args.profile, commands))
     json.dump(result, sys.stdout, indent=2)
     print()
     return 0
