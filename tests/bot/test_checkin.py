@@ -241,8 +241,8 @@ async def test_a_status_or_a_note_alone_is_a_check_in_and_the_value_stays(
     assert "Đã ghi nhận" in card_text(body)
     [revenue] = await bot.store.list_checkins(f.TENANT_ID, key_result_id="kr-rev")
     [tickets] = await bot.store.list_checkins(f.TENANT_ID, key_result_id="kr-tix")
-    assert (revenue.value, revenue.status) == (12_000_000, CheckInStatus.AT_RISK)
-    assert (tickets.value, tickets.note) == (120, "Khách hàng lớn chậm thanh toán")
+    assert (revenue.value, revenue.status) == (Decimal(12_000_000), CheckInStatus.AT_RISK)
+    assert (tickets.value, tickets.note) == (Decimal(120), "Khách hàng lớn chậm thanh toán")
     kr = await bot.store.get_key_result(f.TENANT_ID, "kr-rev")
     assert kr is not None and kr.current == 12_000_000 and kr.last_status is CheckInStatus.AT_RISK
 
