@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import sys
+import warnings
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import storage.sqlite as sqlite_module
 from storage.backend import Match
 from storage.errors import AlreadyExistsError, StoreError
-from storage.sqlite import MIGRATIONS, SqliteBackend, query_sql
+from storage.sqlite import MIGRATIONS, SqliteBackend, _new_etag, query_sql
 from storage.store import OkrStore
 from tests.storage import samples
 from tests.storage.samples import T0
@@ -172,3 +176,58 @@ async def test_a_query_by_an_indexed_field_searches_its_index_not_every_document
 
     assert f"USING INDEX {index} " in plan
     assert sorted(d.body["objective_id"] for d in found) == ["o-7"] * 10
+
+
+async def test_reads_check_the_file_once_per_interval_and_writes_before_and_after_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "okr.sqlite3"
+    checked: list[str] = []
+    real_stat = os.stat
+
+    def counting_stat(target: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if str(target) == str(path):
+            checked.append("stat")
+        return real_stat(target, *args, **kwargs)
+
+    backend = SqliteBackend(path)
+    await backend.open()
+    try:
+        etag = await backend.create(TENANT, "team", "t-1", {"id": "t-1", "n": 0})
+        monkeypatch.setattr(os, "stat", counting_stat)
+        monkeypatch.setattr(sqlite_module, "_READ_CHECK_S", 3600.0)
+        for _ in range(5):
+            stored = await backend.read(TENANT, "team", "t-1")
+            assert stored is not None and stored.body == {"id": "t-1", "n": 0}
+        assert checked == []  # the create's check passed a moment ago
+
+        etag = await backend.replace(TENANT, "team", "t-1", {"id": "t-1", "n": 1}, etag)
+        assert checked == ["stat", "stat"]  # before and after the write, always
+
+        checked.clear()
+        monkeypatch.setattr(sqlite_module, "_READ_CHECK_S", 0.0)
+        for _ in range(3):
+            stored = await backend.read(TENANT, "team", "t-1")
+            assert stored is not None and stored.body == {"id": "t-1", "n": 1}
+        assert checked == ["stat"] * 3
+    finally:
+        await backend.close()
+
+
+def test_etags_never_repeat_in_a_process_nor_in_a_fork_of_it() -> None:
+    mine = [_new_etag() for _ in range(1000)]
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # forking with threads running
+        pid = os.fork()
+    if pid == 0:  # the child: its etags, then out without running anything else
+        os.write(write_end, " ".join(_new_etag() for _ in range(1000)).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        theirs = pipe.read().decode().split()
+    os.waitpid(pid, 0)
+
+    assert len(set(mine)) == 1000 and len(set(theirs)) == 1000
+    assert set(mine).isdisjoint(theirs)
+    assert all(len(etag) == 32 and int(etag, 16) >= 0 for etag in mine + theirs)
