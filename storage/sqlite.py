@@ -139,6 +139,9 @@ Synchronous = Literal["FULL", "NORMAL"]
 _READERS = 3
 # How long past its deadline a running statement is given before it is interrupted.
 _GRACE_S = 0.5
+# How far the busy timeout may be from what is left of a call's deadline (well
+# within the grace above).
+_BUSY_SLACK_MS = 50
 # Most writes committed together (one flush to disk for all of them).
 _GROUP_MAX = 64
 # A bulk write (an import) gets this much longer per document than one call:
@@ -237,6 +240,7 @@ class _Connection:
         self._db: sqlite3.Connection | None = None
         self._running: list[_Job] = []
         self._closed = False
+        self._busy_ms = -1  # the connection's busy timeout (ms) as last set; -1: unknown
         self.pending = 0  # calls queued or running, to spread reads
         threading.Thread(target=self._serve, name=name, daemon=True).start()
 
@@ -356,13 +360,25 @@ class _Connection:
             finally:
                 self._running = []
 
+    def _set_busy_timeout(self, db: sqlite3.Connection, deadline: float) -> None:
+        """Set SQLite's busy timeout to what is left until ``deadline``, give or take a little.
+
+        Within ``_BUSY_SLACK_MS`` of the value already set, it is left as it is:
+        each new value is a statement of its own to prepare, and would push the
+        store's prepared statements out of the connection's statement cache.
+        """
+        millis = _millis_left(deadline)
+        if abs(millis - self._busy_ms) > _BUSY_SLACK_MS:
+            db.execute(f"PRAGMA busy_timeout = {millis}")
+            self._busy_ms = millis
+
     def _run_one(self, job: _Job) -> None:
         db = self._db
         try:
             if job.kind != "setup":
                 if db is None:
                     raise _Reopen("SQLite connection was closed", untouched=True)
-                db.execute(f"PRAGMA busy_timeout = {_millis_left(job.deadline)}")
+                self._set_busy_timeout(db, job.deadline)
             if job.before is not None:
                 job.before()
             result = job.fn(db)
@@ -381,7 +397,7 @@ class _Connection:
             return
         outcomes: list[tuple[_Job, Any, Exception | None]] = []
         try:
-            db.execute(f"PRAGMA busy_timeout = {_millis_left(min(j.deadline for j in jobs))}")
+            self._set_busy_timeout(db, min(j.deadline for j in jobs))
             db.execute("BEGIN IMMEDIATE")
             for job in jobs:
                 try:
