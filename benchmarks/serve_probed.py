@@ -134,16 +134,16 @@ def build(target: str, profile: Path | None) -> web.Application:
         from settings import Settings
         from storage.backend import DocumentBackend
         from storage.cosmos import CosmosBackend
-        from storage.counting import CountingBackend
+        from storage.counting import CountingBackend, counting
         from storage.factory import backend_from_settings
         from storage.store import OkrStore
 
         settings = Settings.from_env(env_file=None)
         configure_logging(settings.log_format, settings.log_level)
-        counting: CountingBackend | None = None
+        counted: CountingBackend | None = None
 
         def counted_store(settings: Settings, **kwargs: Any) -> OkrStore:
-            nonlocal counting
+            nonlocal counted
             backend: DocumentBackend = backend_from_settings(settings, **kwargs)
             if settings.storage == "cosmos":
                 # The local Cosmos-compatible server is one endpoint: no region discovery
@@ -158,16 +158,17 @@ def build(target: str, profile: Path | None) -> web.Application:
                     endpoint_discovery=False,
                     **kwargs,
                 )
-            wrapped = CountingBackend(backend)
-            if counting is None:  # the turns' store (built first), not a pass's
-                counting = wrapped
+            # What the backend does (SQLite creates a card's check-ins in one statement).
+            wrapped = counting(backend)
+            if counted is None:  # the turns' store (built first), not a pass's
+                counted = wrapped
             return OkrStore(wrapped)
 
         app_module.store_from_settings = counted_store  # type: ignore[attr-defined]
         application = app_module.build_app(settings)
         # As `python app.py` serves it (app.main).
         application.on_startup.append(app_module.freeze_start_up_objects)
-        instruments = Instruments(profile, counting)
+        instruments = Instruments(profile, counted)
     application[INSTRUMENTS_KEY] = instruments
     application.router.add_post("/probe/start", _start)
     application.router.add_post("/probe/stop", _stop)
