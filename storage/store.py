@@ -510,8 +510,9 @@ class OkrStore:
         returns what the first submission stored), but the check-ins are created
         together: in one statement where the backend can (SQLite); elsewhere one
         by one, and the ones this call created are deleted again if a later one
-        fails. Only then does each key result mirror its newest check-in; if
-        that fails, calling again with the same check-ins completes it.
+        fails. Only then does each key result mirror its newest check-in (all
+        the key results at once); if that fails, calling again with the same
+        check-ins completes it.
 
         ``key_results`` the caller has just read are used instead of reading
         them again (a stale one only costs the mirror a retry). Nothing else is
@@ -543,10 +544,26 @@ class OkrStore:
             # Some were there already: what stays is what was stored first.
             earlier = await asyncio.gather(*(self._get(CHECKIN, tenant_id, c.id) for c in checkins))
             stored = [e or c for c, e in zip(checkins, earlier, strict=True)]
+        # Each key result at once (one commit for all on SQLite), its own in order.
+        by_key_result: dict[str, list[tuple[KeyResult, CheckIn]]] = {}
         for key_result, checkin in zip(found, stored, strict=True):
             assert key_result is not None  # checked above
-            await self._mirror_latest(key_result, checkin)
+            by_key_result.setdefault(key_result.id, []).append((key_result, checkin))
+        failed = [
+            outcome
+            for outcome in await asyncio.gather(
+                *(self._mirror_in_order(pairs) for pairs in by_key_result.values()),
+                return_exceptions=True,
+            )
+            if isinstance(outcome, BaseException)
+        ]
+        if failed:
+            raise failed[0]
         return stored
+
+    async def _mirror_in_order(self, pairs: Sequence[tuple[KeyResult, CheckIn]]) -> None:
+        for key_result, checkin in pairs:
+            await self._mirror_latest(key_result, checkin)
 
     async def _create_together(self, tenant_id: str, checkins: Sequence[CheckIn]) -> bool:
         """Create the check-ins not stored yet, together; True if this call created all."""

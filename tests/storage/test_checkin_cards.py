@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -107,3 +108,59 @@ async def test_a_card_with_its_key_results_in_hand_reads_nothing_more(store: Okr
     await OkrStore(counting).record_checkins(A, card, [k for k in key_results if k])
     assert counting.counts.point_reads == 0 and counting.counts.queries == 0
     assert counting.counts.writes == 4  # two check-ins, two key results mirrored
+
+
+class _SlowReplaces:
+    """The store's backend, counting the replaces in flight at once; one key result's fails."""
+
+    def __init__(self, inner: Any, failing_id: str | None = None) -> None:
+        self._inner = inner
+        self._failing_id = failing_id
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def replace(
+        self, partition: str, kind: str, id: str, body: dict[str, Any], etag: str
+    ) -> str:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(0.01)
+            if id == self._failing_id:
+                raise StoreUnavailableError("storage went away mid-card")
+            etag = await self._inner.replace(partition, kind, id, body, etag)
+            return etag
+        finally:
+            self.in_flight -= 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+async def test_a_cards_key_results_are_updated_at_once_and_a_failed_one_on_the_next_press(
+    store: OkrStore,
+) -> None:
+    await _two_key_results(store)
+    await store.save_key_result(samples.key_result(A, "kr-3"))
+    card = [
+        samples.checkin(A, f"card|kr-{n}", value=f"1{n}000000", kr_id=f"kr-{n}") for n in (1, 2, 3)
+    ]
+    slow = _SlowReplaces(store.backend, failing_id="kr-2")
+
+    with pytest.raises(StoreUnavailableError):
+        await OkrStore(slow).record_checkins(A, card)
+
+    assert slow.most_in_flight == 3
+    currents = {k: (await store.get_key_result(A, k)) for k in ("kr-1", "kr-2", "kr-3")}
+    assert {k: kr.current if kr else None for k, kr in currents.items()} == {
+        "kr-1": 11_000_000,
+        "kr-2": samples.key_result(A, "kr-2").current,
+        "kr-3": 13_000_000,
+    }
+    # Pressing Send again completes the card: each key result shows its own check-in.
+    stored = await store.record_checkins(A, card)
+    assert [c.value for c in stored] == [11_000_000, 12_000_000, 13_000_000]
+    for n in (1, 2, 3):
+        kr = await store.get_key_result(A, f"kr-{n}")
+        assert kr is not None and kr.current == n * 1_000_000 + 10_000_000
+        assert kr.last_checkin_id == f"card|kr-{n}"
