@@ -90,6 +90,8 @@ _INDEXED_FIELDS = (
 
 
 def _json_path(field: str) -> str:
+    if field == "id":
+        return "id"  # the primary key's column: the body's id is always the document's
     return f"json_extract(body, '$.{_checked_field(field)}')"
 
 

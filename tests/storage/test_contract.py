@@ -326,6 +326,29 @@ async def test_member_lookups(store: OkrStore) -> None:
     assert await store.find_member_by_email(A, "nobody@contoso.example") is None
 
 
+async def test_people_are_read_by_id_in_one_query_per_hundred(
+    backend_factory: BackendFactory,
+) -> None:
+    counting = CountingBackend(backend_factory())
+    async with OkrStore(counting) as store:
+        for n in range(105):
+            await store.save_member(samples.member(A, f"29:m{n:03}"))
+        await store.save_member(samples.member(B, "29:m001"))  # another tenant's
+        counting.reset()
+        wanted = [f"29:m{n:03}" for n in (104, 3, 3, 1)] + ["29:nobody"]
+        found = await store.get_members(A, wanted)
+        assert [(m.tenant_id, m.id) for m in found] == [
+            (A, "29:m001"),
+            (A, "29:m003"),
+            (A, "29:m104"),
+        ]
+        many = await store.get_members(A, [f"29:m{n:03}" for n in range(105)])
+        assert [m.id for m in many] == [f"29:m{n:03}" for n in range(105)]
+        counts = counting.reset()
+        assert (counts.queries, counts.point_reads) == (3, 0)  # 1, then 100 + 5
+        assert await store.get_members(A, []) == []
+
+
 async def test_a_teams_people_are_listed_by_name_up_to_a_limit(store: OkrStore) -> None:
     def person(member_id: str, name: str, *team_ids: str) -> Any:
         return dataclasses.replace(samples.member(A, member_id), name=name, team_ids=team_ids)
