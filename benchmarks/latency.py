@@ -436,6 +436,8 @@ class Phase:
     lag_p99_ms: float
     store: dict[str, Any] | None = None
     replies_naming_objective: int | None = None
+    callback_max_ms: float = 0.0  # the longest single callback: a stall, not queueing
+    callbacks_over_50ms: int = 0
 
     def pct(self, p: float) -> float:
         return percentile(self.latencies_ms, p)
@@ -543,6 +545,8 @@ class Bench:
                 latencies, failed, 1000 * cpu / count, probe["lag_max_ms"], probe["lag_p99_ms"]
             )
             phase.store = probe.get("store")
+            phase.callback_max_ms = probe.get("callback_max_ms", 0.0)
+            phase.callbacks_over_50ms = probe.get("callbacks_over_50ms", 0)
             return phase
         answers = await self._replies(sent)
         # A lost reply or an apology (the turn failed) is a failed request, not a time.
@@ -554,6 +558,8 @@ class Bench:
             latencies, failed, 1000 * cpu / count, probe["lag_max_ms"], probe["lag_p99_ms"]
         )
         phase.store = probe.get("store")
+        phase.callback_max_ms = probe.get("callback_max_ms", 0.0)
+        phase.callbacks_over_50ms = probe.get("callbacks_over_50ms", 0)
         if target == "app" and measure == MY_OKRS:
             phase.replies_naming_objective = await self._naming_objective()
         return phase
@@ -660,6 +666,8 @@ class Measure:
     cpu_ms_per_request: float = 0.0
     lag_max_ms: float = 0.0
     lag_p99_ms: float = 0.0
+    callback_max_ms: float = 0.0  # the worst over rounds, not the median
+    callbacks_over_50ms: int = 0  # summed over rounds
     rounds: list[dict[str, float]] = field(default_factory=list)
     store_per_key_result: dict[str, float] | None = None
     replies_naming_objective: int | None = None
@@ -700,6 +708,8 @@ def _summarise(name: str, target: str, baseline: str, phases: list[Phase]) -> Me
         measure.rounds.append(figures)
     for key in ("p50_ms", "p95_ms", "p99_ms", "cpu_ms_per_request", "lag_max_ms", "lag_p99_ms"):
         setattr(measure, key, statistics.median(r[key] for r in measure.rounds))
+    measure.callback_max_ms = max((p.callback_max_ms for p in phases), default=0.0)
+    measure.callbacks_over_50ms = sum(p.callbacks_over_50ms for p in phases)
     named = [p.replies_naming_objective for p in phases if p.replies_naming_objective is not None]
     if named:
         measure.replies_naming_objective = min(named)
@@ -801,9 +811,9 @@ def table(configs: Sequence[Config]) -> str:
     head = (
         "| backend | members | measure | p50 ms | p95 ms | p99 ms | echo p50 | echo p95 "
         "| echo p99 | ×echo p50 | ×echo p95 | ×echo p99 | CPU ms/request | ×echo CPU "
-        "| loop lag max / p99 ms | failed |"
+        "| loop lag max / p99 ms | longest callback ms (over 50 ms) | failed |"
     )
-    rows = [head, "|" + "---|" * 16]
+    rows = [head, "|" + "---|" * 17]
     configs = [c for c in configs if "app submit" in c.measures]
     for c in configs:
         for name, m in c.measures.items():
@@ -817,7 +827,8 @@ def table(configs: Sequence[Config]) -> str:
                 f"| {c.ratio(name, 'p50_ms'):.1f} | {c.ratio(name, 'p95_ms'):.1f} "
                 f"| {c.ratio(name, 'p99_ms'):.1f} | {m.cpu_ms_per_request:.1f} "
                 f"| {c.ratio(name, 'cpu_ms_per_request'):.1f} "
-                f"| {m.lag_max_ms:.0f} / {m.lag_p99_ms:.0f} | {m.failed} |"
+                f"| {m.lag_max_ms:.0f} / {m.lag_p99_ms:.0f} "
+                f"| {m.callback_max_ms:.1f} ({m.callbacks_over_50ms}) | {m.failed} |"
             )
         for name in ("echo submit", "echo message"):
             m = c.measures[name]
@@ -825,7 +836,7 @@ def table(configs: Sequence[Config]) -> str:
                 f"| {c.backend} | {c.members:,} | *echo {name.removeprefix('echo ')}* "
                 f"| {m.p50_ms:.0f} | {m.p95_ms:.0f} | {m.p99_ms:.0f} | | | | | | "
                 f"| {m.cpu_ms_per_request:.1f} | | {m.lag_max_ms:.0f} / {m.lag_p99_ms:.0f} "
-                f"| {m.failed} |"
+                f"| {m.callback_max_ms:.1f} ({m.callbacks_over_50ms}) | {m.failed} |"
             )
     rows += [
         "",

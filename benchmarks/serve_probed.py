@@ -12,13 +12,17 @@ Instruments, on two extra routes:
 * an **event-loop lag probe**: a task sleeps 10 ms again and again and records
   how late it wakes; a late wake-up is a stall every request waiting on the
   loop shared;
+* the **longest single callback** the loop ran (a task's step, an I/O
+  callback), and how many took over 50 ms: a stall, where the lag under a
+  saturating load is mostly queueing;
 * for the app, the **store's document operations** (point reads, queries,
   writes; :class:`storage.counting.CountingBackend` around the backend);
 * with ``--profile PATH``, **cProfile** of the whole process while measuring.
 
 ``POST /probe/start`` (body ``{"profile": bool}``) forgets what was recorded
 and starts; ``POST /probe/stop`` answers the figures since the start
-(``lag_max_ms``, ``lag_p99_ms``, ``wakeups``, ``store``) and writes the profile
+(``lag_max_ms``, ``lag_p99_ms``, ``wakeups``, ``callback_max_ms``,
+``callbacks_over_50ms``, ``store``) and writes the profile
 if one was running. Serves until SIGTERM or SIGINT.
 """
 
@@ -32,6 +36,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,17 +79,54 @@ class LagProbe:
         return {"lag_max_ms": 1000 * lags[-1], "lag_p99_ms": 1000 * p99, "wakeups": len(lags)}
 
 
+class CallbackTimer:
+    """The longest single callback the event loop ran: a stall, told apart from queueing.
+
+    Under a saturating load the lag probe waits behind every request queued
+    before it; this times each callback (a task's step, an I/O callback)
+    around ``asyncio.events.Handle._run``, so one long block shows as itself.
+    """
+
+    def __init__(self) -> None:
+        self.longest_s = 0.0
+        self.over_50ms = 0
+
+    def install(self) -> None:
+        """Time every callback from now on (this process's loops)."""
+        original = asyncio.events.Handle._run
+        timer = self
+
+        def timed(handle: asyncio.events.Handle) -> None:
+            start = time.perf_counter()
+            try:
+                original(handle)
+            finally:
+                took = time.perf_counter() - start
+                if took > timer.longest_s:
+                    timer.longest_s = took
+                if took > 0.050:
+                    timer.over_50ms += 1
+
+        asyncio.events.Handle._run = timed  # type: ignore[method-assign,assignment]
+
+    def reset(self) -> None:
+        self.longest_s, self.over_50ms = 0.0, 0
+
+
 class Instruments:
     """The probe, the optional store counter and the optional profiler of one process."""
 
     def __init__(self, profile: Path | None, counting: Any = None) -> None:
         self.probe = LagProbe()
+        self.callbacks = CallbackTimer()
+        self.callbacks.install()
         self.profile_path = profile
         self.profiler: cProfile.Profile | None = None
         self.counting = counting  # a CountingBackend, for the app
 
     def start(self, profile: bool) -> None:
         self.probe.lags.clear()
+        self.callbacks.reset()
         if self.counting is not None:
             self.counting.reset()
         if profile and self.profile_path is not None:
@@ -97,6 +139,8 @@ class Instruments:
             self.profiler.dump_stats(self.profile_path)
             self.profiler = None
         figures: dict[str, Any] = dict(self.probe.figures())
+        figures["callback_max_ms"] = 1000 * self.callbacks.longest_s
+        figures["callbacks_over_50ms"] = self.callbacks.over_50ms
         if self.counting is not None:
             counts = self.counting.counts
             figures["store"] = {

@@ -84,6 +84,9 @@ def test_a_tiny_sqlite_run_records_every_checkin_and_answers_every_command(
     per_key_result = measures["app submit"]["store_per_key_result"]
     assert per_key_result["writes"] >= 1 and per_key_result["point_reads"] >= 1
     assert config["memory"]["app"]["peak_mib"] >= config["memory"]["app"]["idle_mib"] > 0
+    # Every request ran callbacks on the loop: the stall timer saw them.
+    assert measures["app submit"]["callback_max_ms"] > 0
+    assert measures["echo submit"]["callback_max_ms"] > 0
 
     # Each submitted card recorded one check-in per key result: the warm-up's and the rounds'.
     checkins, kr = asyncio.run(_stored(tmp_path / "sqlite-20" / "okr.sqlite3"))
