@@ -644,13 +644,21 @@ def time_zone_choices(current: str, now: datetime) -> list[tuple[str, str]]:
     if current in _known_zones():
         names.add(current)
     moment = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    offsets = {name: _offset_minutes(moment, _zone_info(name)) for name in names}
+    ordered = sorted(names, key=lambda name: (offsets[name], name))
+    return [(_zone_title(name, offsets[name]), name) for name in ordered]
 
-    def offset_minutes(name: str) -> int:
-        offset = moment.astimezone(ZoneInfo(name)).utcoffset()
-        return int(offset.total_seconds() // 60) if offset is not None else 0
 
-    ordered = sorted(names, key=lambda name: (offset_minutes(name), name))
-    return [(_zone_title(name, offset_minutes(name)), name) for name in ordered]
+@cache
+def _zone_info(name: str) -> ZoneInfo:
+    # ZoneInfo's own cache keeps only the 8 most recent zones strongly, so the list's
+    # 36 would be read from disk again on every card.
+    return ZoneInfo(name)
+
+
+def _offset_minutes(moment: datetime, zone: ZoneInfo) -> int:
+    offset = moment.astimezone(zone).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0
 
 
 def describe_next_checkin(lang: Language, moment: datetime, zone: ZoneInfo) -> str:
