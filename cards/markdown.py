@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _ZWSP = "\u200b"
 # "_" inside a word is never emphasis in CommonMark: "snake_case" stays as typed.
@@ -38,6 +39,9 @@ class Markdown(str):
     __slots__ = ()
 
 
+# A card names the same people, periods and titles again and again (a list of 25
+# objectives escapes ~200 strings), and four regular expressions per string add up.
+@lru_cache(maxsize=8192)
 def plain(text: str) -> Markdown:
     """``text`` escaped so that Teams shows it exactly as typed."""
     escaped = _PUNCTUATION.sub(r"\\\1", text)

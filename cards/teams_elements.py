@@ -10,6 +10,7 @@ fails when the card is built, not in someone's chat.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
 from microsoft_teams.cards import Badge, ProgressBar, TextBlock
@@ -48,6 +49,14 @@ def pace_badge(lang: Language, pace: PaceStatus) -> Element:
 
 
 def _badge(word: str, color: _Color) -> Element:
+    # A fresh copy each time (a card is a caller's to change); the typed model is
+    # built and dumped once per word and colour, which is most of a badge's cost.
+    built = _built_badge(word, color)
+    return {**built, "fallback": dict(built["fallback"])}
+
+
+@cache
+def _built_badge(word: str, color: _Color) -> Element:
     fallback = TextBlock(text=word, color=color, weight="Bolder", size="Small", wrap=True)
     badge = Badge(text=word, style=color, appearance="Tint", size="Medium", fallback=fallback)
     return badge.model_dump(exclude_none=True)
