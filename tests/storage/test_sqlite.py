@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import storage.sqlite as sqlite_module
-from storage.backend import Match
+from storage.backend import Contains, Match
 from storage.errors import AlreadyExistsError, StoreError
 from storage.sqlite import MIGRATIONS, SqliteBackend, _new_etag, query_sql
 from storage.store import OkrStore
@@ -153,6 +153,8 @@ async def test_a_bulk_create_gets_time_in_proportion_to_its_size(tmp_path: Path)
             "documents_checkin_history",
         ),
         ("digest_snapshot", {"team_id": "t"}, "slot", "documents_team_slot"),
+        ("member", {"team_ids": Contains("t")}, "name", "documents_name"),
+        ("member", {}, "name", "documents_name"),
     ],
 )
 async def test_a_query_by_an_indexed_field_searches_its_index_not_every_document_of_the_kind(
