@@ -353,10 +353,12 @@ def objective_list_card(
     empty_key: str,
     *,
     back_here: Origin | None = None,
+    more: Element | None = None,
 ) -> Element:
     """A list of objectives with progress; each opens its objective card.
 
-    With ``back_here`` (this list, for one person), the objective card opened has Back to it.
+    With ``back_here`` (this list, for one person), the objective card opened has
+    Back to it; ``more`` (a "Show more" action) ends the list when it goes on.
     """
     opened = back_here.data() if back_here else {}
     body: list[Element] = [heading(title)]
@@ -391,6 +393,8 @@ def objective_list_card(
                 ),
             }
         )
+    if more is not None:
+        body.append({"type": "ActionSet", "separator": True, "actions": [more]})
     return card(body)
 
 

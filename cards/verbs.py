@@ -24,6 +24,7 @@ KPI_SAVE = "okr.kpi.save"
 KPI_EDIT = "okr.kpi.edit"
 TEMPLATE_USE = "okr.template.use"
 GO_BACK = "okr.back"  # a form's Cancel, a card's Back: the card it came from, nothing saved
+TEAM_OKRS_MORE = "okr.team_okrs.more"  # "Show more" under the team's objectives
 
 # Check-ins (issue: scheduled check-ins)
 CHECKIN_SUBMIT = "okr.checkin.submit"
@@ -65,6 +66,7 @@ ALL_VERBS = frozenset(
         KPI_EDIT,
         TEMPLATE_USE,
         GO_BACK,
+        TEAM_OKRS_MORE,
         CHECKIN_SUBMIT,
         CHECKIN_NO_CHANGE,
         CHECKIN_LATER,

@@ -369,6 +369,7 @@ STRINGS: dict[str, str] = {
     ),
     "list.team_okrs.title": "The team's OKRs",
     "list.team_okrs.empty": "This team has no open objectives yet. Type **new** to create one.",
+    "list.show_more": "Show more",
     "okr.values": "{start} → {target} · now {current}",
     "permission.assign_owner": (
         "Only the team's owners can make someone else the owner. Choose yourself, "

@@ -392,6 +392,7 @@ STRINGS: dict[str, str] = {
     ),
     "list.team_okrs.title": "OKR của nhóm",
     "list.team_okrs.empty": "Nhóm chưa có mục tiêu nào đang thực hiện. Gõ **tạo mới** để tạo.",
+    "list.show_more": "Xem thêm",
     "okr.values": "{start} → {target} · hiện tại {current}",
     "permission.assign_owner": (
         "Chỉ chủ sở hữu nhóm mới có thể giao cho người khác phụ trách. Hãy chọn chính bạn, "

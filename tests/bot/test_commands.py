@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import pytest
 
@@ -113,24 +114,25 @@ async def test_a_very_long_message_gets_a_short_answer(
 async def test_lists_and_the_objective_card_read_the_people_they_name_not_the_tenant(
     team_bot: BotClient, connector: Connector, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
-    # A request costs what it shows: the owners' names come from point reads of
-    # those owners, never from the tenant's member list (which grows with it).
+    # A request costs what it shows: the owners' names come from reading those
+    # owners by id, never from the tenant's member list (which grows with it).
     async def whole_tenant(*args: object, **kwargs: object) -> object:
         raise AssertionError("the tenant's member list was read")
 
     monkeypatch.setattr(team_bot.store, "list_members", whole_tenant)
     read: list[str] = []
-    get_member = team_bot.store.get_member
+    get_members = team_bot.store.get_members
 
-    async def point_read(tenant_id: str, member_id: str) -> object:
-        read.append(member_id)
-        return await get_member(tenant_id, member_id)
+    async def by_id(tenant_id: str, member_ids: Iterable[str]) -> object:
+        wanted = list(member_ids)
+        read.extend(wanted)
+        return await get_members(tenant_id, wanted)
 
-    monkeypatch.setattr(team_bot.store, "get_member", point_read)
+    monkeypatch.setattr(team_bot.store, "get_members", by_id)
     await team_bot.post(f.personal_message(command, connector.url, user=f.ALICE))
     # The cards sent, not the whole activity (which names its recipient anyway).
     shown = json.dumps([c.body.get("attachments") for c in connector.sent()], ensure_ascii=False)
     assert f.ALICE.name in shown  # the objective's owner, by name
     if command.startswith("status"):
         assert f.BINH.name in shown  # a key result's owner
-    assert set(read) <= {f.ALICE.id, f.BINH.id}
+    assert f.ALICE.id in read and set(read) <= {f.ALICE.id, f.BINH.id}

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cards import verbs
 from cards.authoring import (
     KeyResultLine,
     ObjectiveSummary,
@@ -37,6 +38,7 @@ from cards.checkin import (
     to_close_card,
 )
 from cards.deliveries import checkin_items
+from cards.elements import execute
 from cards.help import help_card
 from cards.i18n import Language, text
 from cards.initiative_form import initiative_form
@@ -296,6 +298,21 @@ def _objective_list(lang: Language) -> Mapping[str, Any]:
     ]
     return objective_list_card(
         lang, text(lang, "list.my_okrs.title"), summaries, "list.my_okrs.empty"
+    )
+
+
+@card_sample("objective.list.more")
+def _objective_list_more(lang: Language) -> Mapping[str, Any]:
+    # The team's first objectives, with "Show more" under them.
+    view = objective_view(lang)
+    summaries = [
+        ObjectiveSummary(
+            OBJECTIVE, view.progress, len(KEY_RESULTS), view.owner_name, view.expected, view.pace
+        )
+    ] * 3
+    more = execute(text(lang, "list.show_more"), verbs.TEAM_OKRS_MORE, {"shown": 3})
+    return objective_list_card(
+        lang, text(lang, "list.team_okrs.title"), summaries, "list.team_okrs.empty", more=more
     )
 
 
