@@ -13,20 +13,9 @@ from cards import verbs
 from okr.models import Objective, ObjectiveState
 from tests import factories as f
 from tests.bot.test_authoring import actions, card_text, invoke
-from tests.bot.test_checkin import Q4, seed
-from tests.bot.test_install import ROSTER
+from tests.bot.test_checkin import Q4, team_bot  # noqa: F401  (team_bot: fixture)
 from tests.conftest import BotClient
 from tests.connector import Connector
-
-
-@pytest.fixture
-async def team_bot(bot: BotClient, connector: Connector) -> BotClient:
-    """The bot in the Sales team, Alice's seeded objective and no card sent yet."""
-    connector.add_team(f.SALES.id, f.SALES.name, members=ROSTER)
-    await bot.post(f.bot_added_to_team(connector.url))
-    await seed(bot)
-    connector.calls.clear()
-    return bot
 
 
 async def _objectives(bot: BotClient, count: int) -> list[str]:
@@ -55,7 +44,8 @@ async def _stored(bot: BotClient) -> list[Any]:
 
 
 async def test_the_first_page_then_show_more_until_the_list_ends(
-    team_bot: BotClient, connector: Connector
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
 ) -> None:
     titles = await _objectives(team_bot, 13)  # with the seeded one: 14 open objectives
     before = await _stored(team_bot)
@@ -85,7 +75,10 @@ async def test_the_first_page_then_show_more_until_the_list_ends(
     ],
 )
 async def test_a_forged_or_absurd_count_shows_a_sensible_page(
-    team_bot: BotClient, connector: Connector, shown: object, expected: int
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+    shown: object,
+    expected: int,
 ) -> None:
     titles = await _objectives(team_bot, 40)
     before = await _stored(team_bot)
@@ -100,7 +93,10 @@ async def test_a_forged_or_absurd_count_shows_a_sensible_page(
     assert await _stored(team_bot) == before
 
 
-async def test_show_more_in_vietnamese(team_bot: BotClient, connector: Connector) -> None:
+async def test_show_more_in_vietnamese(
+    team_bot: BotClient,  # noqa: F811
+    connector: Connector,
+) -> None:
     await _objectives(team_bot, 12)
     await team_bot.post(f.personal_message("okr của nhóm", connector.url, user=f.BINH))
     [sent] = connector.sent()
