@@ -70,9 +70,25 @@ def progress_element(
     Falls back to the text bar and percentage (``▰▰▰▱▱▱▱▱▱▱ 30%``).
     """
     clamped = max(0.0, min(1.0, fraction))
-    color: Literal["Accent", "Good", "Warning", "Attention"] = (
-        _STATUS_COLORS[status] if status is not None else "Accent"
-    )
-    fallback = TextBlock(text=progress_text(clamped, lang), wrap=True, spacing="None")
-    bar = ProgressBar(value=round(clamped * 100, 1), max=100, color=color, fallback=fallback)
+    color: _BarColor = _STATUS_COLORS[status] if status is not None else "Accent"
+    bar = _validated_bar(color)
+    return {
+        **bar,
+        "value": round(clamped * 100, 1),
+        "fallback": {**bar["fallback"], "text": progress_text(clamped, lang)},
+    }
+
+
+type _BarColor = Literal["Accent", "Good", "Warning", "Attention"]
+
+
+@cache
+def _validated_bar(color: _BarColor) -> Element:
+    """A progress bar of ``color`` built with the models once; the value and text change.
+
+    A bar's value is a number from 0 to 100 and its fallback's text a string,
+    whatever they are: what the models check does not depend on them.
+    """
+    fallback = TextBlock(text="", wrap=True, spacing="None")
+    bar = ProgressBar(value=0.0, max=100, color=color, fallback=fallback)
     return bar.model_dump(exclude_none=True)
