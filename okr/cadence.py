@@ -42,6 +42,7 @@ bad name never raises: time zones come from Teams activities and old settings.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -242,7 +243,14 @@ def current_round_date(settings: TeamSettings, now: datetime, member: Member | N
         ValueError: ``now`` is naive, or as :func:`round_date_on_or_before`.
     """
     _check_aware(now)
-    zone = owner_zone(settings, member)
+    return _current_round_date(settings, now, owner_zone(settings, member))
+
+
+# A request asks the same question several times (a check-in card's answer: for
+# each key result, whether its round is still open, about 45 µs each); a pass
+# asks it once per owner, and owners share settings, zones and the pass's now.
+@functools.lru_cache(maxsize=1024)
+def _current_round_date(settings: TeamSettings, now: datetime, zone: ZoneInfo) -> date:
     # Start one day ahead and step back: a gap-shifted due instant can land on the
     # next local day, and stepping back is exact whatever the zone does.
     candidate = round_date_on_or_before(settings, now.astimezone(zone).date() + _ONE_DAY)
