@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 import sys
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 import storage.sqlite as sqlite_module
-from storage.backend import Contains, Match
+from storage.backend import Contains, Document, Match
 from storage.errors import AlreadyExistsError, StoreError
 from storage.sqlite import MIGRATIONS, SqliteBackend, _new_etag, query_sql
 from storage.store import OkrStore
@@ -233,3 +234,57 @@ def test_etags_never_repeat_in_a_process_nor_in_a_fork_of_it() -> None:
     assert len(set(mine)) == 1000 and len(set(theirs)) == 1000
     assert set(mine).isdisjoint(theirs)
     assert all(len(etag) == 32 and int(etag, 16) >= 0 for etag in mine + theirs)
+
+
+async def test_point_reads_asked_for_together_are_read_in_one_call_each_answer_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "okr.sqlite3"
+    backend = SqliteBackend(path)
+    await backend.open()
+    try:
+        for n in range(3):
+            await backend.create(TENANT, "team", f"t-{n}", {"id": f"t-{n}", "n": n})
+        await backend.upsert(TENANT, "team", "t-2", {"id": "t-2", "unreadable": True})
+
+        class UnreadableJson:  # a body the parser refuses (SQLite's JSON checks let it in)
+            dumps = staticmethod(json.dumps)
+
+            @staticmethod
+            def loads(text: str) -> Any:
+                if '"unreadable"' in text:
+                    raise ValueError("unreadable body")
+                return json.loads(text)
+
+        monkeypatch.setattr(sqlite_module, "json", UnreadableJson)
+        calls: list[int] = []
+        real_run = sqlite_module._Connection.run
+
+        async def counting_run(self: Any, *args: Any, **kwargs: Any) -> Any:
+            calls.append(1)
+            return await real_run(self, *args, **kwargs)
+
+        monkeypatch.setattr(sqlite_module._Connection, "run", counting_run)
+        cancelled = asyncio.ensure_future(backend.read(TENANT, "team", "t-0"))
+        together = asyncio.gather(
+            backend.read(TENANT, "team", "t-0"),
+            backend.read(TENANT, "team", "t-1"),
+            backend.read(TENANT, "team", "missing"),
+            backend.read(TENANT, "team", "t-2"),
+            return_exceptions=True,
+        )
+        await asyncio.sleep(0)
+        cancelled.cancel()
+        first, second, missing, broken = await together
+
+        assert calls == [1]
+        assert cancelled.cancelled()
+        assert isinstance(first, Document) and first.body == {"id": "t-0", "n": 0}
+        assert isinstance(second, Document) and second.body == {"id": "t-1", "n": 1}
+        assert missing is None
+        assert isinstance(broken, ValueError)
+        # One at a time, as before.
+        alone = await backend.read(TENANT, "team", "t-1")
+        assert alone is not None and alone.body == {"id": "t-1", "n": 1}
+    finally:
+        await backend.close()
