@@ -26,3 +26,16 @@ def test_cleaned_text_is_storable_and_cleaning_twice_changes_nothing(text: str) 
     cleaned.encode("utf-8")  # raises on a lone surrogate
     assert clean_text(cleaned) == cleaned
     assert unicodedata.is_normalized("NFC", cleaned)
+
+
+def test_plain_ascii_is_returned_as_it_is_and_ascii_controls_are_still_dropped() -> None:
+    plain = 'https://smba.trafficmanager.net/amer/ 29:1-alice {"verb": "x"}'
+    assert clean_text(plain) is plain
+    assert clean_text("ascii\x00with\x1fcontrols\x7f") == "asciiwithcontrols"
+    assert clean_text("tab\tnew\nline\r") == "tab\tnew\nline\r"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_ascii_text_is_cleaned_as_by_the_full_rules(text: str) -> None:
+    expected = "".join(c for c in text if c in "\t\n\r" or (0x20 <= ord(c) < 0x7F))
+    assert clean_text(text) == expected
