@@ -9,7 +9,6 @@ of the object's own team may change things; everyone may read.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -53,8 +52,8 @@ async def context(
     and its own parents up the chain, enough to refuse an unknown parent or a cycle.
     """
     named = sorted({i for f in owner_fields if (i := card_id(data, f)) is not None})
-    found = await asyncio.gather(*(turn.store.get_member(turn.tenant_id, i) for i in named))
-    member_ids = frozenset(m.id for m in found if m is not None and okr_views.is_teammate(turn, m))
+    found = await turn.store.get_members(turn.tenant_id, named)
+    member_ids = frozenset(m.id for m in found if okr_views.is_teammate(turn, m))
     if not alignment:
         return Context(member_ids=member_ids)
     parents = await _parent_chain(turn, card_id(data, PARENT))

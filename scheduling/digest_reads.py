@@ -29,8 +29,6 @@ from okr.models import Delivery, Member, ObjectiveState, Team
 from scheduling.rounds import asked_in
 from storage.store import OkrStore
 
-_READS_AT_ONCE = 32
-
 
 async def read_team_digest(
     store: OkrStore, team: Team, *, now: datetime, slot: date
@@ -103,23 +101,17 @@ def named_ids(digest: TeamDigest) -> set[str]:
 
 
 async def read_members(store: OkrStore, tenant_id: str, ids: Iterable[str]) -> dict[str, Member]:
-    """The members of ``ids`` by id, each read by id, at once; unknown ids left out."""
+    """The members of ``ids`` by id (one query per hundred); unknown ids left out."""
     return await _members(store, tenant_id, ids, {})
 
 
 async def _members(
     store: OkrStore, tenant_id: str, wanted: Iterable[str], known: dict[str, Member]
 ) -> dict[str, Member]:
-    """``known`` and the members of ``wanted`` it lacks (read by id, a few dozen at a time);
+    """``known`` and the members of ``wanted`` it lacks (one query per hundred ids);
     ids the store does not know are left out."""
-    missing = sorted(set(wanted) - known.keys())
-    read: list[Member | None] = []
-    # A few dozen at once: thousands at once finish together, and handling all
-    # their results in one turn of the event loop held it for over 100 ms.
-    for start in range(0, len(missing), _READS_AT_ONCE):
-        chunk = missing[start : start + _READS_AT_ONCE]
-        read += await asyncio.gather(*(store.get_member(tenant_id, i) for i in chunk))
-    return {**known, **{m.id: m for m in read if m is not None}}
+    missing = set(wanted) - known.keys()
+    return {**known, **{m.id: m for m in await store.get_members(tenant_id, missing)}}
 
 
 async def _nothing() -> list[Delivery]:

@@ -678,11 +678,7 @@ class DeliveryEngine:
     def _report_work(self, team: Team, report: PeriodReport) -> Work:
         async def build() -> Composed:
             owners = {o.owner_id for o in report.objectives if o.owner_id}
-            members = {
-                m.id: m
-                for owner in sorted(owners)
-                if (m := await self._store.get_member(team.tenant_id, owner)) is not None
-            }
+            members = {m.id: m for m in await self._store.get_members(team.tenant_id, owners)}
             return self._composer.period_report(await self._speaking(team), report, members)
 
         round_id = report_round_id(team.id, report.period)

@@ -71,10 +71,8 @@ class SummaryRefresh:
         objectives = await store.list_objectives(tenant_id, team_id=team.id)
         key_results = await active_key_results(store, tenant_id, objectives)
         people = {kr.owner_id for kr in key_results if kr.owner_id} | {d.member_id for d in sent}
-        found = await asyncio.gather(*(store.get_member(tenant_id, p) for p in sorted(people)))
-        snapshot = team_snapshot(
-            team, tuple(m for m in found if m is not None), objectives, key_results
-        )
+        found = await store.get_members(tenant_id, people)
+        snapshot = team_snapshot(team, tuple(found), objectives, key_results)
         summary = round_summary(snapshot, round_date)
         if summary is None:
             return 0
