@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from microsoft_agents.activity import Activity
 
 from bot.features import Features, Replies, Turn
 from bot.hosting import service_url_validator
@@ -344,3 +345,24 @@ async def test_a_failing_card_action_answers_the_invoke_with_an_apology(
     assert body["type"] == "application/vnd.microsoft.activity.message"
     assert body["value"].startswith("Sorry")
     assert connector.sent() == []
+
+
+async def test_an_incoming_activity_is_validated_once_through_the_endpoint(
+    bot: BotClient, connector: Connector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The gate reads the body into an Activity; the SDK's adapter runs the turn
+    # on that one (bot.hosting.GatedAdapter) instead of validating the body again.
+    validated: list[Any] = []
+    original = Activity.model_validate
+
+    def counting(obj: Any, *args: Any, **kwargs: Any) -> Activity:
+        if isinstance(obj, dict) and obj.get("text") == "help":
+            validated.append(obj)
+        return original(obj, *args, **kwargs)
+
+    monkeypatch.setattr(Activity, "model_validate", counting)
+    response = await bot.post(f.personal_message("help", connector.url))
+
+    assert response.status == 202
+    assert "What I can do" in str(connector.sent()[0].body)
+    assert len(validated) == 1
