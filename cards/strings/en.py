@@ -346,6 +346,7 @@ STRINGS: dict[str, str] = {
     "action.check_in": "Check in",
     "action.activate": "Activate",
     "action.back": "Back",
+    "action.open_in_tab": "Open in tab",
     "action.open": "Open",
     # --- Browsing and authoring replies (bot/authoring.py, bot/browsing.py) ---------
     "card.objective.fallback": "An objective and its key results",

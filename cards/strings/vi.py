@@ -367,6 +367,7 @@ STRINGS: dict[str, str] = {
     "action.check_in": "Cập nhật tiến độ",
     "action.activate": "Bắt đầu thực hiện",
     "action.back": "Quay lại",
+    "action.open_in_tab": "Mở trong tab",
     "action.open": "Mở",
     # --- Browsing and authoring replies (bot/authoring.py, bot/browsing.py) ---------
     "card.objective.fallback": "Một mục tiêu và các kết quả chính của nó",
