@@ -3,7 +3,8 @@
 - ``import FILE.csv --tenant ID --team ID [--dry-run]`` / ``export --tenant ID [--out FILE]``
 - ``run checkins|reminders|digests [--now ISO-8601] [--tenant ID]``: one pass, then exit
   (when it sends nothing, it says when each team's next round, or digest, is)
-- ``package [--app-id GUID] [--out build/okr-checkins.zip] [--domain HOST ...]``: the Teams app zip
+- ``package [--app-id GUID] [--out FILE.zip] [--domain HOST ...] [--tab-app-id GUID]``: the
+  Teams app zip; the tab is in it only with a ``--domain`` (the first is where it is served)
 
 Each exits non-zero on failure with a message a person can act on, never a
 traceback for something the operator can cause. Tenant ids are GUIDs and are
@@ -71,7 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pkg.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default: {DEFAULT_OUT}")
     pkg.add_argument(
-        "--domain", action="append", default=[], help="a valid domain of the app (repeatable)"
+        "--domain",
+        action="append",
+        default=[],
+        help="a valid domain of the app (repeatable); the first is the host name the tab is "
+        "served from (TAB_DOMAIN): without one the package has no tab",
+    )
+    pkg.add_argument(
+        "--tab-app-id",
+        help="the Microsoft Entra app registration the tab signs in to (default: --app-id); "
+        "a bot signed in as a managed identity needs its own (docs/deploy.md)",
     )
     return parser
 
@@ -110,13 +120,29 @@ def run_package(argv: list[str], app_id: str | None) -> int:
 
 def _package(args: argparse.Namespace, configured: Settings | str | None) -> int:
     try:
-        path = build_package(args.app_id or configured, args.out, valid_domains=tuple(args.domain))
+        path = build_package(
+            args.app_id or configured,
+            args.out,
+            valid_domains=tuple(args.domain),
+            tab_app_id=args.tab_app_id,
+        )
     except PackageError as exc:
         raise CommandError(f"cannot build the package: {exc}", 2) from None
     except OSError as exc:
         raise CommandError(f"cannot write {args.out}: {exc.strerror or exc}", 2) from None
     print(f"built {path}")
+    if args.domain:
+        print(f"the tab is served from https://{args.domain[0]}/tab/")
+    else:
+        print(NO_TAB_LINE)
     return 0
+
+
+# Said after a package built without --domain: it is a whole bot, but not the tab.
+NO_TAB_LINE = (
+    "no --domain: the package has the bot only, without the tab; "
+    "to add it, build again with --domain <the app's host name> (docs/tab.md)"
+)
 
 
 # One storage call of import or export may read or write a whole tenant (100,000

@@ -9,6 +9,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cli.main import NO_TAB_LINE
 from okr.models import Objective, ObjectiveState, Team, TeamSettings
 from okr.periods import Period
 from storage.sqlite import SqliteBackend
@@ -73,7 +74,7 @@ def test_package_needs_only_the_app_id(tmp_path: Path) -> None:
     )
 
     assert built.returncode == 0, built.stderr
-    assert built.stdout == f"built {out}\n"
+    assert built.stdout == f"built {out}\n{NO_TAB_LINE}\n"
     with zipfile.ZipFile(out) as archive:
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["id"] == app_id and manifest["bots"][0]["botId"] == app_id
@@ -96,6 +97,46 @@ def test_package_builds_where_the_app_itself_would_refuse_to_start(tmp_path: Pat
         assert json.loads(archive.read("manifest.json"))["id"] == app_id
     serving = app(tmp_path / "unused.sqlite3", "export", "--tenant", TENANT, env=configured)
     assert serving.returncode == 2 and "configuration error" in serving.stderr
+
+
+def test_package_with_a_domain_has_the_tab_and_says_where_it_is_served(tmp_path: Path) -> None:
+    app_id = "7b0f3f6e-2a4b-4c59-9b8e-3f1d2c4a5b6c"
+    out = tmp_path / "okr-checkins.zip"
+    built = app(
+        tmp_path / "unused.sqlite3",
+        "package",
+        "--app-id",
+        app_id,
+        "--out",
+        str(out),
+        "--domain",
+        "okr.contoso.com",
+    )
+    assert built.returncode == 0, built.stderr
+    assert built.stdout == f"built {out}\nthe tab is served from https://okr.contoso.com/tab/\n"
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["staticTabs"][1]["contentUrl"] == (
+        "https://okr.contoso.com/tab/index.html?view=my"
+    )
+    assert manifest["webApplicationInfo"]["resource"] == f"api://okr.contoso.com/{app_id}"
+
+
+def test_package_with_a_wildcard_tab_domain_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "okr-checkins.zip"
+    result = app(
+        tmp_path / "x.sqlite3",
+        "package",
+        "--app-id",
+        "7b0f3f6e-2a4b-4c59-9b8e-3f1d2c4a5b6c",
+        "--out",
+        str(out),
+        "--domain",
+        "*.contoso.com",
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "the first domain, '*.contoso.com', is where the tab is served" in result.stderr
+    assert not out.exists()
 
 
 def test_package_with_a_wrong_app_id_says_so(tmp_path: Path) -> None:

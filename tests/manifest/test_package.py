@@ -11,13 +11,23 @@ from typing import Any
 import pytest
 
 from cards.strings import en, vi
-from cli.package import MANIFEST_DIR, PackageError, app_version, build_package, packaged_files
+from cards.tab_links import CHAT_ENTITY_ID, PERSONAL_TAB_ENTITY_ID
+from cli.package import (
+    MANIFEST_DIR,
+    TAB_PARTS,
+    PackageError,
+    app_version,
+    build_package,
+    packaged_files,
+)
 from manifest import make_icons
 from settings import AUTH_TYPE, CLIENT_ID, TENANT_ID, Settings
 from tests.node_tools import NODE_MODULES, node_json
 from tests.png import png_size, read_png
 
 APP_ID = "7b0f3f6e-2a4b-4c59-9b8e-3f1d2c4a5b6c"
+DOMAIN = "okr.contoso.com"
+DOCS = Path(__file__).parents[2] / "docs"
 VALIDATE = Path(__file__).with_name("validate.js")
 SCHEMAS = NODE_MODULES / "@microsoft" / "app-manifest" / "build" / "json-schemas" / "teams"
 # Teams shows at most 10 commands per scope (schemas from v1.24 on allow 12).
@@ -33,8 +43,18 @@ CATALOGS = {"en": en.STRINGS, "vi": vi.STRINGS}
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The package built for APP_ID, unpacked: the folder holding its files."""
-    folder = tmp_path_factory.mktemp("package")
-    zip_path = build_package(APP_ID, folder / "okr-checkins.zip")
+    return unpacked(tmp_path_factory.mktemp("package"))
+
+
+@pytest.fixture(scope="module")
+def tab_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package built for APP_ID with the tab served from DOMAIN, unpacked."""
+    return unpacked(tmp_path_factory.mktemp("tab_package"), valid_domains=(DOMAIN,))
+
+
+def unpacked(folder: Path, **options: Any) -> Path:
+    """The package built for APP_ID with ``options``, unpacked in ``folder``."""
+    zip_path = build_package(APP_ID, folder / "okr-checkins.zip", **options)
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(folder / "unpacked")
     return folder / "unpacked"
@@ -130,7 +150,11 @@ def test_the_same_inputs_build_the_same_bytes(tmp_path: Path):
 # --- Microsoft's schemas -------------------------------------------------------------------
 
 
-def test_built_manifest_and_localization_files_pass_microsofts_schemas(package: Path):
+@pytest.mark.parametrize("built", ["package", "tab_package"])
+def test_built_manifest_and_localization_files_pass_microsofts_schemas(
+    built: str, request: pytest.FixtureRequest
+):
+    package: Path = request.getfixturevalue(built)
     manifest = load(package / "manifest.json")
     localizations = [name for name in packaged_files(manifest) if name.endswith(".json")]
     assert localizations == ["en.json", "vi.json"]
@@ -270,8 +294,127 @@ def test_english_localization_file_repeats_the_manifest_defaults(package: Path):
     }
 
 
-def test_vietnamese_localization_translates_every_string(package: Path):
-    english, vietnamese = load(package / "en.json"), load(package / "vi.json")
+def test_vietnamese_localization_translates_every_string(tab_package: Path):
+    english, vietnamese = load(tab_package / "en.json"), load(tab_package / "vi.json")
     assert set(vietnamese) == set(english)
     same = {k for k in english if k != "$schema" and english[k] == vietnamese[k]}
     assert same <= {"name.short"}, f"untranslated: {sorted(same)}"
+
+
+# --- The tab (docs/tab.md) -------------------------------------------------------------------
+
+
+def test_with_a_domain_the_personal_tab_comes_after_the_bots_chat(tab_package: Path):
+    manifest = load(tab_package / "manifest.json")
+    # Teams' reserved "conversations" entity keeps the bot's chat first: the personal
+    # app opens on the chat, where check-ins arrive, with "My OKRs" beside it.
+    assert manifest["staticTabs"] == [
+        {"entityId": CHAT_ENTITY_ID, "scopes": ["personal"]},
+        {
+            "entityId": PERSONAL_TAB_ENTITY_ID,
+            "name": "My OKRs",
+            "contentUrl": f"https://{DOMAIN}/tab/index.html?view=my",
+            "scopes": ["personal"],
+        },
+    ]
+    assert (CHAT_ENTITY_ID, PERSONAL_TAB_ENTITY_ID) == ("conversations", "my-okrs")
+
+
+def test_with_a_domain_the_team_tab_is_configured_in_channels_and_group_chats(tab_package: Path):
+    assert load(tab_package / "manifest.json")["configurableTabs"] == [
+        {
+            "id": "team-okrs",
+            "configurationUrl": f"https://{DOMAIN}/tab/config.html",
+            "canUpdateConfiguration": True,
+            "scopes": ["team", "groupChat"],
+        }
+    ]
+
+
+def test_with_a_domain_single_sign_on_asks_for_the_apps_own_api(tab_package: Path):
+    manifest = load(tab_package / "manifest.json")
+    assert manifest["webApplicationInfo"] == {
+        "id": APP_ID,
+        "resource": f"api://{DOMAIN}/{APP_ID}",
+    }
+    assert manifest["validDomains"] == [DOMAIN]
+    assert "{{" not in (tab_package / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_the_tab_urls_are_the_ones_docs_tab_md_promises(tab_package: Path):
+    contract = (DOCS / "tab.md").read_text(encoding="utf-8")
+    manifest = load(tab_package / "manifest.json")
+    (personal,) = [t for t in manifest["staticTabs"] if "contentUrl" in t]
+    assert "/tab/index.html" in contract and "`view=my`" in contract
+    assert personal["contentUrl"].endswith("/tab/index.html?view=my")
+    assert "`/tab/config.html`" in contract
+    assert f"`{PERSONAL_TAB_ENTITY_ID}`" in contract
+    assert "`api://{TAB_DOMAIN}/{client id}`" in contract
+
+
+def test_the_tab_signs_in_to_another_app_registration_when_told(tmp_path: Path):
+    other = "0f6a5c1e-9d43-4b7a-8e21-5c6d7e8f9a0b"
+    zip_path = build_package(
+        APP_ID, tmp_path / "a.zip", valid_domains=(DOMAIN,), tab_app_id=other.upper()
+    )
+    with zipfile.ZipFile(zip_path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["webApplicationInfo"] == {"id": other, "resource": f"api://{DOMAIN}/{other}"}
+    assert manifest["id"] == manifest["bots"][0]["botId"] == APP_ID
+
+
+@pytest.mark.parametrize(
+    "tab_app_id", ["", "not-a-guid", "28:0f6a5c1e-9d43-4b7a-8e21-5c6d7e8f9a0b"]
+)
+def test_a_malformed_tab_app_id_is_refused(tmp_path: Path, tab_app_id: str):
+    with pytest.raises(PackageError, match=r"the tab app id .* is not a GUID"):
+        build_package(APP_ID, tmp_path / "a.zip", valid_domains=(DOMAIN,), tab_app_id=tab_app_id)
+    assert not (tmp_path / "a.zip").exists()
+
+
+def test_the_tabs_domain_cannot_be_a_wildcard(tmp_path: Path):
+    with pytest.raises(PackageError, match="where the tab is served"):
+        build_package(APP_ID, tmp_path / "a.zip", valid_domains=("*.contoso.com", DOMAIN))
+    # A wildcard after the tab's own host name is a valid domain like any other.
+    zip_path = build_package(APP_ID, tmp_path / "b.zip", valid_domains=(DOMAIN, "*.contoso.com"))
+    with zipfile.ZipFile(zip_path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["validDomains"] == [DOMAIN, "*.contoso.com"]
+    assert manifest["webApplicationInfo"]["resource"] == f"api://{DOMAIN}/{APP_ID}"
+
+
+def test_without_a_domain_the_package_is_the_bot_alone(package: Path, tab_package: Path):
+    manifest, with_tab = load(package / "manifest.json"), load(tab_package / "manifest.json")
+    assert all(part not in manifest for part in TAB_PARTS)
+    assert all(part in with_tab for part in TAB_PARTS)
+    assert manifest["validDomains"] == []
+    # Everything else is the same package.
+    assert {k: v for k, v in with_tab.items() if k not in TAB_PARTS} == manifest | {
+        "validDomains": [DOMAIN]
+    }
+    for lang in ("en", "vi"):
+        strings, tab_strings = load(package / f"{lang}.json"), load(tab_package / f"{lang}.json")
+        assert not [key for key in strings if key.startswith("staticTabs")]
+        assert tab_strings == strings | {"staticTabs[1].name": tab_strings["staticTabs[1].name"]}
+
+
+@pytest.mark.parametrize(("lang", "name"), [("en", "My OKRs"), ("vi", "OKR của tôi")])
+def test_the_personal_tab_is_named_in_each_language(tab_package: Path, lang: str, name: str):
+    manifest = load(tab_package / "manifest.json")
+    # The localization key names the tab by its place in staticTabs.
+    assert manifest["staticTabs"][1]["entityId"] == PERSONAL_TAB_ENTITY_ID
+    assert load(tab_package / f"{lang}.json")["staticTabs[1].name"] == name
+    # The same words as the command that lists them in chat, capitalised as a name.
+    assert name.casefold() == CATALOGS[lang]["command.my_okrs.usage"].casefold()
+
+
+def test_the_schema_check_reports_a_misconfigured_tab(tab_package: Path, tmp_path: Path):
+    manifest = load(tab_package / "manifest.json")
+    manifest["configurableTabs"][0]["scopes"] = ["personal"]
+    manifest["staticTabs"][1]["entityId"] = "x" * 65
+    manifest["webApplicationInfo"]["id"] = "not-a-guid"
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    errors = schema_errors(tmp_path, "manifest.json")["manifest.json"]
+    assert any("/configurableTabs/0/scopes/0" in e for e in errors)
+    assert any("/staticTabs/1/entityId" in e for e in errors)
+    assert any("/webApplicationInfo/id" in e for e in errors)
