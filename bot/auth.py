@@ -42,54 +42,20 @@ from microsoft_agents.hosting.core import AgentAuthConfiguration, ClaimsIdentity
 from yarl import URL
 
 from bot.signing_keys import (
+    CLOCK_SKEW_SECONDS,
+    ENTRA_V1_ISSUER,
     KeySetClient,
     SigningKeys,
     SigningKeysUnavailable,
     UnknownSigningKey,
+    cloud_of,
 )
 
 log = logging.getLogger("okr.auth")
 
-# Tokens are checked with this much tolerance for clock differences, as the SDK does.
-CLOCK_SKEW_SECONDS = 300
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _MAX_TOKEN_CHARS = 8192
 _MAX_KID_CHARS = 256
-
-
-@dataclass(frozen=True, slots=True)
-class Cloud:
-    """Where one Azure cloud's Bot Framework and Entra ID issue tokens and publish their keys."""
-
-    bot_framework_issuer: str
-    bot_framework_keys: str
-    # ``{tenant}`` is replaced with the tenant id.
-    entra_v2_issuer: str
-    entra_keys: str
-
-
-PUBLIC_CLOUD = Cloud(
-    bot_framework_issuer="https://api.botframework.com",
-    bot_framework_keys="https://login.botframework.com/v1/.well-known/keys",
-    entra_v2_issuer="https://login.microsoftonline.com/{tenant}/v2.0",
-    entra_keys="https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys",
-)
-US_GOVERNMENT_CLOUD = Cloud(
-    bot_framework_issuer="https://api.botframework.us",
-    bot_framework_keys="https://login.botframework.azure.us/v1/.well-known/keys",
-    entra_v2_issuer="https://login.microsoftonline.us/{tenant}/v2.0",
-    entra_keys="https://login.microsoftonline.us/{tenant}/discovery/v2.0/keys",
-)
-# Entra's v1 issuer is the same host in every cloud.
-_ENTRA_V1_ISSUER = "https://sts.windows.net/{tenant}/"
-_US_GOVERNMENT_LOGIN = "login.microsoftonline.us"
-
-
-def cloud_of(authority: str | None) -> Cloud:
-    """The cloud the app's Entra authority belongs to (public unless it is US Government)."""
-    if authority and (URL(authority).host or "").lower() == _US_GOVERNMENT_LOGIN:
-        return US_GOVERNMENT_CLOUD
-    return PUBLIC_CLOUD
 
 
 def own_tenant(tenant_id: str | None, authority: str | None) -> str | None:
@@ -114,7 +80,7 @@ def trusted_issuers(tenant_id: str | None, authority: str | None) -> dict[str, s
     tenant = own_tenant(tenant_id, authority)
     if tenant is not None:
         keys = cloud.entra_keys.format(tenant=tenant)
-        issuers[_ENTRA_V1_ISSUER.format(tenant=tenant)] = keys
+        issuers[ENTRA_V1_ISSUER.format(tenant=tenant)] = keys
         issuers[cloud.entra_v2_issuer.format(tenant=tenant)] = keys
     return issuers
 

@@ -1,4 +1,8 @@
-"""The keys that sign Bot Framework tokens: fetched from a JWKS address, cached, refreshed rarely.
+"""The keys that sign Microsoft tokens: where each Azure cloud publishes them, and the key
+sets themselves, fetched from a JWKS address, cached, refreshed rarely.
+
+The bot's token check (:mod:`bot.auth`) and the tab's sign-in (``tab.sign_in``)
+both read them.
 
 The SDK's own lookup fetches the key set again for every unknown ``kid``, one
 request at a time behind one lock, and remembers no failure: while Microsoft's
@@ -30,9 +34,13 @@ from typing import Any
 import aiohttp
 from jwt import PyJWK
 from jwt.exceptions import PyJWTError
+from yarl import URL
 
 log = logging.getLogger("okr.auth")
 
+# Tokens are checked with this much tolerance for clock differences, as the SDK does
+# (the bot's tokens and the tab's alike).
+CLOCK_SKEW_SECONDS = 300
 REFRESH_INTERVAL = timedelta(minutes=1)
 MAX_AGE = timedelta(days=1)
 FETCH_TIMEOUT_SECONDS = 5.0
@@ -55,6 +63,41 @@ class UnknownSigningKey(Exception):
 
 class SigningKeysUnavailable(Exception):
     """The key set could not be fetched lately, so an unknown key cannot be checked now."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cloud:
+    """Where one Azure cloud's Bot Framework and Entra ID issue tokens and publish their keys."""
+
+    bot_framework_issuer: str
+    bot_framework_keys: str
+    # ``{tenant}`` is replaced with the tenant id.
+    entra_v2_issuer: str
+    entra_keys: str
+
+
+PUBLIC_CLOUD = Cloud(
+    bot_framework_issuer="https://api.botframework.com",
+    bot_framework_keys="https://login.botframework.com/v1/.well-known/keys",
+    entra_v2_issuer="https://login.microsoftonline.com/{tenant}/v2.0",
+    entra_keys="https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys",
+)
+US_GOVERNMENT_CLOUD = Cloud(
+    bot_framework_issuer="https://api.botframework.us",
+    bot_framework_keys="https://login.botframework.azure.us/v1/.well-known/keys",
+    entra_v2_issuer="https://login.microsoftonline.us/{tenant}/v2.0",
+    entra_keys="https://login.microsoftonline.us/{tenant}/discovery/v2.0/keys",
+)
+# Entra's v1 issuer is the same host in every cloud.
+ENTRA_V1_ISSUER = "https://sts.windows.net/{tenant}/"
+_US_GOVERNMENT_LOGIN = "login.microsoftonline.us"
+
+
+def cloud_of(authority: str | None) -> Cloud:
+    """The cloud the app's Entra authority belongs to (public unless it is US Government)."""
+    if authority and (URL(authority).host or "").lower() == _US_GOVERNMENT_LOGIN:
+        return US_GOVERNMENT_CLOUD
+    return PUBLIC_CLOUD
 
 
 FetchKeySet = Callable[[str], Awaitable[Any]]

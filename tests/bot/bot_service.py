@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bot.auth import PUBLIC_CLOUD, Cloud
+from bot.signing_keys import PUBLIC_CLOUD, Cloud
 
 APP_ID = "00000000-0000-0000-0000-00000000b07a"
 BOT_FRAMEWORK = "https://api.botframework.com"

@@ -21,7 +21,8 @@ from microsoft_agents.authentication.msal import MsalAuth
 
 import bot.auth
 import bot.signing_keys
-from bot.auth import PUBLIC_CLOUD, US_GOVERNMENT_CLOUD, trusted_issuers
+from bot.auth import trusted_issuers
+from bot.signing_keys import PUBLIC_CLOUD, US_GOVERNMENT_CLOUD
 from settings import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from tests import factories as f
 from tests.bot.bot_service import (
@@ -63,7 +64,7 @@ def _no_msal_calls(monkeypatch: pytest.MonkeyPatch) -> None:
 async def keys(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[KeyService]:
     """Bot Framework's and Entra's key endpoints, served here; the app fetches from them."""
     async with KeyService() as service:
-        monkeypatch.setattr(bot.auth, "PUBLIC_CLOUD", service.cloud())
+        monkeypatch.setattr(bot.signing_keys, "PUBLIC_CLOUD", service.cloud())
         yield service
 
 
