@@ -161,7 +161,7 @@ def member_choices(members: list[Member], me: Member) -> list[tuple[str, str]]:
     """``(name, id)`` pick-list entries: the person first, then by name."""
     others = sorted((m for m in members if m.id != me.id), key=lambda m: m.name.casefold())
     ordered = [me, *others][:MAX_MEMBER_CHOICES]
-    return [(m.name or m.email or m.id, m.id) for m in ordered]
+    return [(m.display_name, m.id) for m in ordered]
 
 
 def period_choices(
@@ -208,7 +208,7 @@ def describe_period(period: Period, lang: Language) -> str:
 
 def names_by_id(members: list[Member]) -> dict[str, str]:
     """Display names by member id."""
-    return {m.id: (m.name or m.email or m.id) for m in members}
+    return {m.id: m.display_name for m in members}
 
 
 async def names_of(turn: Turn, ids: Iterable[str | None]) -> dict[str, str]:

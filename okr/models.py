@@ -205,6 +205,11 @@ class Member:
     updated_at: datetime | None = None
     etag: str | None = None
 
+    @property
+    def display_name(self) -> str:
+        """How lists name the person: their name, else their e-mail, else their id."""
+        return self.name or self.email or self.id
+
 
 @dataclass(frozen=True, slots=True)
 class ConversationRef:
