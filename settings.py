@@ -19,6 +19,7 @@ embedded SQLite file unless ``STORAGE=sqlite`` is given explicitly.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import uuid
 from collections.abc import Mapping
@@ -48,6 +49,7 @@ CLIENT_SECRET = _SDK + "CLIENTSECRET"
 TENANT_ID = _SDK + "TENANTID"
 AUTH_TYPE = _SDK + "AUTHTYPE"
 CERT_PFX_FILE = _SDK + "CERTPFXFILE"
+AUTHORITY = _SDK + "AUTHORITY"
 ANONYMOUS_ALLOWED = _SDK + "ANONYMOUS_ALLOWED"
 
 # The SDK's AuthTypes values (microsoft_agents.hosting.core.AuthTypes), spelled as it compares them.
@@ -110,6 +112,14 @@ class Settings:
     scheduler: bool = True
     scheduler_interval_seconds: int = 60
     instance_name: str = ""
+    # The public host the Teams tab is served from: its SSO audience is
+    # api://{tab_domain}/{client id}.
+    tab_domain: str | None = None
+
+    @property
+    def authority(self) -> str | None:
+        """The Entra authority the SDK connection names, if any (it tells the Azure cloud)."""
+        return dict(self.agent_connections).get(AUTHORITY) or None
 
     @property
     def local_mode(self) -> bool:
@@ -169,6 +179,7 @@ class Settings:
                 "SCHEDULER_INTERVAL_SECONDS", env.get("SCHEDULER_INTERVAL_SECONDS", "60"), 10, 3600
             ),
             instance_name=env.get("INSTANCE_NAME") or f"{socket.gethostname()}:{os.getpid()}",
+            tab_domain=_tab_domain(env.get("TAB_DOMAIN")),
         )
 
 
@@ -277,6 +288,23 @@ def _hosts(raw: str | None) -> tuple[str, ...]:
         if "/" in host or ":" in host or " " in host:
             raise SettingsError(f"SERVICE_URL_HOSTS must list host names, not {host!r}")
     return hosts
+
+
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_NAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*")
+
+
+def _tab_domain(raw: str | None) -> str | None:
+    """The tab's public host name: no scheme, port or path (Teams' app ID URI has none)."""
+    if raw is None or not raw.strip():
+        return None
+    host = raw.strip().lower()
+    if not _HOST_NAME.fullmatch(host):
+        raise SettingsError(
+            f"TAB_DOMAIN must be a host name such as okr.contoso.com (no https://, port "
+            f"or path), not {raw!r}"
+        )
+    return host
 
 
 def _body_limit(raw: str | None) -> int:
