@@ -745,12 +745,17 @@ class OkrStore:
         since: datetime | None = None,
         limit: int | None = None,
         include_superseded: bool = False,
+        objective_ids: Sequence[str] | None = None,
     ) -> list[CheckIn]:
         """Check-in history, newest first, filtered by whichever arguments are given.
 
         Check-ins replaced by a correction are left out unless ``include_superseded``.
+        ``objective_ids``: those of any of these objectives, read :data:`IDS_PER_QUERY`
+        to a query (``limit`` then applies to each query, not to the whole).
         """
-        where: dict[str, Scalar] = {}
+        if objective_ids is not None and objective_id is not None:
+            raise ValueError("objective_id or objective_ids, not both")
+        where: dict[str, Match] = {}
         if not include_superseded:
             where["superseded_by"] = None
         if key_result_id is not None:
@@ -760,15 +765,31 @@ class OkrStore:
         if author_id is not None:
             where["author_id"] = author_id
         at_least = ("recorded_at", encode_datetime(since)) if since is not None else None
-        return await self._list(
-            CHECKIN,
-            tenant_id,
-            where=where,
-            order_by="recorded_at",
-            descending=True,
-            limit=limit,
-            at_least=at_least,
+
+        async def query(where: dict[str, Match]) -> list[CheckIn]:
+            return await self._list(
+                CHECKIN,
+                tenant_id,
+                where=where,
+                order_by="recorded_at",
+                descending=True,
+                limit=limit,
+                at_least=at_least,
+            )
+
+        if objective_ids is None:
+            return await query(where)
+        wanted = list(dict.fromkeys(objective_ids))
+        chunks = await asyncio.gather(
+            *(
+                query({**where, "objective_id": tuple(wanted[start : start + IDS_PER_QUERY])})
+                for start in range(0, len(wanted), IDS_PER_QUERY)
+            )
         )
+        found = [checkin for chunk in chunks for checkin in chunk]
+        if len(chunks) > 1:
+            found.sort(key=lambda checkin: checkin.recorded_at, reverse=True)
+        return found
 
     # -- scheduler records ---------------------------------------------------
 
