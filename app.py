@@ -41,6 +41,7 @@ from storage.backend import PASS_DEADLINE_S
 from storage.errors import StoreUnavailableError
 from storage.factory import store_from_settings
 from storage.store import OkrStore
+from tab.routes import mount_tab
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 STORE_KEY = web.AppKey("store", OkrStore)
@@ -156,6 +157,8 @@ def build_app(
         app.cleanup_ctx.append(scheduler_lifecycle)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    # Before /api/: the longer prefix is the tab's.
+    mount_tab(app, settings, store, clock)
     app.add_subapp("/api/", messages_app(settings, agent, clock=clock))
     if settings.local_mode:
         log.warning(

@@ -6,7 +6,8 @@
     scheduling  -> okr, storage   (and settings)
     bot         -> everything above; the only package that imports the Agents SDK
     cli         -> everything above
-    app.py      wires it all
+    tab         -> okr, cards, storage, scheduling, and of bot only bot.signing_keys
+    app.py      wires it all (the only importer of tab)
 
 ``settings`` is a leaf (it imports nothing of ours) that anything but the
 domain and the cards may read.
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = frozenset({"okr", "cards", "storage", "scheduling", "bot", "cli", "settings", "app"})
+OURS = frozenset({"okr", "cards", "storage", "scheduling", "bot", "cli", "tab", "settings", "app"})
 ALLOWED: dict[str, frozenset[str]] = {
     "okr": frozenset(),
     "cards": frozenset({"okr"}),
@@ -29,7 +30,13 @@ ALLOWED: dict[str, frozenset[str]] = {
     "scheduling": frozenset({"okr", "storage", "settings"}),
     "bot": frozenset({"okr", "cards", "storage", "scheduling", "settings"}),
     "cli": frozenset({"okr", "cards", "storage", "scheduling", "bot", "settings"}),
+    # The tab reads what the bot reads, and shares only the bot's signing keys.
+    "tab": frozenset({"okr", "cards", "storage", "scheduling", "bot", "settings"}),
     "settings": frozenset(),
+}
+# Of these packages, a layer may use only these modules.
+ONLY_MODULES: dict[str, dict[str, frozenset[str]]] = {
+    "tab": {"bot": frozenset({"bot.signing_keys"})},
 }
 SDK = "microsoft_agents"
 
@@ -54,12 +61,29 @@ def _imports(path: Path, root: Path = ROOT) -> set[str]:
     return found
 
 
+def _imported_modules(path: Path) -> set[str]:
+    """Full dotted names of the modules ``path`` imports (absolute imports only)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module)
+    return found
+
+
 def wrong_arrows(package: str, root: Path = ROOT) -> list[str]:
-    """Every import in ``package`` of one of our packages it may not use."""
+    """Every import in ``package`` of one of our packages (or modules) it may not use."""
     wrong = []
+    only = ONLY_MODULES.get(package, {})
     for path in _modules(package, root):
         for name in sorted(_imports(path, root) & OURS - {package} - ALLOWED[package]):
             wrong.append(f"{path.relative_to(root)} imports {name}")
+        for module in sorted(_imported_modules(path)):
+            top = module.split(".")[0]
+            if top in only and module not in only[top]:
+                wrong.append(f"{path.relative_to(root)} imports {module}")
     return wrong
 
 
@@ -93,3 +117,11 @@ def test_the_check_sees_a_wrong_arrow(tmp_path: Path) -> None:
     (tmp_path / "scheduling" / "rounds.py").write_text("from . import sender\nimport cards\n")
     assert wrong_arrows("okr", tmp_path) == ["okr/pace.py imports cards"]
     assert wrong_arrows("scheduling", tmp_path) == ["scheduling/rounds.py imports cards"]
+    (tmp_path / "tab").mkdir()
+    (tmp_path / "tab" / "api.py").write_text(
+        "from bot.signing_keys import cloud_of\nfrom bot.auth import Caller\nimport app\n"
+    )
+    assert wrong_arrows("tab", tmp_path) == [
+        "tab/api.py imports app",
+        "tab/api.py imports bot.auth",
+    ]

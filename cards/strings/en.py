@@ -708,4 +708,31 @@ STRINGS: dict[str, str] = {
     "closing.not_team_owner": (
         "Only {team}'s owners can close its objectives for others. Here are your own."
     ),
+    # --- Teams tab (tab/): errors, charts and the words the API writes --------------
+    "tab.error.no_token": "Teams did not say who you are. Close the tab and open it again.",
+    "tab.error.invalid_token": (
+        "Your sign-in could not be checked. Close the tab and open it again."
+    ),
+    "tab.error.expired": "Your sign-in has expired. Reload the tab to sign in again.",
+    "tab.error.wrong_audience": (
+        "This sign-in was made for another app. Ask whoever set up the OKR app to check "
+        "its single sign-on settings."
+    ),
+    "tab.error.wrong_tenant": "This OKR app does not serve your organization.",
+    "tab.error.unknown_member": (
+        "The OKR bot has not met you yet. Say hi to it in a chat, then reload the tab."
+    ),
+    "tab.error.sign_in_unavailable": "Sign-in cannot be checked right now. Try again in a minute.",
+    "tab.error.not_found": "This was not found. It may have been deleted.",
+    "tab.error.bad_request": "This link has a filter the tab does not understand.",
+    "tab.error.dev_only": "The development sign-in works only in local mode, on this computer.",
+    "tab.error.server_error": "Something went wrong on our side. Try again in a moment.",
+    "tab.chart.title": "History of {title}",
+    "tab.progress.none": "No key results yet",
+    "tab.checkin.never": "No check-in yet",
+    "tab.period.running": "Running now",
+    "tab.participation": "{answered} of {expected} checked in this round",
+    "tab.participation.none": "No check-in round yet this period.",
+    "tab.status.none": "No status yet",
+    "tab.person.unknown": "Someone the bot does not know",
 }

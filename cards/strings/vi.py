@@ -750,4 +750,33 @@ STRINGS: dict[str, str] = {
         "Chỉ chủ sở hữu {team} mới có thể kết thúc mục tiêu thay người khác. Đây là các "
         "mục tiêu của bạn."
     ),
+    # --- Teams tab (tab/): errors, charts and the words the API writes --------------
+    "tab.error.no_token": "Teams chưa cho biết bạn là ai. Hãy đóng tab rồi mở lại.",
+    "tab.error.invalid_token": (
+        "Không kiểm tra được thông tin đăng nhập của bạn. Hãy đóng tab rồi mở lại."
+    ),
+    "tab.error.expired": "Phiên đăng nhập đã hết hạn. Hãy tải lại tab để đăng nhập lại.",
+    "tab.error.wrong_audience": (
+        "Thông tin đăng nhập này dành cho một ứng dụng khác. Hãy nhờ người cài ứng dụng OKR "
+        "kiểm tra phần đăng nhập một lần (SSO)."
+    ),
+    "tab.error.wrong_tenant": "Ứng dụng OKR này không phục vụ tổ chức của bạn.",
+    "tab.error.unknown_member": (
+        "Bot OKR chưa biết bạn. Hãy nhắn cho bot một câu chào, rồi tải lại tab."
+    ),
+    "tab.error.sign_in_unavailable": (
+        "Hiện chưa kiểm tra được thông tin đăng nhập. Hãy thử lại sau một phút."
+    ),
+    "tab.error.not_found": "Không tìm thấy mục này. Có thể nó đã bị xoá.",
+    "tab.error.bad_request": "Đường dẫn này có bộ lọc mà tab không hiểu.",
+    "tab.error.dev_only": "Đăng nhập thử chỉ dùng được ở chế độ cục bộ, trên chính máy này.",
+    "tab.error.server_error": "Có lỗi ở phía chúng tôi. Hãy thử lại sau giây lát.",
+    "tab.chart.title": "Diễn biến của {title}",
+    "tab.progress.none": "Chưa có kết quả chính",
+    "tab.checkin.never": "Chưa cập nhật lần nào",
+    "tab.period.running": "Đang diễn ra",
+    "tab.participation": "{answered}/{expected} người đã cập nhật trong đợt này",
+    "tab.participation.none": "Kỳ này chưa có đợt cập nhật nào.",
+    "tab.status.none": "Chưa có trạng thái",
+    "tab.person.unknown": "Người bot chưa biết",
 }
