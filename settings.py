@@ -115,6 +115,8 @@ class Settings:
     # The public host the Teams tab is served from: its SSO audience is
     # api://{tab_domain}/{client id}.
     tab_domain: str | None = None
+    # The app registration the tab's single sign-on is for (TAB_CLIENT_ID); None: the bot's.
+    tab_client_id: str | None = None
 
     @property
     def authority(self) -> str | None:
@@ -180,6 +182,7 @@ class Settings:
             ),
             instance_name=env.get("INSTANCE_NAME") or f"{socket.gethostname()}:{os.getpid()}",
             tab_domain=_tab_domain(env.get("TAB_DOMAIN")),
+            tab_client_id=_tab_client_id(env.get("TAB_CLIENT_ID")),
         )
 
 
@@ -305,6 +308,18 @@ def _tab_domain(raw: str | None) -> str | None:
             f"or path), not {raw!r}"
         )
     return host
+
+
+def _tab_client_id(raw: str | None) -> str | None:
+    """The tab's own app registration (a managed-identity bot has none to expose an API on)."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return str(uuid.UUID(raw.strip()))
+    except ValueError:
+        raise SettingsError(
+            f"TAB_CLIENT_ID must be an app registration's client id (GUID), not {raw!r}"
+        ) from None
 
 
 def _body_limit(raw: str | None) -> int:

@@ -52,7 +52,7 @@ def api_app(settings: Settings, store: OkrStore, clock: Callable[[], datetime]) 
         app.router.add_post("/dev/sign-in", api.dev_sign_in)
     else:
         authenticator = EntraTokens(
-            settings.client_id,
+            settings.tab_client_id or settings.client_id,
             settings.tab_domain,
             settings.allowed_tenants,
             cloud_of(settings.authority),
