@@ -18,6 +18,8 @@ Request path, outermost first:
    runs and the answer is **202**, or **200** with the invoke response. It
    runs on the activity the gate read (:meth:`GatedAdapter.process_gated`):
    the body is parsed and validated once per request, not once per layer.
+   The turn's replies go out through :class:`bot.turn_clients.TurnClients`,
+   over connections kept open between turns.
 
 Unexpected errors answer **500** with a fixed body; traces go to the log only.
 See ``docs/security.md`` for the whole picture.
@@ -52,6 +54,7 @@ from yarl import URL
 from bot.agent import OkrAgent
 from bot.auth import SDK_CLAIMS_KEY, BotFrameworkTokens, token_check
 from bot.http_edge import ACTIVITY_KEY, ALLOWED_TENANTS_KEY, activity_gate
+from bot.turn_clients import TurnClients
 from settings import ANONYMOUS_ALLOWED, Settings
 
 log = logging.getLogger("okr.hosting")
@@ -185,19 +188,25 @@ def cache_product_info() -> None:
             attributes["get_product_info"] = _product_info
 
 
-def build_adapter(settings: Settings) -> tuple[GatedAdapter, MsalConnectionManager]:
-    """The SDK adapter and its connection manager for ``settings``."""
+def build_adapter(
+    settings: Settings,
+) -> tuple[GatedAdapter, MsalConnectionManager, TurnClients]:
+    """The SDK adapter, its connection manager and its turns' clients for ``settings``.
+
+    The turns' clients keep connections to Teams open between turns; close
+    them at shutdown (:meth:`TurnClients.close`).
+    """
     cache_product_info()
     connections = MsalConnectionManager(**sdk_configuration(settings))
-    adapter = GatedAdapter(
-        connection_manager=connections, host_validator=service_url_validator(settings)
-    )
+    service_urls = service_url_validator(settings)
+    clients = TurnClients(connections, service_urls, guarded=not settings.local_mode)
+    adapter = GatedAdapter(channel_service_client_factory=clients, host_validator=service_urls)
     adapter.on_turn_error = _log_turn_error
     if settings.local_mode:
         # Without credentials the SDK warns on every turn that its user-token client
         # has no app id; local mode has no app id by definition.
         logging.getLogger(_USER_TOKEN_CLIENT_LOGGER).setLevel(logging.ERROR)
-    return adapter, connections
+    return adapter, connections, clients
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
@@ -210,7 +219,7 @@ def messages_app(
     settings: Settings, agent: OkrAgent, *, clock: Callable[[], datetime]
 ) -> web.Application:
     """The sub-application serving ``/messages`` behind the token check and the activity gate."""
-    adapter, connections = build_adapter(settings)
+    adapter, connections, clients = build_adapter(settings)
     tokens = (
         None
         if settings.client_id is None
@@ -220,12 +229,13 @@ def messages_app(
     )
     app = web.Application(middlewares=[token_check(tokens), activity_gate])
 
-    async def close_tokens(_app: web.Application) -> AsyncIterator[None]:
+    async def close_clients(_app: web.Application) -> AsyncIterator[None]:
         yield
+        await clients.close()
         if tokens is not None:
             await tokens.close()
 
-    app.cleanup_ctx.append(close_tokens)
+    app.cleanup_ctx.append(close_clients)
     app[ADAPTER_KEY] = adapter
     app[AGENT_KEY] = agent
     app[ALLOWED_TENANTS_KEY] = settings.allowed_tenants

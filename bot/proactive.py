@@ -17,7 +17,7 @@ mean the member cannot be reached. A send never retries beyond
 :attr:`RetryPolicy.give_up_after` seconds.
 
 Why not ``CloudAdapter.continue_conversation``/``create_conversation``: the
-adapter opens a new HTTP session (and asks for a token) per call, and its
+adapter builds a client and asks for a token per call, and its
 ``create_conversation`` always asks MSAL for a token, which fails in local
 mode. Here one SDK ``ConnectorClient`` (one aiohttp session, kept open) serves
 each service URL, with the app's token set before each attempt (MSAL caches

@@ -56,6 +56,7 @@ class Call:
     authorization: str | None  # the Authorization header as sent (tests check none leaks locally)
     query: dict[str, str]
     size: int = 0  # the request body's bytes as they arrived (Teams refuses 28 KB or more)
+    connection: str = ""  # the bot's end of the TCP connection it came on ("host:port")
 
 
 @dataclass(slots=True)
@@ -317,6 +318,8 @@ class Connector:
         self.conversation_tenants: dict[str, str] = {}
         self.answered: list[Call] = []  # calls the route served (no policy refused them)
         self._ids = itertools.count(1)
+        self._drops: list[Callable[[Call], bool]] = []
+        self._transports: dict[str, asyncio.BaseTransport] = {}
         self._closing = asyncio.Event()
         self._server: TestServer | None = None
 
@@ -383,6 +386,31 @@ class Connector:
             return hang()
 
         self.policies.append(stall)
+
+    def drop_next(self, count: int, route: str | None = None) -> None:
+        """Close the connection of the next ``count`` calls (to ``route``, or any) unanswered.
+
+        The call is recorded (it arrived); the bot sees its connection closed
+        before any answer, as when a server drops a kept-open connection.
+        """
+        remaining = count
+
+        def drop(call: Call) -> bool:
+            nonlocal remaining
+            if remaining <= 0 or (route is not None and call.route != route):
+                return False
+            remaining -= 1
+            return True
+
+        self._drops.append(drop)
+
+    def connections(self) -> list[str]:
+        """The TCP connections calls arrived on, in order of first use (the bot's "host:port")."""
+        return list(dict.fromkeys(c.connection for c in self.calls))
+
+    def open_connections(self) -> list[str]:
+        """The connections calls arrived on that are still open."""
+        return [name for name, t in self._transports.items() if not t.is_closing()]
 
     def fail_at_random(
         self,
@@ -531,6 +559,11 @@ class Connector:
         async def handle(request: web.Request) -> web.StreamResponse:
             raw = await request.read() if request.can_read_body else b""
             body = json.loads(raw) if raw else None
+            transport = request.transport
+            peer = transport.get_extra_info("peername") if transport is not None else None
+            connection = f"{peer[0]}:{peer[1]}" if peer else ""
+            if transport is not None:
+                self._transports[connection] = transport
             call = Call(
                 route=name,
                 method=request.method,
@@ -541,8 +574,13 @@ class Connector:
                 authorization=request.headers.get("Authorization"),
                 query=dict(request.query),
                 size=len(raw),
+                connection=connection,
             )
             self.calls.append(call)
+            if any(drop(call) for drop in self._drops):
+                if transport is not None:
+                    transport.abort()
+                raise asyncio.CancelledError  # nothing is answered on a dropped connection
             for policy in self.policies:
                 refused = policy(call)
                 if inspect.isawaitable(refused):
