@@ -32,6 +32,7 @@ from bot.upsert import upsert
 from cards import verbs
 from cards.i18n import language_for_locale, person_locale
 from cards.i18n import text as catalog_text
+from cards.tab_links import TabLinks
 from okr.models import ConversationKind, Member
 from storage.errors import StoreUnavailableError
 from storage.store import OkrStore
@@ -50,8 +51,10 @@ class OkrAgent:
         features: Features,
         clock: Callable[[], datetime],
         round_changed: Callable[[str, str], None] | None = None,
+        tab_links: TabLinks | None = None,
     ) -> None:
         self._store = store
+        self._tab_links = tab_links
         self._features = features
         self._clock = clock
         self._round_changed = round_changed
@@ -130,6 +133,7 @@ class OkrAgent:
             now=now,
             store=self._store,
             round_changed=self._round_changed,
+            tab_links=self._tab_links,
         )
 
     # -- messages and card actions --------------------------------------------

@@ -65,6 +65,7 @@ from datetime import datetime
 from typing import Any
 
 from cards.elements import CARD_SCHEMA
+from cards.tab_links import TabLinks
 from okr.models import ConversationRef, Member, Team, Tenant
 from storage.store import OkrStore
 
@@ -130,6 +131,9 @@ class Turn:
             round is recorded, so that what was sent about the round (the team
             owners' summary) is brought up to date in the background; None
             when nothing is to be kept up to date.
+        tab_links: Deep links into the app's Teams tab, when the tab is deployed
+            (``TAB_DOMAIN`` set and a bot app id): cards that show one objective
+            then offer "Open in tab". None otherwise.
         reads: What the turn's handlers read more than once (the tenant and
             its teams), read once; made afresh for every turn.
     """
@@ -145,6 +149,7 @@ class Turn:
     now: datetime
     store: OkrStore
     round_changed: Callable[[str, str], None] | None = None
+    tab_links: TabLinks | None = None
     reads: TurnReads = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -307,6 +307,7 @@ async def objective_view(turn: Turn, objective: Objective) -> ObjectiveView:
         if not closed
         else "",
         can_reopen=closed and may_reopen(turn.member, objective, team),
+        tab_link=turn.tab_links.objective(objective.id, turn.tenant_id) if turn.tab_links else None,
     )
 
 

@@ -26,6 +26,7 @@ from cards.i18n import Language, label, text
 from cards.locale_format import format_period, format_progress, format_score
 from cards.markdown import bold, bullets, join
 from cards.origin import Origin, Place, cancel_action
+from cards.tab_links import open_in_tab
 from cards.teams_elements import pace_badge, progress_element, status_badge
 from okr.guidance import GuidanceWarning
 from okr.models import (
@@ -73,6 +74,8 @@ class ObjectiveView:
     closed_text: str = ""
     reopened_text: str = ""
     can_reopen: bool = False
+    # The objective in the Teams tab (cards.tab_links), when the tab is deployed.
+    tab_link: str | None = None
 
 
 # The most of a title an "Edit “…”" button shows: beside "Check in" ("Cập nhật tiến
@@ -263,13 +266,14 @@ def objective_card(lang: Language, view: ObjectiveView) -> Element:
     if view.back is not None:
         actions.append(cancel_action(lang, view.back, "action.back"))
     data = {"objective_id": objective.id, **_from_card(view)}
-    if view.can_edit and objective.state is not ObjectiveState.CLOSED:
-        if objective.state is ObjectiveState.DRAFT:
-            actions.append(
-                execute(
-                    text(lang, "action.activate"), verbs.OBJECTIVE_ACTIVATE, data, style="positive"
-                )
-            )
+    editable = view.can_edit and objective.state is not ObjectiveState.CLOSED
+    if editable and objective.state is ObjectiveState.DRAFT:
+        actions.append(
+            execute(text(lang, "action.activate"), verbs.OBJECTIVE_ACTIVATE, data, style="positive")
+        )
+    if view.tab_link is not None:
+        actions.append(open_in_tab(lang, view.tab_link))
+    if editable:
         # Changes are kept out of the way: Teams shows secondary actions behind "…".
         for key, verb in (
             ("action.add_key_result", verbs.KEY_RESULT_NEW),

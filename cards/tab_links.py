@@ -43,6 +43,15 @@ class TabLinks:
 
     app_id: str
 
+    @classmethod
+    def deployed(cls, app_id: str | None, tab_domain: str | None) -> TabLinks | None:
+        """Links for the bot ``app_id`` when its tab is served (``tab_domain``), else None.
+
+        Without a domain the Teams package has no tab (``cli/package.py``), and in
+        local mode (no app id) there is no app in Teams to link to.
+        """
+        return cls(app_id) if app_id and tab_domain else None
+
     def objective(self, objective_id: str, tenant_id: str | None = None) -> str:
         """The personal tab "My OKRs" opened on the objective ``objective_id``."""
         context = json.dumps(

@@ -59,6 +59,7 @@ from cards.settings import (
     team_settings_card,
     team_settings_values,
 )
+from cards.tab_links import TabLinks
 from cards.welcome import FirstRound, greeting_card, owner_welcome_card, welcome_card
 from okr.guidance import objective_warnings
 from okr.models import (
@@ -333,6 +334,36 @@ def _templates(lang: Language) -> Mapping[str, Any]:
 def _objective_card_from_my_okrs(lang: Language) -> Mapping[str, Any]:
     back = Origin("member-lan", Place.MY_OKRS)
     return objective_card(lang, dataclasses.replace(objective_view(lang), back=back))
+
+
+# -- cards/tab_links.py (issue 12: "Open in tab", only when the tab is deployed) -----------
+
+TAB_LINKS = TabLinks("7b0f3f6e-2a4b-4c59-9b8e-3f1d2c4a5b6c")
+
+
+def in_tab(view: ObjectiveView) -> ObjectiveView:
+    """``view`` with its deep link into the Teams tab, as bot/okr_views.py adds it."""
+    return dataclasses.replace(view, tab_link=TAB_LINKS.objective(view.objective.id, TENANT))
+
+
+@card_sample("objective.card.in_tab")
+def _objective_card_in_tab(lang: Language) -> Mapping[str, Any]:
+    # The most buttons the card has: Back, Open in tab, and the secondary ones.
+    back = Origin("member-lan", Place.MY_OKRS)
+    return objective_card(lang, in_tab(dataclasses.replace(objective_view(lang), back=back)))
+
+
+@card_sample("objective.card.in_tab.draft")
+def _objective_card_in_tab_draft(lang: Language) -> Mapping[str, Any]:
+    draft = dataclasses.replace(
+        objective_view(lang), objective=DRAFT_OBJECTIVE, progress=None, pace=None, expected=None
+    )
+    return objective_card(lang, in_tab(draft))
+
+
+@card_sample("objective.card.in_tab.read_only")
+def _objective_card_in_tab_read_only(lang: Language) -> Mapping[str, Any]:
+    return objective_card(lang, in_tab(dataclasses.replace(objective_view(lang), can_edit=False)))
 
 
 @card_sample("objective.form.cancel")

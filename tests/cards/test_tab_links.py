@@ -69,3 +69,9 @@ def test_the_chat_link_opens_the_bots_personal_chat() -> None:
 def test_the_button_opens_the_link(lang: Language, title: str) -> None:
     url = LINKS.objective("o1", TENANT)
     assert open_in_tab(lang, url) == {"type": "Action.OpenUrl", "title": title, "url": url}
+
+
+def test_links_exist_only_for_a_deployed_tab_of_an_app_in_teams() -> None:
+    assert TabLinks.deployed(APP_ID, "okr.contoso.com") == LINKS
+    assert TabLinks.deployed(APP_ID, None) is None  # no TAB_DOMAIN: the package has no tab
+    assert TabLinks.deployed(None, "okr.contoso.com") is None  # local mode: no app in Teams
