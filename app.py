@@ -34,6 +34,7 @@ from bot.features import Features
 from bot.hosting import messages_app
 from bot.logs import configure_logging
 from bot.summary_updates import SummaryUpdates
+from cards.tab_links import TabLinks
 from okr.text import fold
 from scheduling.throttle import TeamsRateLimiter
 from settings import CLIENT_ID, Settings, SettingsError
@@ -130,7 +131,12 @@ def build_app(
     summaries, summaries_sender = summary_updates(settings, store, limiter)
     app[SUMMARIES_KEY] = summaries
     agent = OkrAgent(
-        store=store, features=registry, clock=clock, round_changed=summaries.round_changed
+        store=store,
+        features=registry,
+        clock=clock,
+        round_changed=summaries.round_changed,
+        # Cards link into the tab only when it is served and the app is in Teams.
+        tab_links=TabLinks.deployed(settings.client_id, settings.tab_domain),
     )
 
     app.cleanup_ctx.append(store_lifecycle)
