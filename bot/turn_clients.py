@@ -16,6 +16,10 @@ guarded one (``OutboundHostValidator.client``: it also refuses hosts that
 resolve to private addresses), as for proactive sends; in local mode a plain
 one, because the guarded one refuses this machine.
 
+The turn's user-token client (for sign-in flows, which the bot has none of)
+gets a session over the same connector too, its token asked for as the SDK
+asks for it.
+
 A kept-open connection can be closed by the other side just as a request goes
 out on it. aiohttp retries that only for idempotent methods, and a reply is a
 ``POST``; so a request that fails that way on a **reused** connection, before
@@ -39,6 +43,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import AccessTokenProviderBase, Connections
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
+from microsoft_agents.hosting.core.connector.client import UserTokenClient
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.core.telemetry.adapter import spans
 
@@ -162,15 +167,54 @@ class TurnClients(RestChannelServiceClientFactory):
                 endpoint=service_url, token=token, session=self._session(service_url)
             )
 
-    def _session(self, service_url: str) -> aiohttp.ClientSession:
-        """A session of the turn's own (its headers are the turn's) over the shared connector."""
-        base_url = service_url if service_url.endswith("/") else service_url + "/"
+    async def create_user_token_client(
+        self,
+        context: TurnContext,
+        claims_identity: ClaimsIdentity,
+        use_anonymous: bool = False,
+    ) -> UserTokenClient:
+        """The SDK's ``create_user_token_client``, the client's session over the shared connector.
+
+        The SDK makes one on every turn, used only for sign-in flows (the bot
+        has none): a session and a connector of its own each time. The token
+        is asked for as the SDK asks for it; the token service is not a
+        ``serviceUrl``, so its requests are not checked against the validator,
+        as before.
+        """
+        scopes = claims_identity.get_token_scope()
+        endpoint = self._token_service_endpoint
+        with spans.AdapterCreateUserTokenClient(token_service_endpoint=endpoint, scopes=scopes):
+            token = ""
+            if not use_anonymous:
+                if context.activity.is_agentic_request():
+                    token = await self._get_agentic_token(context, endpoint)
+                else:
+                    provider = self._connection_manager.get_token_provider(
+                        claims_identity, endpoint
+                    )
+                    token = await provider.get_access_token(self._token_service_audience, scopes)
+                if not token:
+                    log.error("Failed to obtain token for user token client")
+                    raise ValueError("Failed to obtain token for user token client")
+            return UserTokenClient(
+                app_id=claims_identity.get_app_id(),
+                endpoint=endpoint,
+                token=token,
+                session=self._session(endpoint, service_url=False),
+            )
+
+    def _session(self, base_url: str, *, service_url: bool = True) -> aiohttp.ClientSession:
+        """A session of the turn's own (its headers are the turn's) over the shared connector.
+
+        Requests to a ``service_url`` must pass the validator, and one on a
+        kept-open connection that closes before any answer is sent again.
+        """
         return aiohttp.ClientSession(
-            base_url=base_url,
+            base_url=base_url if base_url.endswith("/") else base_url + "/",
             connector=self._shared_connector(),
             connector_owner=False,
-            middlewares=self._middlewares,
-            trace_configs=self._traces,
+            middlewares=self._middlewares if service_url else (),
+            trace_configs=self._traces if service_url else None,
         )
 
     def _shared_connector(self) -> aiohttp.BaseConnector:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from types import SimpleNamespace
+from typing import cast
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from microsoft_agents.activity import Activity
 from microsoft_agents.authentication.msal import MsalAuth, MsalConnectionManager
-from microsoft_agents.hosting.core import ClaimsIdentity, RestChannelServiceClientFactory
+from microsoft_agents.hosting.core import (
+    ClaimsIdentity,
+    RestChannelServiceClientFactory,
+    TurnContext,
+)
 from microsoft_agents.hosting.core.authorization import AuthenticationConstants
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
@@ -255,3 +261,35 @@ async def test_in_production_the_turns_share_the_sdks_guarded_connector_until_cl
     await second.close()
     await ours.close()
     assert shared.closed
+
+
+@pytest.mark.parametrize("credentials", [True, False], ids=["credentials", "local mode"])
+async def test_the_user_token_client_asks_for_the_sdks_token_and_shares_the_connector(
+    make_settings: Callable[..., Settings],
+    token_requests: list[tuple[object, ...]],
+    credentials: bool,
+) -> None:
+    settings = make_settings(**CREDENTIALS, STORAGE="sqlite") if credentials else make_settings()
+    connections = _connections(settings)
+    sdk = RestChannelServiceClientFactory(connections)
+    ours = TurnClients(connections, service_url_validator(settings), guarded=False)
+    context = cast(TurnContext, SimpleNamespace(activity=Activity(type="message")))
+    claims = _teams_claims() if credentials else ClaimsIdentity()
+
+    expected = await sdk.create_user_token_client(context, claims, not credentials)
+    asked_by_the_sdk = list(token_requests)
+    token_requests.clear()
+    first = await ours.create_user_token_client(context, claims, not credentials)
+    second = await ours.create_user_token_client(context, claims, not credentials)
+    try:
+        assert token_requests == asked_by_the_sdk * 2
+        assert len(asked_by_the_sdk) == (1 if credentials else 0)
+        for client in (first, second):
+            assert client.client.headers.get("Authorization") == expected.client.headers.get(
+                "Authorization"
+            )
+        assert first.client.connector is second.client.connector is ours.connector
+    finally:
+        for client in (expected, first, second):
+            await client.close()
+        await ours.close()
