@@ -43,6 +43,12 @@ param logLevel string = 'INFO'
 @maxValue(10)
 param maxReplicas int = 2
 
+@description('The Teams tab\'s own app registration (its client id), for its single sign-on (docs/deploy.md, section 6). Empty: no tab.')
+param tabClientId string = ''
+
+@description('With tabClientId: the host name the tab is served from, if not the app\'s own (a custom domain). Default: the container app\'s host name.')
+param tabDomain string = ''
+
 // Container app and Cosmos DB account names must be lower case.
 var prefix = toLower(name)
 var cosmosDatabase = 'okr'
@@ -52,6 +58,9 @@ var cosmosDataContributor = '00000000-0000-0000-0000-000000000002'
 // AcrPull (built-in role: pull images from a container registry).
 var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
 var suffix = uniqueString(resourceGroup().id, prefix)
+// The app's own host name is its name under the environment's domain (external ingress),
+// known before the app exists, so the app can be told it.
+var tabHost = empty(tabClientId) ? '' : (empty(tabDomain) ? '${prefix}-app.${environment.properties.defaultDomain}' : toLower(tabDomain))
 // Between SIGTERM and SIGKILL (the platform's default, stated): the app's shutdown fits in it.
 var terminationGracePeriodSeconds = 30
 
@@ -215,6 +224,9 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'ALLOWED_TENANTS', value: allowedTenants }
             { name: 'LOG_FORMAT', value: 'json' }
             { name: 'LOG_LEVEL', value: logLevel }
+            // The Teams tab (docs/tab.md): on only with its app registration.
+            { name: 'TAB_DOMAIN', value: tabHost }
+            { name: 'TAB_CLIENT_ID', value: tabClientId }
           ]
           probes: [
             {

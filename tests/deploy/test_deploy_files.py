@@ -8,6 +8,7 @@ reads (``.env.example`` lists every one; its own test keeps it complete).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -46,11 +47,41 @@ esac
 STUB_OTHER = """#!/bin/sh
 echo "$(basename "$0") $*" >> "$STUB_LOG"
 """
+UUID = "3c1e7a52-9f0b-4d8e-a6c4-2b7d9e1f0a35"
+# python3 as the guide uses it: a new GUID for the tab's scope.
+STUB_UUID = f"""#!/bin/sh
+printf '%s\\n@@\\n' "python3 $*" >> "$STUB_LOG"
+case "$*" in *uuid4*) echo {UUID} ;; esac
+"""
+# Microsoft's client ids of Teams, Microsoft 365 and Outlook, for tab single sign-on
+# (learn.microsoft.com/microsoftteams/platform/tabs/how-to/authentication/tab-sso-register-aad).
+TEAMS_CLIENTS = {
+    "1fec8e78-bce4-4aaf-ab1b-5451cc387264",  # Teams desktop and mobile
+    "5e3ce6c0-2b1f-4285-8d4b-75ee78787346",  # Teams web
+    "4765445b-32c6-49b0-83e6-1d93765276ca",  # Microsoft 365 web
+    "0ec893e0-5785-4de6-99da-4ed124e5296c",  # Microsoft 365 desktop
+    "d3590ed6-52b3-4102-aeff-aad2292ab01c",  # Microsoft 365 mobile, Outlook desktop
+    "bc59ab01-8403-45c6-8796-ac3ef710b3e3",  # Outlook web
+    "27922004-5251-4030-b22d-91ecd9a37ea4",  # Outlook mobile
+}
 
 
 def guide_scripts() -> list[str]:
     """The ``sh`` blocks of docs/deploy.md, in order: the script, then its later parts."""
     return re.findall(r"^```sh\n(.*?)^```", DEPLOY_MD.read_text("utf-8"), re.MULTILINE | re.DOTALL)
+
+
+def run_guide(script: str, stubs: Path, log: Path) -> subprocess.CompletedProcess[str]:
+    """``script`` in bash from the repository root, with the stand-ins in ``stubs`` first."""
+    return subprocess.run(
+        ["bash", "-c", script],
+        cwd=ROOT,
+        env={"PATH": f"{stubs}:/usr/bin:/bin", "STUB_LOG": str(log), "HOME": str(stubs.parent)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def bicep_resources() -> dict[str, tuple[str, str]]:
@@ -229,6 +260,8 @@ def test_the_templates_settings_start_the_app_on_cosmos_for_its_own_tenant():
         "tenant().tenantId": tenant,
         "allowedTenants": tenant,  # its default, tenant().tenantId
         "logLevel": "INFO",
+        "tabHost": "",  # no tab unless tabClientId is given (section 6)
+        "tabClientId": "",
     }
     env = {}
     for name, value in re.findall(
@@ -240,6 +273,28 @@ def test_the_templates_settings_start_the_app_on_cosmos_for_its_own_tenant():
 
     assert settings.storage == "cosmos" and not settings.local_mode
     assert settings.allowed_tenants == frozenset({tenant})
+    assert settings.tab_domain is None and settings.tab_client_id is None
+
+    # With the tab's app registration: the app's own host name and that registration.
+    tab_app = "0f6a5c1e-9d43-4b7a-8e21-5c6d7e8f9a0b"
+    host = "okrcheckins-app.calmsea-1234.westeurope.azurecontainerapps.io"
+    with_tab = Settings.from_env(
+        env | {"TAB_DOMAIN": host, "TAB_CLIENT_ID": tab_app}, env_file=None
+    )
+    assert (with_tab.tab_domain, with_tab.tab_client_id) == (host, tab_app)
+
+
+def test_the_tab_is_on_only_with_its_app_registration_and_served_from_the_apps_own_host():
+    assert re.search(r"^param tabClientId string = ''$", BICEP.read_text(), re.MULTILINE)
+    # The app's host name under external ingress: its name under the environment's domain.
+    _, app_body = bicep_resource("Microsoft.App/containerApps")
+    assert re.search(r"^  name: '\$\{prefix\}-app'$", app_body, re.MULTILINE)
+    assert bicep_var("tabHost") == (
+        "empty(tabClientId) ? '' : (empty(tabDomain) ? "
+        "'${prefix}-app.${environment.properties.defaultDomain}' : toLower(tabDomain))"
+    )
+    assert "{ name: 'TAB_DOMAIN', value: tabHost }" in app_body
+    assert "{ name: 'TAB_CLIENT_ID', value: tabClientId }" in app_body
 
 
 def test_deploy_guide_is_one_script_with_every_variable_defined_once_at_the_top():
@@ -270,15 +325,7 @@ def test_deploy_guide_script_runs_top_to_bottom(tmp_path: Path):
         (stubs / name).write_text(text, encoding="utf-8")
         (stubs / name).chmod(0o755)
     log = tmp_path / "calls.log"
-    done = subprocess.run(
-        ["bash", "-c", "\n".join(guide_scripts())],
-        cwd=ROOT,
-        env={"PATH": f"{stubs}:/usr/bin:/bin", "STUB_LOG": str(log), "HOME": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_guide("\n".join(guide_scripts()), stubs, log)
 
     assert done.returncode == 0, done.stderr
     calls = log.read_text(encoding="utf-8").splitlines()
@@ -310,3 +357,57 @@ def test_deploy_guide_names_every_setting_the_app_reads():
     guide = DEPLOY_MD.read_text(encoding="utf-8")
     missing = sorted(name for name in settings_the_app_reads() if f"`{name}`" not in guide)
     assert not missing, f"docs/deploy.md does not mention {missing}"
+
+
+def test_deploy_guide_exposes_the_tabs_api_and_preauthorises_teams_then_builds_with_it(
+    tmp_path: Path,
+):
+    """Section 6, run with stand-ins: the Graph requests carry what Teams SSO needs."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    tab_app = "0f6a5c1e-9d43-4b7a-8e21-5c6d7e8f9a0b"
+    # The same stand-ins, each call ended by a line "@@": a Graph request's body has lines.
+    answers = STUB_AZ.replace(
+        "esac", f'  "ad app create --display-name OKR check-ins tab"*) echo {tab_app} ;;\nesac'
+    ).replace('echo "az $*" >>', "printf '%s\\n@@\\n' \"az $*\" >>")
+    other = STUB_OTHER.replace(
+        'echo "$(basename "$0") $*" >>', "printf '%s\\n@@\\n' \"curl $*\" >>"
+    )
+    assert answers != STUB_AZ and other != STUB_OTHER
+    for name, text in {"az": answers, "curl": other, "python3": STUB_UUID}.items():
+        (stubs / name).write_text(text, encoding="utf-8")
+        (stubs / name).chmod(0o755)
+    log = tmp_path / "calls.log"
+    script = "\n".join(guide_scripts())
+    # The second run, as the guide says: with TAB_CLIENT_ID set at the top.
+    second = script.replace('TAB_CLIENT_ID=""', f'TAB_CLIENT_ID="{tab_app}"', 1)
+    assert second != script
+    for text in (script, second):
+        done = run_guide(text, stubs, log)
+        assert done.returncode == 0, done.stderr
+    calls = log.read_text(encoding="utf-8").split("\n@@\n")
+    rest = [c for c in calls if c.startswith("az rest ")]
+    assert len(rest) == 4  # two requests a run: the scope first, then who may use it
+    host = "okrcheckins-app.example.azurecontainerapps.io"
+    api, clients = (json.loads(c.split("--body ", 1)[1]) for c in rest[:2])
+    assert api["identifierUris"] == [f"api://{host}/{tab_app}"]
+    assert api["api"]["requestedAccessTokenVersion"] == 2
+    [scope] = api["api"]["oauth2PermissionScopes"]
+    assert (scope["value"], scope["type"], scope["isEnabled"]) == ("access_as_user", "User", True)
+    assert scope["id"] == UUID
+    assert "oauth2PermissionScopes" not in clients["api"]
+    authorised = {
+        c["appId"]: c["delegatedPermissionIds"] for c in clients["api"]["preAuthorizedApplications"]
+    }
+    assert authorised == {client: [UUID] for client in TEAMS_CLIENTS}
+    uri = f"--uri https://graph.microsoft.com/v1.0/applications(appId='{tab_app}')"
+    assert all(uri in c and "--method PATCH" in c for c in rest)
+    # The first run has no tab; the second deploys and packages it.
+    deploys = [c for c in calls if c.startswith("az deployment group create ")]
+    packages = [c for c in calls if c.startswith("python3 app.py package ")]
+    assert [d.endswith(f"tabClientId={tab_app}") for d in deploys] == [False, True]
+    assert deploys[0].endswith("tabClientId=")
+    assert [p.split("--out build/okr-checkins.zip")[1] for p in packages] == [
+        "",
+        f" --domain {host} --tab-app-id {tab_app}",
+    ]
