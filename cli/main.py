@@ -1,6 +1,8 @@
 """Command-line entry points: ``python app.py <command> ...``.
 
 - ``import FILE.csv --tenant ID --team ID [--dry-run]`` / ``export --tenant ID [--out FILE]``
+- ``import-viva-goals EXPORT.zip --tenant ID [--teams FILE] [--types ...] [--dry-run]``:
+  a Viva Goals export, with history, alignment and scores (docs/migrate-from-viva-goals.md)
 - ``run checkins|reminders|digests [--now ISO-8601] [--tenant ID]``: one pass, then exit
   (when it sends nothing, it says when each team's next round, or digest, is)
 - ``package [--app-id GUID] [--out FILE.zip] [--domain HOST ...] [--tab-app-id GUID]``: the
@@ -32,6 +34,14 @@ from cli.next_rounds import idle_line
 from cli.okr_csv import CsvError
 from cli.package import DEFAULT_OUT, PackageError, build_package
 from cli.tenants import tenant_argument
+from cli.viva_import import (
+    import_viva_goals,
+    print_progress,
+    read_export_file,
+    read_teams_file,
+)
+from cli.viva_import import summary as viva_summary
+from cli.viva_mapping import Kind, TypesError, parse_types
 from scheduling.rounds import DeliveryEngine, PassKind
 from settings import CLIENT_ID, Settings
 from storage.backend import PASS_DEADLINE_S, CreatesAtomically
@@ -50,6 +60,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--team", required=True, help="Teams team id (19:...@thread.tacv2)")
     imp.add_argument(
         "--dry-run", action="store_true", help="say what the import would change; write nothing"
+    )
+    viva = sub.add_parser(
+        "import-viva-goals",
+        help="import a Viva Goals export (ZIP) with history, alignment and scores",
+    )
+    viva.add_argument("export", type=Path, help="the ZIP Viva Goals exported")
+    viva.add_argument("--tenant", required=True, type=tenant_argument, help="Entra tenant id")
+    viva.add_argument(
+        "--teams",
+        type=Path,
+        help="CSV mapping Viva Goals teams to Teams team ids (--dry-run prints a template)",
+    )
+    viva.add_argument(
+        "--types",
+        type=_types,
+        default={},
+        help='how Type names map, e.g. "Big rock=objective,Kpi=key_result,Project=initiative"',
+    )
+    viva.add_argument(
+        "--dry-run", action="store_true", help="say what the import would do; write nothing"
     )
     exp = sub.add_parser("export", help="export a tenant's OKRs as CSV")
     exp.add_argument("--tenant", required=True, type=tenant_argument, help="Entra tenant id")
@@ -84,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
         "a bot signed in as a managed identity needs its own (docs/deploy.md)",
     )
     return parser
+
+
+def _types(text: str) -> dict[str, Kind]:
+    try:
+        return parse_types(text)
+    except TypesError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _instant(text: str) -> datetime:
@@ -151,11 +188,14 @@ CSV_DEADLINE_S = 600.0
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    deadline_s = CSV_DEADLINE_S if args.command in ("import", "export") else PASS_DEADLINE_S
+    bulk = ("import", "export", "import-viva-goals")
+    deadline_s = CSV_DEADLINE_S if args.command in bulk else PASS_DEADLINE_S
     try:
         async with store_from_settings(settings, deadline_s=deadline_s) as store:
             if args.command == "import":
                 return await _import(args, store)
+            if args.command == "import-viva-goals":
+                return await _import_viva(args, store)
             if args.command == "export":
                 export = await export_csv(store, args.tenant)
                 write_output(args.out, export.text)
@@ -193,6 +233,41 @@ async def _import(args: argparse.Namespace, store: OkrStore) -> int:
         ) from None
     print("\n".join(summary(plan, dry_run=args.dry_run)))
     return 0
+
+
+async def _import_viva(args: argparse.Namespace, store: OkrStore) -> int:
+    export = read_export_file(args.export)
+    teams: dict[str, str] = {}
+    if args.teams is not None:
+        try:
+            teams = read_teams_file(args.teams.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise CommandError(f"cannot read {args.teams}: {reason or exc}", 2) from None
+    big = len(export.items) + len(export.checkins) >= PROGRESS_FROM
+    progress = print_progress(sys.stderr) if big and sys.stderr.isatty() else None
+    try:
+        result = await import_viva_goals(
+            store,
+            args.tenant,
+            export,
+            teams=teams,
+            types=args.types,
+            dry_run=args.dry_run,
+            progress=progress,
+        )
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        raise CommandError(
+            f"{args.export}: storage failed during the import ({exc}); run the same import "
+            "again: it writes the rest and duplicates nothing",
+            2,
+        ) from None
+    print("\n".join(viva_summary(result, dry_run=args.dry_run)))
+    return 0
+
+
+# Exports at least this large (items and check-ins) get a progress bar on a terminal.
+PROGRESS_FROM = 2000
 
 
 async def _run_pass(args: argparse.Namespace, settings: Settings, store: object) -> int:

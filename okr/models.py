@@ -261,6 +261,9 @@ class Objective:
     reopened_by: str | None = None
     # On a carried-over copy: the objective of the earlier period it came from.
     carried_from: str | None = None
+    # Its weight in its parent's roll-up (okr.progress.rolled_up_progress), beside
+    # the parent's key results; 1 unless an import brought alignment weights over.
+    weight: Decimal = Decimal(1)
     created_at: datetime | None = None
     updated_at: datetime | None = None
     etag: str | None = None

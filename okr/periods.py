@@ -27,6 +27,7 @@ real time (UTC arithmetic): the day clocks spring forward counts 23 hours.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -268,6 +269,34 @@ def parse_period(label: str, fiscal_year_start_month: int = 1) -> Period:
     raise PeriodError(
         f"{label!r} is not a period label (e.g. 2026-Q4, FY2026, 2026-10-01..2026-12-31)"
     )
+
+
+def period_of_days(start: date, end: date, fiscal_year_start_month: int = 1) -> Period:
+    """The period these days form: a quarter or year when they are one, else custom days.
+
+    For an organisation whose fiscal year starts in another month than January,
+    the fiscal kinds are tried first (July-September is its FY-Q1, not calendar
+    Q3); with a January start they are the calendar kinds.
+
+    Raises:
+        PeriodError: The days cannot form a period (end before start).
+    """
+    month = fiscal_year_start_month
+    kinds: list[Callable[[], Period]] = []
+    if month != 1:
+        kinds += [
+            lambda: Period.fiscal_year(fiscal_year_of(start, month), month),
+            lambda: fiscal_quarter_of(start, month),
+        ]
+    kinds += [lambda: Period.calendar_year(start.year), lambda: quarter_of(start)]
+    for kind in kinds:
+        try:
+            candidate = kind()
+        except PeriodError:  # the first or last years a date can name
+            continue
+        if (candidate.start, candidate.end) == (start, end):
+            return candidate
+    return Period.custom(start, end)
 
 
 def fiscal_year_of(day: date, start_month: int) -> int:

@@ -21,8 +21,9 @@ Rules (the source document's formula, plus the edge cases it leaves open):
   weighted by ``KeyResult.weight``. Negative weights count as 0; when every weight
   is 0, no weighting was given and the plain mean is used. No key results: None.
 * Roll-up: an objective's rolled-up progress weighs its own key results and each
-  aligned child objective (one item of weight ``child_weight``, valued at the
-  child's own rolled-up progress). Children with nothing to measure are skipped.
+  aligned child objective (one item of weight ``child_weight`` times the child's
+  own ``Objective.weight``, valued at the child's own rolled-up progress).
+  Children with nothing to measure are skipped.
   A parent link that closes a cycle (A -> B -> A, or A -> A) is ignored: every
   objective on the cycle is treated as a root, so roll-up always terminates.
 """
@@ -169,7 +170,8 @@ def rolled_up_progress(
             parent id not among them is treated as no parent.
         key_results: Their key results; those of other objectives are ignored.
         child_weight: Weight of each child objective beside its parent's key
-            results, whose weights default to 1.
+            results, whose weights default to 1; multiplied by the child's
+            ``Objective.weight`` (its alignment weight, 1 by default).
 
     Returns:
         Objective id -> rolled-up progress in 0..1, or None when neither the
@@ -189,8 +191,9 @@ def rolled_up_progress(
         if kr.objective_id in own:
             own[kr.objective_id].append((key_result_progress(kr).clamped, kr.weight))
     result: dict[str, Decimal | None] = {}
+    weights = {oid: child_weight * o.weight for oid, o in by_id.items()}
     for root in roots:
-        _roll_up_tree(root, children, own, child_weight, result)
+        _roll_up_tree(root, children, own, weights, result)
     return result
 
 
@@ -198,7 +201,7 @@ def _roll_up_tree(
     root: str,
     children: Mapping[str, list[str]],
     own: Mapping[str, list[tuple[Decimal, Decimal]]],
-    child_weight: Decimal,
+    weights: Mapping[str, Decimal],
     result: dict[str, Decimal | None],
 ) -> None:
     # Iterative post-order walk: alignment chains can be deeper than Python's
@@ -214,5 +217,5 @@ def _roll_up_tree(
         for child in children[node]:
             child_progress = result[child]
             if child_progress is not None:
-                items.append((child_progress, child_weight))
+                items.append((child_progress, weights[child]))
         result[node] = weighted_mean(items)

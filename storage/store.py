@@ -82,12 +82,17 @@ LEASE = _Kind("lease", Lease)
 PENDING_OWNER = _Kind("pending_owner", PendingOwner)
 SNAPSHOT = _Kind("digest_snapshot", DigestSnapshot)
 
-# What :meth:`OkrStore.create_missing` accepts: the entities an import creates.
-Creatable = Objective | KeyResult | PendingOwner
+# What :meth:`OkrStore.create_missing` accepts: the entities an import creates
+# (the CSV import: objectives, key results, pending owners; the Viva Goals
+# import also check-ins, initiatives and KPIs).
+Creatable = Objective | KeyResult | PendingOwner | CheckIn | Initiative | Kpi
 _CREATABLE: dict[type, _Kind[Any]] = {
     Objective: OBJECTIVE,
     KeyResult: KEY_RESULT,
     PendingOwner: PENDING_OWNER,
+    CheckIn: CHECKIN,
+    Initiative: INITIATIVE,
+    Kpi: KPI,
 }
 
 
@@ -449,6 +454,24 @@ class OkrStore:
         # created everything and stopped before this.
         await self.mark_tenant_changed(tenant_id)
         return created
+
+    async def not_stored(self, tenant_id: str, entities: Sequence[Creatable]) -> list[Creatable]:
+        """Those of ``entities`` not stored yet (by kind and id), in the order given.
+
+        What an import still has to create: it reads this once, before it
+        writes, :data:`IDS_PER_QUERY` ids to a query.
+        """
+        wanted: dict[str, list[str]] = {}
+        for entity in entities:
+            wanted.setdefault(_CREATABLE[type(entity)].name, []).append(entity.id)
+        stored: set[tuple[str, str]] = set()
+        for kind, ids in wanted.items():
+            unique = list(dict.fromkeys(ids))
+            for start in range(0, len(unique), IDS_PER_QUERY):
+                chunk = tuple(unique[start : start + IDS_PER_QUERY])
+                docs = await self._backend.query(tenant_id, kind, where={"id": chunk})
+                stored.update((kind, d.body["id"]) for d in docs)
+        return [e for e in entities if (_CREATABLE[type(e)].name, e.id) not in stored]
 
     # -- owners not met yet ----------------------------------------------------
 
