@@ -450,7 +450,7 @@ def parse_day(value: Any) -> date | None:
 
 
 def _id(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool | dict | list) or value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
