@@ -37,6 +37,7 @@ from babel.numbers import list_currencies
 from cli.viva_export import Skipped, VivaCheckIn, VivaExport, VivaItem, VivaOutcome
 from okr.authoring import DESCRIPTION_MAX, TITLE_MAX, UNIT_MAX
 from okr.models import (
+    VIVA_GOALS,
     CheckIn,
     CheckInStatus,
     Comparison,
@@ -769,7 +770,7 @@ class _Planner:
                     status=status,
                     recorded_at=checkin.at,
                     note=note,
-                    source="viva_goals",
+                    source=VIVA_GOALS,
                 )
             )
         return found

@@ -336,6 +336,8 @@ CARD = "card"
 # ...or left as it was on a card sent with other changes: the owner saw the value
 # and let it stand, so the key result counts as updated in the round.
 UNCHANGED = "unchanged"
+# ...or brought over from a Viva Goals export (cli.viva_import).
+VIVA_GOALS = "viva_goals"
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,7 +361,7 @@ class CheckIn:
     confidence: int | None = None  # 1..10 when given
     note: str = ""
     round_id: str | None = None
-    source: str = CARD  # CARD, or UNCHANGED (left as it was on a card sent with changes)
+    source: str = CARD  # CARD, UNCHANGED (left as it was on a card sent with changes), VIVA_GOALS
     supersedes: str | None = None  # on a correction: the check-in it replaces
     superseded_by: str | None = None  # set on the replaced check-in, once
     # Read with the check-in; only marking it superseded writes it back.

@@ -7,6 +7,7 @@ Cosmos-compatible server.
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from collections import Counter
@@ -21,7 +22,13 @@ from cli.csv_commands import export_csv
 from cli.csv_import import import_csv
 from cli.okr_csv import read_csv
 from cli.viva_export import VivaExport, read_export
-from cli.viva_import import VivaImport, import_viva_goals, read_teams_file, summary
+from cli.viva_import import (
+    VivaImport,
+    import_viva_goals,
+    print_progress,
+    read_teams_file,
+    summary,
+)
 from cli.viva_mapping import Context, VivaPlan, plan, viva_id
 from okr.models import (
     CheckIn,
@@ -558,3 +565,16 @@ def test_the_zip_is_read_by_name_fragments_with_no_comments_file(tmp_path: Path)
     assert export.comments == 0
     assert sorted(p.name for p in export.periods) == ["Q1 2026", "Quarter 4 2026", "Sprint 7"]
     assert {i.type_name for i in export.items} == {"Big rock", "Kpi", "Project"}
+
+
+def test_the_progress_bar_redraws_one_line_and_ends_it() -> None:
+    shown = io.StringIO()
+    bar = print_progress(shown)
+
+    bar(500, 2_000)
+    bar(2_000, 2_000)
+
+    assert shown.getvalue() == (
+        "\r[#######.......................] 500/2,000 written"
+        "\r[##############################] 2,000/2,000 written\n"
+    )
