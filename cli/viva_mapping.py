@@ -250,7 +250,7 @@ class _Planner:
         objectives = self._objectives_parents_first()
         built: dict[str, Objective] = {}
         for item in objectives:
-            objective = self._objective(item)
+            objective = self._objective(item, built)
             if objective is None:
                 continue
             built[item.id] = objective
@@ -439,24 +439,25 @@ class _Planner:
 
     # -- objectives -----------------------------------------------------------------
 
-    def _objective(self, item: VivaItem) -> Objective | None:
+    def _objective(self, item: VivaItem, built: Mapping[str, Objective]) -> Objective | None:
+        """The objective ``item`` becomes (its parent, if any, is in ``built`` already)."""
         period = self._period(item)
         if period is None:
             return None
         above = self._objective_above(item)
         self._note_reattached(item, above, "aligned to its objective instead")
+        if above is not None and above not in built:
+            self._warn(item, f"its parent (ID {above}) is skipped: imported without it")
         parent_id = (
-            viva_id(self.tenant_id, Kind.OBJECTIVE, above)
-            if above is not None
+            built[above].id
+            if above is not None and above in built
             else self.stored_parent.get(item.id)
         )
         team_id = self._team(item, above)
         self.team_of[item.id] = team_id
         id_ = viva_id(self.tenant_id, Kind.OBJECTIVE, item.id)
         owner_id, _ = self._owner(item, id_)
-        if item.progress_mode.casefold().startswith("update manually") or (
-            "manual" in item.progress_mode.casefold()
-        ):
+        if "manual" in item.progress_mode.casefold():
             shown = "" if item.progress is None else f" ({_plain(item.progress)}%)"
             self._warn(
                 item,
@@ -543,8 +544,7 @@ class _Planner:
             stored = self.stored_parent.get(item.id)
             if stored is None:
                 self._skip_with_checkins(
-                    item,
-                    "a key result needs an objective above it, and there is none in the export",
+                    item, "a key result needs an objective above it, and none is imported"
                 )
                 return []
             objective_id = stored
@@ -635,7 +635,7 @@ class _Planner:
         objective = built.get(above) if above is not None else None
         if objective is None:
             self._skip_with_checkins(
-                item, "an initiative needs an objective above it, and there is none in the export"
+                item, "an initiative needs an objective above it, and none is imported"
             )
             return []
         direct = self.parent.get(item.id)

@@ -217,3 +217,23 @@ def test_hostile_entries_are_skipped_and_the_rest_imported() -> None:
         ("objectives entry 3", "it has no ID"),
         ("Objective 'Objective 4' (ID 4)", "its time period has no start and end date"),
     ]
+
+
+def test_under_a_skipped_objective_objectives_come_over_at_the_top_and_key_results_not() -> None:
+    no_period = {**objective(1), "Time Period": None, "Start Date": None, "End Date": None}
+    result = planned(
+        [no_period, objective(2, parents=(1,)), measured(3, v.PERCENTAGE)]  # KR 3 is under 1
+    )
+
+    [child] = [e for e in result.entities if isinstance(e, Objective)]
+    assert (child.title, child.parent_id) == ("Objective 2", None)
+    assert [(s.what, s.reason) for s in result.skipped] == [
+        ("Objective 'Objective 1' (ID 1)", "its time period has no start and end date"),
+        (
+            "Key Result 'KR 3' (ID 3)",
+            "a key result needs an objective above it, and none is imported",
+        ),
+    ]
+    assert [w.reason for w in result.warnings] == [
+        "its parent (ID 1) is skipped: imported without it"
+    ]
