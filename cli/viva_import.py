@@ -9,11 +9,12 @@ import's mechanism (:meth:`storage.store.OkrStore.create_missing`):
 * what is stored already is left as it is (check-ins and edits made in Teams
   since are never overwritten), and a run that finds everything stored writes
   nothing at all;
-* documents are written :data:`CHUNK` at a time, in an order where each
-  objective comes after its parent and each key result after its check-ins.
-  On SQLite a chunk is one statement (all of it or none); on Cosmos DB one
-  document at a time. Either way an interrupted run leaves a prefix, and
-  running it again writes the rest and duplicates nothing.
+* documents are written a chunk at a time (:data:`ATOMIC_CHUNK` on SQLite,
+  where a chunk is one statement: all of it or none; :data:`CHUNK` on Cosmos
+  DB, which writes one document at a time), in an order where each objective
+  comes after its parent and each key result after its check-ins. Either way
+  an interrupted run leaves a prefix, and running it again writes the rest and
+  duplicates nothing.
 """
 
 from __future__ import annotations
@@ -33,9 +34,15 @@ from cli.tenants import require_team, require_tenant
 from cli.viva_export import ExportError, Skipped, VivaExport, read_export
 from cli.viva_mapping import Context, Kind, VivaPlan, plan
 from okr.models import CheckIn, Initiative, KeyResult, Kpi, Objective, PendingOwner
+from storage.backend import CreatesAtomically
 from storage.store import Creatable, OkrStore
 
-CHUNK = 500  # documents per create_missing call: one SQLite statement, one progress step
+# Documents per create_missing call, one progress step each. Where a call is one
+# statement (SQLite) each costs a commit: 29 chunks of 500 took 12 s more than
+# one statement for 14,500 documents on the loaded VM, 3 of 5,000 about 5 s more.
+# One document at a time (Cosmos DB) needs no large chunks, and a bar that moves.
+ATOMIC_CHUNK = 5000
+CHUNK = 200
 SHOWN_PER_REASON = 10  # lines listed under each reason a summary gives
 TEAMS_COLUMNS = ("viva_team_id", "viva_team", "team_id")
 
@@ -100,7 +107,7 @@ async def import_viva_goals(
     types: Mapping[str, Kind] | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
 ) -> VivaImport:
     """Plan the import against the tenant, then (unless ``dry_run``) write what is missing.
 
@@ -133,7 +140,9 @@ async def import_viva_goals(
     stored = Counter(type(e) for e in planned.entities) - new
     written = 0
     if not dry_run and missing:
-        await _write(store, tenant_id, missing, progress, chunk)
+        atomic = isinstance(store.backend, CreatesAtomically)
+        size = chunk or (ATOMIC_CHUNK if atomic else CHUNK)
+        await _write(store, tenant_id, missing, progress, size)
         written = len(missing)
     return VivaImport(planned, new, stored, written)
 
