@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -42,9 +43,9 @@ PRODUCTION = {
 }
 
 
-@pytest.fixture
-async def keys(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[KeyService]:
-    """Entra's key endpoints, served here; the app fetches from them."""
+@asynccontextmanager
+async def entra_keys_served(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[KeyService]:
+    """Entra's key endpoints, served here; the app fetches from them (also the page tests')."""
     async with KeyService() as service:
         monkeypatch.setattr(bot.signing_keys, "PUBLIC_CLOUD", service.cloud())
         monkeypatch.setattr(
@@ -55,6 +56,13 @@ async def keys(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[KeyService]:
                 entra_keys=f"{service.url}/{{tenant}}/discovery/v2.0/keys",
             ),
         )
+        yield service
+
+
+@pytest.fixture
+async def keys(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[KeyService]:
+    """Entra's key endpoints, served here; the app fetches from them."""
+    async with entra_keys_served(monkeypatch) as service:
         yield service
 
 

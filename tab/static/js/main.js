@@ -122,7 +122,10 @@ function buildFilters() {
   filters.setAttribute("aria-label", t("tab.filters.label"));
   replace(
     filters,
-    select("period", t("tab.filter.period"), app.session.periods.map((period) => [period.key, period.label])),
+    select("period", t("tab.filter.period"), [
+      ["", t("tab.period.running")],
+      ...app.session.periods.map((period) => [period.key, period.label]),
+    ]),
     select("team", t("tab.filter.team"), [any, ...app.session.teams.map((team) => [team.id, team.name])]),
     select("owner", t("tab.filter.owner"), [any]),
     select("status", t("tab.filter.status"), [any, ...STATUSES.map((status) => [status, t(`tab.status.${status}`)])]),
@@ -150,10 +153,9 @@ function syncFilters() {
   const known = [["", t("tab.filter.any")], ...[...owners].sort((a, b) => a[1].localeCompare(b[1]))];
   if (state.owner && !owners.has(state.owner)) known.push([state.owner, state.owner]);
   setOptions(owner, known);
-  const current = app.session.periods.find((period) => period.current);
   for (const name of ["period", "team", "owner", "status"]) {
     const control = filters.querySelector(`#filter-${name}`);
-    control.value = state[name] || (name === "period" && current ? current.key : "");
+    control.value = state[name] || "";
   }
   const search = filters.querySelector("#filter-q");
   if (document.activeElement !== search) search.value = state.q || "";

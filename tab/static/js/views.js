@@ -19,6 +19,11 @@ function objectiveLink(objective, open, className = "objective-link") {
   });
 }
 
+/** "40%, Plan to date: 60%": the objective's progress and where the plan says it should be. */
+function progressWords(objective) {
+  return [objective.progress_text, objective.expected_text].filter(Boolean).join(", ");
+}
+
 function statusChip(status, text) {
   if (!text) return null;
   return h("span", { class: `chip status-${status || "none"}`, text });
@@ -47,13 +52,14 @@ function chart(keyResult) {
 }
 
 function keyResultItem(keyResult) {
-  const statusLine = keyResult.last_checkin_text
+  // Without a check-in the server's last_checkin_text says so itself.
+  const statusLine = keyResult.last_status
     ? [
         statusChip(keyResult.last_status, keyResult.last_status_text),
         paceChip(keyResult.pace, keyResult.pace_text),
         h("span", { class: "when", text: t("tab.kr.last_checkin", { when: keyResult.last_checkin_text }) }),
       ]
-    : [paceChip(keyResult.pace, keyResult.pace_text), h("span", { class: "when", text: t("tab.kr.no_checkin") })];
+    : [paceChip(keyResult.pace, keyResult.pace_text), h("span", { class: "when", text: keyResult.last_checkin_text })];
   return h(
     "li",
     { class: "kr", attrs: { "data-key-result": keyResult.id } },
@@ -83,16 +89,10 @@ function keyResultItem(keyResult) {
   );
 }
 
-/** One objective as a card: progress against the expected line, pace, its key results. */
-export function objectiveCard(objective, open) {
-  const progressLabel = t("tab.objective.progress", {
-    progress: objective.progress_text,
-    expected: objective.expected_text,
-  });
-  return h(
-    "article",
-    { class: "objective", attrs: { "data-objective": objective.id } },
-    h("h2", { class: "objective-title" }, objectiveLink(objective, open)),
+/** What is said of an objective under its title: level, team, owner, period, state; progress and pace. */
+function facts(objective) {
+  const progressLabel = progressWords(objective);
+  return [
     meta(
       objective.level_text,
       objective.team ? objective.team.name : null,
@@ -107,6 +107,16 @@ export function objectiveCard(objective, open) {
       h("span", { class: "progress-text", text: progressLabel }),
       paceChip(objective.pace, objective.pace_text),
     ),
+  ];
+}
+
+/** One objective as a card: progress against the expected line, pace, its key results. */
+export function objectiveCard(objective, open) {
+  return h(
+    "article",
+    { class: "objective", attrs: { "data-objective": objective.id } },
+    h("h2", { class: "objective-title" }, objectiveLink(objective, open)),
+    ...facts(objective),
     objective.key_results.length
       ? h("ul", { class: "key-results", attrs: { "aria-label": t("tab.objective.key_results") } }, objective.key_results.map(keyResultItem))
       : null,
@@ -187,10 +197,6 @@ export function objectiveDetail(detail, back) {
     sentence.through.length ? h("dt", { text: t("tab.detail.through") }) : null,
     sentence.through.map((text) => h("dd", { text })),
   );
-  const progressLabel = t("tab.objective.progress", {
-    progress: detail.progress_text,
-    expected: detail.expected_text,
-  });
   const closed = detail.closed
     ? h(
         "section",
@@ -212,20 +218,7 @@ export function objectiveDetail(detail, back) {
     { class: "detail", attrs: { "data-objective": detail.id } },
     h("button", { class: "button back", text: t("tab.detail.back"), attrs: { type: "button" }, on: { click: back } }),
     h("h1", { class: "objective-title", text: detail.title }),
-    meta(
-      detail.level_text,
-      detail.team ? detail.team.name : null,
-      detail.owner ? detail.owner.name : null,
-      detail.period_text,
-      detail.state_text,
-    ),
-    h(
-      "div",
-      { class: "progress-row" },
-      progressBar(detail.progress, detail.expected, progressLabel),
-      h("span", { class: "progress-text", text: progressLabel }),
-      paceChip(detail.pace, detail.pace_text),
-    ),
+    ...facts(detail),
     detail.description ? h("p", { class: "description", text: detail.description }) : null,
     block,
     closed,

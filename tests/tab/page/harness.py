@@ -32,8 +32,12 @@ from tests.cards.render import ChromiumError, _Browser, _Page, find_chromium
 HOST = Path(__file__).resolve().parent / "host"
 AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTH, HEIGHT = 1000, 800
+# How long the page may take to show something (a shared, busy machine).
+WAIT_S = 10.0
 # The tab's document and window, as seen from the host page (or the page itself, unframed).
-_DOC = "(document.getElementById('tab') ? document.getElementById('tab').contentDocument : document)"
+_DOC = (
+    "(document.getElementById('tab') ? document.getElementById('tab').contentDocument : document)"
+)
 _WIN = "(document.getElementById('tab') ? document.getElementById('tab').contentWindow : window)"
 # Key names as Input.dispatchKeyEvent wants them.
 _KEYS: dict[str, tuple[str, int, str]] = {
@@ -100,7 +104,9 @@ class TabBrowser:
         hash_ = json.dumps({k: v for k, v in options.items() if v is not None})
         # A new query each time: a change of the hash alone would not load the page again.
         self._loads += 1
-        await self.page.navigate(f"{self.base_url}/_test/host.html?load={self._loads}#{_quote(hash_)}")
+        await self.page.navigate(
+            f"{self.base_url}/_test/host.html?load={self._loads}#{_quote(hash_)}"
+        )
         await self.wait_shown(shown)
 
     async def open_alone(self, src: str, *, shown: str | None = None) -> None:
@@ -109,13 +115,11 @@ class TabBrowser:
         if shown is not None:
             await self.wait_shown(shown)
 
-    async def wait_shown(self, shown: str | None = None, timeout: float = 10) -> None:
+    async def wait_shown(self, shown: str | None = None, within: float = WAIT_S) -> None:
         """Wait until the tab has shown a view (``shown``, or any) or an error."""
         wanted = "!!value" if shown is None else f"value === {json.dumps(shown)}"
-        await self.wait(
-            f"(() => {{ const value = {_DOC}.body && {_DOC}.body.dataset.shown; return {wanted}; }})()",
-            timeout,
-        )
+        shown_now = f"{_DOC}.body && {_DOC}.body.dataset.shown"
+        await self.wait(f"(() => {{ const value = {shown_now}; return {wanted}; }})()", within)
 
     async def tab(self, expression: str) -> Any:
         """Evaluate ``expression`` with ``doc`` and ``win`` being the tab's document and window."""
@@ -125,9 +129,9 @@ class TabBrowser:
         """Evaluate ``expression`` in the stub host page."""
         return await self.page.evaluate(f"({expression}) ?? null")
 
-    async def wait(self, expression: str, timeout: float = 10) -> Any:
+    async def wait(self, expression: str, within: float = WAIT_S) -> Any:
         """Poll ``expression`` (in the top page) until it is truthy; its value."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while True:
             try:
                 value = await self.page.evaluate(expression)
@@ -140,9 +144,9 @@ class TabBrowser:
                 raise AssertionError(f"timed out waiting for {expression}; the tab shows:\n{text}")
             await asyncio.sleep(0.05)
 
-    async def wait_tab(self, expression: str, timeout: float = 10) -> Any:
+    async def wait_tab(self, expression: str, within: float = WAIT_S) -> Any:
         """Poll ``expression`` (with ``doc`` and ``win``) until it is truthy."""
-        return await self.wait(f"((doc, win) => ({expression}))({_DOC}, {_WIN})", timeout)
+        return await self.wait(f"((doc, win) => ({expression}))({_DOC}, {_WIN})", within)
 
     async def text(self, selector: str = "body") -> str:
         """The visible text of the tab's first ``selector``."""
@@ -172,7 +176,11 @@ class TabBrowser:
             down["text"] = text
         await self.page.call("Input.dispatchKeyEvent", **down)
         await self.page.call(
-            "Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=key_code
+            "Input.dispatchKeyEvent",
+            type="keyUp",
+            key=key,
+            code=code,
+            windowsVirtualKeyCode=key_code,
         )
 
     async def axe(self) -> list[dict[str, Any]]:
@@ -190,22 +198,13 @@ class TabBrowser:
         )
         return list(found)
 
-    async def screenshot(self, path: Path, *, height: int | None = None) -> None:
-        """Save the page as PNG (the tab's full height, or ``height`` CSS pixels)."""
-        tall = height or int(await self.tab("doc.documentElement.scrollHeight"))
-        await self.page.call(
-            "Emulation.setDeviceMetricsOverride",
-            width=WIDTH,
-            height=tall,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+    async def screenshot(self, *, height: int | None = None) -> bytes:
+        """The page as PNG (the tab's full height, or ``height`` CSS pixels)."""
+        await viewport(self.page, height or int(await self.tab("doc.documentElement.scrollHeight")))
         await asyncio.sleep(0.1)
         shot = await self.page.call("Page.captureScreenshot", format="png")
-        path.write_bytes(base64.b64decode(shot["data"]))
-        await self.page.call(
-            "Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False
-        )
+        await viewport(self.page)
+        return base64.b64decode(shot["data"])
 
     @property
     def errors(self) -> list[str]:
@@ -213,28 +212,40 @@ class TabBrowser:
         return self.page.errors
 
 
+async def viewport(page: _Page, height: int = HEIGHT) -> None:
+    """Show the page :data:`WIDTH` CSS pixels wide and ``height`` tall."""
+    await page.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=WIDTH,
+        height=height,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+
+
 def _quote(text: str) -> str:
     return quote(text, safe="")
 
 
 @asynccontextmanager
-async def tab_browser(app: web.Application) -> AsyncIterator[TabBrowser]:
-    """Serve ``app`` (with the test routes) on 127.0.0.1 and open one Chromium tab on it."""
+async def chromium() -> AsyncIterator[_Browser]:
+    """One headless Chromium (a fresh profile), shared by a module's tests."""
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        async with _Browser(find_chromium(), Path(profile)) as browser:
+            yield browser
+
+
+@asynccontextmanager
+async def tab_browser(app: web.Application, browser: _Browser) -> AsyncIterator[TabBrowser]:
+    """Serve ``app`` (with the test routes) on 127.0.0.1 and open a Chromium tab on it."""
     add_test_routes(app)
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
+    page = await browser.new_page()
     try:
-        with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-            async with _Browser(find_chromium(), Path(profile)) as browser:
-                page = await browser.new_page()
-                await page.call(
-                    "Emulation.setDeviceMetricsOverride",
-                    width=WIDTH,
-                    height=HEIGHT,
-                    deviceScaleFactor=1,
-                    mobile=False,
-                )
-                yield TabBrowser(page, str(server.make_url("/")))
+        await viewport(page)
+        yield TabBrowser(page, str(server.make_url("/")))
     finally:
+        target = await page.call("Target.getTargetInfo")
+        await browser.call("Target.closeTarget", targetId=target["targetInfo"]["targetId"])
         await server.close()
-
