@@ -68,7 +68,7 @@ async def keys(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[KeyService]:
 
 def sso_claims(
     *,
-    tid: str = f.TENANT_ID,
+    tid: str | None = f.TENANT_ID,
     issuer: str | None = None,
     audience: str = AUDIENCE,
     oid: str | None = f.ALICE.aad_object_id,

@@ -3,7 +3,7 @@
 import { h, progressBar } from "./dom.js";
 import { t } from "./strings.js";
 
-// Company and team levels start open; individuals' branches start closed.
+// The first two levels (company, team) start open; deeper branches start closed.
 const OPEN_LEVELS = 2;
 
 // The bar repeats the text beside it: screen readers read the text once.
@@ -37,7 +37,7 @@ function item(node, level, position, size, open) {
         "aria-level": level,
         "aria-setsize": size,
         "aria-posinset": position,
-        "aria-expanded": children.length ? String(level < OPEN_LEVELS) : null,
+        "aria-expanded": children.length ? String(level <= OPEN_LEVELS) : null,
         tabindex: "-1",
         "data-objective": node.id,
       },

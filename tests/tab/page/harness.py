@@ -199,8 +199,9 @@ class TabBrowser:
         return list(found)
 
     async def screenshot(self, *, height: int | None = None) -> bytes:
-        """The page as PNG (the tab's full height, or ``height`` CSS pixels)."""
-        await viewport(self.page, height or int(await self.tab("doc.documentElement.scrollHeight")))
+        """The page as PNG (as tall as the tab's content, or ``height`` CSS pixels)."""
+        content = "Math.ceil(doc.body.getBoundingClientRect().height)"
+        await viewport(self.page, height or int(await self.tab(content)))
         await asyncio.sleep(0.1)
         shot = await self.page.call("Page.captureScreenshot", format="png")
         await viewport(self.page)

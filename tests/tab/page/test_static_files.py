@@ -53,3 +53,19 @@ def test_the_scripts_never_insert_markup() -> None:
         source = script.read_text(encoding="utf-8")
         assert not forbidden.findall(source), script.name
         assert ".style." not in source and 'setAttribute("style"' not in source, script.name
+
+
+def test_every_part_of_the_server_s_charts_is_coloured_by_the_page_s_themes() -> None:
+    drawn = set(
+        re.findall(r"chart-[a-z]+", (ROOT / "tab" / "charts.py").read_text(encoding="utf-8"))
+    )
+    styled = set(re.findall(r"^\.(chart-[a-z]+) \{", (STATIC / "tab.css").read_text(), re.M))
+    assert drawn == {
+        "chart-actual",
+        "chart-axis",
+        "chart-expected",
+        "chart-point",
+        "chart-target",
+        "chart-text",
+    }
+    assert drawn <= styled
