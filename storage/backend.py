@@ -125,8 +125,9 @@ class CreatesAtomically(Protocol):
     """A backend that can create many documents of one partition all or nothing.
 
     Optional: :meth:`storage.store.OkrStore.create_missing` uses it when the
-    backend has it (SQLite), and creates one document at a time otherwise
-    (Cosmos DB, whose transactional batch the test server does not support).
+    backend has it (SQLite), and one create per document otherwise, many at
+    once in dependency layers (Cosmos DB, whose transactional batch the test
+    server does not support).
     """
 
     async def create_missing(

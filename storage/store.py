@@ -100,6 +100,15 @@ _CREATABLE: dict[type, _Kind[Any]] = {
 # large tenant's members or a round's records does not hold the event loop.
 DECODE_OFF_LOOP_FROM = 200
 
+# Creates in flight at once where a backend creates one document per request
+# (Cosmos DB): a create is a round trip (about 5-10 ms within a region), so one
+# at a time caps an import at ~100-200 documents/s whatever the container's
+# throughput. 16 fills the pipe several times over and stays well within the
+# SDK's connection pool (100), while a container that cannot take them all
+# answers 429 to few enough requests at once that the SDK's own retries (9,
+# after Cosmos' retry-after) absorb it without failing the call.
+CREATES_IN_FLIGHT = 16
+
 IDS_PER_QUERY = 100
 """Ids in one ``IN`` query at most (Cosmos DB allows a few hundred; a query's
 text and plan stay small)."""
@@ -424,35 +433,68 @@ class OkrStore:
     async def create_missing(self, tenant_id: str, entities: Sequence[Creatable]) -> int:
         """Create those of ``entities`` that are not stored yet (by id); return how many.
 
-        All or nothing where the backend can do it (SQLite: one statement).
-        Elsewhere (Cosmos DB) one at a time in the order given, so an interrupted
-        call leaves a prefix written, and calling again with the same entities
-        completes it without duplicating anything. Entities already stored are
-        left as they are, never overwritten.
+        Entities already stored are left as they are, never overwritten. All or
+        nothing where the backend can do it (SQLite: one statement). Elsewhere
+        (Cosmos DB) one create per document, :data:`CREATES_IN_FLIGHT` at a
+        time, in dependency layers (:func:`_layers`): a layer starts once every
+        document of the layer before is written, so nothing is written before
+        what it refers to in the same call (an objective's parent, the
+        objective of a key result, check-in, initiative or pending owner, a key
+        result's check-ins, an initiative's key result, a pending owner's key
+        result). A document that exists already (409) counts as there. A failure
+        stops the call: no new create starts, those in flight finish, the first
+        failure is raised. An interrupted call leaves whole layers plus part of
+        one, and calling again with the same entities completes it without
+        duplicating anything.
 
         Raises:
             ValueError: an entity belongs to another tenant.
         """
-        documents: list[tuple[str, str, dict[str, Any]]] = []
         for entity in entities:
             if entity.tenant_id != tenant_id:
                 raise ValueError(f"{type(entity).__name__} {entity.id!r} is not of this tenant")
-            documents.append((_CREATABLE[type(entity)].name, entity.id, to_document(entity)))
-        if not documents:
+        if not entities:
             return 0
         if isinstance(self._backend, CreatesAtomically):
+            documents = [(_CREATABLE[type(e)].name, e.id, to_document(e)) for e in entities]
             created = await self._backend.create_missing(tenant_id, documents)
         else:
             created = 0
-            for kind, id_, body in documents:
-                try:
-                    await self._backend.create(tenant_id, kind, id_, body)
-                except AlreadyExistsError:
-                    continue  # written by an earlier, interrupted call
-                created += 1
+            for layer in _layers(entities):
+                created += await self._create_concurrently(tenant_id, layer)
         # Even when nothing was created: an interrupted earlier call may have
         # created everything and stopped before this.
         await self.mark_tenant_changed(tenant_id)
+        return created
+
+    async def _create_concurrently(self, tenant_id: str, entities: Sequence[Creatable]) -> int:
+        """Create each of ``entities``, :data:`CREATES_IN_FLIGHT` at once; return how many.
+
+        Throttling (429) is retried by the Cosmos SDK inside each create, as for
+        every call (after its retries it is ``StoreUnavailableError``).
+        """
+        pending = iter(entities)
+        failures: list[BaseException] = []
+        created = 0
+
+        async def worker() -> None:
+            nonlocal created
+            for entity in pending:  # shared: each entity goes to one worker
+                if failures:
+                    return
+                kind = _CREATABLE[type(entity)].name
+                try:
+                    await self._backend.create(tenant_id, kind, entity.id, to_document(entity))
+                except AlreadyExistsError:
+                    continue  # stored before: by an earlier, interrupted call, or in Teams
+                except BaseException as exc:
+                    failures.append(exc)
+                    return
+                created += 1
+
+        await asyncio.gather(*(worker() for _ in range(min(CREATES_IN_FLIGHT, len(entities)))))
+        if failures:
+            raise failures[0]
         return created
 
     async def not_stored(self, tenant_id: str, entities: Sequence[Creatable]) -> list[Creatable]:
@@ -948,3 +990,59 @@ def _created_order(key_result: KeyResult) -> tuple[bool, float, str]:
     """Creation order, those without a creation time first (as the queries sort)."""
     created = key_result.created_at
     return (created is not None, 0.0 if created is None else created.timestamp(), key_result.id)
+
+
+def _layers(entities: Sequence[Creatable]) -> list[list[Creatable]]:
+    """``entities`` in dependency layers, each in the order given.
+
+    Layer 0 holds what refers to nothing else among ``entities``; each later
+    layer what refers to something in the layer before it at most. What an
+    entity waits for, when it is among ``entities``: an objective its parent;
+    a check-in its objective; a key result its objective and its check-ins (the
+    check-ins come first, so a key result appears with its history whole and
+    its ``last_checkin_id`` points to a stored check-in); an initiative or a
+    pending owner its objective and key result. KPIs refer to nothing.
+
+    Raises:
+        ValueError: objectives whose parents form a cycle.
+    """
+    present = {(_CREATABLE[type(e)].name, e.id) for e in entities}
+    checkins: dict[str, list[tuple[str, str]]] = {}
+    for entity in entities:
+        if isinstance(entity, CheckIn):
+            checkins.setdefault(entity.key_result_id, []).append((CHECKIN.name, entity.id))
+    needs: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for entity in entities:
+        refers: list[tuple[str, str]] = []
+        if isinstance(entity, Objective):
+            refers.append((OBJECTIVE.name, entity.parent_id or ""))
+        elif isinstance(entity, KeyResult):
+            refers += [(OBJECTIVE.name, entity.objective_id), *checkins.get(entity.id, [])]
+        elif isinstance(entity, CheckIn):
+            refers.append((OBJECTIVE.name, entity.objective_id))
+        elif isinstance(entity, Initiative | PendingOwner):
+            refers += [
+                (OBJECTIVE.name, entity.objective_id),
+                (KEY_RESULT.name, entity.key_result_id or ""),
+            ]
+        key = (_CREATABLE[type(entity)].name, entity.id)
+        needs[key] = [r for r in refers if r in present and r != key]
+    depth: dict[tuple[str, str], int] = {}
+    for start in needs:
+        # Depth-first without recursion: chains of parents may be long.
+        stack, visiting = [start], {start}
+        while stack:
+            key = stack[-1]
+            waiting = [r for r in needs[key] if r not in depth]
+            if not waiting:
+                depth[key] = 1 + max((depth[r] for r in needs[key]), default=-1)
+                visiting.discard(stack.pop())
+                continue
+            if waiting[0] in visiting:  # on the path that led here
+                raise ValueError(f"objective {waiting[0][1]!r} is among its own parents")
+            visiting.add(waiting[0])
+            stack.append(waiting[0])
+    layers: list[list[Creatable]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for entity in entities:
+        layers[depth[(_CREATABLE[type(entity)].name, entity.id)]].append(entity)
+    return layers
