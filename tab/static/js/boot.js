@@ -24,7 +24,9 @@ export async function start(container, askedLang) {
   let getToken;
   if (context) {
     followTheme();
-    getToken = () => teamsToken();
+    // Without a token (consent refused, sign-in failed) the server answers 401
+    // no_token with a message in plain words, in the person's language.
+    getToken = () => teamsToken().catch(() => null);
   } else {
     let token = storedDevToken();
     if (!token) {

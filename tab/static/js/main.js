@@ -43,9 +43,10 @@ function navigate(changes) {
   if (changes.view === "objective" && state.view !== "objective") {
     back = { ...state };
   }
+  const newView = changes.view !== undefined && changes.view !== state.view;
   state = { ...state, ...changes };
   if (state.view !== "objective") delete state.objective;
-  show();
+  show(newView);
 }
 
 function openObjective(id) {
@@ -211,14 +212,15 @@ async function render() {
       return [
         objectiveDetail(detail, () => {
           state = { ...back };
-          show();
+          show(true);
         }),
       ];
     }
   }
 }
 
-async function show() {
+/** Show the state's view; `focusHeading` after a change of view, so a screen reader follows. */
+async function show(focusHeading = false) {
   const load = ++loads;
   writeState(state);
   updateChrome();
@@ -229,6 +231,11 @@ async function show() {
     replace(content, nodes);
     content.setAttribute("aria-busy", "false");
     if (state.view !== "objective") updateChrome(); // owners seen in this view
+    const heading = focusHeading ? content.querySelector("h1") : null;
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
     document.body.dataset.shown = state.view;
   } catch (error) {
     if (load === loads) {

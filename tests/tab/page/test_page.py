@@ -195,6 +195,17 @@ async def test_a_token_for_another_tenant_gets_a_plain_refusal(teams_tab: Tab) -
     await assert_accessible(teams_tab)
 
 
+async def test_a_failed_teams_sign_in_is_said_in_plain_words(teams_tab: Tab) -> None:
+    browser = teams_tab.browser
+    await browser.open_in_teams(MY, token_error="resourceRequiresConsent", shown="error")
+
+    # The page asks without a token, and shows the server's answer, not the SDK's code.
+    assert await browser.texts("[role=alert] .error-message") == [
+        "Teams did not say who you are. Close the tab and open it again."
+    ]
+    assert await browser.host("window.host.calls('authentication.getAuthToken').length") == 1
+
+
 async def test_a_title_with_markup_is_shown_as_text(teams_tab: Tab, alice_token: str) -> None:
     hostile = '<img src=x onerror="window.parent.pwned=1;window.pwned=1">Win <script>1</script>'
     await teams_tab.store.save_objective(
@@ -275,6 +286,8 @@ async def test_the_alignment_tree_works_with_the_keyboard(teams_tab: Tab, alice_
     await browser.press("Enter")
     await browser.wait_shown("objective")
     assert await browser.texts(".detail h1") == [REVENUE]
+    # Focus follows to the objective's heading, so a screen reader reads where it is.
+    assert await browser.tab("doc.activeElement.textContent") == REVENUE
 
 
 async def test_the_configuration_page_saves_the_team_tab(teams_tab: Tab, alice_token: str) -> None:
