@@ -8,7 +8,9 @@ contract's code and a message in plain words, in the person's language
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -54,9 +56,10 @@ class Refused(Exception):
         self.code = code
 
 
-def reply(payload: dict[str, Any], status: int = 200) -> web.Response:
-    """A JSON answer that no cache keeps."""
-    return web.json_response(payload, status=status, headers=_NO_STORE)
+async def reply(payload: dict[str, Any]) -> web.Response:
+    """A JSON answer that no cache keeps, serialised off the event loop (a team's is megabytes)."""
+    body = await asyncio.to_thread(json.dumps, payload)
+    return web.Response(text=body, content_type="application/json", headers=_NO_STORE)
 
 
 def request_language(request: web.Request) -> Language | None:
@@ -121,7 +124,7 @@ async def filters_of(request: web.Request, viewer: Viewer) -> Filters:
 
 async def session(request: web.Request) -> web.Response:
     """``GET /api/tab/session``."""
-    return reply(await views.session(await viewer_of(request), request.app[APP_ID]))
+    return await reply(await views.session(await viewer_of(request), request.app[APP_ID]))
 
 
 async def okrs(request: web.Request) -> web.Response:
@@ -130,27 +133,27 @@ async def okrs(request: web.Request) -> web.Response:
     filters = await filters_of(request, viewer)
     view = request.query.get("view", "my")
     if view == "my":
-        return reply(await views.my_okrs(viewer, filters))
+        return await reply(await views.my_okrs(viewer, filters))
     if view == "team" and filters.team_id is not None:
-        return reply(await views.team_okrs(viewer, filters.team_id, filters))
+        return await reply(await views.team_okrs(viewer, filters.team_id, filters))
     raise Refused(400, "bad_request", f"view {view[:20]!r}")
 
 
 async def alignment_tree(request: web.Request) -> web.Response:
     """``GET /api/tab/alignment``."""
     viewer = await viewer_of(request)
-    return reply(await alignment.tree(viewer, await filters_of(request, viewer)))
+    return await reply(await alignment.tree(viewer, await filters_of(request, viewer)))
 
 
 async def objective(request: web.Request) -> web.Response:
     """``GET /api/tab/objectives/{id}``."""
     viewer = await viewer_of(request)
-    return reply(await detail.objective_detail(viewer, request.match_info["id"]))
+    return await reply(await detail.objective_detail(viewer, request.match_info["id"]))
 
 
 async def teams(request: web.Request) -> web.Response:
     """``GET /api/tab/teams``: the person's teams, for the configuration page."""
-    return reply({"teams": await views.own_teams(await viewer_of(request))})
+    return await reply({"teams": await views.own_teams(await viewer_of(request))})
 
 
 def _loopback_only(request: web.Request) -> None:
@@ -182,7 +185,7 @@ async def dev_members(request: web.Request) -> web.Response:
                 }
             )
     lang = request_language(request) or Language.EN
-    return reply({"members": members[:MAX_DEV_MEMBERS], "strings": tab_strings(lang)})
+    return await reply({"members": members[:MAX_DEV_MEMBERS], "strings": tab_strings(lang)})
 
 
 async def dev_sign_in(request: web.Request) -> web.Response:
@@ -204,5 +207,5 @@ async def dev_sign_in(request: web.Request) -> web.Response:
     for tenant in tenants:
         if await store.get_member(tenant, member_id) is not None:
             token = request.app[DEV_TOKENS].issue(tenant, member_id)
-            return reply({"token": token, "expires_in": DEV_TOKEN_LIFETIME.seconds})
+            return await reply({"token": token, "expires_in": DEV_TOKEN_LIFETIME.seconds})
     raise Refused(404, "not_found")

@@ -26,11 +26,11 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from cards.i18n import Language
-from cards.locale_format import format_date, format_datetime, format_value
+from cards.locale_format import format_date
 from okr.models import CheckIn, KeyResult, Objective
 from okr.pace import pace_start
 from okr.progress import progress
-from tab.wording import words
+from tab.wording import value_words, words
 
 WIDTH = 320
 HEIGHT = 120
@@ -80,8 +80,7 @@ def key_result_chart(
     )
 
     def fmt(value: Decimal) -> str:
-        kind, currency, unit = key_result.kind, key_result.currency, key_result.unit
-        return format_value(value, kind, lang, currency=currency, unit=unit, compact=True)
+        return value_words(key_result, value, lang)
 
     # The expected line: nothing until the end of the first day, the target at the end.
     line_from = min(_midnight_after(first, zone), ends)
@@ -110,7 +109,8 @@ def key_result_chart(
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(f'<polyline class="chart-actual" fill="none" points="{path}"/>')
     for checkin, (x, y) in zip(history, points, strict=True):
-        said = f"{format_datetime(checkin.recorded_at, lang, zone)}: {fmt(checkin.value)}"
+        day = checkin.recorded_at.astimezone(zone).date()
+        said = f"{format_date(day, lang)}: {fmt(checkin.value)}"
         parts.append(
             f'<circle class="chart-point" cx="{x:.1f}" cy="{y:.1f}" r="3">'
             f"<title>{escape(said)}</title></circle>"

@@ -19,10 +19,9 @@ from tab.objectives import (
     objective_json,
     person,
     read_for,
-    value_text,
 )
 from tab.views import NotFound
-from tab.wording import label
+from tab.wording import label, value_words
 
 # Most check-in notes the detail lists (newest first).
 MAX_NOTES = 200
@@ -74,7 +73,7 @@ async def objective_detail(viewer: Viewer, objective_id: str) -> Json:
                 "author": person(lang, c.author_id, read.people),
                 "when_text": format_datetime(c.recorded_at, lang, viewer.zone),
                 "status_text": label(lang, c.status),
-                "value_text": value_text(by_id[c.key_result_id], c.value, lang)
+                "value_text": value_words(by_id[c.key_result_id], c.value, lang)
                 if c.key_result_id in by_id
                 else "",
                 "note": c.note,

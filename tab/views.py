@@ -28,7 +28,7 @@ from tab.objectives import (
     Read,
     Viewer,
     key_results_of,
-    objective_json,
+    objectives_json,
     person,
     read_for,
 )
@@ -107,7 +107,7 @@ async def my_okrs(viewer: Viewer, filters: Filters) -> Json:
     objectives, read = await _shown(viewer, [*owned, *(o for o in found if o)], filters)
     return {
         "period": period_json(viewer.lang, filters),
-        "objectives": [objective_json(viewer, o, read) for o in objectives],
+        "objectives": await objectives_json(viewer, objectives, read),
         "participation": None,
         "at_risk": [],
     }
@@ -125,7 +125,7 @@ async def team_okrs(viewer: Viewer, team_id: str, filters: Filters) -> Json:
     participation, at_risk = _round_json(viewer, digest)
     return {
         "period": period_json(viewer.lang, filters),
-        "objectives": [objective_json(viewer, o, read) for o in objectives],
+        "objectives": await objectives_json(viewer, objectives, read),
         "participation": participation,
         "at_risk": at_risk,
     }

@@ -80,7 +80,7 @@ async def test_an_objective_shows_progress_pace_and_its_key_results_formatted(
     assert deals["values_text"] == "0 deals → 40 deals · now 14 deals"
     assert deals["last_status"] == "at_risk" and deals["last_status_text"] == "At risk"
     assert deals["last_note"] == "pipeline thin"
-    assert deals["last_checkin_text"] == "Monday, 11/23/2026 at 1:00 AM"  # Alice is in Los Angeles
+    assert deals["last_checkin_text"] == "11/23/2026"  # 9:00 UTC: 1:00 in Alice's Los Angeles
     assert deals["chart_svg"].count('class="chart-point"') == 3
 
 
