@@ -32,11 +32,14 @@ def mount_tab(
     store: OkrStore,
     clock: Callable[[], datetime],
     *,
-    static_root: Path = STATIC_ROOT,
+    static_root: Path | None = None,
 ) -> None:
-    """Add ``/tab/`` and ``/api/tab/`` to ``app`` (before any sub-app mounted at ``/api/``)."""
+    """Add ``/tab/`` and ``/api/tab/`` to ``app`` (before any sub-app mounted at ``/api/``).
+
+    ``static_root``: the page's folder, :data:`STATIC_ROOT` unless given.
+    """
     app.router.add_get("/tab", _to_index)
-    app.add_subapp("/tab/", pages_app(static_root))
+    app.add_subapp("/tab/", pages_app(static_root or STATIC_ROOT))
     app.add_subapp("/api/tab/", api_app(settings, store, clock))
 
 

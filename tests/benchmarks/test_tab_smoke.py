@@ -1,0 +1,46 @@
+"""The tab benchmark still runs: both figures are measured against a static file of their size."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks.tab import main, page_assets
+
+
+def test_a_small_run_measures_the_team_call_and_the_first_load(tmp_path: Path) -> None:
+    out = tmp_path / "tab.json"
+
+    status = main(["--objectives", "6", "--checkins", "2", "--rounds", "1", "--json", str(out)])
+
+    assert status == 0
+    figures = json.loads(out.read_text())["figures"]
+    assert [f["name"] for f in figures] == ["team API call", "personal tab, first load"]
+    team, first_load = figures
+    assert team["requests"] == 1 and team["bytes"] > 6 * 3 * 1000  # six objectives, charts each
+    assert first_load["requests"] >= 3  # the page, session and my OKRs at least
+    # Ratios only: how fast a shared machine serves a file is not for a test to judge.
+    assert all(f["ratio"] > 0 for f in figures)
+
+
+def test_the_first_load_follows_the_pages_references_and_module_imports(tmp_path: Path) -> None:
+    (tmp_path / "js").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<link rel="stylesheet" href="tab.css"><script src="vendor/sdk.js"></script>'
+        '<script type="module" src="js/main.js"></script><a href="https://example.com/x">x</a>'
+    )
+    (tmp_path / "tab.css").write_text("")
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "sdk.js").write_text("")
+    (tmp_path / "js" / "main.js").write_text('import { a } from "./api.js";\nimport "../tab.css";')
+    (tmp_path / "js" / "api.js").write_text('export const a = 1; import("./lazy.js");')
+    (tmp_path / "js" / "lazy.js").write_text("")
+
+    assert page_assets(tmp_path) == [
+        "index.html",
+        "tab.css",
+        "vendor/sdk.js",
+        "js/main.js",
+        "js/api.js",
+        "js/lazy.js",
+    ]
