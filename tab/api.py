@@ -22,7 +22,7 @@ from aiohttp.typedefs import Handler
 from cards.i18n import Language, language_for_locale, language_of
 from storage.store import OkrStore
 from tab import alignment, detail, views
-from tab.filters import BadFilter, Filters
+from tab.filters import BadFilter, Filters, Page
 from tab.objectives import Viewer
 from tab.sign_in import (
     DEV_TOKEN_LIFETIME,
@@ -128,14 +128,15 @@ async def session(request: web.Request) -> web.Response:
 
 
 async def okrs(request: web.Request) -> web.Response:
-    """``GET /api/tab/okrs?view=my|team&team=…`` and the filters."""
+    """``GET /api/tab/okrs?view=my|team&team=…``, the filters, ``offset`` and ``limit``."""
     viewer = await viewer_of(request)
     filters = await filters_of(request, viewer)
     view = request.query.get("view", "my")
     if view == "my":
-        return await reply(await views.my_okrs(viewer, filters))
+        return await reply(await views.my_okrs(viewer, filters, Page.from_query(request.query)))
     if view == "team" and filters.team_id is not None:
-        return await reply(await views.team_okrs(viewer, filters.team_id, filters))
+        page = Page.from_query(request.query)
+        return await reply(await views.team_okrs(viewer, filters.team_id, filters, page))
     raise Refused(400, "bad_request", f"view {view[:20]!r}")
 
 

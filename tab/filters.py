@@ -104,6 +104,37 @@ class Filters:
         )
 
 
+# A list answers this many objectives unless asked for fewer (or more, up to MAX_PAGE):
+# a team of a thousand is a page of a hundred at a time, each with its charts.
+PAGE = 100
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Which of a list's objectives an answer carries: ``limit`` of them from ``offset``."""
+
+    offset: int = 0
+    limit: int = PAGE
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> Page:
+        """``offset`` and ``limit`` of a URL query; raises :class:`BadFilter`."""
+        return cls(
+            offset=_whole(query, "offset", 0, 1_000_000, 0),
+            limit=_whole(query, "limit", 1, MAX_PAGE, PAGE),
+        )
+
+
+def _whole(query: Mapping[str, str], name: str, low: int, high: int, default: int) -> int:
+    raw = query.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadFilter(f"{name} {raw[:20]!r}")
+    return int(raw)
+
+
 def _id(query: Mapping[str, str], name: str) -> str | None:
     raw = query.get(name, "").strip()
     if not raw:

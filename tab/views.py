@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cards.i18n import Language
@@ -22,7 +23,7 @@ from okr.digest import NoActiveObjectivesError, TeamDigest, digest_today
 from okr.models import CheckInStatus, Member, Objective, ObjectiveState, Team
 from okr.periods import Period, fiscal_quarter_of, fiscal_year_of, quarter_of
 from scheduling.digest_reads import read_team_digest
-from tab.filters import Filters
+from tab.filters import Filters, Page
 from tab.objectives import (
     Json,
     Read,
@@ -94,7 +95,7 @@ def period_choices(viewer: Viewer, fiscal_start: int) -> list[Json]:
     ]
 
 
-async def my_okrs(viewer: Viewer, filters: Filters) -> Json:
+async def my_okrs(viewer: Viewer, filters: Filters, page: Page) -> Json:
     """The objectives the person owns or owns a key result of."""
     store, tenant, me = viewer.store, viewer.tenant_id, viewer.member.id
     owned, krs = await asyncio.gather(
@@ -104,28 +105,28 @@ async def my_okrs(viewer: Viewer, filters: Filters) -> Json:
     ids = {o.id for o in owned}
     others = list(dict.fromkeys(kr.objective_id for kr in krs if kr.objective_id not in ids))
     found = await asyncio.gather(*(store.get_objective(tenant, i) for i in others))
-    objectives, read = await _shown(viewer, [*owned, *(o for o in found if o)], filters)
+    shown = await _shown(viewer, [*owned, *(o for o in found if o)], filters, page)
     return {
         "period": period_json(viewer.lang, filters),
-        "objectives": await objectives_json(viewer, objectives, read),
+        **await _page_json(viewer, shown, page),
         "participation": None,
         "at_risk": [],
     }
 
 
-async def team_okrs(viewer: Viewer, team_id: str, filters: Filters) -> Json:
+async def team_okrs(viewer: Viewer, team_id: str, filters: Filters, page: Page) -> Json:
     """A team's objectives, the participation of its current round and what is at risk."""
     team = await viewer.store.get_team(viewer.tenant_id, team_id)
     if team is None:
         raise NotFound(team_id)
     candidates = await viewer.store.list_objectives(viewer.tenant_id, team_id=team.id)
-    (objectives, read), digest = await asyncio.gather(
-        _shown(viewer, candidates, filters), _digest(viewer, team)
+    shown, digest = await asyncio.gather(
+        _shown(viewer, candidates, filters, page), _digest(viewer, team)
     )
     participation, at_risk = _round_json(viewer, digest)
     return {
         "period": period_json(viewer.lang, filters),
-        "objectives": await objectives_json(viewer, objectives, read),
+        **await _page_json(viewer, shown, page),
         "participation": participation,
         "at_risk": at_risk,
     }
@@ -138,10 +139,30 @@ def period_json(lang: Language, filters: Filters) -> Json:
     return {"key": filters.period.label, "label": format_period(filters.period, lang)}
 
 
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """One page of a list: its objectives, what showing them needs, and how many match in all."""
+
+    objectives: list[Objective]
+    read: Read
+    total: int
+
+
+async def _page_json(viewer: Viewer, shown: _Shown, page: Page) -> Json:
+    following = page.offset + page.limit
+    return {
+        "objectives": await objectives_json(viewer, shown.objectives, shown.read),
+        "total": shown.total,
+        "next_offset": following if following < shown.total else None,
+    }
+
+
 async def _shown(
-    viewer: Viewer, candidates: Sequence[Objective], filters: Filters
-) -> tuple[list[Objective], Read]:
-    """``candidates`` narrowed to what the view shows, and what showing them needs."""
+    viewer: Viewer, candidates: Sequence[Objective], filters: Filters, page: Page
+) -> _Shown:
+    """``candidates`` narrowed to what the view shows, the page asked for, and what showing
+    it needs: the key results of every candidate in the period (the filters look at
+    them), the check-ins, teams and people of the page's objectives only."""
     today = viewer.now.astimezone(viewer.zone).date()
     in_view = [
         o
@@ -149,8 +170,10 @@ async def _shown(
         if (o.state in _OPEN or filters.period is not None) and filters.in_period(o, today)
     ]
     key_results = await key_results_of(viewer, in_view)
-    shown = [o for o in in_view if filters.matches(o, key_results[o.id])]
-    return shown, await read_for(viewer, shown, {o.id: key_results[o.id] for o in shown})
+    matching = [o for o in in_view if filters.matches(o, key_results[o.id])]
+    shown = matching[page.offset : page.offset + page.limit]
+    read = await read_for(viewer, shown, {o.id: key_results[o.id] for o in shown})
+    return _Shown(shown, read, len(matching))
 
 
 async def _digest(viewer: Viewer, team: Team) -> tuple[TeamDigest, dict[str, Member]] | None:

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
+from okr.models import Objective, ObjectiveState
 from settings import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from tab.headers import CONTENT_SECURITY_POLICY
 from tab.routes import pages_app
 from tests import factories as f
 from tests.conftest import Clock, StartBot
 from tests.tab.conftest import TabClient
-from tests.tab.seed import ALICE_ID, BINH_ID, SEEDED, seed
+from tests.tab.seed import ALICE_ID, BINH_ID, Q4, SEEDED, seed
 
 SALES = f.SALES.id
 
@@ -264,3 +265,31 @@ async def test_there_is_no_development_sign_in_with_credentials(start_bot: Start
     )
 
     assert members.status == 404 and sign_in.status == 404
+
+
+async def test_a_long_list_comes_a_page_at_a_time(tab: TabClient) -> None:
+    for n in range(250):
+        await tab.bot.store.save_objective(
+            Objective(
+                tenant_id=f.TENANT_ID,
+                id=f"many-{n:03}",
+                title=f"Many {n}",
+                owner_id=BINH_ID,
+                period=Q4,
+                state=ObjectiveState.ACTIVE,
+                team_id=SALES,
+            )
+        )
+    team = f"api/tab/okrs?view=team&team={SALES}&q=many"
+
+    first = await tab.json(team)
+    last = await tab.json(team + "&offset=200&limit=100")
+    small = await tab.json(team + "&limit=7")
+
+    assert (len(first["objectives"]), first["total"], first["next_offset"]) == (100, 250, 100)
+    assert (len(last["objectives"]), last["total"], last["next_offset"]) == (50, 250, None)
+    assert len(small["objectives"]) == 7 and small["next_offset"] == 7
+    ids = [o["id"] for o in first["objectives"]] + [o["id"] for o in last["objectives"]]
+    assert len(set(ids)) == 150  # pages do not overlap
+    for query in ("&limit=0", "&limit=201", "&offset=-1", "&limit=ten"):
+        assert (await tab.get(team + query)).status == 400, query
