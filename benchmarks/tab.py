@@ -6,8 +6,11 @@ baseline so that a shared machine's drift falls on both:
 
 * **team API call**: ``GET /api/tab/okrs?view=team`` for a team of ``--objectives``
   active objectives (3 key results each, ``--checkins`` check-ins per key result,
-  so every key result has its chart), against ``GET /tab/`` of a file as large as
-  the answer;
+  so every key result has its chart): its first page (100 objectives, with the
+  round's participation and what is at risk), against ``GET /tab/`` of a file as
+  large as the answer;
+* **team, every page**: the same list followed page by page to its end, against
+  one file as large as all the pages together;
 * **personal tab, first load**: the page's HTML, every asset it loads (the files
   ``index.html`` names and the ES modules they import, followed), then
   ``/api/tab/session`` and ``/api/tab/okrs?view=my`` for a person who owns
@@ -239,6 +242,13 @@ async def _figures(session: ClientSession, base: str, static: Path, rounds: int)
         return base + "tab/" + name
 
     team_url = base + f"api/tab/okrs?view=team&team={TEAM}"
+    pages = [team_url]
+    while True:
+        async with session.get(pages[-1], headers=signed) as response:
+            following = (await response.json())["next_offset"]
+        if following is None:
+            break
+        pages.append(f"{team_url}&offset={following}")
     size = await _timed(session, [team_url], signed)  # also warms the app up
     team = _figure(
         "team API call",
@@ -246,6 +256,11 @@ async def _figures(session: ClientSession, base: str, static: Path, rounds: int)
         size,
         *(await _measure(session, [team_url], same_size("team.bin", size), signed, rounds))[:2],
     )
+    size = await _timed(session, pages, signed)
+    measured, baseline, _ = await _measure(
+        session, pages, same_size("team-pages.bin", size), signed, rounds
+    )
+    every_page = _figure("team, every page", len(pages), size, measured, baseline)
     assets = [base + "tab/" + name for name in page_assets(static)]
     first_load = [*assets, base + "api/tab/session", base + "api/tab/okrs?view=my"]
     size = await _timed(session, first_load, signed)
@@ -253,7 +268,7 @@ async def _figures(session: ClientSession, base: str, static: Path, rounds: int)
         session, first_load, same_size("first-load.bin", size), signed, rounds
     )
     personal = _figure("personal tab, first load", len(first_load), size, measured, baseline)
-    return [team, personal]
+    return [team, every_page, personal]
 
 
 def main(argv: list[str] | None = None) -> int:

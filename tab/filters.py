@@ -78,6 +78,11 @@ class Filters:
             query=fold(text),
         )
 
+    @property
+    def reads_key_results(self) -> bool:
+        """Whether matching looks at key results (owner, status, text), not only objectives."""
+        return self.owner_id is not None or self.status is not None or bool(self.query)
+
     def in_period(self, objective: Objective, today: date) -> bool:
         """Whether ``objective`` is of the period asked for (or runs ``today`` when none was)."""
         if self.period is None:

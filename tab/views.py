@@ -120,8 +120,10 @@ async def team_okrs(viewer: Viewer, team_id: str, filters: Filters, page: Page) 
     if team is None:
         raise NotFound(team_id)
     candidates = await viewer.store.list_objectives(viewer.tenant_id, team_id=team.id)
+    # The round's participation and what is at risk head the list: on its first page only.
     shown, digest = await asyncio.gather(
-        _shown(viewer, candidates, filters, page), _digest(viewer, team)
+        _shown(viewer, candidates, filters, page),
+        _digest(viewer, team) if page.offset == 0 else _no_digest(),
     )
     participation, at_risk = _round_json(viewer, digest)
     return {
@@ -162,16 +164,21 @@ async def _shown(
 ) -> _Shown:
     """``candidates`` narrowed to what the view shows, the page asked for, and what showing
     it needs: the key results of every candidate in the period (the filters look at
-    them), the check-ins, teams and people of the page's objectives only."""
+    them, when a filter does), the check-ins, teams and people of the page's objectives only."""
     today = viewer.now.astimezone(viewer.zone).date()
     in_view = [
         o
         for o in dict((o.id, o) for o in candidates).values()
         if (o.state in _OPEN or filters.period is not None) and filters.in_period(o, today)
     ]
-    key_results = await key_results_of(viewer, in_view)
-    matching = [o for o in in_view if filters.matches(o, key_results[o.id])]
+    if filters.reads_key_results:
+        key_results = await key_results_of(viewer, in_view)
+        matching = [o for o in in_view if filters.matches(o, key_results[o.id])]
+    else:  # the objectives alone decide: only the page's key results are read
+        matching = [o for o in in_view if filters.matches(o, ())]
     shown = matching[page.offset : page.offset + page.limit]
+    if not filters.reads_key_results:
+        key_results = await key_results_of(viewer, shown)
     read = await read_for(viewer, shown, {o.id: key_results[o.id] for o in shown})
     return _Shown(shown, read, len(matching))
 
@@ -184,6 +191,10 @@ async def _digest(viewer: Viewer, team: Team) -> tuple[TeamDigest, dict[str, Mem
         )
     except NoActiveObjectivesError:
         return None
+
+
+async def _no_digest() -> None:
+    return None
 
 
 def _round_json(
