@@ -19,10 +19,9 @@ from datetime import date, timedelta
 
 from cards.i18n import Language
 from cards.locale_format import format_period
-from okr.digest import NoActiveObjectivesError, TeamDigest, digest_today
+from okr.digest import TeamDigest
 from okr.models import CheckInStatus, Member, Objective, ObjectiveState, Team
 from okr.periods import Period, fiscal_quarter_of, fiscal_year_of, quarter_of
-from scheduling.digest_reads import read_team_digest
 from tab.filters import Filters, Page
 from tab.objectives import (
     Json,
@@ -33,6 +32,7 @@ from tab.objectives import (
     person,
     read_for,
 )
+from tab.recent_digests import RecentDigests
 from tab.wording import label, tab_strings, words
 
 _OPEN = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
@@ -114,7 +114,9 @@ async def my_okrs(viewer: Viewer, filters: Filters, page: Page) -> Json:
     }
 
 
-async def team_okrs(viewer: Viewer, team_id: str, filters: Filters, page: Page) -> Json:
+async def team_okrs(
+    viewer: Viewer, team_id: str, filters: Filters, page: Page, digests: RecentDigests
+) -> Json:
     """A team's objectives, the participation of its current round and what is at risk."""
     team = await viewer.store.get_team(viewer.tenant_id, team_id)
     if team is None:
@@ -123,7 +125,7 @@ async def team_okrs(viewer: Viewer, team_id: str, filters: Filters, page: Page) 
     # The round's participation and what is at risk head the list: on its first page only.
     shown, digest = await asyncio.gather(
         _shown(viewer, candidates, filters, page),
-        _digest(viewer, team) if page.offset == 0 else _no_digest(),
+        digests.get(viewer.store, team, viewer.now) if page.offset == 0 else _no_digest(),
     )
     participation, at_risk = _round_json(viewer, digest)
     return {
@@ -181,16 +183,6 @@ async def _shown(
         key_results = await key_results_of(viewer, shown)
     read = await read_for(viewer, shown, {o.id: key_results[o.id] for o in shown})
     return _Shown(shown, read, len(matching))
-
-
-async def _digest(viewer: Viewer, team: Team) -> tuple[TeamDigest, dict[str, Member]] | None:
-    """What the team's digest says now (None when no active objective runs today)."""
-    try:
-        return await read_team_digest(
-            viewer.store, team, now=viewer.now, slot=digest_today(team, viewer.now)
-        )
-    except NoActiveObjectivesError:
-        return None
 
 
 async def _no_digest() -> None:

@@ -20,7 +20,7 @@ SALES = f.SALES.id
 
 
 def _titles(body: dict[str, object]) -> list[str]:
-    return [o["title"] for o in body["objectives"]]  # type: ignore[attr-defined, index]
+    return [o["title"] for o in body["objectives"]]  # type: ignore[attr-defined]
 
 
 async def test_the_session_names_the_person_their_teams_and_the_periods(tab: TabClient) -> None:

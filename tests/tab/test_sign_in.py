@@ -78,7 +78,7 @@ def sso_claims(
     """Claims as Entra ID puts them in a Teams SSO token (v2 issuer unless told)."""
     now = int(time.time())
     values: dict[str, Any] = {
-        "iss": issuer if issuer is not None else V2.format(tid=tid),
+        "iss": issuer if issuer is not None else V2.format(tid=tid or ""),
         "aud": audience,
         "tid": tid,
         "oid": oid,
