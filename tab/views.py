@@ -165,8 +165,8 @@ async def _shown(
     viewer: Viewer, candidates: Sequence[Objective], filters: Filters, page: Page
 ) -> _Shown:
     """``candidates`` narrowed to what the view shows, the page asked for, and what showing
-    it needs: the key results of every candidate in the period (the filters look at
-    them, when a filter does), the check-ins, teams and people of the page's objectives only."""
+    it needs. Key results are read for every candidate only when a filter looks at
+    them; check-ins, teams and people for the page's objectives only."""
     today = viewer.now.astimezone(viewer.zone).date()
     in_view = [
         o
