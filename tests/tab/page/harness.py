@@ -213,14 +213,14 @@ class TabBrowser:
         return self.page.errors
 
 
-async def viewport(page: _Page, height: int = HEIGHT) -> None:
-    """Show the page :data:`WIDTH` CSS pixels wide and ``height`` tall."""
+async def viewport(page: _Page, height: int = HEIGHT, width: int = WIDTH) -> None:
+    """Show the page ``width`` CSS pixels wide (below 500: a phone) and ``height`` tall."""
     await page.call(
         "Emulation.setDeviceMetricsOverride",
-        width=WIDTH,
+        width=width,
         height=height,
         deviceScaleFactor=1,
-        mobile=False,
+        mobile=width < 500,
     )
 
 

@@ -16,6 +16,7 @@ from okr.models import Objective, ObjectiveState
 from tests import factories as f
 from tests.bot.bot_service import APP_ID
 from tests.tab.page.conftest import Tab
+from tests.tab.page.harness import viewport
 from tests.tab.seed import Q4, SEEDED
 from tests.tab.test_sign_in import sso_claims, sso_token
 
@@ -236,6 +237,20 @@ async def test_a_title_with_markup_is_shown_as_text(teams_tab: Tab, alice_token:
         "].map((m) => importSvg(m) === null))"
     )
     assert refused == [True] * 6
+
+
+async def test_on_a_phone_nothing_needs_scrolling_sideways(
+    teams_tab: Tab, alice_token: str
+) -> None:
+    browser = teams_tab.browser
+    await viewport(browser.page, height=700, width=360)  # Teams mobile fills the screen
+    for view in ("my", "team", "alignment"):
+        src = SALES_TAB if view == "team" else f"/tab/index.html?view={view}"
+        await browser.open_in_teams(src, token=alice_token, shown=view)
+        widths = await browser.tab(
+            "[doc.documentElement.scrollWidth, doc.documentElement.clientWidth]"
+        )
+        assert widths == [360, 360], view
 
 
 async def test_the_alignment_tree_works_with_the_keyboard(teams_tab: Tab, alice_token: str) -> None:
