@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 from cards.i18n import Language
 from cards.locale_format import format_period
+from cards.tab_links import TabLinks
 from okr.digest import TeamDigest
 from okr.models import CheckInStatus, Member, Objective, ObjectiveState, Team
 from okr.periods import Period, fiscal_quarter_of, fiscal_year_of, quarter_of
@@ -44,12 +45,14 @@ class NotFound(LookupError):
 
 async def session(viewer: Viewer, app_id: str | None) -> Json:
     """Who is signed in, their teams, the periods to pick from, the page's strings, and the
-    bot's app id (``app_id``, None in local mode) for the page's link to the bot's chat."""
+    bot's app id (``app_id``, None in local mode) with the deep link to the person's chat
+    with the bot (``chat_link``, the same link the cards build: :meth:`TabLinks.chat`)."""
     teams, fiscal_start = await asyncio.gather(own_teams(viewer), fiscal_year_start_month(viewer))
     return {
         "member": {"id": viewer.member.id, "name": viewer.member.display_name},
         "tenant_id": viewer.tenant_id,
         "app_id": app_id,
+        "chat_link": TabLinks(app_id).chat(viewer.tenant_id) if app_id else None,
         "lang": viewer.lang.value,
         "teams": teams,
         "periods": period_choices(viewer, fiscal_start),

@@ -29,6 +29,7 @@ async def test_the_session_names_the_person_their_teams_and_the_periods(tab: Tab
     assert body["member"] == {"id": ALICE_ID, "name": "Alice Nguyen"}
     assert body["tenant_id"] == f.TENANT_ID
     assert body["app_id"] is None  # local mode: no bot to link to
+    assert body["chat_link"] is None
     assert body["lang"] == "en"
     assert body["teams"] == [{"id": SALES, "name": "Sales"}]
     assert [(p["key"], p["current"]) for p in body["periods"]] == [

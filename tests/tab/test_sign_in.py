@@ -146,6 +146,9 @@ async def test_a_teams_token_signs_the_person_in(
     assert body["member"] == {"id": ALICE_ID, "name": "Alice Nguyen"}
     assert body["tenant_id"] == f.TENANT_ID
     assert body["app_id"] == APP_ID
+    assert body["chat_link"] == (
+        f"https://teams.microsoft.com/l/entity/{APP_ID}/conversations?tenantId={f.TENANT_ID}"
+    )
 
 
 REFUSED = {

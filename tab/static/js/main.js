@@ -78,9 +78,9 @@ function buildBar() {
       }),
     ),
   );
-  const appId = app.session.app_id;
-  if (appId) {
-    const link = `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(appId)}`;
+  // The server builds the link (Teams' deep link to the person's chat with the bot).
+  const link = app.session.chat_link;
+  if (link) {
     checkIn.textContent = t("tab.action.check_in");
     checkIn.href = link;
     checkIn.hidden = false;

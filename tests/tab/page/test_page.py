@@ -79,7 +79,9 @@ async def test_check_in_opens_the_personal_chat_with_the_bot_through_teams(
     await browser.click("#check-in")
     await browser.wait("window.host.calls('executeDeepLink').length === 1")
     (call,) = await browser.host("window.host.calls('executeDeepLink')")
-    assert call["args"] == [f"https://teams.microsoft.com/l/chat/0/0?users=28:{APP_ID}"]
+    assert call["args"] == [
+        f"https://teams.microsoft.com/l/entity/{APP_ID}/conversations?tenantId={f.TENANT_ID}"
+    ]
 
 
 async def test_the_team_tab_shows_its_objectives_what_is_at_risk_and_participation(
