@@ -21,6 +21,7 @@ from typing import Any
 from okr.due import DeliveryKind, parse_round_id
 from okr.models import (
     CheckIn,
+    CheckInStatus,
     ConversationRef,
     Delivery,
     DeliveryState,
@@ -374,32 +375,42 @@ class OkrStore:
         objective_id: str | None = None,
         owner_id: str | None = None,
         objective_ids: Sequence[str] | None = None,
+        owner_ids: Sequence[str] | None = None,
+        statuses: Sequence[CheckInStatus] | None = None,
     ) -> list[KeyResult]:
-        """Key results of an objective (or of any of ``objective_ids``) and/or of an owner.
+        """Key results of an objective (or of any of ``objective_ids``) and/or of an owner
+        (or of any of ``owner_ids``), and, with ``statuses``, whose owner's last status is
+        one of them (never checked in matches none).
 
-        ``objective_ids`` are read :data:`IDS_PER_QUERY` to a query (an ``IN``);
-        the key results come back in creation order, as for one objective.
+        ``objective_ids`` and ``owner_ids`` are read :data:`IDS_PER_QUERY` to a query
+        (an ``IN``); the key results come back in creation order, as for one objective.
         """
         if objective_ids is not None and objective_id is not None:
             raise ValueError("objective_id or objective_ids, not both")
+        if owner_ids is not None and owner_id is not None:
+            raise ValueError("owner_id or owner_ids, not both")
         where: dict[str, Match] = {}
         if objective_id is not None:
             where["objective_id"] = objective_id
         if owner_id is not None:
             where["owner_id"] = owner_id
-        if objective_ids is None:
-            return await self._list(KEY_RESULT, tenant_id, where=where, order_by="created_at")
-        wanted = list(dict.fromkeys(objective_ids))
+        if statuses is not None:
+            where["last_status"] = tuple(dict.fromkeys(s.value for s in statuses))
+        chunks: list[dict[str, Match]] = [where]
+        for field, ids in (("objective_id", objective_ids), ("owner_id", owner_ids)):
+            if ids is not None:
+                wanted = list(dict.fromkeys(ids))
+                chunks = [
+                    {**chunk, field: tuple(wanted[start : start + IDS_PER_QUERY])}
+                    for chunk in chunks
+                    for start in range(0, len(wanted), IDS_PER_QUERY)
+                ]
+        if any(v == () for chunk in chunks for v in chunk.values()):
+            return []  # an empty IN (no ids, or no statuses) matches nothing
         found: list[KeyResult] = []
-        for start in range(0, len(wanted), IDS_PER_QUERY):
-            chunk = tuple(wanted[start : start + IDS_PER_QUERY])
-            found += await self._list(
-                KEY_RESULT,
-                tenant_id,
-                where={**where, "objective_id": chunk},
-                order_by="created_at",
-            )
-        if len(wanted) > IDS_PER_QUERY:
+        for chunk in chunks:
+            found += await self._list(KEY_RESULT, tenant_id, where=chunk, order_by="created_at")
+        if len(chunks) > 1:
             found.sort(key=_created_order)
         return found
 

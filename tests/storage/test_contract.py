@@ -317,6 +317,61 @@ async def _key_results_of_several_objectives(
         await store.list_key_results(A, objective_id="o1", objective_ids=["o2"])
 
 
+async def test_key_results_by_owners_and_last_status_in_one_query_per_hundred_ids(
+    backend_factory: BackendFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with OkrStore(CountingBackend(backend_factory())) as store:
+        counting = store.backend
+        assert isinstance(counting, CountingBackend)
+        monkeypatch.setattr("storage.store.IDS_PER_QUERY", 2)
+        statuses = [CheckInStatus.AT_RISK, None, CheckInStatus.OFF_TRACK, CheckInStatus.ON_TRACK]
+        for n, (objective, owner) in enumerate(
+            [("o1", "29:a"), ("o1", "29:b"), ("o2", "29:c"), ("o3", "29:a"), ("o2", "29:d")]
+        ):
+            await store.save_key_result(
+                samples.key_result(
+                    A,
+                    f"k{n}",
+                    objective_id=objective,
+                    owner_id=owner,
+                    last_status=statuses[n % 4],
+                    created_at=T0 + timedelta(seconds=10 - n),
+                )
+            )
+        # Another tenant's at-risk key result of the same objective and owner.
+        await store.save_key_result(
+            samples.key_result(
+                B, "k-b", objective_id="o1", owner_id="29:a", last_status=CheckInStatus.AT_RISK
+            )
+        )
+        worrying = (CheckInStatus.AT_RISK, CheckInStatus.OFF_TRACK)
+
+        counting.reset()
+        owned = await store.list_key_results(
+            A, objective_ids=["o1", "o2", "o3"], owner_ids=["29:a", "29:c", "29:a", "29:x"]
+        )
+        assert counting.reset().queries == 4  # two objective chunks x two owner chunks
+        at_risk = await store.list_key_results(A, objective_ids=["o1", "o2"], statuses=worrying)
+        assert counting.reset().queries == 1
+        by_owners = await store.list_key_results(A, owner_ids=["29:b", "29:d"])
+        counting.reset()
+
+        # Creation order (newest created last) across the queries.
+        assert [k.id for k in owned] == ["k3", "k2", "k0"]
+        assert [(k.id, k.last_status) for k in at_risk] == [
+            ("k4", CheckInStatus.AT_RISK),
+            ("k2", CheckInStatus.OFF_TRACK),
+            ("k0", CheckInStatus.AT_RISK),
+        ]
+        assert [k.id for k in by_owners] == ["k4", "k1"]
+        assert await store.list_key_results(A, owner_ids=[]) == []
+        assert await store.list_key_results(A, objective_ids=["o1"], statuses=[]) == []
+        assert counting.reset().queries == 0  # an empty list asks nothing
+        assert [k.id for k in await store.list_key_results(B, statuses=worrying)] == ["k-b"]
+        with pytest.raises(ValueError, match="not both"):
+            await store.list_key_results(A, owner_id="29:a", owner_ids=["29:b"])
+
+
 async def test_member_lookups(store: OkrStore) -> None:
     await store.save_member(samples.member(A, "29:m1"))
     found = await store.find_member_by_aad(A, "aad-29:m1")
