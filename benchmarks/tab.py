@@ -65,7 +65,7 @@ from okr.periods import Period
 from settings import Settings
 from storage.codec import to_document
 from storage.store import OkrStore
-from tab.recent_digests import FRESH_FOR
+from tab.team_round import FRESH_FOR
 
 TENANT = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
 TEAM = "19:bench-team@thread.tacv2"

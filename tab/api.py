@@ -24,7 +24,6 @@ from storage.store import OkrStore
 from tab import alignment, detail, views
 from tab.filters import BadFilter, Filters, Page
 from tab.objectives import Viewer
-from tab.recent_digests import RecentDigests
 from tab.sign_in import (
     DEV_TOKEN_LIFETIME,
     Authenticator,
@@ -32,6 +31,7 @@ from tab.sign_in import (
     SignInRefused,
     signed_in_member,
 )
+from tab.team_round import RecentRounds
 from tab.wording import tab_strings, words
 
 log = logging.getLogger("okr.tab")
@@ -40,7 +40,7 @@ STORE = web.AppKey("tab_store", OkrStore)
 AUTHENTICATOR = web.AppKey("tab_authenticator", Authenticator)
 CLOCK: web.AppKey[Callable[[], datetime]] = web.AppKey("tab_clock")
 DEV_TOKENS = web.AppKey("tab_dev_tokens", DevTokens)
-DIGESTS = web.AppKey("tab_digests", RecentDigests)
+ROUNDS = web.AppKey("tab_rounds", RecentRounds)
 # The bot's Microsoft app id (None in local mode), for the page's "Check in" deep link.
 APP_ID: web.AppKey[str | None] = web.AppKey("tab_app_id")
 # Most members the development sign-in lists.
@@ -138,8 +138,8 @@ async def okrs(request: web.Request) -> web.Response:
         return await reply(await views.my_okrs(viewer, filters, Page.from_query(request.query)))
     if view == "team" and filters.team_id is not None:
         page = Page.from_query(request.query)
-        digests = request.app[DIGESTS]
-        return await reply(await views.team_okrs(viewer, filters.team_id, filters, page, digests))
+        rounds = request.app[ROUNDS]
+        return await reply(await views.team_okrs(viewer, filters.team_id, filters, page, rounds))
     raise Refused(400, "bad_request", f"view {view[:20]!r}")
 
 

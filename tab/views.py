@@ -20,8 +20,7 @@ from datetime import date, timedelta
 from cards.i18n import Language
 from cards.locale_format import format_period
 from cards.tab_links import TabLinks
-from okr.digest import TeamDigest
-from okr.models import CheckInStatus, Member, Objective, ObjectiveState, Team
+from okr.models import CheckInStatus, Objective, ObjectiveState, Team
 from okr.periods import Period, fiscal_quarter_of, fiscal_year_of, quarter_of
 from tab.filters import Filters, Page
 from tab.objectives import (
@@ -33,7 +32,7 @@ from tab.objectives import (
     person,
     read_for,
 )
-from tab.recent_digests import RecentDigests
+from tab.team_round import RecentRounds, Round
 from tab.wording import label, tab_strings, words
 
 _OPEN = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
@@ -118,7 +117,7 @@ async def my_okrs(viewer: Viewer, filters: Filters, page: Page) -> Json:
 
 
 async def team_okrs(
-    viewer: Viewer, team_id: str, filters: Filters, page: Page, digests: RecentDigests
+    viewer: Viewer, team_id: str, filters: Filters, page: Page, rounds: RecentRounds
 ) -> Json:
     """A team's objectives, the participation of its current round and what is at risk."""
     team = await viewer.store.get_team(viewer.tenant_id, team_id)
@@ -126,11 +125,11 @@ async def team_okrs(
         raise NotFound(team_id)
     candidates = await viewer.store.list_objectives(viewer.tenant_id, team_id=team.id)
     # The round's participation and what is at risk head the list: on its first page only.
-    shown, digest = await asyncio.gather(
+    shown, found = await asyncio.gather(
         _shown(viewer, candidates, filters, page),
-        digests.get(viewer.store, team, viewer.now) if page.offset == 0 else _no_digest(),
+        rounds.get(viewer.store, team, viewer.now, candidates) if page.offset == 0 else _no_round(),
     )
-    participation, at_risk = _round_json(viewer, digest)
+    participation, at_risk = _round_json(viewer, found)
     return {
         "period": period_json(viewer.lang, filters),
         **await _page_json(viewer, shown, page),
@@ -188,27 +187,23 @@ async def _shown(
     return _Shown(shown, read, len(matching))
 
 
-async def _no_digest() -> None:
+async def _no_round() -> None:
     return None
 
 
-def _round_json(
-    viewer: Viewer, digest: tuple[TeamDigest, dict[str, Member]] | None
-) -> tuple[Json | None, list[Json]]:
+def _round_json(viewer: Viewer, found: Round) -> tuple[Json | None, list[Json]]:
     """The API's ``Participation`` (None before the first round) and ``AtRisk`` lines."""
-    if digest is None:
+    if found is None:
         return None, []
-    found, people = digest
-    lang = viewer.lang
-    titles = {line.id: line.title for line in found.objectives}
+    lang, people = viewer.lang, found.people
     at_risk = [
         {
-            "key_result": {"id": line.id, "title": line.title},
-            "objective": {"id": line.objective_id, "title": titles.get(line.objective_id, "")},
-            "owner": person(lang, line.owner_id, people),
-            "status_text": label(lang, line.status or CheckInStatus.AT_RISK),
+            "key_result": {"id": kr.id, "title": kr.title},
+            "objective": {"id": kr.objective_id, "title": found.titles.get(kr.objective_id, "")},
+            "owner": person(lang, kr.owner_id, people),
+            "status_text": label(lang, kr.last_status or CheckInStatus.AT_RISK),
         }
-        for line in found.at_risk
+        for kr in found.at_risk
     ]
     round_ = found.participation
     if round_.round_date is None:
