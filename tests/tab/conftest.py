@@ -9,6 +9,8 @@ import pytest
 from aiohttp import ClientResponse
 
 from tests.conftest import BotClient, StartBot
+from tests.cosmos_server import cosmos, cosmos_backend_factory  # noqa: F401 (fixtures)
+from tests.storage.conftest import backend_factory  # noqa: F401 (fixtures)
 from tests.tab.seed import Seeded, seed
 
 
