@@ -7,9 +7,9 @@ baseline so that a shared machine's drift falls on both:
 * **team API call**: ``GET /api/tab/okrs?view=team`` for a team of ``--objectives``
   active objectives (3 key results each, ``--checkins`` check-ins per key result,
   so every key result has its chart): its first page (100 objectives, with the
-  round's participation and what is at risk, the team's digest read afresh each
-  time), against ``GET /tab/`` of a file as large as the answer; and the same
-  with the digest kept (what the next person opening the tab within a minute gets);
+  round's participation and what is at risk, read afresh each time), against
+  ``GET /tab/`` of a file as large as the answer; and the same with the round
+  kept (what the next person opening the tab within a minute gets);
 * **team, every page**: the same list followed page by page to its end, against
   one file as large as all the pages together;
 * **personal tab, first load**: the page's HTML, every asset it loads (the files
@@ -18,6 +18,8 @@ baseline so that a shared machine's drift falls on both:
   ``--mine`` of the objectives, one request after another as a browser's first
   visit does them, against one static file as large as all of it together.
 
+The API is asked for gzip (``--no-gzip``: for answers as they are), as a browser
+does; sizes are the bytes on the wire, and the static files are that large.
 The static files live in a copy of ``tab/static/`` made for the run, served by
 the same app (``tab.routes.STATIC_ROOT`` points at it). Figures are medians
 over ``--rounds``. Run from the repository root::
@@ -45,7 +47,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from aiohttp import ClientSession
+from aiohttp import ClientSession, hdrs
 from aiohttp.test_utils import TestServer
 
 import tab.routes
@@ -178,12 +180,13 @@ async def _timed(session: ClientSession, urls: list[str], headers: dict[str, str
             body = await response.read()
             if response.status != 200:
                 raise RuntimeError(f"{url}: {response.status}")
-            size += len(body)
+            # The bytes on the wire: a gzipped answer's, not the JSON it decompresses to.
+            size += int(response.headers.get(hdrs.CONTENT_LENGTH, len(body)))
     return size
 
 
 class Clock:
-    """The app's clock: the benchmark moves it on to let the team's kept digest go stale."""
+    """The app's clock: the benchmark moves it on to let the team's kept round go stale."""
 
     def __init__(self) -> None:
         self.now = NOW
@@ -220,8 +223,11 @@ def _figure(
     return Figure(name, requests, size, median * 1000, base * 1000, median / base)
 
 
-async def run(objectives: int, checkins: int, mine: int, rounds: int) -> list[Figure]:
-    """Seed, serve, and measure both figures."""
+async def run(
+    objectives: int, checkins: int, mine: int, rounds: int, encoding: str = "gzip"
+) -> list[Figure]:
+    """Seed, serve, and measure the figures; the API is asked with ``Accept-Encoding: encoding``
+    (``identity``: answers as they are)."""
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         static = root / "static"
@@ -245,19 +251,20 @@ async def run(objectives: int, checkins: int, mine: int, rounds: int) -> list[Fi
         try:
             await seed(app[STORE_KEY], objectives, checkins, mine)
             async with ClientSession() as session:
-                return await _figures(session, str(server.make_url("/")), static, rounds, clock)
+                url = str(server.make_url("/"))
+                return await _figures(session, url, static, rounds, clock, encoding)
         finally:
             await server.close()
 
 
 async def _figures(
-    session: ClientSession, base: str, static: Path, rounds: int, clock: Clock
+    session: ClientSession, base: str, static: Path, rounds: int, clock: Clock, encoding: str
 ) -> list[Figure]:
     async with session.post(
         base + "api/tab/dev/sign-in", json={"tenant_id": TENANT, "member_id": "29:p0"}
     ) as response:
         token = (await response.json())["token"]
-    signed = {"Authorization": f"Bearer {token}"}
+    signed = {"Authorization": f"Bearer {token}", "Accept-Encoding": encoding}
 
     def same_size(name: str, size: int) -> str:
         (static / name).write_bytes(b"x" * size)
@@ -280,7 +287,7 @@ async def _figures(
     measured, baseline, _ = await _measure(session, [team_url], same, signed, rounds, stale)
     team = _figure("team API call", 1, size, measured, baseline)
     measured, baseline, _ = await _measure(session, [team_url], same, signed, rounds)
-    team_kept = _figure("team API call, digest kept", 1, size, measured, baseline)
+    team_kept = _figure("team API call, round kept", 1, size, measured, baseline)
     size = await _timed(session, pages, signed)
     measured, baseline, _ = await _measure(
         session, pages, same_size("team-pages.bin", size), signed, rounds
@@ -304,8 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mine", type=int, default=5, help="objectives the person owns")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--no-gzip", action="store_true", help="ask the API for answers as they are, not gzipped"
+    )
     args = parser.parse_args(argv)
-    figures = asyncio.run(run(args.objectives, args.checkins, args.mine, args.rounds))
+    encoding = "identity" if args.no_gzip else "gzip"
+    figures = asyncio.run(run(args.objectives, args.checkins, args.mine, args.rounds, encoding))
     columns = ("requests", "bytes", "median ms", "static ms")
     print(f"{'what':<26} " + " ".join(f"{c:>10}" for c in columns) + f" {'ratio':>7}")
     for f in figures:
@@ -320,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
                     "objectives": args.objectives,
                     "checkins_per_key_result": args.checkins,
                     "rounds": args.rounds,
+                    "accept_encoding": encoding,
                     "figures": [asdict(f) for f in figures],
                 },
                 indent=2,

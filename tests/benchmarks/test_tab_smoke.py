@@ -11,13 +11,16 @@ from benchmarks.tab import main, page_assets
 def test_a_small_run_measures_the_team_call_and_the_first_load(tmp_path: Path) -> None:
     out = tmp_path / "tab.json"
 
-    status = main(["--objectives", "6", "--checkins", "2", "--rounds", "1", "--json", str(out)])
+    small = ["--objectives", "6", "--checkins", "2", "--rounds", "1"]
+    status = main([*small, "--no-gzip", "--json", str(out)])
+    gzipped = tmp_path / "tab-gzip.json"
+    main([*small, "--json", str(gzipped)])
 
     assert status == 0
     figures = json.loads(out.read_text())["figures"]
     assert [f["name"] for f in figures] == [
         "team API call",
-        "team API call, digest kept",
+        "team API call, round kept",
         "team, every page",
         "personal tab, first load",
     ]
@@ -25,6 +28,10 @@ def test_a_small_run_measures_the_team_call_and_the_first_load(tmp_path: Path) -
     assert every_page["requests"] == 1 and every_page["bytes"] == team["bytes"]  # one page
     assert team["requests"] == 1 and team["bytes"] > 6 * 3 * 1000  # six objectives, charts each
     assert first_load["requests"] >= 3  # the page, session and my OKRs at least
+    # Gzipped, the same answers are a fraction of the bytes (as many requests).
+    smaller = json.loads(gzipped.read_text())["figures"]
+    assert [f["requests"] for f in smaller] == [f["requests"] for f in figures]
+    assert smaller[0]["bytes"] < team["bytes"] / 3
     # Ratios only: how fast a shared machine serves a file is not for a test to judge.
     assert all(f["ratio"] > 0 for f in figures)
 

@@ -294,3 +294,27 @@ async def test_a_long_list_comes_a_page_at_a_time(tab: TabClient) -> None:
     assert len(set(ids)) == 150  # pages do not overlap
     for query in ("&limit=0", "&limit=201", "&offset=-1", "&limit=ten"):
         assert (await tab.get(team + query)).status == 400, query
+
+
+async def test_answers_are_gzipped_when_the_client_accepts_it_and_they_are_worth_it(
+    tab: TabClient,
+) -> None:
+    team = f"api/tab/okrs?view=team&team={SALES}"
+    plain = await tab.get(team, headers={"Accept-Encoding": "identity"})
+    gzipped = await tab.get(team, headers={"Accept-Encoding": "br;q=1.0, GZIP;q=0.5"})
+    refused = await tab.get(team, headers={"Accept-Encoding": "gzip;q=0, deflate"})
+    small = await tab.get("api/tab/teams", headers={"Accept-Encoding": "gzip"})
+
+    assert plain.status == gzipped.status == refused.status == small.status == 200
+    assert "Content-Encoding" not in plain.headers
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in refused.headers
+    assert "Content-Encoding" not in small.headers  # under a kilobyte: sent as it is
+    for response in (plain, gzipped, small):
+        assert response.headers["Vary"] == "Accept-Encoding"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    # The same answer, in fewer bytes on the wire (the client decompresses it).
+    assert await gzipped.json() == await plain.json() == await refused.json()
+    assert int(gzipped.headers["Content-Length"]) < int(plain.headers["Content-Length"]) / 2
+    assert await small.json() == {"teams": [{"id": SALES, "name": "Sales"}]}
