@@ -767,7 +767,7 @@ STRINGS: dict[str, str] = {
     "tab.error.sign_in_unavailable": (
         "Hiện chưa kiểm tra được thông tin đăng nhập. Hãy thử lại sau một phút."
     ),
-    "tab.error.not_found": "Không tìm thấy mục này. Có thể nó đã bị xoá.",
+    "tab.error.not_found": "Không tìm thấy mục này. Có thể nó đã bị xóa.",
     "tab.error.bad_request": "Đường dẫn này có bộ lọc mà tab không hiểu.",
     "tab.error.dev_only": "Đăng nhập thử chỉ dùng được ở chế độ cục bộ, trên chính máy này.",
     "tab.error.server_error": "Có lỗi ở phía chúng tôi. Hãy thử lại sau giây lát.",
@@ -831,8 +831,8 @@ STRINGS: dict[str, str] = {
     "tab.error.network": "Ứng dụng OKR không phản hồi. Hãy kiểm tra kết nối rồi thử lại.",
     "tab.error.retry": "Thử lại",
     "tab.dev.title": "Đăng nhập (chế độ cục bộ)",
-    "tab.dev.intro": "Ngoài Teams, hãy chọn một thành viên đã lưu để xem thẻ như họ thấy.",
+    "tab.dev.intro": "Ngoài Teams, hãy chọn một thành viên đã lưu để xem tab như họ thấy.",
     "tab.dev.none": "Chưa có thành viên nào được lưu: hãy trò chuyện với bot trước.",
-    "tab.config.title": "Thẻ này hiển thị OKR của nhóm nào?",
+    "tab.config.title": "Tab này hiển thị OKR của nhóm nào?",
     "tab.config.none": "Bạn chưa ở trong nhóm nào mà bot biết.",
 }
