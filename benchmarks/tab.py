@@ -9,7 +9,8 @@ baseline so that a shared machine's drift falls on both:
   so every key result has its chart): its first page (100 objectives, with the
   round's participation and what is at risk, read afresh each time), against
   ``GET /tab/`` of a file as large as the answer; and the same with the round
-  kept (what the next person opening the tab within a minute gets);
+  kept (what the next person opening the tab within a minute gets); and the
+  first page as the page asks for it (``limit=20``, round read afresh);
 * **team, every page**: the same list followed page by page to its end, against
   one file as large as all the pages together;
 * **personal tab, first load**: the page's HTML, every asset it loads (the files
@@ -74,6 +75,8 @@ TEAM = "19:bench-team@thread.tacv2"
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 PERIOD = Period.quarter(2026, 4)
 PEOPLE = 100
+# The objectives the page asks for first (tab/static/js/main.js FIRST_PAGE), then 100 a time.
+FIRST_PAGE = 20
 _REFERENCE = re.compile(r"""(?:src|href)="([^"#?]+)""")
 _IMPORT = re.compile(r"""(?:import|from)\s*\(?\s*["'](\.{1,2}/[^"']+)["']""")
 
@@ -288,6 +291,12 @@ async def _figures(
     team = _figure("team API call", 1, size, measured, baseline)
     measured, baseline, _ = await _measure(session, [team_url], same, signed, rounds)
     team_kept = _figure("team API call, round kept", 1, size, measured, baseline)
+    first = f"{team_url}&limit={FIRST_PAGE}"
+    size = await _timed(session, [first], signed)
+    measured, baseline, _ = await _measure(
+        session, [first], same_size("team-first.bin", size), signed, rounds, stale
+    )
+    team_first = _figure(f"team, the page's first {FIRST_PAGE}", 1, size, measured, baseline)
     size = await _timed(session, pages, signed)
     measured, baseline, _ = await _measure(
         session, pages, same_size("team-pages.bin", size), signed, rounds
@@ -300,7 +309,7 @@ async def _figures(
         session, first_load, same_size("first-load.bin", size), signed, rounds
     )
     personal = _figure("personal tab, first load", len(first_load), size, measured, baseline)
-    return [team, team_kept, every_page, personal]
+    return [team, team_kept, team_first, every_page, personal]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -318,10 +327,10 @@ def main(argv: list[str] | None = None) -> int:
     encoding = "identity" if args.no_gzip else "gzip"
     figures = asyncio.run(run(args.objectives, args.checkins, args.mine, args.rounds, encoding))
     columns = ("requests", "bytes", "median ms", "static ms")
-    print(f"{'what':<26} " + " ".join(f"{c:>10}" for c in columns) + f" {'ratio':>7}")
+    print(f"{'what':<28} " + " ".join(f"{c:>10}" for c in columns) + f" {'ratio':>7}")
     for f in figures:
         print(
-            f"{f.name:<26} {f.requests:>10} {f.bytes:>10} {f.median_ms:>10.1f} "
+            f"{f.name:<28} {f.requests:>10} {f.bytes:>10} {f.median_ms:>10.1f} "
             f"{f.static_median_ms:>10.2f} {f.ratio:>7.1f}"
         )
     if args.json:

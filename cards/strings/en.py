@@ -765,6 +765,7 @@ STRINGS: dict[str, str] = {
     "tab.empty.my": "You have no objectives or key results in this period.",
     "tab.empty.team": "This team has no objectives in this period.",
     "tab.empty.filtered": "Nothing matches these filters.",
+    "tab.list.more": "Show more ({shown} of {total})",
     "tab.alignment.label": "How objectives align: company, team, individual",
     "tab.alignment.help": (
         "Arrow keys move and open or close a branch, Space opens or closes it, "

@@ -809,6 +809,7 @@ STRINGS: dict[str, str] = {
     "tab.empty.my": "Bạn chưa có mục tiêu hay kết quả chính nào trong kỳ này.",
     "tab.empty.team": "Nhóm chưa có mục tiêu nào trong kỳ này.",
     "tab.empty.filtered": "Không có gì khớp với bộ lọc này.",
+    "tab.list.more": "Xem thêm (đã hiện {shown}/{total})",
     "tab.alignment.label": "Các mục tiêu liên kết với nhau: công ty, nhóm, cá nhân",
     "tab.alignment.help": (
         "Phím mũi tên để di chuyển và mở hoặc đóng một nhánh, phím cách để mở hoặc đóng, "

@@ -5,7 +5,7 @@ import { openLink, showError } from "./host.js";
 import { FILTERS, STATUSES, readState, writeState } from "./state.js";
 import { t } from "./strings.js";
 import { alignmentTree } from "./tree.js";
-import { objectiveDetail, objectiveList, teamSummary } from "./views.js";
+import { moreButton, objectiveDetail, objectiveList, teamSummary } from "./views.js";
 
 const content = document.getElementById("content");
 const bar = document.querySelector("header.bar");
@@ -14,6 +14,9 @@ const checkIn = document.getElementById("check-in");
 const filters = document.getElementById("filters");
 const NAV_VIEWS = ["my", "team", "alignment"];
 const SEARCH_DELAY_MS = 300;
+// Objectives a list shows at first (a screenful or two, quick to answer), then per "Show more".
+const FIRST_PAGE = 20;
+const MORE_PAGE = 100;
 
 let state = readState();
 let back = { view: "my" };
@@ -177,28 +180,50 @@ function heading(title, period) {
   return h("div", { class: "heading" }, h("h1", { text: title }), period ? h("p", { class: "period", text: period.label }) : null);
 }
 
+/** A list's first page and, while more objectives match, its "Show more" button. */
+function listed(params, data, emptyKey) {
+  const list = objectiveList(data.objectives, filtered() ? "tab.empty.filtered" : emptyKey, openObjective);
+  if (data.next_offset === null || data.next_offset === undefined) return [list];
+  const load = loads;
+  const more = async (offset) => {
+    const next = await app.api.get("okrs", { ...params, offset, limit: MORE_PAGE });
+    if (load !== loads) return null; // another view was asked for meanwhile
+    learnOwners(next.objectives);
+    syncFilters(); // the owners just shown join the owner filter
+    return next;
+  };
+  const failed = (error) => {
+    if (load !== loads) return;
+    showError(content, error);
+    document.body.dataset.shown = "error";
+  };
+  return [list, moreButton(list, data, more, openObjective, failed)];
+}
+
 async function render() {
   const api = app.api;
   switch (state.view) {
     case "my": {
-      const data = await api.get("okrs", { view: "my", ...filterParams() });
+      const params = { view: "my", ...filterParams() };
+      const data = await api.get("okrs", { ...params, limit: FIRST_PAGE });
       learnOwners(data.objectives);
       document.title = t("tab.nav.my");
-      return [heading(t("tab.nav.my"), data.period), objectiveList(data.objectives, filtered() ? "tab.empty.filtered" : "tab.empty.my", openObjective)];
+      return [heading(t("tab.nav.my"), data.period), ...listed(params, data, "tab.empty.my")];
     }
     case "team": {
       if (!state.team) {
         document.title = t("tab.nav.team");
         return [heading(t("tab.nav.team"), null), h("p", { class: "empty", text: t("tab.team.choose") })];
       }
-      const data = await api.get("okrs", { view: "team", ...filterParams() });
+      const params = { view: "team", ...filterParams() };
+      const data = await api.get("okrs", { ...params, limit: FIRST_PAGE });
       learnOwners(data.objectives);
       const title = teamName(state.team) || t("tab.nav.team");
       document.title = title;
       return [
         heading(title, data.period),
         teamSummary(data.participation, data.at_risk, openObjective),
-        objectiveList(data.objectives, filtered() ? "tab.empty.filtered" : "tab.empty.team", openObjective),
+        ...listed(params, data, "tab.empty.team"),
       ];
     }
     case "alignment": {

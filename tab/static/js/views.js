@@ -129,6 +129,51 @@ export function objectiveList(objectives, emptyKey, open) {
   return h("div", { class: "objectives" }, objectives.map((objective) => objectiveCard(objective, open)));
 }
 
+/**
+ * A list's "Show more" button, while more objectives match than `page` (an `okrs` answer)
+ * carries: `more(offset)` answers the next page (null if another view was asked for
+ * meanwhile); its objectives go at the end of `list` and the focus moves to the first
+ * of them. The button goes with the last page.
+ */
+export function moreButton(list, page, more, open, failed) {
+  const count = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  let shown = page.objectives.length;
+  let next = page.next_offset;
+  const label = () => t("tab.list.more", { shown: count.format(shown), total: count.format(page.total) });
+  const button = h("button", {
+    class: "button more",
+    text: label(),
+    attrs: { type: "button" },
+    on: {
+      click: async () => {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+        let data;
+        try {
+          data = await more(next);
+        } catch (error) {
+          failed(error);
+          return;
+        }
+        if (!data) return;
+        const cards = data.objectives.map((objective) => objectiveCard(objective, open));
+        list.append(...cards);
+        shown += cards.length;
+        next = data.next_offset;
+        if (cards.length) cards[0].querySelector(".objective-link").focus();
+        if (next === null || next === undefined || !cards.length) {
+          button.remove();
+          return;
+        }
+        button.textContent = label();
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+      },
+    },
+  });
+  return button;
+}
+
 /** The team's participation in the current round and what is at risk. */
 export function teamSummary(participation, atRisk, open) {
   const parts = [];

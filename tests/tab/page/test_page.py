@@ -345,3 +345,40 @@ async def test_outside_teams_local_mode_signs_in_with_the_picker(local_tab: Tab)
     assert await browser.tab("win.location.search") == "?view=my"
     # No Check in button: in local mode there is no bot app id to link to.
     assert await browser.tab("doc.querySelector('#check-in').hidden") is True
+
+
+async def test_a_long_list_shows_its_first_objectives_and_the_rest_on_asking(
+    teams_tab: Tab, alice_token: str
+) -> None:
+    for n in range(25):
+        await teams_tab.store.save_objective(
+            Objective(
+                tenant_id=f.TENANT_ID,
+                id=f"obj-more-{n:02}",
+                title=f"More {n:02}",
+                owner_id=f.BINH.id,
+                team_id=f.SALES.id,
+                period=Q4,
+                state=ObjectiveState.ACTIVE,
+            )
+        )
+    browser = teams_tab.browser
+    await browser.open_in_teams(SALES_TAB, token=alice_token, team_id=f.SALES.id, shown="team")
+
+    # The team's 3 seeded objectives and 25 more: the first 20 come first.
+    assert len(await browser.texts(".objectives .objective")) == 20
+    assert await browser.texts("button.more") == ["Show more (20 of 28)"]
+    await assert_accessible(teams_tab)
+    calls = await api_calls(teams_tab)
+    await browser.click("button.more")
+    await browser.wait_tab("doc.querySelectorAll('.objectives .objective').length === 28")
+
+    titles = await browser.texts(".objectives .objective-title")
+    assert len(set(titles)) == 28 and REVENUE in titles
+    # The last page: no button; the focus is on the first objective just shown.
+    assert await browser.tab("doc.querySelector('button.more') === null")
+    assert await browser.tab(
+        "doc.activeElement === doc.querySelectorAll('.objectives .objective-link')[20]"
+    )
+    assert await api_calls(teams_tab) == calls + 1
+    await assert_accessible(teams_tab)
