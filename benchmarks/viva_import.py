@@ -29,14 +29,15 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cli.main import CSV_DEADLINE_S
 from cli.viva_export import read_export
 from cli.viva_import import import_viva_goals
 from okr.models import Member, Team, Tenant
-from storage.backend import PASS_DEADLINE_S
+from storage.backend import Document, DocumentBackend, Match
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
 from tests.cli import viva_sample as v
@@ -126,10 +127,15 @@ def build_export(objectives: int, key_results: int, checkins: int) -> dict[str, 
 
 
 @contextlib.asynccontextmanager
-async def fresh_store(backend: str, folder: Path) -> AsyncIterator[OkrStore]:
-    """An empty store with the tenant, its teams and the half of the people the bot has met."""
+async def fresh_store(backend: str, folder: Path, latency_ms: float = 0) -> AsyncIterator[OkrStore]:
+    """An empty store with the tenant, its teams and the half of the people the bot has met.
+
+    ``latency_ms`` (Cosmos DB only) is added to each call, as a round trip to a
+    real account would: the local test server answers in well under 1 ms.
+    Both backends get the deadline of ``python app.py import-viva-goals``.
+    """
     if backend == "sqlite":
-        opened = OkrStore(SqliteBackend(folder / "okr.sqlite3", deadline_s=PASS_DEADLINE_S))
+        opened = OkrStore(SqliteBackend(folder / "okr.sqlite3", deadline_s=CSV_DEADLINE_S))
         async with opened as store:
             yield await _seed(store)
         return
@@ -142,11 +148,67 @@ async def fresh_store(backend: str, folder: Path) -> AsyncIterator[OkrStore]:
 
     with cosmos_server() as (endpoint, key):
         database = new_database_name("viva")
+        cosmos = cosmos_backend(endpoint, key, database, deadline_s=CSV_DEADLINE_S)
         try:
-            async with OkrStore(cosmos_backend(endpoint, key, database)) as store:
+            wrapped = Distant(cosmos, latency_ms / 1000) if latency_ms else cosmos
+            async with OkrStore(wrapped) as store:
                 yield await _seed(store)
         finally:
             await drop_cosmos_database(endpoint, key, database)
+
+
+class Distant:
+    """A backend whose every document call takes ``latency_s`` longer (a network's round trip)."""
+
+    def __init__(self, inner: DocumentBackend, latency_s: float) -> None:
+        self._inner = inner
+        self._latency_s = latency_s
+
+    async def open(self) -> None:
+        await self._inner.open()
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+    async def ping(self) -> None:
+        await self._inner.ping()
+
+    async def read(self, partition: str, kind: str, id: str) -> Document | None:
+        await asyncio.sleep(self._latency_s)
+        return await self._inner.read(partition, kind, id)
+
+    async def create(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
+        await asyncio.sleep(self._latency_s)
+        return await self._inner.create(partition, kind, id, body)
+
+    async def replace(
+        self, partition: str, kind: str, id: str, body: dict[str, Any], etag: str
+    ) -> str:
+        await asyncio.sleep(self._latency_s)
+        return await self._inner.replace(partition, kind, id, body, etag)
+
+    async def upsert(self, partition: str, kind: str, id: str, body: dict[str, Any]) -> str:
+        await asyncio.sleep(self._latency_s)
+        return await self._inner.upsert(partition, kind, id, body)
+
+    async def delete(self, partition: str, kind: str, id: str, etag: str | None = None) -> None:
+        await asyncio.sleep(self._latency_s)
+        await self._inner.delete(partition, kind, id, etag)
+
+    async def query(
+        self,
+        partition: str,
+        kind: str,
+        where: Mapping[str, Match] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+        at_least: tuple[str, str] | None = None,
+    ) -> list[Document]:
+        await asyncio.sleep(self._latency_s)
+        return await self._inner.query(
+            partition, kind, where, order_by, descending, limit, at_least
+        )
 
 
 async def _seed(store: OkrStore) -> OkrStore:
@@ -167,7 +229,7 @@ async def measure(args: argparse.Namespace, backend: str, folder: Path) -> dict[
     started = time.perf_counter()
     export = read_export(path)
     read_s = time.perf_counter() - started
-    async with fresh_store(backend, folder) as store:
+    async with fresh_store(backend, folder, args.latency_ms) as store:
         started = time.perf_counter()
         dry = await import_viva_goals(store, TENANT, export, teams=teams, dry_run=True)
         dry_s = time.perf_counter() - started
@@ -179,6 +241,7 @@ async def measure(args: argparse.Namespace, backend: str, folder: Path) -> dict[
         again_s = time.perf_counter() - started
     return {
         "backend": backend,
+        "latency_ms_added": args.latency_ms if backend == "cosmos" else 0,
         "export": {
             "items": len(export.items),
             "objectives": args.objectives,
@@ -212,6 +275,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--objectives", type=int, default=5_000)
     parser.add_argument("--key-results", type=int, default=2, help="per objective")
     parser.add_argument("--checkins", type=int, default=50_000)
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0,
+        help="added to each Cosmos DB call, as a network round trip (the test server is local)",
+    )
     parser.add_argument("--dir", type=Path, help="where the ZIP and SQLite file go (a temp dir)")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args(argv)

@@ -38,6 +38,7 @@ import pytest
 from azure.cosmos.aio import CosmosClient
 from azure.cosmos.exceptions import CosmosResourceNotFoundError
 
+from storage.backend import CALL_DEADLINE_S
 from storage.cosmos import CosmosBackend
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,9 +87,7 @@ def cosmos_server() -> Iterator[CosmosServer]:
             "install it, then run ./dev test"
         )
     if not (PACKAGE_DIR / "package.json").is_file():
-        raise CosmosServerError(
-            f"{PACKAGE_DIR} is missing: run ./dev test (it runs npm ci)"
-        )
+        raise CosmosServerError(f"{PACKAGE_DIR} is missing: run ./dev test (it runs npm ci)")
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [node, str(LAUNCHER)],
@@ -147,7 +146,9 @@ def new_database_name(prefix: str = "test") -> str:
     return f"{prefix}-{uuid.uuid4().hex}"
 
 
-def cosmos_backend(endpoint: str, key: str, database_name: str) -> CosmosBackend:
+def cosmos_backend(
+    endpoint: str, key: str, database_name: str, deadline_s: float = CALL_DEADLINE_S
+) -> CosmosBackend:
     """A backend on ``database_name`` of the test server, not yet opened.
 
     Opening it (``async with OkrStore(backend)``) creates the database and
@@ -162,6 +163,7 @@ def cosmos_backend(endpoint: str, key: str, database_name: str) -> CosmosBackend
         container=CONTAINER,
         verify_tls=False,
         endpoint_discovery=False,
+        deadline_s=deadline_s,
     )
 
 
