@@ -10,7 +10,8 @@ Vietnamese. Writes it as a ZIP, then times on a fresh store:
 * **read**: :func:`cli.viva_export.read_export` (unzip, parse, HTML to text);
 * **dry run**: the plan and the read of what is stored (nothing written);
 * **import**: the whole run, writing every document;
-* **again**: the same run once more, which finds everything stored and writes nothing.
+* **again**: the same run once more, which finds everything stored and writes nothing
+  (``--no-again`` skips it).
 
 Run from the repository root::
 
@@ -236,9 +237,11 @@ async def measure(args: argparse.Namespace, backend: str, folder: Path) -> dict[
         started = time.perf_counter()
         done = await import_viva_goals(store, TENANT, export, teams=teams)
         import_s = time.perf_counter() - started
-        started = time.perf_counter()
-        again = await import_viva_goals(store, TENANT, export, teams=teams)
-        again_s = time.perf_counter() - started
+        again, again_s = None, None
+        if not args.no_again:
+            started = time.perf_counter()
+            again = await import_viva_goals(store, TENANT, export, teams=teams)
+            again_s = time.perf_counter() - started
     return {
         "backend": backend,
         "latency_ms_added": args.latency_ms if backend == "cosmos" else 0,
@@ -251,13 +254,13 @@ async def measure(args: argparse.Namespace, backend: str, folder: Path) -> dict[
         "documents": {
             "planned": len(dry.plan.entities),
             "written": done.written,
-            "written_again": again.written,
+            "written_again": again.written if again is not None else None,
         },
         "seconds": {
             "read": round(read_s, 2),
             "dry_run": round(dry_s, 2),
             "import": round(import_s, 2),
-            "again": round(again_s, 2),
+            "again": round(again_s, 2) if again_s is not None else None,
         },
         "documents_per_second": round(done.written / import_s) if import_s else None,
     }
@@ -281,6 +284,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0,
         help="added to each Cosmos DB call, as a network round trip (the test server is local)",
     )
+    parser.add_argument(
+        "--no-again",
+        action="store_true",
+        help="skip the second run: the Cosmos test server scans every document for each "
+        "of its queries, so at the issue's size it takes hours (real Cosmos DB has indexes)",
+    )
     parser.add_argument("--dir", type=Path, help="where the ZIP and SQLite file go (a temp dir)")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args(argv)
@@ -294,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if args.json is not None:
         args.json.write_text(text)
-    return 0 if all(run["documents"]["written_again"] == 0 for run in runs) else 1
+    return 0 if all(run["documents"]["written_again"] in (0, None) for run in runs) else 1
 
 
 if __name__ == "__main__":
