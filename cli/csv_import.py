@@ -6,9 +6,10 @@ derived from that identity and the tenant, so one file always means the same
 ids:
 
 * On SQLite the whole import is one statement: everything or nothing.
-* On Cosmos DB documents are created one at a time, parents first; an
-  interrupted import leaves a prefix, and running it again creates the rest and
-  duplicates nothing.
+* On Cosmos DB documents are created one request each, many at once, parents
+  first (:meth:`storage.store.OkrStore.create_missing`); an interrupted import
+  leaves part of it, and running it again creates the rest and duplicates
+  nothing.
 * Importing what is already stored changes nothing, and says so.
 
 Import only adds. An objective or key result already stored is left as it is,

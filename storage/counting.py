@@ -126,7 +126,7 @@ class AtomicCountingBackend(CountingBackend):
     """A :class:`CountingBackend` that keeps its backend's one-statement creates.
 
     :class:`CountingBackend` has no ``create_missing``, so a store over it
-    creates one document at a time, as on Cosmos DB; this one forwards it (and
+    creates one document per request, as on Cosmos DB; this one forwards it (and
     counts it as one write), so a count on SQLite is what SQLite does.
     """
 
