@@ -212,7 +212,12 @@ def _round_json(viewer: Viewer, found: Round) -> tuple[Json | None, list[Json]]:
         "expected": round_.asked,
         "answered": round_.checked_in,
         "missing": [person(lang, i, people) for i in round_.missing_ids],
-        "text": words(lang, "tab.participation", answered=round_.checked_in, expected=round_.asked),
+        "text": (
+            words(lang, "tab.participation", answered=round_.checked_in, expected=round_.asked)
+            if round_.asked
+            # As the digest says it: "0 of 0" reads like a fault.
+            else words(lang, "digest.nobody_asked")
+        ),
     }
     return participation, at_risk
 

@@ -65,7 +65,7 @@ async def test_the_team_view_shows_what_is_at_risk_and_the_rounds_participation(
     participation = body["participation"]
     assert participation is not None
     assert (participation["expected"], participation["answered"]) == (0, 0)
-    assert participation["text"] == "0 of 0 checked in this round"
+    assert participation["text"] == "Nobody has been asked to check in this round yet."
 
 
 async def test_an_unknown_team_is_not_found(tab: TabClient) -> None:

@@ -100,7 +100,9 @@ async def test_the_team_tab_shows_its_objectives_what_is_at_risk_and_participati
     assert await browser.texts(".at-risk .meta") == [f"{REVENUE}·Trần Bình"]
     # No round has run yet this period: the digest's own numbers say so.
     assert await browser.texts("#participation-title") == ["This round's check-ins"]
-    assert await browser.texts(".participation .progress-text") == ["0 of 0 checked in this round"]
+    assert await browser.texts(".participation .progress-text") == [
+        "Nobody has been asked to check in this round yet."
+    ]
     assert await browser.tab("doc.querySelector('#filter-team').value") == f.SALES.id
     await assert_accessible(teams_tab)
 
