@@ -54,7 +54,11 @@ async def _company(store: OkrStore) -> None:
     )
     revenue = await store.get_objective(f.TENANT_ID, SEEDED.revenue)
     assert revenue is not None
-    await store.save_objective(dataclasses.replace(revenue, parent_id="obj-company"))
+    # The page tests' title carries markup to prove it shows as text; the
+    # pictures in the README show an ordinary one.
+    await store.save_objective(
+        dataclasses.replace(revenue, parent_id="obj-company", title="Grow revenue & margin")
+    )
     await store.record_checkin(
         CheckIn(
             tenant_id=f.TENANT_ID,
