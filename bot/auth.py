@@ -27,7 +27,6 @@ anonymous and the ``Authorization`` header is ignored.
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 import warnings
 from collections.abc import Callable, Mapping
@@ -45,17 +44,16 @@ from bot.signing_keys import (
     CLOCK_SKEW_SECONDS,
     ENTRA_V1_ISSUER,
     KeySetClient,
+    MalformedToken,
     SigningKeys,
     SigningKeysUnavailable,
     UnknownSigningKey,
+    bearer_token,
     cloud_of,
+    signing_key_id,
 )
 
 log = logging.getLogger("okr.auth")
-
-_TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
-_MAX_TOKEN_CHARS = 8192
-_MAX_KID_CHARS = 256
 
 
 def own_tenant(tenant_id: str | None, authority: str | None) -> str | None:
@@ -144,17 +142,11 @@ class BotFrameworkTokens:
 
     async def identify(self, authorization: str | None) -> Caller:
         """The caller a request's ``Authorization`` header proves; raises :class:`TokenRefused`."""
-        token = _bearer_token(authorization)
         try:
-            header = jwt.get_unverified_header(token)
-            unverified = jwt.decode(token, options={"verify_signature": False})
-        except jwt.PyJWTError:
-            raise TokenRefused("malformed token") from None
-        kid = header.get("kid")
-        if header.get("alg") != "RS256":
-            raise TokenRefused("token not signed with RS256")
-        if not isinstance(kid, str) or not 0 < len(kid) <= _MAX_KID_CHARS:
-            raise TokenRefused("token names no signing key")
+            token = bearer_token(authorization)
+            kid, unverified = signing_key_id(token)
+        except MalformedToken as exc:
+            raise TokenRefused(exc.reason) from None
         issuer = unverified.get("iss")
         keys = self._keys_by_issuer.get(issuer) if isinstance(issuer, str) else None
         if keys is None:
@@ -191,18 +183,6 @@ class BotFrameworkTokens:
         for keys in set(self._keys_by_issuer.values()):
             await keys.close()
         await self._client.close()
-
-
-def _bearer_token(authorization: str | None) -> str:
-    if authorization is None:
-        raise TokenRefused("no token")
-    parts = authorization.split()
-    if len(parts) != 2 or parts[0].lower() != "bearer":
-        raise TokenRefused("not a bearer token")
-    token = parts[1]
-    if len(token) > _MAX_TOKEN_CHARS or not _TOKEN.fullmatch(token):
-        raise TokenRefused("malformed token")
-    return token
 
 
 def token_check(tokens: BotFrameworkTokens | None) -> Middleware:

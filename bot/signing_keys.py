@@ -26,12 +26,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
+import jwt
 from jwt import PyJWK
 from jwt.exceptions import PyJWTError
 from yarl import URL
@@ -55,6 +57,52 @@ class SigningKey:
     key: PyJWK
     # Channel ids (``msteams``, …) this key is endorsed for; None when the key set does not say.
     endorsements: frozenset[str] | None
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_MAX_TOKEN_CHARS = 8192
+_MAX_KID_CHARS = 256
+
+
+class MalformedToken(Exception):
+    """Not a token worth a key lookup; ``missing`` when the request carries none at all."""
+
+    def __init__(self, reason: str, *, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.missing = missing
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an ``Authorization: Bearer …`` header; raises :class:`MalformedToken`."""
+    if authorization is None or not authorization.strip():
+        raise MalformedToken("no token", missing=True)
+    parts = authorization.split()
+    if len(parts) != 2 or parts[0].lower() != "bearer":
+        raise MalformedToken("not a bearer token")
+    token = parts[1]
+    if len(token) > _MAX_TOKEN_CHARS or not _TOKEN.fullmatch(token):
+        raise MalformedToken("malformed token")
+    return token
+
+
+def signing_key_id(token: str) -> tuple[str, dict[str, Any]]:
+    """The ``kid`` of an RS256 token and its claims, unverified (to pick the key that checks it).
+
+    Raises:
+        MalformedToken: Not a JWT, not RS256, or no usable ``kid``.
+    """
+    try:
+        header = jwt.get_unverified_header(token)
+        unverified: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    except PyJWTError:
+        raise MalformedToken("malformed token") from None
+    kid = header.get("kid")
+    if header.get("alg") != "RS256":
+        raise MalformedToken("token not signed with RS256")
+    if not isinstance(kid, str) or not 0 < len(kid) <= _MAX_KID_CHARS:
+        raise MalformedToken("token names no signing key")
+    return kid, unverified
 
 
 class UnknownSigningKey(Exception):
