@@ -7,10 +7,9 @@ baseline so that a shared machine's drift falls on both:
 * **team API call**: ``GET /api/tab/okrs?view=team`` for a team of ``--objectives``
   active objectives (3 key results each, ``--checkins`` check-ins per key result,
   so every key result has its chart): its first page (100 objectives, with the
-  round's participation and what is at risk, read afresh each time), against
-  ``GET /tab/`` of a file as large as the answer; and the same with the round
-  kept (what the next person opening the tab within a minute gets); and the
-  first page as the page asks for it (``limit=20``, round read afresh);
+  round's participation and what is at risk), against ``GET /tab/`` of a file
+  as large as the answer; and the first page as the page asks for it
+  (``limit=20``);
 * **team, every page**: the same list followed page by page to its end, against
   one file as large as all the pages together;
 * **personal tab, first load**: the page's HTML, every asset it loads (the files
@@ -40,7 +39,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -68,7 +66,6 @@ from okr.periods import Period
 from settings import Settings
 from storage.codec import to_document
 from storage.store import OkrStore
-from tab.team_round import FRESH_FOR
 
 TENANT = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
 TEAM = "19:bench-team@thread.tacv2"
@@ -188,28 +185,16 @@ async def _timed(session: ClientSession, urls: list[str], headers: dict[str, str
     return size
 
 
-class Clock:
-    """The app's clock: the benchmark moves it on to let the team's kept round go stale."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 async def _measure(
     session: ClientSession,
     urls: list[str],
     static_url: str,
     headers: dict[str, str],
     rounds: int,
-    before_each: Callable[[], None] = lambda: None,
 ) -> tuple[list[float], list[float], int]:
     measured, static = [], []
     size = 0
     for _ in range(rounds):
-        before_each()
         start = time.perf_counter()
         size = await _timed(session, urls, headers)
         measured.append(time.perf_counter() - start)
@@ -245,8 +230,7 @@ async def run(
         )
         original, tab.routes.STATIC_ROOT = tab.routes.STATIC_ROOT, static
         try:
-            clock = Clock()
-            app = build_app(settings, clock=clock)
+            app = build_app(settings, clock=lambda: NOW)
         finally:
             tab.routes.STATIC_ROOT = original
         server = TestServer(app, host="127.0.0.1", port=0)
@@ -255,13 +239,13 @@ async def run(
             await seed(app[STORE_KEY], objectives, checkins, mine)
             async with ClientSession() as session:
                 url = str(server.make_url("/"))
-                return await _figures(session, url, static, rounds, clock, encoding)
+                return await _figures(session, url, static, rounds, encoding)
         finally:
             await server.close()
 
 
 async def _figures(
-    session: ClientSession, base: str, static: Path, rounds: int, clock: Clock, encoding: str
+    session: ClientSession, base: str, static: Path, rounds: int, encoding: str
 ) -> list[Figure]:
     async with session.post(
         base + "api/tab/dev/sign-in", json={"tenant_id": TENANT, "member_id": "29:p0"}
@@ -284,17 +268,12 @@ async def _figures(
     size = await _timed(session, [team_url], signed)  # also warms the app up
     same = same_size("team.bin", size)
 
-    def stale() -> None:
-        clock.now += FRESH_FOR + timedelta(seconds=1)
-
-    measured, baseline, _ = await _measure(session, [team_url], same, signed, rounds, stale)
-    team = _figure("team API call", 1, size, measured, baseline)
     measured, baseline, _ = await _measure(session, [team_url], same, signed, rounds)
-    team_kept = _figure("team API call, round kept", 1, size, measured, baseline)
+    team = _figure("team API call", 1, size, measured, baseline)
     first = f"{team_url}&limit={FIRST_PAGE}"
     size = await _timed(session, [first], signed)
     measured, baseline, _ = await _measure(
-        session, [first], same_size("team-first.bin", size), signed, rounds, stale
+        session, [first], same_size("team-first.bin", size), signed, rounds
     )
     team_first = _figure(f"team, the page's first {FIRST_PAGE}", 1, size, measured, baseline)
     size = await _timed(session, pages, signed)
@@ -309,7 +288,7 @@ async def _figures(
         session, first_load, same_size("first-load.bin", size), signed, rounds
     )
     personal = _figure("personal tab, first load", len(first_load), size, measured, baseline)
-    return [team, team_kept, team_first, every_page, personal]
+    return [team, team_first, every_page, personal]
 
 
 def main(argv: list[str] | None = None) -> int:

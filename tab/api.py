@@ -32,7 +32,6 @@ from tab.sign_in import (
     SignInRefused,
     signed_in_member,
 )
-from tab.team_round import RecentRounds
 from tab.wording import tab_strings, words
 
 log = logging.getLogger("okr.tab")
@@ -41,7 +40,6 @@ STORE = web.AppKey("tab_store", OkrStore)
 AUTHENTICATOR = web.AppKey("tab_authenticator", Authenticator)
 CLOCK: web.AppKey[Callable[[], datetime]] = web.AppKey("tab_clock")
 DEV_TOKENS = web.AppKey("tab_dev_tokens", DevTokens)
-ROUNDS = web.AppKey("tab_rounds", RecentRounds)
 # The bot's Microsoft app id (None in local mode), for the page's "Check in" deep link.
 APP_ID: web.AppKey[str | None] = web.AppKey("tab_app_id")
 # Most members the development sign-in lists.
@@ -172,10 +170,7 @@ async def okrs(request: web.Request) -> web.Response:
     if view == "my":
         return await reply(request, await views.my_okrs(viewer, filters, page))
     if view == "team" and filters.team_id is not None:
-        rounds = request.app[ROUNDS]
-        return await reply(
-            request, await views.team_okrs(viewer, filters.team_id, filters, page, rounds)
-        )
+        return await reply(request, await views.team_okrs(viewer, filters.team_id, filters, page))
     raise Refused(400, "bad_request", f"view {view[:20]!r}")
 
 

@@ -19,7 +19,6 @@ from storage.store import OkrStore
 from tab import api
 from tab.headers import security_headers
 from tab.sign_in import Authenticator, DevTokens, EntraTokens
-from tab.team_round import RecentRounds
 
 STATIC_ROOT = Path(__file__).resolve().parent / "static"
 INDEX = "index.html"
@@ -66,7 +65,6 @@ def api_app(settings: Settings, store: OkrStore, clock: Callable[[], datetime]) 
     app[api.AUTHENTICATOR] = authenticator
     app[api.CLOCK] = clock
     app[api.APP_ID] = settings.client_id
-    app[api.ROUNDS] = RecentRounds()
 
     async def close_authenticator(_app: web.Application) -> AsyncIterator[None]:
         yield

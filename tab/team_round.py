@@ -1,5 +1,5 @@
 """What a team tab's first page adds to the list: the current round's participation and
-what is at risk, read for that alone and kept for a minute.
+what is at risk, read for that alone on each request.
 
 The team's weekly digest computes both (:mod:`okr.digest`), from every objective
 and key result of the team: for a thousand objectives, most of a page's cost.
@@ -13,18 +13,15 @@ the digest's:
   not checked in every key result the round asks them about
   (:func:`okr.due.round_summary`), from the key results of those people only.
 
-Participation moves at the pace of check-ins, so a team tab opened by many
-people in the same minute reads it once. Each instance keeps its own; an answer
-is at most :data:`FRESH_FOR` old.
+Both are read for each request: a check-in shows on the next load of the tab.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from okr.digest import (
     Participation,
@@ -40,9 +37,6 @@ from scheduling.digest_reads import read_members
 from scheduling.rounds import asked_in
 from storage.store import OkrStore
 
-FRESH_FOR = timedelta(minutes=1)
-# Teams remembered at most (the least recently read is forgotten first).
-MAX_TEAMS = 256
 # Off track before at risk, as the digest orders them.
 _WORRYING = (CheckInStatus.OFF_TRACK, CheckInStatus.AT_RISK)
 
@@ -65,7 +59,6 @@ class TeamRound:
 
 
 Round = TeamRound | None
-ReadRound = Callable[[OkrStore, Team, datetime, Sequence[Objective]], Awaitable[Round]]
 
 
 async def read_round(
@@ -135,28 +128,3 @@ async def _participation(
         missing_ids=missing,
     )
     return participation, members
-
-
-class RecentRounds:
-    """Team rounds by ``(tenant, team)``, each kept for :data:`FRESH_FOR`."""
-
-    def __init__(self, read: ReadRound = read_round) -> None:
-        self._read = read
-        self._kept: OrderedDict[tuple[str, str], tuple[datetime, Round]] = OrderedDict()
-
-    async def get(
-        self, store: OkrStore, team: Team, now: datetime, objectives: Sequence[Objective]
-    ) -> Round:
-        """The team's round, read again when the kept one is older than :data:`FRESH_FOR`;
-        ``objectives``: the team's, as the caller read them."""
-        key = (team.tenant_id, team.id)
-        kept = self._kept.get(key)
-        if kept is not None and timedelta(0) <= now - kept[0] < FRESH_FOR:
-            self._kept.move_to_end(key)
-            return kept[1]
-        found = await self._read(store, team, now, objectives)
-        self._kept[key] = (now, found)
-        self._kept.move_to_end(key)
-        while len(self._kept) > MAX_TEAMS:
-            self._kept.popitem(last=False)
-        return found

@@ -32,7 +32,7 @@ from tab.objectives import (
     person,
     read_for,
 )
-from tab.team_round import RecentRounds, Round
+from tab.team_round import Round, read_round
 from tab.wording import label, tab_strings, words
 
 _OPEN = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
@@ -116,9 +116,7 @@ async def my_okrs(viewer: Viewer, filters: Filters, page: Page) -> Json:
     }
 
 
-async def team_okrs(
-    viewer: Viewer, team_id: str, filters: Filters, page: Page, rounds: RecentRounds
-) -> Json:
+async def team_okrs(viewer: Viewer, team_id: str, filters: Filters, page: Page) -> Json:
     """A team's objectives, the participation of its current round and what is at risk."""
     team = await viewer.store.get_team(viewer.tenant_id, team_id)
     if team is None:
@@ -127,7 +125,7 @@ async def team_okrs(
     # The round's participation and what is at risk head the list: on its first page only.
     shown, found = await asyncio.gather(
         _shown(viewer, candidates, filters, page),
-        rounds.get(viewer.store, team, viewer.now, candidates) if page.offset == 0 else _no_round(),
+        read_round(viewer.store, team, viewer.now, candidates) if page.offset == 0 else _no_round(),
     )
     participation, at_risk = _round_json(viewer, found)
     return {

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from okr.models import CheckIn, CheckInStatus
 from tests import factories as f
+from tests.conftest import Clock
 from tests.tab.conftest import TabClient
 from tests.tab.seed import ALICE_ID, BINH_ID, SEEDED
 
@@ -72,3 +76,26 @@ async def test_an_unknown_team_is_not_found(tab: TabClient) -> None:
     response = await tab.get("api/tab/okrs?view=team&team=19:nope@thread.tacv2")
 
     assert response.status == 404
+
+
+async def test_a_check_in_shows_in_the_team_view_at_the_next_load(
+    tab: TabClient, clock: Clock
+) -> None:
+    team = f"api/tab/okrs?view=team&team={f.SALES.id}"
+    assert [r["key_result"]["id"] for r in (await tab.json(team))["at_risk"]] == [SEEDED.deals_kr]
+
+    await tab.bot.store.record_checkin(
+        CheckIn(
+            tenant_id=f.TENANT_ID,
+            id="ci-back-on-track",
+            key_result_id=SEEDED.deals_kr,
+            objective_id=SEEDED.revenue,
+            author_id=BINH_ID,
+            value=Decimal(20),
+            status=CheckInStatus.ON_TRACK,
+            recorded_at=clock.now,
+        )
+    )
+
+    # Read for each request, never kept: the tab shows what is stored now.
+    assert (await tab.json(team))["at_risk"] == []
