@@ -732,7 +732,6 @@ STRINGS: dict[str, str] = {
     "tab.checkin.never": "No check-in yet",
     "tab.period.running": "Running now",
     "tab.participation": "{answered} of {expected} checked in this round",
-    "tab.participation.none": "No check-in round yet this period.",
     "tab.status.none": "No status yet",
     "tab.person.unknown": "Someone the bot does not know",
     # --- The Teams tab: the page (tab/static/js; sent as the session's strings) ------
@@ -753,8 +752,6 @@ STRINGS: dict[str, str] = {
     "tab.status.off_track": "Off track",
     "tab.objective.owner": "Owner: {name}",
     "tab.objective.key_results": "Key results",
-    "tab.objective.open": "Open {title}",
-    "tab.kr.last_status": "Last status: {status}",
     "tab.kr.last_checkin": "Last check-in: {when}",
     "tab.kr.last_note": "Latest note",
     "tab.team.choose": "Pick a team to see its OKRs.",

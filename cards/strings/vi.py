@@ -776,7 +776,6 @@ STRINGS: dict[str, str] = {
     "tab.checkin.never": "Chưa cập nhật lần nào",
     "tab.period.running": "Đang diễn ra",
     "tab.participation": "{answered}/{expected} người đã cập nhật trong đợt này",
-    "tab.participation.none": "Kỳ này chưa có đợt cập nhật nào.",
     "tab.status.none": "Chưa có trạng thái",
     "tab.person.unknown": "Người bot chưa biết",
     # --- The Teams tab: the page (tab/static/js; sent as the session's strings) ------
@@ -797,8 +796,6 @@ STRINGS: dict[str, str] = {
     "tab.status.off_track": "Trễ tiến độ",
     "tab.objective.owner": "Người phụ trách: {name}",
     "tab.objective.key_results": "Kết quả chính",
-    "tab.objective.open": "Mở {title}",
-    "tab.kr.last_status": "Tình trạng gần nhất: {status}",
     "tab.kr.last_checkin": "Cập nhật gần nhất: {when}",
     "tab.kr.last_note": "Ghi chú mới nhất",
     "tab.team.choose": "Chọn một nhóm để xem OKR của nhóm.",
