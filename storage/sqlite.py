@@ -8,9 +8,14 @@ processes on one file: every write is a single statement, so it is atomic on
 its own, and ETag checks happen inside that statement.
 
 **Connections.** One writer connection and a few reader connections, each used
-by one thread of its own (``sqlite3`` blocks, so it never runs on the event
-loop). In WAL mode readers do not wait for writers, so reads keep answering
-while a write waits for a lock another process holds. With ``synchronous =
+by one thread of its own (``sqlite3`` blocks, so writes and queries never run
+on the event loop). In WAL mode readers do not wait for writers, so reads keep
+answering while a write waits for a lock another process holds. Point reads by
+id are the exception: one more reader connection answers them on the event
+loop's own thread (a primary-key lookup takes about 10 µs; handing it to a
+thread and back cost 0.2 ms of CPU), with a busy timeout of zero; anything
+unusual (a lock, an error, a file changed under it) sends the read to the
+threads, and a read slower than ``_HERE_SLOW_S`` every read for a while. With ``synchronous =
 FULL`` a write has been flushed to disk when it returns (see
 docs/storage.md); writes queued together are committed together, one flush
 for all of them.
@@ -162,6 +167,11 @@ _RECOVERY_DEADLINE_S = 60.0
 # A read does not check the file again within this long of the last check
 # that passed (a ``stat`` per call was 0.2 ms of CPU per check-in here).
 _READ_CHECK_S = 0.1
+# A point read on the event loop's thread slower than this (the disk, not the
+# lookup) sends point reads back to the reader threads for _HERE_OFF_S.
+_HERE_SLOW_S = 0.005
+_HERE_OFF_S = 60.0
+_POINT_READ = "SELECT body, etag FROM documents WHERE partition = ? AND kind = ? AND id = ?"
 
 # SQLite primary result codes (``code & 0xFF``) that mean the file cannot be
 # used now: BUSY, LOCKED, READONLY, INTERRUPT, IOERR, CORRUPT, FULL, CANTOPEN,
@@ -438,6 +448,33 @@ class _Connection:
                 job.deliver(error=_translated(error))
 
 
+class _Elsewhere:
+    """What :meth:`SqliteBackend._read_here` answers when a point read is for the threads."""
+
+
+_ELSEWHERE = _Elsewhere()
+
+
+def _open_here(path: Path, identity: tuple[int, int]) -> sqlite3.Connection | None:
+    """A read-only connection for point reads on this thread, or None if it cannot be had now.
+
+    Its busy timeout is zero: a read that would wait goes to a thread instead.
+    """
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=0)
+    except sqlite3.Error:
+        return None
+    try:
+        db.execute("PRAGMA query_only = 1")
+        if _identity(path) != identity:
+            db.close()
+            return None
+    except (sqlite3.Error, OSError):
+        db.close()
+        return None
+    return db
+
+
 def _millis_left(deadline: float) -> int:
     return max(int((deadline - time.monotonic()) * 1000), 1)
 
@@ -462,6 +499,9 @@ class _Files:
     # file's status when it was last found writable (see SqliteBackend._check_file).
     checked_at: float = -math.inf
     writable_as: tuple[int, ...] | None = None
+    # The point-read connection of the event loop's thread (see SqliteBackend.read).
+    here: sqlite3.Connection | None = None
+    here_thread: int | None = None
 
     def reader(self) -> _Connection:
         return min(self.readers, key=lambda c: c.pending)
@@ -470,6 +510,10 @@ class _Files:
         if self.closed:
             return
         self.closed = True
+        here, self.here = self.here, None
+        if here is not None:
+            with contextlib.suppress(sqlite3.Error):  # another thread's: left to the collector
+                here.close()
         for connection in (self.writer, *self.readers):
             try:
                 await connection.close()
@@ -507,6 +551,8 @@ class SqliteBackend:
             list[tuple[tuple[str, str, str], asyncio.Future[Document | None]]] | None
         ) = None
         self._reading: set[asyncio.Task[None]] = set()
+        # Until then (monotonic), point reads are not answered on the event loop's thread.
+        self._here_off_until = -math.inf
 
     @property
     def path(self) -> Path:
@@ -562,7 +608,10 @@ class SqliteBackend:
             for connection in opened:
                 await connection.close()
             raise
-        return _Files(writer, tuple(opened[1:]), identity[0])
+        files = _Files(writer, tuple(opened[1:]), identity[0])
+        files.here = _open_here(self._path, identity[0])
+        files.here_thread = threading.get_ident() if files.here is not None else None
+        return files
 
     async def schema_version(self) -> int:
         """The schema version of the open file."""
@@ -728,18 +777,61 @@ class SqliteBackend:
     async def read(self, partition: str, kind: str, id: str) -> Document | None:
         """Point read by primary key.
 
-        The point reads asked for in one turn of the event loop (a request's
-        key results read at once, other requests' reads meanwhile) are read
-        together, in one call to a reader thread: handing a call to a thread
-        and its answer back costs several times what a point read does.
+        Answered on the event loop's thread when it can be (:meth:`_read_here`).
+        Otherwise the point reads asked for in one turn of the event loop (a
+        request's key results read at once, other requests' reads meanwhile)
+        are read together, in one call to a reader thread: handing a call to a
+        thread and its answer back costs several times what a point read does.
         """
+        key = (partition, kind, id)
+        found = self._read_here(key)
+        if not isinstance(found, _Elsewhere):
+            return found
         loop = asyncio.get_running_loop()
         wanted: asyncio.Future[Document | None] = loop.create_future()
         if self._point_reads is None:
             self._point_reads = []
             loop.call_soon(self._start_point_reads)
-        self._point_reads.append(((partition, kind, id), wanted))
+        self._point_reads.append((key, wanted))
         return await wanted
+
+    def _read_here(self, key: tuple[str, str, str]) -> Document | _Elsewhere | None:
+        """The document at ``key`` read on this thread, or ``_ELSEWHERE`` to read it in a thread.
+
+        Only when nothing needs handling: the files open and not being
+        repaired, the file at the path still the open one (the same check as a
+        thread's, a ``stat`` at most every ``_READ_CHECK_S``), no lock in the
+        way (busy timeout zero), no SQLite error. A read that took longer than
+        ``_HERE_SLOW_S`` (the disk was slow) sends every point read to the
+        threads for ``_HERE_OFF_S``, so a slow disk never holds the event loop.
+        A document whose stored body is not JSON raises, as from a thread.
+        """
+        files = self._files
+        if (
+            files is None
+            or self._broken
+            or files.here is None
+            or files.here_thread != threading.get_ident()
+            or time.monotonic() < self._here_off_until
+        ):
+            return _ELSEWHERE
+        started = time.perf_counter()
+        try:
+            self._check_file(files, write=False, untouched=True, read=True)
+            row = files.here.execute(_POINT_READ, key).fetchone()
+        except (StoreError, sqlite3.Error) as exc:
+            # A thread's read checks again and handles it (reopen, restore, deadline).
+            log.debug("SQLite: point read sent to a thread (%s)", exc)
+            return _ELSEWHERE
+        took = time.perf_counter() - started
+        if took > _HERE_SLOW_S:
+            self._here_off_until = time.monotonic() + _HERE_OFF_S
+            log.warning(
+                "SQLite: a point read took %.0f ms; point reads go to threads for %.0f s",
+                took * 1000,
+                _HERE_OFF_S,
+            )
+        return None if row is None else Document(json.loads(row[0]), row[1])
 
     def _start_point_reads(self) -> None:
         queued, self._point_reads = self._point_reads or [], None

@@ -265,6 +265,8 @@ async def test_point_reads_asked_for_together_are_read_in_one_call_each_answer_i
             return await real_run(self, *args, **kwargs)
 
         monkeypatch.setattr(sqlite_module._Connection, "run", counting_run)
+        # Reads not answered on the event loop's thread (tests/storage/test_sqlite_here.py).
+        monkeypatch.setattr(SqliteBackend, "_read_here", lambda self, key: sqlite_module._ELSEWHERE)
         cancelled = asyncio.ensure_future(backend.read(TENANT, "team", "t-0"))
         together = asyncio.gather(
             backend.read(TENANT, "team", "t-0"),
