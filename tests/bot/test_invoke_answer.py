@@ -1,4 +1,4 @@
-"""A card action's answer reaches Teams in the HTTP response, whichever way it is left for the SDK.
+"""Our replies on the wire: a card action's answer in the HTTP response, a card message as JSON.
 
 :func:`bot.replies.invoke_response` puts the answer straight where the SDK's
 adapter reads it (``INVOKE_RESPONSE_KEY``); a request that buffers replies,
@@ -7,14 +7,18 @@ or an adapter without that slot, goes through ``send_activity`` as before.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
 from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.features import Card, CardAction, Features, Replies, Text, Turn
-from bot.replies import ADAPTIVE_CARD, invoke_response
+from bot.replies import ADAPTIVE_CARD, invoke_response, message
+from cards.i18n import Language
 from tests import factories as f
+from tests.cards import registry
 from tests.conftest import StartBot
 from tests.connector import Connector
 
@@ -103,3 +107,22 @@ async def test_an_adapter_without_the_slot_is_sent_the_answer() -> None:
         },
     }
     assert context.responded
+
+
+@pytest.mark.parametrize("sample", registry.samples(), ids=lambda s: s.name)
+def test_a_card_message_is_dumped_for_the_wire_as_pydantic_dumps_it(
+    sample: registry.CardSample,
+) -> None:
+    # Our dump puts the card in as it is; it must be exactly what the SDK's own
+    # dump (pydantic walking the card) would have sent, addressed as a reply.
+    card = sample.build(Language.EN)
+    incoming = Activity.model_validate(f.personal_message("help", "http://127.0.0.1:9/"))
+    reply = message(Card(card, fallback_text="Fallback"))
+    reply.apply_conversation_reference(incoming.get_conversation_reference())
+    ours = reply.model_dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="json")
+    theirs = Activity.model_dump(
+        reply, by_alias=True, exclude_unset=True, exclude_none=True, mode="json"
+    )
+
+    assert ours == theirs
+    assert json.loads(json.dumps(ours))["attachments"][0]["content"] == card
