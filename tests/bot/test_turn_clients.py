@@ -20,6 +20,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.authorization import AuthenticationConstants
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
+import bot.turn_clients as turn_clients
 from app import build_app
 from bot.hosting import LoopbackServiceUrls, sdk_configuration, service_url_validator
 from bot.turn_clients import OutboundHostError, TurnClients
@@ -292,4 +293,62 @@ async def test_the_user_token_client_asks_for_the_sdks_token_and_shares_the_conn
     finally:
         for client in (expected, first, second):
             await client.close()
+        await ours.close()
+
+
+async def test_turns_with_the_same_address_and_token_get_the_same_client_left_open(
+    make_settings: Callable[..., Settings],
+    connector: Connector,
+    token_requests: list[tuple[object, ...]],
+) -> None:
+    ours = TurnClients(_connections(make_settings()), LoopbackServiceUrls(), guarded=False)
+    context = cast(TurnContext, SimpleNamespace(activity=Activity(type="message")))
+    claims = ClaimsIdentity()
+    try:
+        first = await ours.create_connector_client(None, claims, connector.url, "aud", None, True)
+        assert isinstance(first, TeamsConnectorClient)
+        await first.close()  # the SDK closes a turn's clients at its end
+        second = await ours.create_connector_client(None, claims, connector.url, "aud", None, True)
+        await second.conversations.send_to_conversation(
+            "a:conv", Activity(type="message", text="hi")
+        )
+        tokens = await ours.create_user_token_client(context, claims, True)
+        await tokens.close()
+
+        assert second is first and not first.client.closed
+        assert await ours.create_user_token_client(context, claims, True) is tokens
+        assert not tokens.client.closed
+        assert [c.body.get("text") for c in connector.calls] == ["hi"]
+    finally:
+        await ours.close()
+
+    assert first.client.closed and tokens.client.closed  # closed with the factory
+
+
+async def test_a_new_token_gets_a_new_client_and_a_dropped_one_is_closed_later(
+    make_settings: Callable[..., Settings],
+    connector: Connector,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(turn_clients, "_KEPT_CLIENTS", 1)
+    monkeypatch.setattr(turn_clients, "_DROPPED_CLOSE_S", 0.0)
+    settings = make_settings(**CREDENTIALS, STORAGE="sqlite")
+    ours = TurnClients(_connections(settings), LoopbackServiceUrls(), guarded=False)
+    tokens = iter(["token-1", "token-2"])
+
+    async def rotating_token(self: MsalAuth, *args: object, **kwargs: object) -> str:
+        return next(tokens)
+
+    monkeypatch.setattr(MsalAuth, "get_access_token", rotating_token)
+    audience = AuthenticationConstants.AGENTS_SDK_SCOPE
+    try:
+        old = await ours.create_connector_client(None, _teams_claims(), connector.url, audience)
+        new = await ours.create_connector_client(None, _teams_claims(), connector.url, audience)
+        assert isinstance(old, TeamsConnectorClient) and isinstance(new, TeamsConnectorClient)
+        assert new is not old
+        assert new.client.headers["Authorization"] == "Bearer token-2"
+        for _tick in range(5):  # the dropped client's close, a moment later
+            await asyncio.sleep(0)
+        assert old.client.closed and not new.client.closed
+    finally:
         await ours.close()
