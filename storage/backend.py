@@ -140,6 +140,31 @@ class CreatesAtomically(Protocol):
         """
 
 
+@runtime_checkable
+class WritesTogether(Protocol):
+    """A backend that can create documents and then replace others in one commit.
+
+    Optional: :meth:`storage.store.OkrStore.record_checkins` uses it when the
+    backend has it (SQLite: one transaction, one flush to disk for a whole
+    check-in card), and separate writes otherwise.
+    """
+
+    async def create_then_replace(
+        self,
+        partition: str,
+        creates: Sequence[tuple[str, str, dict[str, Any]]],
+        replaces: Sequence[tuple[str, str, dict[str, Any], str]],
+    ) -> tuple[int, list[str | None]]:
+        """Create each ``(kind, id, body)`` not stored yet; if that created all, replace each.
+
+        A replace ``(kind, id, body, etag)`` is made only where the stored
+        ETag is still ``etag``. All in one transaction: if anything fails,
+        nothing is written. Returns how many were created, and for each
+        replace its new ETag, or None where it was not made (not every
+        document was created, or that document is gone or changed meanwhile).
+        """
+
+
 def heartbeat_body() -> dict[str, Any]:
     """The body ``ping`` upserts as ``(SYSTEM_PARTITION, HEARTBEAT_KIND, HEARTBEAT_ID)``."""
     return {"id": HEARTBEAT_ID, "at": datetime.now(UTC).isoformat()}

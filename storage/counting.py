@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.backend import CreatesAtomically, Document, DocumentBackend, Match
+from storage.backend import CreatesAtomically, Document, DocumentBackend, Match, WritesTogether
 
 
 @dataclass(slots=True)
@@ -27,7 +27,9 @@ class OperationCounts:
 
     point_reads: int = 0
     queries: int = 0
-    writes: int = 0  # create, replace, upsert, delete; create_missing: one statement, one write
+    # create, replace, upsert, delete; create_missing: one statement, one write;
+    # create_then_replace: one write for its creates and one for each replace.
+    writes: int = 0
     documents: int = 0  # documents returned by point reads and queries (each one decoded)
     by_method: Counter[str] = field(default_factory=Counter)
     # (method, document kind), e.g. ("query", "member"): which reads a feature makes.
@@ -139,8 +141,32 @@ class AtomicCountingBackend(CountingBackend):
         return await self.inner.create_missing(partition, documents)
 
 
+class JointCountingBackend(AtomicCountingBackend):
+    """An :class:`AtomicCountingBackend` that keeps its backend's joint writes too.
+
+    ``create_then_replace`` (SQLite: a check-in card in one commit) is counted
+    as one write for its creates and one for each replace.
+    """
+
+    async def create_then_replace(
+        self,
+        partition: str,
+        creates: Sequence[tuple[str, str, dict[str, Any]]],
+        replaces: Sequence[tuple[str, str, dict[str, Any], str]],
+    ) -> tuple[int, list[str | None]]:
+        """Forward creates and replaces made in one commit; one write, and one per replace."""
+        assert isinstance(self.inner, WritesTogether)
+        self._count("create_then_replace", creates[0][0] if creates else None)
+        for kind, _id, _body, _etag in replaces:
+            self.counts.writes += 1
+            self.counts.by_kind["create_then_replace", kind] += 1
+        return await self.inner.create_then_replace(partition, creates, replaces)
+
+
 def counting(inner: DocumentBackend) -> CountingBackend:
-    """A counting wrapper that does what ``inner`` does: one-statement creates where it has them."""
+    """A counting wrapper that does what ``inner`` does: one-statement creates, joint writes."""
+    if isinstance(inner, CreatesAtomically) and isinstance(inner, WritesTogether):
+        return JointCountingBackend(inner)
     if isinstance(inner, CreatesAtomically):
         return AtomicCountingBackend(inner)
     return CountingBackend(inner)

@@ -172,6 +172,18 @@ _READ_CHECK_S = 0.1
 _HERE_SLOW_S = 0.005
 _HERE_OFF_S = 60.0
 _POINT_READ = "SELECT body, etag FROM documents WHERE partition = ? AND kind = ? AND id = ?"
+# Every (kind, id, body) of a JSON array not stored yet, in one statement.
+_CREATE_MISSING = (
+    "INSERT INTO documents (partition, kind, id, etag, body) "
+    "SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+    "lower(hex(randomblob(16))), json_extract(value, '$[2]') "
+    "FROM json_each(?) WHERE true ON CONFLICT (partition, kind, id) DO NOTHING"
+)
+# A document's new body and ETag, only at the ETag it was read with.
+_REPLACE = (
+    "UPDATE documents SET body = ?, etag = ? "
+    "WHERE partition = ? AND kind = ? AND id = ? AND etag = ?"
+)
 
 # SQLite primary result codes (``code & 0xFF``) that mean the file cannot be
 # used now: BUSY, LOCKED, READONLY, INTERRUPT, IOERR, CORRUPT, FULL, CANTOPEN,
@@ -847,10 +859,7 @@ class SqliteBackend:
         def job(db: sqlite3.Connection) -> list[Document | Exception | None]:
             found: list[Document | Exception | None] = []
             for key in keys:
-                row = db.execute(
-                    "SELECT body, etag FROM documents WHERE partition = ? AND kind = ? AND id = ?",
-                    key,
-                ).fetchone()
+                row = db.execute(_POINT_READ, key).fetchone()
                 try:
                     found.append(None if row is None else Document(json.loads(row[0]), row[1]))
                 except Exception as exc:  # this document's body, not the file: its reader's
@@ -907,18 +916,55 @@ class SqliteBackend:
         rows = json.dumps([[kind, id, _dump(body)] for kind, id, body in documents])
 
         def job(db: sqlite3.Connection) -> int:
-            cur = db.execute(
-                "INSERT INTO documents (partition, kind, id, etag, body) "
-                "SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-                "lower(hex(randomblob(16))), json_extract(value, '$[2]') "
-                "FROM json_each(?) WHERE true ON CONFLICT (partition, kind, id) DO NOTHING",
-                (partition, rows),
-            )
-            return max(cur.rowcount, 0)
+            return max(db.execute(_CREATE_MISSING, (partition, rows)).rowcount, 0)
 
         return await self._write(
             job, deadline_s=self._deadline_s + len(documents) * _BULK_S_PER_DOCUMENT
         )
+
+    async def create_then_replace(
+        self,
+        partition: str,
+        creates: Sequence[tuple[str, str, dict[str, Any]]],
+        replaces: Sequence[tuple[str, str, dict[str, Any], str]],
+    ) -> tuple[int, list[str | None]]:
+        """:meth:`create_missing`, then each replace at its ETag if all were created: one commit.
+
+        A check-in card's check-ins and its key results' mirrors in one
+        transaction, so one flush to disk instead of two. The statements run
+        inside a savepoint of their own: a failure undoes them all and nothing
+        else (writes queued with them are committed without them), and alone
+        the savepoint is the transaction.
+        """
+        rows = json.dumps([[kind, id, _dump(body)] for kind, id, body in creates])
+        updates = [
+            (_dump(body), _new_etag(), partition, kind, id, etag)
+            for kind, id, body, etag in replaces
+        ]
+
+        def job(db: sqlite3.Connection) -> tuple[int, list[str | None]]:
+            grouped = db.in_transaction  # inside a group commit's transaction, or alone
+            db.execute("SAVEPOINT create_then_replace")
+            try:
+                created = max(db.execute(_CREATE_MISSING, (partition, rows)).rowcount, 0)
+                done: list[str | None] = [None] * len(updates)
+                if created == len(creates):
+                    for n, update in enumerate(updates):
+                        if db.execute(_REPLACE, update).rowcount == 1:
+                            done[n] = update[1]
+                db.execute("RELEASE create_then_replace")  # alone: the commit
+            except BaseException:
+                # SQLite may have rolled the whole transaction back itself (a full disk).
+                with contextlib.suppress(sqlite3.Error):
+                    if grouped:
+                        db.execute("ROLLBACK TO create_then_replace")
+                        db.execute("RELEASE create_then_replace")
+                    else:
+                        db.execute("ROLLBACK")
+                raise
+            return created, done
+
+        return await self._write(job)
 
     async def replace(
         self, partition: str, kind: str, id: str, body: dict[str, Any], etag: str
@@ -928,11 +974,7 @@ class SqliteBackend:
         text = _dump(body)
 
         def job(db: sqlite3.Connection) -> int:
-            return db.execute(
-                "UPDATE documents SET body = ?, etag = ? "
-                "WHERE partition = ? AND kind = ? AND id = ? AND etag = ?",
-                (text, new_etag, partition, kind, id, etag),
-            ).rowcount
+            return db.execute(_REPLACE, (text, new_etag, partition, kind, id, etag)).rowcount
 
         if await self._write(job) == 0:
             await self._raise_missing_or_stale(partition, kind, id)

@@ -45,6 +45,7 @@ from storage.backend import (
     DocumentBackend,
     Match,
     Scalar,
+    WritesTogether,
 )
 from storage.codec import encode_datetime, from_document, to_document
 from storage.due_index import (
@@ -628,15 +629,24 @@ class OkrStore:
                 raise NotFoundError(f"key result {checkin.key_result_id!r} not found")
             if key_result.objective_id != checkin.objective_id:
                 raise ValueError("check-in objective does not match its key result")
+        pairs = [(kr, c) for kr, c in zip(found, checkins, strict=True) if kr is not None]
         stored = list(checkins)
-        if not await self._create_together(tenant_id, checkins):
+        if isinstance(self._backend, WritesTogether) and checkins:
+            # The check-ins and their key results' mirrors in one commit (SQLite).
+            left = await self._record_together(tenant_id, checkins, pairs)
+            if left is None:
+                return stored
+            created_all, pairs = left
+        else:
+            created_all = await self._create_together(tenant_id, checkins)
+        if not created_all:
             # Some were there already: what stays is what was stored first.
             earlier = await asyncio.gather(*(self._get(CHECKIN, tenant_id, c.id) for c in checkins))
             stored = [e or c for c, e in zip(checkins, earlier, strict=True)]
+            pairs = [(kr, s) for (kr, _c), s in zip(pairs, stored, strict=True)]
         # Each key result at once (one commit for all on SQLite), its own in order.
         by_key_result: dict[str, list[tuple[KeyResult, CheckIn]]] = {}
-        for key_result, checkin in zip(found, stored, strict=True):
-            assert key_result is not None  # checked above
+        for key_result, checkin in pairs:
             by_key_result.setdefault(key_result.id, []).append((key_result, checkin))
         failed = [
             outcome
@@ -649,6 +659,54 @@ class OkrStore:
         if failed:
             raise failed[0]
         return stored
+
+    async def _record_together(
+        self,
+        tenant_id: str,
+        checkins: Sequence[CheckIn],
+        pairs: list[tuple[KeyResult, CheckIn]],
+    ) -> tuple[bool, list[tuple[KeyResult, CheckIn]]] | None:
+        """Create the check-ins and mirror them on their key results, in one commit.
+
+        None when all of it was done. Otherwise whether every check-in was
+        created, and what is left to mirror the usual way: every pair when some
+        check-in was there already (nothing was mirrored), else the pairs of
+        the key results changed meanwhile (their ETag had moved on: retried
+        with a fresh read, as any mirror).
+        """
+        assert isinstance(self._backend, WritesTogether)
+        read: dict[str, KeyResult] = {}  # each key result as read
+        mirrored: dict[str, KeyResult] = {}  # and as its check-ins leave it, in order
+        for key_result, checkin in pairs:
+            read.setdefault(key_result.id, key_result)
+            current = mirrored.get(key_result.id, key_result)
+            mirrored[key_result.id] = _mirrored(current, checkin) or current
+        # A key result read without an ETag is left to the usual way.
+        changed = [
+            kr for id_, kr in mirrored.items() if kr is not read[id_] and read[id_].etag is not None
+        ]
+        creates = [(CHECKIN.name, c.id, to_document(c)) for c in checkins]
+        replaces = [
+            (KEY_RESULT.name, kr.id, to_document(kr), read[kr.id].etag or "") for kr in changed
+        ]
+        created, etags = await self._backend.create_then_replace(tenant_id, creates, replaces)
+        if created != len(creates):
+            return False, pairs
+        done = {kr.id for kr, etag in zip(changed, etags, strict=True) if etag is not None}
+        done |= {id_ for id_, kr in mirrored.items() if kr is read[id_]}  # nothing to mirror
+        left = [(kr, c) for kr, c in pairs if kr.id not in done]
+        if not left:
+            return None
+        # Changed meanwhile: mirrored from a fresh read (a vanished one fails as any mirror).
+        stale = list(dict.fromkeys(kr.id for kr, _c in left))
+        fresh = dict(
+            zip(
+                stale,
+                await asyncio.gather(*(self.get_key_result(tenant_id, id_) for id_ in stale)),
+                strict=True,
+            )
+        )
+        return True, [(fresh[kr.id] or kr, c) for kr, c in left]
 
     async def _mirror_in_order(self, pairs: Sequence[tuple[KeyResult, CheckIn]]) -> None:
         for key_result, checkin in pairs:
@@ -680,24 +738,9 @@ class OkrStore:
 
     async def _mirror_latest(self, key_result: KeyResult, checkin: CheckIn) -> None:
         for attempt in range(_MIRROR_RETRIES):
-            latest = key_result.last_checkin_at, key_result.last_checkin_id or ""
-            replaces_latest = checkin.supersedes is not None and (
-                key_result.last_checkin_id == checkin.supersedes
-            )
-            if (
-                key_result.last_checkin_at is not None
-                and latest >= (checkin.recorded_at, checkin.id)
-                and not replaces_latest  # a correction takes its place, even in the same instant
-            ):
+            updated = _mirrored(key_result, checkin)
+            if updated is None:
                 return  # a newer (or this same) check-in is already mirrored
-            updated = dataclasses.replace(
-                key_result,
-                current=checkin.value,
-                last_checkin_at=checkin.recorded_at,
-                last_checkin_id=checkin.id,
-                last_status=checkin.status,
-                last_note=checkin.note,
-            )
             try:
                 # Not save_key_result: a check-in only spares cards (next-due index).
                 await self._save(KEY_RESULT, updated.tenant_id, updated)
@@ -990,6 +1033,28 @@ class OkrStore:
         """Give a lease up early (no-op if someone else has taken it since)."""
         with contextlib.suppress(ConflictError, NotFoundError):
             await self._delete(LEASE, lease.tenant_id, lease.id, lease.etag)
+
+
+def _mirrored(key_result: KeyResult, checkin: CheckIn) -> KeyResult | None:
+    """``key_result`` showing ``checkin`` as its latest, or None if a newer one is shown already."""
+    latest = key_result.last_checkin_at, key_result.last_checkin_id or ""
+    replaces_latest = checkin.supersedes is not None and (
+        key_result.last_checkin_id == checkin.supersedes
+    )
+    if (
+        key_result.last_checkin_at is not None
+        and latest >= (checkin.recorded_at, checkin.id)
+        and not replaces_latest  # a correction takes its place, even in the same instant
+    ):
+        return None
+    return dataclasses.replace(
+        key_result,
+        current=checkin.value,
+        last_checkin_at=checkin.recorded_at,
+        last_checkin_id=checkin.id,
+        last_status=checkin.status,
+        last_note=checkin.note,
+    )
 
 
 async def _ready[T](value: T) -> T:
