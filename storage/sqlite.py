@@ -10,12 +10,13 @@ its own, and ETag checks happen inside that statement.
 **Connections.** One writer connection and a few reader connections, each used
 by one thread of its own (``sqlite3`` blocks, so writes and queries never run
 on the event loop). In WAL mode readers do not wait for writers, so reads keep
-answering while a write waits for a lock another process holds. Point reads by
-id are the exception: one more reader connection answers them on the event
-loop's own thread (a primary-key lookup takes about 10 µs; handing it to a
-thread and back cost 0.2 ms of CPU), with a busy timeout of zero; anything
-unusual (a lock, an error, a file changed under it) sends the read to the
-threads, and a read slower than ``_HERE_SLOW_S`` every read for a while. With ``synchronous =
+answering while a write waits for a lock another process holds. Small reads
+are the exception: one more reader connection answers point reads and small
+queries on the event loop's own thread (a primary-key lookup takes about
+10 µs; handing it to a thread and back cost 0.2 ms of CPU), with a busy
+timeout of zero and a budget of SQLite steps; anything unusual (a lock, an
+error, a file changed under it, a statement past its budget) sends the read to
+the threads, and a read slower than ``_HERE_SLOW_S`` every read for a while. With ``synchronous =
 FULL`` a write has been flushed to disk when it returns (see
 docs/storage.md); writes queued together are committed together, one flush
 for all of them.
@@ -167,10 +168,18 @@ _RECOVERY_DEADLINE_S = 60.0
 # A read does not check the file again within this long of the last check
 # that passed (a ``stat`` per call was 0.2 ms of CPU per check-in here).
 _READ_CHECK_S = 0.1
-# A point read on the event loop's thread slower than this (the disk, not the
-# lookup) sends point reads back to the reader threads for _HERE_OFF_S.
+# A read on the event loop's thread slower than this (the disk, not the lookup)
+# sends reads back to the reader threads for _HERE_OFF_S.
 _HERE_SLOW_S = 0.005
 _HERE_OFF_S = 60.0
+# A statement on the event loop's thread is interrupted (and run in a thread)
+# past _HERE_BUDGET calls of the progress handler, one every _HERE_STEPS SQLite
+# virtual-machine steps: about 50,000 steps, well under a millisecond; a point
+# read takes under a hundred, a page of fifty documents a few thousand.
+_HERE_STEPS = 1000
+_HERE_BUDGET = 50
+# A query of more documents than this is read in a thread (and decoded there).
+_HERE_ROWS = 100
 _POINT_READ = "SELECT body, etag FROM documents WHERE partition = ? AND kind = ? AND id = ?"
 # Every (kind, id, body) of a JSON array not stored yet, in one statement.
 _CREATE_MISSING = (
@@ -511,9 +520,16 @@ class _Files:
     # file's status when it was last found writable (see SqliteBackend._check_file).
     checked_at: float = -math.inf
     writable_as: tuple[int, ...] | None = None
-    # The point-read connection of the event loop's thread (see SqliteBackend.read).
+    # The read connection of the event loop's thread (see SqliteBackend._rows_here),
+    # and the progress handler's calls in its statement so far.
     here: sqlite3.Connection | None = None
     here_thread: int | None = None
+    here_steps: int = 0
+
+    def here_over_budget(self) -> bool:
+        """SQLite's progress handler: True (interrupt) once a statement ran past its budget."""
+        self.here_steps += 1
+        return self.here_steps > _HERE_BUDGET
 
     def reader(self) -> _Connection:
         return min(self.readers, key=lambda c: c.pending)
@@ -622,7 +638,9 @@ class SqliteBackend:
             raise
         files = _Files(writer, tuple(opened[1:]), identity[0])
         files.here = _open_here(self._path, identity[0])
-        files.here_thread = threading.get_ident() if files.here is not None else None
+        if files.here is not None:
+            files.here_thread = threading.get_ident()
+            files.here.set_progress_handler(files.here_over_budget, _HERE_STEPS)
         return files
 
     async def schema_version(self) -> int:
@@ -810,13 +828,29 @@ class SqliteBackend:
     def _read_here(self, key: tuple[str, str, str]) -> Document | _Elsewhere | None:
         """The document at ``key`` read on this thread, or ``_ELSEWHERE`` to read it in a thread.
 
+        See :meth:`_rows_here`. A document whose stored body is not JSON
+        raises, as from a thread.
+        """
+        rows = self._rows_here(_POINT_READ, key, 1)
+        if isinstance(rows, _Elsewhere):
+            return rows
+        return Document(json.loads(rows[0][0]), rows[0][1]) if rows else None
+
+    def _rows_here(self, sql: str, params: Sequence[Any], at_most: int) -> list[Any] | _Elsewhere:
+        """The rows of a read statement run on this thread, or ``_ELSEWHERE`` to run it in a thread.
+
+        More than ``at_most`` rows go to a thread too: their JSON is decoded
+        there, not on the event loop.
+
         Only when nothing needs handling: the files open and not being
         repaired, the file at the path still the open one (the same check as a
         thread's, a ``stat`` at most every ``_READ_CHECK_S``), no lock in the
-        way (busy timeout zero), no SQLite error. A read that took longer than
-        ``_HERE_SLOW_S`` (the disk was slow) sends every point read to the
-        threads for ``_HERE_OFF_S``, so a slow disk never holds the event loop.
-        A document whose stored body is not JSON raises, as from a thread.
+        way (busy timeout zero), no SQLite error, and a small statement: one
+        that runs past ``_HERE_BUDGET`` SQLite steps (a query over many
+        documents) is interrupted and run in a thread instead. One that took
+        longer than ``_HERE_SLOW_S`` all the same (the disk was slow) sends
+        every read to the threads for ``_HERE_OFF_S``, so a slow disk never
+        holds the event loop.
         """
         files = self._files
         if (
@@ -830,20 +864,25 @@ class SqliteBackend:
         started = time.perf_counter()
         try:
             self._check_file(files, write=False, untouched=True, read=True)
-            row = files.here.execute(_POINT_READ, key).fetchone()
+            files.here_steps = 0
+            cursor = files.here.execute(sql, params)
+            rows = cursor.fetchmany(at_most + 1)
+            cursor.close()
         except (StoreError, sqlite3.Error) as exc:
             # A thread's read checks again and handles it (reopen, restore, deadline).
-            log.debug("SQLite: point read sent to a thread (%s)", exc)
+            log.debug("SQLite: read sent to a thread (%s)", exc)
+            return _ELSEWHERE
+        if len(rows) > at_most:
             return _ELSEWHERE
         took = time.perf_counter() - started
         if took > _HERE_SLOW_S:
             self._here_off_until = time.monotonic() + _HERE_OFF_S
             log.warning(
-                "SQLite: a point read took %.0f ms; point reads go to threads for %.0f s",
+                "SQLite: a read took %.0f ms on the event loop; reads go to threads for %.0f s",
                 took * 1000,
                 _HERE_OFF_S,
             )
-        return None if row is None else Document(json.loads(row[0]), row[1])
+        return rows
 
     def _start_point_reads(self) -> None:
         queued, self._point_reads = self._point_reads or [], None
@@ -1015,6 +1054,9 @@ class SqliteBackend:
         if any(value == () for value in (where or {}).values()):
             return []  # any of no values: nothing matches
         text, params = query_sql(partition, kind, where, order_by, descending, limit, at_least)
+        rows = self._rows_here(text, params, _HERE_ROWS)
+        if not isinstance(rows, _Elsewhere):
+            return [Document(json.loads(body), etag) for body, etag in rows]
 
         def job(db: sqlite3.Connection) -> list[Document]:
             rows = db.execute(text, params).fetchall()

@@ -1,9 +1,10 @@
-"""SQLite point reads on the event loop's own thread, and when they go to a reader thread instead.
+"""SQLite reads on the event loop's own thread, and when they go to a reader thread instead.
 
-A point read by id is answered on the event loop's thread (a primary-key
-lookup costs far less than handing it to a thread); a lock, an error, a file
-changed under the store or a slow disk sends it to the reader threads, which
-handle each as before (tests/storage/test_sqlite.py, test_faults.py).
+A point read by id, or a small query, is answered on the event loop's thread
+(a primary-key lookup costs far less than handing it to a thread); a lock, an
+error, a file changed under the store, a statement past its budget of SQLite
+steps or a slow disk sends it to the reader threads, which handle each as
+before (tests/storage/test_sqlite.py, test_faults.py).
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ async def test_a_slow_point_read_sends_point_reads_to_threads_for_a_while(
 
     assert slow == after and after is not None and after.body == {"id": "t-0", "n": 0}
     assert calls == ["read"]  # the slow one was answered here, the next one in a thread
-    assert "point reads go to threads for 60 s" in caplog.text
+    assert "reads go to threads for 60 s" in caplog.text
 
 
 async def test_a_file_replaced_under_the_store_is_read_through_the_threads(
@@ -150,3 +151,51 @@ async def test_a_file_replaced_under_the_store_is_read_through_the_threads(
     again = await backend.read(TENANT, "team", "t-0")
     assert again is not None and again.body == {"id": "t-0", "n": 9}
     assert calls == []
+
+
+async def test_a_small_query_is_answered_on_the_event_loops_thread(
+    backend: SqliteBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(1, 20):
+        await backend.create(TENANT, "team", f"t-{n}", {"id": f"t-{n}", "n": n % 3})
+    await backend.create("another-tenant", "team", "t-x", {"id": "t-x", "n": 1})
+    calls = _thread_calls(monkeypatch)
+
+    found = await backend.query(TENANT, "team", where={"n": 1}, order_by="id")
+
+    assert [d.body["id"] for d in found] == sorted(f"t-{n}" for n in range(1, 20) if n % 3 == 1)
+    assert calls == []
+
+
+async def test_a_query_of_many_documents_is_run_in_a_thread_with_every_row(
+    backend: SqliteBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = [("team", f"t-{n:04}", {"id": f"t-{n:04}", "n": n}) for n in range(1, 3000)]
+    await backend.create_missing(TENANT, documents)
+    calls = _thread_calls(monkeypatch)
+
+    found = await backend.query(TENANT, "team", order_by="id")
+    hundred = await backend.query(TENANT, "team", order_by="id", limit=100)
+    one_more = await backend.query(TENANT, "team", order_by="id", limit=101)
+
+    assert [d.body["n"] for d in found] == list(range(3000))  # t-0 and 2,999 more
+    assert [d.body["n"] for d in hundred] == list(range(100))
+    assert [d.body["n"] for d in one_more] == list(range(101))
+    assert calls == ["read", "read"]  # the first and the last, decoded in a thread
+
+
+async def test_a_statement_past_its_budget_of_steps_is_run_in_a_thread(
+    backend: SqliteBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = [("team", f"t-{n:04}", {"id": f"t-{n:04}", "n": n}) for n in range(1, 3000)]
+    await backend.create_missing(TENANT, documents)
+    monkeypatch.setattr(sqlite_module, "_HERE_BUDGET", 1)  # a thousand steps
+    calls = _thread_calls(monkeypatch)
+
+    # Few rows, but found by scanning every document of the tenant (no index on "n").
+    scanned = await backend.query(TENANT, "team", where={"n": 2999})
+    looked_up = await backend.read(TENANT, "team", "t-0007")
+
+    assert [d.body["id"] for d in scanned] == ["t-2999"]
+    assert looked_up is not None and looked_up.body == {"id": "t-0007", "n": 7}
+    assert calls == ["read"]  # the scan, interrupted here; the lookup stays here
