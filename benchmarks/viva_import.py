@@ -211,6 +211,21 @@ class Distant:
             partition, kind, where, order_by, descending, limit, at_least
         )
 
+    async def query_fields(
+        self,
+        partition: str,
+        kind: str,
+        fields: Sequence[str],
+        where: Mapping[str, Match] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        await asyncio.sleep(self._latency_s)
+        return await self._inner.query_fields(
+            partition, kind, fields, where, order_by, descending, limit
+        )
+
 
 async def _seed(store: OkrStore) -> OkrStore:
     await store.save_tenant(Tenant(id=TENANT))

@@ -87,8 +87,8 @@ async def objective_choices(turn: Turn, exclude_objective: str | None = None) ->
     periods = okr_views.period_choices(lang, turn.now, okr_views.time_zone(turn, team), fiscal)
     # The first open objectives, as many as the list shows (one more, in case it is this one).
     limit = okr_views.MAX_MEMBER_CHOICES + 1
-    objectives = await turn.store.list_objectives(turn.tenant_id, states=OPEN, limit=limit)
-    parents = [(o.title, o.id) for o in objectives if o.id != exclude_objective][
+    objectives = await turn.store.list_objective_titles(turn.tenant_id, states=OPEN, limit=limit)
+    parents = [(title, id_) for title, id_ in objectives if id_ != exclude_objective][
         : okr_views.MAX_MEMBER_CHOICES
     ]
     return Choices(members=members, periods=periods, parents=parents)

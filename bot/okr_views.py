@@ -19,7 +19,16 @@ from cards.locale_format import format_datetime, format_period, format_value
 from okr.cadence import owner_zone
 from okr.closing import may_reopen
 from okr.guidance import objective_warnings
-from okr.models import CheckInStatus, KeyResult, Kpi, Member, Objective, ObjectiveState, Team
+from okr.models import (
+    CheckInStatus,
+    KeyResult,
+    Kpi,
+    Member,
+    MemberName,
+    Objective,
+    ObjectiveState,
+    Team,
+)
 from okr.pace import pace_of
 from okr.periods import Period, fiscal_quarter_of, fiscal_year_of, quarter_of
 from okr.permissions import Changeable, home_of
@@ -139,28 +148,29 @@ def is_teammate(turn: Turn, member: Member) -> bool:
     return not teams or member.id == turn.member.id or not teams.isdisjoint(member.team_ids)
 
 
-async def teammates(turn: Turn) -> list[Member]:
+async def teammates(turn: Turn) -> list[MemberName]:
     """People who share a team with the person (everyone in the tenant when they have none).
 
     Reads each of those teams' people by name, as many as a pick-list shows
-    (:data:`MAX_MEMBER_CHOICES`), never the tenant's member list.
+    (:data:`MAX_MEMBER_CHOICES`), never the tenant's member list; only what a
+    pick-list names of each, never whole documents.
     """
     teams = _teams_shared(turn)
     store, limit = turn.store, MAX_MEMBER_CHOICES
     found = await asyncio.gather(
         *(
-            store.list_members_by_name(turn.tenant_id, team_id=t, limit=limit)
+            store.list_member_names(turn.tenant_id, team_id=t, limit=limit)
             for t in (sorted(teams) if teams else [None])
         )
     )
     members = list({m.id: m for some in found for m in some if m.id != turn.member.id}.values())
-    return [turn.member, *members]
+    return [MemberName.of(turn.member), *members]
 
 
-def member_choices(members: list[Member], me: Member) -> list[tuple[str, str]]:
+def member_choices(members: list[MemberName], me: Member) -> list[tuple[str, str]]:
     """``(name, id)`` pick-list entries: the person first, then by name."""
     others = sorted((m for m in members if m.id != me.id), key=lambda m: m.name.casefold())
-    ordered = [me, *others][:MAX_MEMBER_CHOICES]
+    ordered = [MemberName.of(me), *others][:MAX_MEMBER_CHOICES]
     return [(m.display_name, m.id) for m in ordered]
 
 

@@ -207,8 +207,32 @@ class Member:
 
     @property
     def display_name(self) -> str:
-        """How lists name the person: their name, else their e-mail, else their id."""
-        return self.name or self.email or self.id
+        """How lists name the person (:func:`display_name`)."""
+        return display_name(self.name, self.email, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberName:
+    """A person as a pick-list names them: what of a :class:`Member` it shows, and nothing else."""
+
+    id: str
+    name: str = ""
+    email: str | None = None
+
+    @classmethod
+    def of(cls, member: Member) -> MemberName:
+        """The pick-list entry of a person already read whole."""
+        return cls(member.id, member.name, member.email)
+
+    @property
+    def display_name(self) -> str:
+        """How lists name the person (:func:`display_name`)."""
+        return display_name(self.name, self.email, self.id)
+
+
+def display_name(name: str, email: str | None, id: str) -> str:
+    """How lists name a person: their name, else their e-mail, else their id."""
+    return name or email or id
 
 
 @dataclass(frozen=True, slots=True)

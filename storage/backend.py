@@ -119,6 +119,25 @@ class DocumentBackend(Protocol):
         documents whose named text field is ``>=`` the given value.
         """
 
+    async def query_fields(
+        self,
+        partition: str,
+        kind: str,
+        fields: Sequence[str],
+        where: Mapping[str, Match] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """The documents :meth:`query` would return, as ``fields`` of each and nothing else.
+
+        For pick-lists: ``(id, name)`` of a hundred people without sending,
+        parsing and decoding a hundred whole documents. ``fields`` name
+        top-level text fields (``id`` included); each row holds their values in
+        that order, ``None`` where a document has none. Same filters, order,
+        ties and limit as :meth:`query`.
+        """
+
 
 @runtime_checkable
 class CreatesAtomically(Protocol):

@@ -35,7 +35,7 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -461,6 +461,41 @@ class CosmosBackend:
         at_least: tuple[str, str] | None = None,
     ) -> list[Document]:
         """A single-partition query; see :meth:`storage.backend.DocumentBackend.query`."""
+        return await self._ordered(partition, kind, where, order_by, descending, limit, at_least)
+
+    async def query_fields(
+        self,
+        partition: str,
+        kind: str,
+        fields: Sequence[str],
+        where: Mapping[str, Match] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """A single-partition query selecting ``fields`` (and what ordering ties needs).
+
+        See :meth:`storage.backend.DocumentBackend.query_fields`.
+        """
+        # The sort key and the id come along: equal sort keys are put in id order here.
+        selected = tuple(dict.fromkeys([*fields, "id", *([order_by] if order_by else [])]))
+        found = await self._ordered(
+            partition, kind, where, order_by, descending, limit, None, selected
+        )
+        return [tuple(doc.body.get(f) for f in fields) for doc in found]
+
+    async def _ordered(
+        self,
+        partition: str,
+        kind: str,
+        where: Mapping[str, Match] | None,
+        order_by: str | None,
+        descending: bool,
+        limit: int | None,
+        at_least: tuple[str, str] | None,
+        fields: Sequence[str] | None = None,
+    ) -> list[Document]:
+        """The documents of the query (only ``fields`` of each, when given), ties by id."""
         if any(value == () for value in (where or {}).values()):
             return []  # any of no values: nothing matches
         if limit is not None:
@@ -468,7 +503,9 @@ class CosmosBackend:
                 raise ValueError(f"limit must not be negative: {limit}")
             if limit == 0:
                 return []
-        found = await self._query(partition, kind, where, order_by, descending, limit, at_least)
+        found = await self._query(
+            partition, kind, where, order_by, descending, limit, at_least, fields
+        )
         if order_by is None or order_by == "id":
             return found
         # Cosmos DB orders equal sort keys by insertion; the contract (and SQLite)
@@ -482,7 +519,14 @@ class CosmosBackend:
         boundary = found[-1].body.get(order_by)
         kept = [doc for doc in found if doc.body.get(order_by) != boundary]
         group = await self._query(
-            partition, kind, {**(where or {}), order_by: boundary}, None, False, None, at_least
+            partition,
+            kind,
+            {**(where or {}), order_by: boundary},
+            None,
+            False,
+            None,
+            at_least,
+            fields,
         )
         group.sort(key=lambda doc: str(doc.body["id"]), reverse=descending)
         return kept + group[: limit - len(kept)]
@@ -496,14 +540,18 @@ class CosmosBackend:
         descending: bool,
         limit: int | None,
         at_least: tuple[str, str] | None,
+        fields: Sequence[str] | None = None,
     ) -> list[Document]:
-        sql, parameters = build_query(kind, partition, where, order_by, descending, limit, at_least)
+        sql, parameters = build_query(
+            kind, partition, where, order_by, descending, limit, at_least, fields=fields
+        )
+        read = _document if fields is None else _projected
 
         async def operation(container: ContainerProxy) -> list[Document]:
             pages = container.query_items(
                 sql, parameters=parameters, partition_key=partition, response_hook=self._charge
             )
-            return [_document(item) async for item in pages]
+            return [read(item) async for item in pages]
 
         return await self._call(operation)
 
@@ -544,8 +592,13 @@ def build_query(
     descending: bool = False,
     limit: int | None = None,
     at_least: tuple[str, str] | None = None,
+    *,
+    fields: Sequence[str] | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The SQL text and parameters of a query; values only ever travel as parameters."""
+    """The SQL text and parameters of a query; values only ever travel as parameters.
+
+    ``fields``: select those body fields (``c["docId"], c["name"]``), not whole items.
+    """
     parameters: list[dict[str, Any]] = [
         {"name": "@partition", "value": partition},
         {"name": "@kind", "value": kind},
@@ -574,7 +627,8 @@ def build_query(
         # TOP rather than OFFSET/LIMIT: the test server does not parse OFFSET.
         top = "TOP @limit "
         parameters.append({"name": "@limit", "value": int(limit)})
-    sql = f"SELECT {top}* FROM c WHERE {' AND '.join(conditions)}"
+    selected = "*" if fields is None else ", ".join(_field_path(f) for f in fields)
+    sql = f"SELECT {top}{selected} FROM c WHERE {' AND '.join(conditions)}"
     if order_by is not None:
         sql += f" ORDER BY {_field_path(order_by)} {'DESC' if descending else 'ASC'}"
     return sql, parameters
@@ -619,6 +673,14 @@ def _item(partition: str, kind: str, id: str, body: Mapping[str, Any]) -> dict[s
         _ID_FIELD: id,
     }
     return item
+
+
+def _projected(item: Mapping[str, Any]) -> Document:
+    """A projection's item as a partial body (the id restored), for ordering and picking fields."""
+    body = dict(item)
+    if _ID_FIELD in body:
+        body["id"] = body.pop(_ID_FIELD)
+    return Document(body=body, etag="")
 
 
 def _document(item: Mapping[str, Any]) -> Document:

@@ -31,6 +31,7 @@ class OperationCounts:
     # create_then_replace: one write for its creates and one for each replace.
     writes: int = 0
     documents: int = 0  # documents returned by point reads and queries (each one decoded)
+    rows: int = 0  # rows of fields returned by ``query_fields`` (no document decoded)
     by_method: Counter[str] = field(default_factory=Counter)
     # (method, document kind), e.g. ("query", "member"): which reads a feature makes.
     by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -59,7 +60,7 @@ class CountingBackend:
             self.counts.by_kind[method, kind] += 1
         if method == "read":
             self.counts.point_reads += 1
-        elif method == "query":
+        elif method in ("query", "query_fields"):
             self.counts.queries += 1
         elif method != "ping":
             self.counts.writes += 1
@@ -121,6 +122,25 @@ class CountingBackend:
         inner = self.inner
         found = await inner.query(partition, kind, where, order_by, descending, limit, at_least)
         self.counts.documents += len(found)
+        return found
+
+    async def query_fields(
+        self,
+        partition: str,
+        kind: str,
+        fields: Sequence[str],
+        where: Mapping[str, Match] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Forward a query of fields: one query, its rows counted apart from documents."""
+        self._count("query_fields", kind)
+        inner = self.inner
+        found = await inner.query_fields(
+            partition, kind, fields, where, order_by, descending, limit
+        )
+        self.counts.rows += len(found)
         return found
 
 

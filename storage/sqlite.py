@@ -1064,6 +1064,30 @@ class SqliteBackend:
 
         return await self._read(job)
 
+    async def query_fields(
+        self,
+        partition: str,
+        kind: str,
+        fields: Sequence[str],
+        where: Mapping[str, Match] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """``fields`` of the documents :meth:`query` would return, extracted by SQLite."""
+        if any(value == () for value in (where or {}).values()):
+            return []
+        columns = ", ".join(_json_path(f) for f in fields)
+        text, params = query_sql(
+            partition, kind, where, order_by, descending, limit, columns=columns
+        )
+
+        def job(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+            rows: list[tuple[Any, ...]] = db.execute(text, params).fetchall()
+            return rows
+
+        return await self._read(job)
+
 
 def query_sql(
     partition: str,
@@ -1073,9 +1097,11 @@ def query_sql(
     descending: bool = False,
     limit: int | None = None,
     at_least: tuple[str, str] | None = None,
+    *,
+    columns: str = "body, etag",
 ) -> tuple[str, list[Any]]:
-    """The statement and parameters of :meth:`SqliteBackend.query`."""
-    sql = [f"SELECT body, etag FROM documents {_index_for(where or {}, order_by)}"]
+    """The statement and parameters of :meth:`SqliteBackend.query`; ``columns``: what it selects."""
+    sql = [f"SELECT {columns} FROM documents {_index_for(where or {}, order_by)}"]
     sql.append("WHERE partition = ? AND kind = ?")
     params: list[Any] = [partition, kind]
     for field, value in (where or {}).items():

@@ -31,6 +31,7 @@ from okr.models import (
     Kpi,
     Lease,
     Member,
+    MemberName,
     Objective,
     ObjectiveState,
     PendingOwner,
@@ -271,6 +272,19 @@ class OkrStore:
         where = {"team_ids": Contains(team_id)} if team_id is not None else None
         return await self._list(MEMBER, tenant_id, where=where, order_by="name", limit=limit)
 
+    async def list_member_names(
+        self, tenant_id: str, *, team_id: str | None = None, limit: int | None = None
+    ) -> list[MemberName]:
+        """The people :meth:`list_members_by_name` returns, as a pick-list names them.
+
+        One query of three fields a person: no whole document is sent, parsed or decoded.
+        """
+        where = {"team_ids": Contains(team_id)} if team_id is not None else None
+        rows = await self._backend.query_fields(
+            tenant_id, MEMBER.name, ("id", "name", "email"), where, order_by="name", limit=limit
+        )
+        return [MemberName(id_, name or "", email) for id_, name, email in rows]
+
     async def find_member_by_email(self, tenant_id: str, email: str) -> Member | None:
         """A person by e-mail or UPN (case-insensitive, as Entra compares them)."""
         wanted = email.strip().casefold()
@@ -348,6 +362,26 @@ class OkrStore:
         return await self._list(
             OBJECTIVE, tenant_id, where=where, order_by="created_at", limit=limit
         )
+
+    async def list_objective_titles(
+        self,
+        tenant_id: str,
+        *,
+        states: Sequence[ObjectiveState] | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[str, str]]:
+        """``(title, id)`` of the objectives :meth:`list_objectives` returns, in its order.
+
+        What a pick-list of objectives reads: one query of two fields an
+        objective, no whole document sent, parsed or decoded.
+        """
+        where: dict[str, Match] = {}
+        if states is not None:
+            where["state"] = tuple(s.value for s in states)
+        rows = await self._backend.query_fields(
+            tenant_id, OBJECTIVE.name, ("title", "id"), where, order_by="created_at", limit=limit
+        )
+        return [(title, id_) for title, id_ in rows]
 
     async def get_key_result(self, tenant_id: str, key_result_id: str) -> KeyResult | None:
         """One key result."""

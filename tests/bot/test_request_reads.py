@@ -27,7 +27,7 @@ from storage.counting import CountingBackend, OperationCounts, counting
 from storage.factory import backend_from_settings
 from storage.store import OkrStore
 from tests import factories as f
-from tests.bot.test_authoring import invoke
+from tests.bot.test_authoring import inputs, invoke
 from tests.bot.test_checkin import submission
 from tests.bot.test_install import ROSTER
 from tests.conftest import BotClient, StartBot
@@ -276,8 +276,117 @@ async def test_no_command_reads_more_when_the_tenant_grows_elsewhere(
         s := small["status Tăng doanh thu"][1],
         s + 195,
     )
-    # `new` offers the first open objectives of the tenant to align to, as many as the list
-    # shows (and one more, in case it is the objective edited): 6 of them, then the cap.
-    assert documents.pop("new") == (13, 13 - 6 + MAX_MEMBER_CHOICES + 1)
-    # Everything else reads what it shows for Binh, and nothing of the other team.
+    # Everything else reads what it shows for Binh, and nothing of the other team (`new`
+    # reads its pick-lists as names and titles, no documents: see the test below).
     assert {c: before for c, (before, after) in documents.items() if before != after} == {}
+
+
+async def add_people_and_objectives(
+    bot: BotClient, team_id: str, people: int, objectives: int
+) -> None:
+    """``people`` people and ``objectives`` open objectives more, all in ``team_id``."""
+    for n in range(people):
+        await bot.store.save_member(
+            Member(
+                tenant_id=f.TENANT_ID,
+                id=f"29:{team_id}-{n}",
+                name=f"An {n:03d}",
+                team_ids=(team_id,),
+            )
+        )
+    for n in range(objectives):
+        await bot.store.save_objective(
+            Objective(
+                tenant_id=f.TENANT_ID,
+                id=f"{team_id}-objective-{n:03d}",
+                title=f"Mục tiêu {n:03d}",
+                owner_id=f"29:{team_id}-0",
+                period=Period.quarter(2026, 4),
+                state=ObjectiveState.ACTIVE,
+                team_id=team_id,
+            )
+        )
+
+
+NewForm = tuple[dict[str, int], int, int, list[tuple[str, str]], list[tuple[str, str]]]
+
+
+async def new_form(bot: BotClient, connector: Connector, meter: CountingBackend) -> NewForm:
+    """Binh's `new`: its calls, documents and rows read, the owners and parents it offers."""
+    meter.reset()
+    await bot.post(f.personal_message("new", connector.url, user=f.BINH))
+    await bot.app[SUMMARIES_KEY].settled()
+    counts = meter.reset()
+    fields = inputs(connector.cards(f.personal_conversation_id(f.BINH))[-1])
+    owners = [(c["title"], c["value"]) for c in fields["owner"]["choices"]]
+    parents = [
+        (c["title"], c["value"]) for c in fields["parent"]["choices"] if c["value"] != "none"
+    ]
+    return calls(counts), counts.documents, counts.rows, owners, parents
+
+
+async def offered_from_whole_documents(
+    bot: BotClient,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The owners and parents `new` offered when it read whole documents (its teammates, Sales)."""
+    store, limit = bot.store, MAX_MEMBER_CHOICES
+    binh = await store.get_member(f.TENANT_ID, f.BINH.id)
+    assert binh is not None
+    sales = await store.list_members_by_name(f.TENANT_ID, team_id=f.SALES.id, limit=limit)
+    others = sorted((m for m in sales if m.id != binh.id), key=lambda m: m.name.casefold())
+    owners = [(m.display_name, m.id) for m in [binh, *others]][:limit]
+    open_ = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
+    objectives = await store.list_objectives(f.TENANT_ID, states=open_, limit=limit + 1)
+    return owners, [(o.title, o.id) for o in objectives][:limit]
+
+
+async def test_new_reads_names_and_titles_not_documents_however_large_the_tenant(
+    counted: Counted, connector: Connector
+) -> None:
+    bot, meter = counted
+    await bot.post(f.personal_message("help", connector.url, user=f.BINH))  # Binh is known
+    # A teammate Teams gave no name: the list names them by e-mail, sorted where no name sorts.
+    nameless = Member(
+        tenant_id=f.TENANT_ID, id="29:nameless", email="khach@contoso.com", team_ids=(f.SALES.id,)
+    )
+    await bot.store.save_member(nameless)
+    await add_people_and_objectives(bot, f.SALES.id, 3, 2)
+
+    calls_before, documents_before, rows_before, owners, parents = await new_form(
+        bot, connector, meter
+    )
+    assert calls_before == {
+        # The turn: the person, their team, the tenant (fiscal year), the chat's reference.
+        "read:member": 1,
+        "read:team": 1,
+        "read:tenant": 1,
+        "read:conversation": 1,
+        # The pick-lists: Sales's people by name, the open objectives; names and titles only.
+        "query_fields:member": 1,
+        "query_fields:objective": 1,
+    }
+    assert documents_before == 4
+    assert (owners, parents) == await offered_from_whole_documents(bot)
+    assert owners[0] == (f.BINH.name, f.BINH.id)
+    assert ("khach@contoso.com", "29:nameless") in owners
+    assert parents == [  # in creation order; none has a creation time here, so by id
+        ("Mục tiêu 000", f"{f.SALES.id}-objective-000"),
+        ("Mục tiêu 001", f"{f.SALES.id}-objective-001"),
+        ("Tăng doanh thu", "obj"),
+    ]
+    sales_people = len(owners)
+    assert rows_before == sales_people + len(parents)
+
+    # 300 people and 200 open objectives more in another team.
+    await add_people_and_objectives(bot, "ops", 300, 200)
+    calls_after, documents_after, rows_after, owners_after, parents_after = await new_form(
+        bot, connector, meter
+    )
+
+    assert (calls_after, documents_after) == (calls_before, documents_before)
+    assert owners_after == owners  # Binh's teammates only: nobody of Ops
+    # Parents are any open objective of the tenant, as many as the list shows (and one
+    # more read, in case it is the objective edited).
+    assert (owners_after, parents_after) == await offered_from_whole_documents(bot)
+    assert parents_after[:3] == parents and len(parents_after) == MAX_MEMBER_CHOICES
+    assert rows_after == sales_people + MAX_MEMBER_CHOICES + 1

@@ -423,6 +423,89 @@ async def test_a_teams_people_are_listed_by_name_up_to_a_limit(store: OkrStore) 
     assert [m.name for m in everyone] == ["An", "Bình", "Bảo"]  # by stored text, then cut
 
 
+async def test_a_pick_list_reads_its_people_as_names_in_one_query_of_no_documents(
+    backend_factory: BackendFactory,
+) -> None:
+    def person(member_id: str, name: str, *team_ids: str, email: str | None = None) -> Any:
+        member = samples.member(A, member_id)
+        return dataclasses.replace(member, name=name, email=email, team_ids=team_ids)
+
+    counting = CountingBackend(backend_factory())
+    async with OkrStore(counting) as store:
+        await store.save_member(person("29:m1", "Chi", "sales", "ops", email="chi@contoso.vn"))
+        await store.save_member(person("29:m2", "An", "sales"))
+        await store.save_member(person("29:m3", "", "sales", email="bao@contoso.vn"))
+        await store.save_member(person("29:m4", "", "sales"))
+        await store.save_member(person("29:m5", "Bình", "sales-east"))
+        await store.save_member(person("29:m6", "Anh", "sales", email="x@fabrikam.vn"))
+        await store.save_member(dataclasses.replace(person("29:m6", "Ánh", "sales"), tenant_id=B))
+        counting.reset()
+
+        sales = await store.list_member_names(A, team_id="sales")
+        counts = counting.reset()
+        assert [(m.id, m.name, m.email, m.display_name) for m in sales] == [
+            ("29:m3", "", "bao@contoso.vn", "bao@contoso.vn"),  # no name sorts first
+            ("29:m4", "", None, "29:m4"),
+            ("29:m2", "An", None, "An"),
+            ("29:m6", "Anh", "x@fabrikam.vn", "Anh"),
+            ("29:m1", "Chi", "chi@contoso.vn", "Chi"),
+        ]
+        assert (counts.queries, counts.point_reads, counts.documents, counts.rows) == (1, 0, 0, 5)
+        assert dict(counts.by_kind) == {("query_fields", "member"): 1}
+        # The same people, in the same order, as the whole documents would be.
+        for team, limit in [("sales", None), ("sales", 2), ("ops", 1), ("nobody's", None)]:
+            whole = await store.list_members_by_name(A, team_id=team, limit=limit)
+            names = await store.list_member_names(A, team_id=team, limit=limit)
+            assert [(m.id, m.display_name) for m in names] == [
+                (m.id, m.display_name) for m in whole
+            ]
+        assert [m.id for m in await store.list_member_names(A, limit=3)] == [
+            "29:m3",
+            "29:m4",
+            "29:m2",
+        ]
+        assert [m.name for m in await store.list_member_names(B)] == ["Ánh"]
+        assert await store.list_member_names(A, team_id="sales", limit=0) == []
+
+
+async def test_a_pick_list_reads_open_objectives_as_titles_in_creation_order(
+    backend_factory: BackendFactory,
+) -> None:
+    counting = CountingBackend(backend_factory())
+    async with OkrStore(counting) as store:
+        # Created out of id order, two in one instant (an import writes many at once).
+        for id_, title, state, second in [
+            ("o3", "Ba", ObjectiveState.ACTIVE, 1),
+            ("o1", "Một", ObjectiveState.DRAFT, 1),
+            ("o2", "Hai", ObjectiveState.CLOSED, 0),
+            ("o4", "Bốn", ObjectiveState.ACTIVE, 2),
+            ("o0", "Không", ObjectiveState.ACTIVE, 0),
+        ]:
+            objective = samples.objective(
+                A, id_, title=title, state=state, created_at=T0 + timedelta(seconds=second)
+            )
+            await store.save_objective(objective)
+        await store.save_objective(samples.objective(B, "o5", title="Năm", created_at=T0))
+        counting.reset()
+
+        open_ = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
+        titles = await store.list_objective_titles(A, states=open_)
+        counts = counting.reset()
+        assert titles == [("Không", "o0"), ("Một", "o1"), ("Ba", "o3"), ("Bốn", "o4")]
+        assert (counts.queries, counts.documents, counts.rows) == (1, 0, 4)
+        assert dict(counts.by_kind) == {("query_fields", "objective"): 1}
+        for states, limit in [(open_, 2), (open_, 3), (None, None), (None, 1), ((), None)]:
+            whole = await store.list_objectives(A, states=states, limit=limit)
+            assert await store.list_objective_titles(A, states=states, limit=limit) == [
+                (o.title, o.id) for o in whole
+            ]
+        assert await store.list_objective_titles(A, states=open_, limit=2) == [
+            ("Không", "o0"),
+            ("Một", "o1"),
+        ]
+        assert await store.list_objective_titles(B) == [("Năm", "o5")]
+
+
 async def test_delivery_and_conversation_filters(store: OkrStore) -> None:
     d1 = await store.save_delivery(samples.delivery(A, "29:m1"))
     await store.save_delivery(samples.delivery(A, "29:m2"))
@@ -660,6 +743,37 @@ async def test_equal_sort_keys_come_in_id_order_in_the_same_direction(
             "a",
             "e",
         ]
+    finally:
+        await backend.close()
+
+
+async def test_fields_of_documents_come_in_the_order_and_limit_of_the_documents(
+    backend_factory: BackendFactory,
+) -> None:
+    backend = await _documents_in_one_instant(backend_factory)
+    try:
+        await backend.create(A, "thing", "g", {"id": "g", "at": "t1", "note": "ghi"})
+        await backend.create(B, "thing", "h", {"id": "h", "at": "t0", "note": "elsewhere"})
+        for query in [
+            {},
+            {"descending": True},
+            {"limit": 3},
+            {"descending": True, "limit": 4},
+            {"where": {"at": "t1"}, "limit": 2},
+            {"where": {"at": ("t0", "t2")}},
+            {"limit": 0},
+            {"where": {"at": ()}},
+        ]:
+            documents = await backend.query(A, "thing", order_by="at", **query)
+            rows = await backend.query_fields(A, "thing", ("note", "id"), order_by="at", **query)
+            assert rows == [(d.body.get("note"), d.body["id"]) for d in documents], query
+        assert await backend.query_fields(A, "thing", ("id", "note"), order_by="at", limit=4) == [
+            ("f", None),
+            ("b", None),
+            ("c", None),
+            ("e", None),
+        ]
+        assert await backend.query_fields(B, "thing", ("id", "note")) == [("h", "elsewhere")]
     finally:
         await backend.close()
 
