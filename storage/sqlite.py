@@ -180,6 +180,9 @@ _HERE_STEPS = 1000
 _HERE_BUDGET = 50
 # A query of more documents than this is read in a thread (and decoded there).
 _HERE_ROWS = 100
+# Rows of a few fields (a pick-list's names) have nothing to decode: the step budget
+# alone sends a large one to a thread.
+_HERE_FIELD_ROWS = 1000
 _POINT_READ = "SELECT body, etag FROM documents WHERE partition = ? AND kind = ? AND id = ?"
 # Every (kind, id, body) of a JSON array not stored yet, in one statement.
 _CREATE_MISSING = (
@@ -1081,10 +1084,13 @@ class SqliteBackend:
         text, params = query_sql(
             partition, kind, where, order_by, descending, limit, columns=columns
         )
+        rows = self._rows_here(text, params, _HERE_FIELD_ROWS)
+        if not isinstance(rows, _Elsewhere):
+            return rows
 
         def job(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
-            rows: list[tuple[Any, ...]] = db.execute(text, params).fetchall()
-            return rows
+            found: list[tuple[Any, ...]] = db.execute(text, params).fetchall()
+            return found
 
         return await self._read(job)
 
