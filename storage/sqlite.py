@@ -144,7 +144,20 @@ MIGRATIONS: tuple[str, ...] = (
     f"""
     CREATE INDEX documents_name ON documents (partition, kind, {_json_path("name")});
     """,
+    # The first open objectives in creation order (a parent pick-list) read by
+    # walking this index once per state, never sorting every open objective.
+    f"""
+    CREATE INDEX documents_state_created ON documents
+        (partition, kind, {_json_path("state")}, {_json_path("created_at")});
+    """,
 )
+# (field, sort key) whose index walks the field's documents in sort-key order
+# (then by id, the primary key every index ends with).
+_ORDERED_INDEXES = {
+    ("key_result_id", "recorded_at"): "documents_checkin_history",
+    ("team_id", "slot"): "documents_team_slot",
+    ("state", "created_at"): "documents_state_created",
+}
 
 Synchronous = Literal["FULL", "NORMAL"]
 
@@ -1080,10 +1093,7 @@ class SqliteBackend:
         """``fields`` of the documents :meth:`query` would return, extracted by SQLite."""
         if any(value == () for value in (where or {}).values()):
             return []
-        columns = ", ".join(_json_path(f) for f in fields)
-        text, params = query_sql(
-            partition, kind, where, order_by, descending, limit, columns=columns
-        )
+        text, params = fields_sql(partition, kind, fields, where, order_by, descending, limit)
         rows = self._rows_here(text, params, _HERE_FIELD_ROWS)
         if not isinstance(rows, _Elsewhere):
             return rows
@@ -1136,6 +1146,55 @@ def query_sql(
     return " ".join(sql), params
 
 
+def fields_sql(
+    partition: str,
+    kind: str,
+    fields: Sequence[str],
+    where: Mapping[str, Match] | None = None,
+    order_by: str | None = None,
+    descending: bool = False,
+    limit: int | None = None,
+) -> tuple[str, list[Any]]:
+    """The statement and parameters of :meth:`SqliteBackend.query_fields`.
+
+    A field compared with several values, whose index is in ``order_by``'s
+    order (the open objectives' states, by creation), is read one value at a
+    time, each walking the index to ``limit`` at most, and the parts merged:
+    so the first hundred open objectives cost a hundred, not every open one.
+    """
+    where = where or {}
+    split = next(
+        (
+            field
+            for field, value in where.items()
+            if isinstance(value, tuple) and (field, order_by) in _ORDERED_INDEXES
+        ),
+        None,
+    )
+    if split is None or order_by is None or limit is None:
+        columns = ", ".join(_json_path(f) for f in fields)
+        return query_sql(partition, kind, where, order_by, descending, limit, columns=columns)
+    named = [f"{_json_path(f)} AS f{n}" for n, f in enumerate(fields)]
+    columns = ", ".join([*named, f"{_json_path(order_by)} AS sort_key", "id AS sort_id"])
+    parts: list[str] = []
+    params: list[Any] = []
+    values = where[split]
+    assert isinstance(values, tuple)
+    for value in dict.fromkeys(values):
+        part, part_params = query_sql(
+            partition, kind, {**where, split: value}, order_by, descending, limit, columns=columns
+        )
+        parts.append(f"SELECT * FROM ({part})")
+        params += part_params
+    direction = "DESC" if descending else "ASC"
+    text = (
+        f"SELECT {', '.join(f'f{n}' for n in range(len(fields)))} FROM "
+        f"({' UNION ALL '.join(parts)}) "
+        f"ORDER BY sort_key {direction}, sort_id {direction} LIMIT ?"
+    )
+    return text, [*params, int(limit)]
+
+
 def _index_for(where: Mapping[str, Match], order_by: str | None) -> str:
     """``INDEXED BY`` the index of the first indexed field ``where`` compares with values.
 
@@ -1151,6 +1210,8 @@ def _index_for(where: Mapping[str, Match], order_by: str | None) -> str:
         if value is not None and not isinstance(value, Contains) and f in _INDEXED_FIELDS
     ]
     if not fields:
+        if order_by == "created_at" and isinstance(where.get("state"), (str, tuple)):
+            return "INDEXED BY documents_state_created"  # objectives of some states
         # People by name (a picker): in name order already, so a limit stops early.
         return "INDEXED BY documents_name" if order_by == "name" else ""
     if "key_result_id" in fields and order_by == "recorded_at":

@@ -18,7 +18,7 @@ import pytest
 import storage.sqlite as sqlite_module
 from storage.backend import Contains, Document, Match
 from storage.errors import AlreadyExistsError, StoreError
-from storage.sqlite import MIGRATIONS, SqliteBackend, _new_etag, query_sql
+from storage.sqlite import MIGRATIONS, SqliteBackend, _new_etag, fields_sql, query_sql
 from storage.store import OkrStore
 from tests.storage import samples
 from tests.storage.samples import T0
@@ -156,6 +156,8 @@ async def test_a_bulk_create_gets_time_in_proportion_to_its_size(tmp_path: Path)
         ("digest_snapshot", {"team_id": "t"}, "slot", "documents_team_slot"),
         ("member", {"team_ids": Contains("t")}, "name", "documents_name"),
         ("member", {}, "name", "documents_name"),
+        ("objective", {"state": "active"}, "created_at", "documents_state_created"),
+        ("objective", {"state": ("draft", "active")}, "created_at", "documents_state_created"),
     ],
 )
 async def test_a_query_by_an_indexed_field_searches_its_index_not_every_document_of_the_kind(
@@ -179,6 +181,55 @@ async def test_a_query_by_an_indexed_field_searches_its_index_not_every_document
 
     assert f"USING INDEX {index} " in plan
     assert sorted(d.body["objective_id"] for d in found) == ["o-7"] * 10
+
+
+async def test_the_first_open_objectives_walk_the_state_index_once_per_state(
+    tmp_path: Path,
+) -> None:
+    # A parent pick-list shows the first hundred open objectives: each state's are read
+    # in creation order from the index, up to the limit, never every open one sorted.
+    path = tmp_path / "okr.sqlite3"
+    states = ("draft", "active", "closed")
+    backend = SqliteBackend(path)
+    await backend.open()
+    await backend.create_missing(
+        TENANT,
+        [
+            (
+                "objective",
+                f"o-{n:04}",
+                {
+                    "id": f"o-{n:04}",
+                    "title": f"Mục tiêu {n}",
+                    "state": states[n % 3],
+                    "created_at": f"2026-11-{1 + n // 100:02}T00:00:00.000000Z",
+                },
+            )
+            for n in range(2000)
+        ],
+    )
+    where: dict[str, Match] = {"state": ("draft", "active")}
+    rows = await backend.query_fields(
+        TENANT, "objective", ("title", "id"), where, "created_at", False, 101
+    )
+    whole = await backend.query(TENANT, "objective", where, "created_at", limit=101)
+    await backend.close()
+    text, params = fields_sql(TENANT, "objective", ("title", "id"), where, "created_at", False, 101)
+
+    with closing(sqlite3.connect(path)) as db:
+        plan = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {text}", params)]
+
+    assert rows == [(d.body["title"], d.body["id"]) for d in whole]
+    assert rows[:3] == [
+        ("Mục tiêu 0", "o-0000"),
+        ("Mục tiêu 1", "o-0001"),
+        ("Mục tiêu 3", "o-0003"),
+    ]
+    search = (
+        "SEARCH documents USING INDEX documents_state_created (partition=? AND kind=? AND <expr>=?)"
+    )
+    assert plan.count(search) == 2
+    assert plan.count("USE TEMP B-TREE FOR ORDER BY") == 1  # the two parts' 202 rows, merged
 
 
 async def test_reads_check_the_file_once_per_interval_and_writes_before_and_after_each(
