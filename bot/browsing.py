@@ -69,7 +69,7 @@ async def team_okrs(turn: Turn, args: str) -> Replies:
 
 
 async def team_okrs_more(turn: Turn, action: CardAction) -> Replies:
-    """"Show more": the same list, :data:`TEAM_PAGE` objectives longer (read again, never a write).
+    """ "Show more": the same list, :data:`TEAM_PAGE` objectives longer (read again, never a write).
 
     ``shown`` (how many the card showed) comes from the card, so it is
     untrusted: anything but a whole number between a page and
@@ -120,16 +120,19 @@ async def status(turn: Turn, args: str) -> Replies:
     wanted = fold(args)
     if not wanted:
         return Text(text(lang, "status.usage"))
-    objectives = await turn.store.list_objectives(turn.tenant_id)
-    exact = [o for o in objectives if fold(o.title) == wanted]
-    found = exact or [o for o in objectives if wanted in fold(o.title)]
+    # Every objective's title, and only its title: the matches alone are read whole.
+    titles = await turn.store.list_objective_titles(turn.tenant_id)
+    exact = [i for title, i in titles if fold(title) == wanted]
+    matched = (exact or [i for title, i in titles if wanted in fold(title)])[:MAX_LISTED]
+    read = await asyncio.gather(*(turn.store.get_objective(turn.tenant_id, i) for i in matched))
+    found = [o for o in read if o is not None]
     if not found:
         return Text(text(lang, "status.not_found", query=args.strip()[:100]))
     if len(found) > 1:
         card = objective_list_card(
             lang,
             text(lang, "status.several", query=args.strip()[:100]),
-            await okr_views.summaries(turn, found[:MAX_LISTED]),
+            await okr_views.summaries(turn, found),
             "list.team_okrs.empty",
         )
         return Card(card, fallback_text=text(lang, "status.several", query=args.strip()[:100]))

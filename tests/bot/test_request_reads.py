@@ -271,13 +271,9 @@ async def test_no_command_reads_more_when_the_tenant_grows_elsewhere(
         c: calls for c, (calls, _) in small.items()
     }
     documents = {c: (small[c][1], large[c][1]) for c in COMMANDS}
-    # `status` searches every objective's title (one query): 195 more objectives, 195 more read.
-    assert documents.pop("status Tăng doanh thu") == (
-        s := small["status Tăng doanh thu"][1],
-        s + 195,
-    )
-    # Everything else reads what it shows for Binh, and nothing of the other team (`new`
-    # reads its pick-lists as names and titles, no documents: see the test below).
+    # Every command reads what it shows for Binh, and no document of the other team:
+    # `status` searches every objective's title (one query of titles, no document) and
+    # reads the match alone; `new` reads its pick-lists as names and titles (see below).
     assert {c: before for c, (before, after) in documents.items() if before != after} == {}
 
 
