@@ -112,6 +112,12 @@ def _checked_field(field: str) -> str:
     return field
 
 
+# A written member's rows of member_teams (in the triggers that keep that table).
+_MEMBER_TEAMS_OF_NEW = """
+        INSERT INTO member_teams (team_partition, team_id, member_name, member_id)
+            SELECT DISTINCT NEW.partition, value, json_extract(NEW.body, '$.name'), NEW.id
+            FROM json_each(NEW.body, '$.team_ids') WHERE type = 'text'"""
+
 # Migration N brings the schema from user_version N-1 to N. Append, never edit.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -149,6 +155,38 @@ MIGRATIONS: tuple[str, ...] = (
     f"""
     CREATE INDEX documents_state_created ON documents
         (partition, kind, {_json_path("state")}, {_json_path("created_at")});
+    """,
+    # A team's people by name (the owner pick-list), however few of the tenant's
+    # they are: a member's teams and name, one row a team, kept by triggers on
+    # every write of a member. Without it the name index walks the tenant's people
+    # until it has found a hundred of the team (all of them, for a small team).
+    f"""
+    CREATE TABLE member_teams (
+        team_partition TEXT NOT NULL,
+        team_id TEXT NOT NULL,
+        member_name TEXT,
+        member_id TEXT NOT NULL
+    );
+    CREATE INDEX member_teams_by_name
+        ON member_teams (team_partition, team_id, member_name, member_id);
+    CREATE INDEX member_teams_by_member ON member_teams (team_partition, member_id);
+    INSERT INTO member_teams (team_partition, team_id, member_name, member_id)
+        SELECT DISTINCT documents.partition, teams.value, {_json_path("name")}, documents.id
+        FROM documents, json_each(documents.body, '$.team_ids') AS teams
+        WHERE documents.kind = 'member' AND teams.type = 'text';
+    CREATE TRIGGER member_teams_insert AFTER INSERT ON documents WHEN NEW.kind = 'member'
+    BEGIN
+        {_MEMBER_TEAMS_OF_NEW};
+    END;
+    CREATE TRIGGER member_teams_update AFTER UPDATE ON documents WHEN NEW.kind = 'member'
+    BEGIN
+        DELETE FROM member_teams WHERE team_partition = OLD.partition AND member_id = OLD.id;
+        {_MEMBER_TEAMS_OF_NEW};
+    END;
+    CREATE TRIGGER member_teams_delete AFTER DELETE ON documents WHEN OLD.kind = 'member'
+    BEGIN
+        DELETE FROM member_teams WHERE team_partition = OLD.partition AND member_id = OLD.id;
+    END;
     """,
 )
 # (field, sort key) whose index walks the field's documents in sort-key order
@@ -1116,11 +1154,25 @@ def query_sql(
     *,
     columns: str = "body, etag",
 ) -> tuple[str, list[Any]]:
-    """The statement and parameters of :meth:`SqliteBackend.query`; ``columns``: what it selects."""
-    sql = [f"SELECT {columns} FROM documents {_index_for(where or {}, order_by)}"]
-    sql.append("WHERE partition = ? AND kind = ?")
-    params: list[Any] = [partition, kind]
+    """The statement and parameters of :meth:`SqliteBackend.query`; ``columns``: what it selects.
+
+    People of a team (``team_ids`` containing it) are read from ``member_teams``
+    in name order, each person looked up by id: what the team holds, never the tenant.
+    """
+    team = where.get("team_ids") if where is not None and kind == "member" else None
+    params: list[Any]
+    if isinstance(team, Contains):
+        sql = [f"SELECT {columns} FROM member_teams INDEXED BY member_teams_by_name"]
+        sql.append("CROSS JOIN documents WHERE team_partition = ? AND team_id = ?")
+        sql.append("AND partition = team_partition AND kind = ? AND id = member_id")
+        params = [partition, team.value, kind]
+    else:
+        sql = [f"SELECT {columns} FROM documents {_index_for(where or {}, order_by)}"]
+        sql.append("WHERE partition = ? AND kind = ?")
+        params = [partition, kind]
     for field, value in (where or {}).items():
+        if field == "team_ids" and isinstance(team, Contains):
+            continue  # the join above
         if value is None:
             sql.append(f"AND {_json_path(field)} IS NULL")
         elif isinstance(value, tuple):
@@ -1139,7 +1191,12 @@ def query_sql(
         params.append(at_least[1])
     if order_by is not None:
         direction = "DESC" if descending else "ASC"
-        sql.append(f"ORDER BY {_json_path(order_by)} {direction}, id {direction}")
+        # A team's people by name: in the order member_teams holds them, so a limit stops early.
+        key = "member_name" if order_by == "name" and isinstance(team, Contains) else None
+        sql.append(
+            f"ORDER BY {key or _json_path(order_by)} {direction}, "
+            f"{'member_id' if key else 'id'} {direction}"
+        )
     if limit is not None:
         sql.append("LIMIT ?")
         params.append(int(limit))
@@ -1235,8 +1292,14 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
                 f"app knows ({len(MIGRATIONS)}); upgrade the app"
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in filter(str.strip, script.split(";")):
-                db.execute(statement)
+            statement = ""
+            for piece in script.split(";"):
+                statement += piece + ";"
+                # A trigger's body holds statements of its own: run it whole.
+                if sqlite3.complete_statement(statement):
+                    if statement.strip(" \n;"):
+                        db.execute(statement)
+                    statement = ""
             db.execute(f"PRAGMA user_version = {number}")
         db.execute("COMMIT")
     except BaseException:
