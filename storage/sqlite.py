@@ -14,7 +14,7 @@ answering while a write waits for a lock another process holds. Small reads
 are the exception: one more reader connection answers point reads and small
 queries on the event loop's own thread (a primary-key lookup takes about
 10 µs; handing it to a thread and back cost 0.2 ms of CPU), with a busy
-timeout of zero and a budget of SQLite steps; anything unusual (a lock, an
+timeout of zero and a budget of 2 ms a statement; anything unusual (a lock, an
 error, a file changed under it, a statement past its budget) sends the read to
 the threads, and a read slower than ``_HERE_SLOW_S`` every read for a while. With ``synchronous =
 FULL`` a write has been flushed to disk when it returns (see
@@ -223,15 +223,16 @@ _READ_CHECK_S = 0.1
 # sends reads back to the reader threads for _HERE_OFF_S.
 _HERE_SLOW_S = 0.005
 _HERE_OFF_S = 60.0
-# A statement on the event loop's thread is interrupted (and run in a thread)
-# past _HERE_BUDGET calls of the progress handler, one every _HERE_STEPS SQLite
-# virtual-machine steps: about 50,000 steps, well under a millisecond; a point
-# read takes under a hundred, a page of fifty documents a few thousand.
-_HERE_STEPS = 1000
-_HERE_BUDGET = 50
+# A statement on the event loop's thread running longer than _HERE_BUDGET_S is
+# interrupted (and run in a thread). SQLite's progress handler, called every
+# _HERE_STEPS virtual-machine steps, looks at the clock: steps alone do not
+# bound the time (one step may be a json_each over a whole document). A point
+# read takes under a hundred steps and never calls it.
+_HERE_STEPS = 100
+_HERE_BUDGET_S = 0.002
 # A query of more documents than this is read in a thread (and decoded there).
 _HERE_ROWS = 100
-# Rows of a few fields (a pick-list's names) have nothing to decode: the step budget
+# Rows of a few fields (a pick-list's names) have nothing to decode: the time budget
 # alone sends a large one to a thread.
 _HERE_FIELD_ROWS = 1000
 _POINT_READ = "SELECT body, etag FROM documents WHERE partition = ? AND kind = ? AND id = ?"
@@ -575,15 +576,14 @@ class _Files:
     checked_at: float = -math.inf
     writable_as: tuple[int, ...] | None = None
     # The read connection of the event loop's thread (see SqliteBackend._rows_here),
-    # and the progress handler's calls in its statement so far.
+    # and when its statement started (perf_counter).
     here: sqlite3.Connection | None = None
     here_thread: int | None = None
-    here_steps: int = 0
+    here_started: float = 0.0
 
     def here_over_budget(self) -> bool:
         """SQLite's progress handler: True (interrupt) once a statement ran past its budget."""
-        self.here_steps += 1
-        return self.here_steps > _HERE_BUDGET
+        return time.perf_counter() - self.here_started > _HERE_BUDGET_S
 
     def reader(self) -> _Connection:
         return min(self.readers, key=lambda c: c.pending)
@@ -900,8 +900,8 @@ class SqliteBackend:
         repaired, the file at the path still the open one (the same check as a
         thread's, a ``stat`` at most every ``_READ_CHECK_S``), no lock in the
         way (busy timeout zero), no SQLite error, and a small statement: one
-        that runs past ``_HERE_BUDGET`` SQLite steps (a query over many
-        documents) is interrupted and run in a thread instead. One that took
+        that runs past ``_HERE_BUDGET_S`` (a query over many documents) is
+        interrupted and run in a thread instead. One that took
         longer than ``_HERE_SLOW_S`` all the same (the disk was slow) sends
         every read to the threads for ``_HERE_OFF_S``, so a slow disk never
         holds the event loop.
@@ -918,7 +918,7 @@ class SqliteBackend:
         started = time.perf_counter()
         try:
             self._check_file(files, write=False, untouched=True, read=True)
-            files.here_steps = 0
+            files.here_started = time.perf_counter()
             cursor = files.here.execute(sql, params)
             rows = cursor.fetchmany(at_most + 1)
             cursor.close()
