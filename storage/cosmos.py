@@ -33,13 +33,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import netrc
+import os
 import re
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from aiohttp.helpers import get_env_proxy_for_url
 from azure.core import MatchConditions
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.core.pipeline.transport import AioHttpTransport
@@ -52,7 +55,6 @@ from azure.cosmos.exceptions import (
     CosmosResourceExistsError,
     CosmosResourceNotFoundError,
 )
-from yarl import URL
 
 from storage.backend import (
     CALL_DEADLINE_S,
@@ -137,19 +139,39 @@ def encode_id(kind: str, id: str) -> str:
 def proxies_from_env(endpoint: str) -> dict[str, str]:
     """The proxy the environment names for ``endpoint``, as the SDK's ``proxies`` option.
 
-    Empty when there is none or ``NO_PROXY`` exempts the endpoint's host.
-    aiohttp's own rules, which it would otherwise apply on every request:
+    Empty when there is none or ``NO_PROXY`` exempts the endpoint's host. The
+    rules aiohttp would otherwise apply on every request, read once:
     ``HTTPS_PROXY``/``HTTP_PROXY`` by scheme, ``NO_PROXY``, an ``https://``
-    proxy ignored with a warning, proxy credentials from the URL or ``~/.netrc``.
+    proxy ignored with a warning (aiohttp cannot use one), proxy credentials
+    from the URL or else from ``~/.netrc`` (or the file ``NETRC`` names).
     """
-    url = URL(endpoint)
-    try:
-        proxy, auth = get_env_proxy_for_url(url)
-    except LookupError:
+    target = urlsplit(endpoint)
+    proxy = urllib.request.getproxies_environment().get(target.scheme)
+    if not proxy or urllib.request.proxy_bypass(target.netloc):
         return {}
-    if auth is not None:
-        proxy = proxy.with_user(auth.login).with_password(auth.password)
-    return {url.scheme: str(proxy)}
+    parts = urlsplit(proxy)
+    if parts.scheme != "http":
+        log.warning("%s proxy %s ignored: only http:// proxies are supported", target.scheme, proxy)
+        return {}
+    if parts.username is None and parts.hostname:
+        login = _netrc_login(parts.hostname)
+        if login is not None:
+            user, password = login
+            netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{parts.netloc}"
+            proxy = urlunsplit(parts._replace(netloc=netloc))
+    return {target.scheme: proxy}
+
+
+def _netrc_login(host: str) -> tuple[str, str] | None:
+    """``(login, password)`` for ``host`` in the netrc file, or None."""
+    try:
+        entry = netrc.netrc(os.environ.get("NETRC")).authenticators(host)
+    except (OSError, netrc.NetrcParseError):
+        return None
+    if entry is None:
+        return None
+    login, _account, password = entry
+    return login, password or ""
 
 
 def decode_id(cosmos_id: str) -> tuple[str, str]:

@@ -101,6 +101,22 @@ def test_only_the_bot_package_imports_the_agents_sdk(package: str) -> None:
     assert not users, f"the Agents SDK is used outside bot/: {users}"
 
 
+# The HTTP stack belongs to the bot, the tab and the wiring; below them nothing speaks HTTP
+# itself (the Cosmos DB backend through its own SDK only).
+WEB = frozenset({SDK, "aiohttp", "yarl", "multidict"})
+NO_WEB = ("okr", "cards", "storage", "scheduling", "settings")
+
+
+@pytest.mark.parametrize("package", NO_WEB)
+def test_the_layers_below_the_bot_import_no_web_stack(package: str) -> None:
+    users = [
+        f"{p.relative_to(ROOT)} imports {name}"
+        for p in _modules(package)
+        for name in sorted(_imports(p) & WEB)
+    ]
+    assert not users, "\n".join(users)
+
+
 def test_the_domain_imports_only_the_standard_library() -> None:
     wrong = []
     for path in _modules("okr"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Executor
 from pathlib import Path
@@ -409,6 +410,27 @@ def test_https_proxy_is_used_for_the_account_unless_no_proxy_exempts_its_host(
     assert proxies_from_env(endpoint) == {"https": "http://proxy.corp:3128"}
     no_proxy_settings.setenv("NO_PROXY", ".documents.azure.com")
     assert proxies_from_env(endpoint) == {}
+
+
+def test_proxy_credentials_come_from_netrc_when_the_url_has_none(
+    no_proxy_settings: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "netrc").write_text("machine proxy.corp login bench password s3:cret\n")
+    no_proxy_settings.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    endpoint = "https://acct.documents.azure.com:443/"
+    assert proxies_from_env(endpoint) == {"https": "http://bench:s3%3Acret@proxy.corp:3128"}
+    # Credentials in the proxy's own URL win.
+    no_proxy_settings.setenv("HTTPS_PROXY", "http://other:pw@proxy.corp:3128")
+    assert proxies_from_env(endpoint) == {"https": "http://other:pw@proxy.corp:3128"}
+
+
+def test_an_https_proxy_is_ignored_with_a_warning(
+    no_proxy_settings: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    no_proxy_settings.setenv("HTTPS_PROXY", "https://proxy.corp:3128")
+    with caplog.at_level(logging.WARNING, logger="okr.storage"):
+        assert proxies_from_env("https://acct.documents.azure.com:443/") == {}
+    assert "only http:// proxies are supported" in caplog.text
 
 
 async def _write_and_read_back(
