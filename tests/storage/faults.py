@@ -4,12 +4,14 @@
 * :func:`unprivileged` — file modes that bind even when the tests run as root.
 * :class:`CosmosProcess` — a Cosmos test server of the test's own, on a port
   that survives a restart, to freeze (SIGSTOP), thaw, kill and start again.
+* :class:`UnreadableJson` — a ``json`` module refusing one stored body.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import pwd
 import secrets
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from tests.cosmos_server import LAUNCHER, ROOT, _stop, _wait_until_listening
 
@@ -160,3 +162,19 @@ class CosmosProcess:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+class UnreadableJson:
+    """Stands in for ``json`` in ``storage.sqlite``: a body holding ``"unreadable"`` is refused.
+
+    SQLite's own JSON checks let such a body in, so it shows what a read does
+    with a document it cannot parse.
+    """
+
+    dumps = staticmethod(json.dumps)
+
+    @staticmethod
+    def loads(text: str) -> Any:
+        if '"unreadable"' in text:
+            raise ValueError("unreadable body")
+        return json.loads(text)

@@ -21,6 +21,7 @@ from storage.errors import AlreadyExistsError, StoreError
 from storage.sqlite import MIGRATIONS, SqliteBackend, _new_etag, fields_sql, query_sql
 from storage.store import OkrStore
 from tests.storage import samples
+from tests.storage.faults import UnreadableJson
 from tests.storage.samples import T0
 
 TENANT = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
@@ -33,6 +34,7 @@ from datetime import timedelta
 from storage.sqlite import SqliteBackend
 from storage.store import OkrStore
 from tests.storage import samples
+from tests.storage.faults import UnreadableJson
 
 async def main(path, prefix, count):
     async with OkrStore(SqliteBackend(path)) as store:
@@ -298,15 +300,6 @@ async def test_point_reads_asked_for_together_are_read_in_one_call_each_answer_i
         for n in range(3):
             await backend.create(TENANT, "team", f"t-{n}", {"id": f"t-{n}", "n": n})
         await backend.upsert(TENANT, "team", "t-2", {"id": "t-2", "unreadable": True})
-
-        class UnreadableJson:  # a body the parser refuses (SQLite's JSON checks let it in)
-            dumps = staticmethod(json.dumps)
-
-            @staticmethod
-            def loads(text: str) -> Any:
-                if '"unreadable"' in text:
-                    raise ValueError("unreadable body")
-                return json.loads(text)
 
         monkeypatch.setattr(sqlite_module, "json", UnreadableJson)
         calls: list[int] = []

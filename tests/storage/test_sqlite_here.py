@@ -9,7 +9,6 @@ before (tests/storage/test_sqlite.py, test_faults.py).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
@@ -22,6 +21,7 @@ import pytest
 import storage.sqlite as sqlite_module
 from storage.backend import Document
 from storage.sqlite import SqliteBackend
+from tests.storage.faults import UnreadableJson
 
 TENANT = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
 
@@ -57,24 +57,12 @@ def _thread_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-class _RefusingUnreadable:
-    """``json`` refusing one body (SQLite's own JSON checks would let it in)."""
-
-    dumps = staticmethod(json.dumps)
-
-    @staticmethod
-    def loads(text: str) -> Any:
-        if '"unreadable"' in text:
-            raise ValueError("unreadable body")
-        return json.loads(text)
-
-
 async def test_point_reads_are_answered_on_the_event_loops_thread(
     backend: SqliteBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await backend.create(TENANT, "team", "t-1", {"id": "t-1", "unreadable": True})
     calls = _thread_calls(monkeypatch)
-    monkeypatch.setattr(sqlite_module, "json", _RefusingUnreadable)
+    monkeypatch.setattr(sqlite_module, "json", UnreadableJson)
 
     found = await backend.read(TENANT, "team", "t-0")
     missing = await backend.read(TENANT, "team", "missing")
